@@ -1,0 +1,117 @@
+# perfapp: everyday commands. `make` (or `make help`) lists them.
+#
+# Everything runs from a local virtualenv in .venv, created on first use with the newest
+# Python >= 3.12 found on this machine. Configuration comes from the environment: with
+# DATABASE_URL / REDIS_URL set, the settings use Postgres / Redis; without them `make run`
+# uses SQLite and a filesystem broker under .run/.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip
+RUFF   := $(VENV)/bin/ruff
+STAMP  := $(VENV)/.installed
+
+DEV_SETTINGS  := perfapp.settings.dev
+TEST_SETTINGS := perfapp.settings.test
+DEFAULT_TEST_DATABASE_URL := postgres://postgres@127.0.0.1:5432/perfapp
+
+# Extra arguments for pytest, e.g. make test ARGS='tests/orgs -k invite'
+ARGS ?=
+
+# Prints the path of a working Python >= 3.12 and succeeds, or fails silently.
+# Every candidate is actually run, because pyenv shims exist on PATH but fail when no
+# matching version is selected. Order: python3.13, python3.12, python3 on PATH, then
+# pyenv's installed 3.13.x and 3.12.x (newest first).
+FIND_PYTHON = \
+	ok() { "$$1" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; }; \
+	for name in python3.13 python3.12 python3; do \
+		p=$$(command -v "$$name" 2>/dev/null) && ok "$$p" && { echo "$$p"; exit 0; }; \
+	done; \
+	root=$$(pyenv root 2>/dev/null || echo "$${PYENV_ROOT:-$$HOME/.pyenv}"); \
+	for minor in 3.13 3.12; do \
+		for p in $$(ls -d "$$root"/versions/$$minor*/bin/python3 2>/dev/null | sort -rV); do \
+			ok "$$p" && { echo "$$p"; exit 0; }; \
+		done; \
+	done; \
+	exit 1
+
+.PHONY: help venv install run test lint format check clean
+
+# help: list the targets (the default).
+help:
+	@echo "perfapp make targets:"
+	@echo "  make install   create .venv (Python >= 3.12) and install perfapp with dev tools"
+	@echo "  make run       migrate, seed demo data, start the Celery worker+beat and the dev"
+	@echo "                 server on http://127.0.0.1:8000/ (Ctrl-C stops both)"
+	@echo "  make test      run the test suite on Postgres (DATABASE_URL, default"
+	@echo "                 $(DEFAULT_TEST_DATABASE_URL)); pass pytest arguments"
+	@echo "                 with ARGS, e.g. make test ARGS='tests/orgs -k invite'"
+	@echo "  make lint      ruff check + ruff format --check"
+	@echo "  make format    ruff check --fix + ruff format"
+	@echo "  make check     no missing migrations + Django system checks"
+	@echo "  make clean     remove runtime files in .run/ (keeps .venv)"
+
+# venv (internal): make sure .venv exists and runs Python >= 3.12; (re)create it if not.
+venv:
+	@if ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+		py=$$($(FIND_PYTHON)) || { \
+			echo "perfapp needs Python 3.12 or newer; install it (e.g. pyenv install 3.13) and run make again." >&2; \
+			exit 1; \
+		}; \
+		echo "Creating $(VENV) with $$py ($$("$$py" -V 2>&1))"; \
+		rm -rf $(VENV) && "$$py" -m venv $(VENV); \
+	fi
+
+# install: install perfapp (editable) with its dev extras; only reruns when pyproject.toml
+# is newer than the last successful install.
+install: venv
+	@if [ ! -f $(STAMP) ] || [ pyproject.toml -nt $(STAMP) ]; then \
+		echo "Installing perfapp and its dev dependencies into $(VENV) ..."; \
+		$(PIP) install --quiet --disable-pip-version-check -e '.[dev]' && touch $(STAMP); \
+	fi
+
+# run: local development server with demo data. SQLite + filesystem broker by default;
+# Postgres / Redis when DATABASE_URL / REDIS_URL are set in the environment.
+run: install
+	@mkdir -p .run
+	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py migrate --noinput
+	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py seed_demo
+	@echo
+	@echo "perfapp is starting on http://127.0.0.1:8000/ (demo logins are printed above; Ctrl-C stops everything)"
+	@echo
+	@export DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS); \
+	$(VENV)/bin/celery -A perfapp worker --beat -l info --concurrency 2 & celery_pid=$$!; \
+	trap 'trap - INT TERM EXIT; kill -TERM $$celery_pid 2>/dev/null; wait $$celery_pid 2>/dev/null' INT TERM EXIT; \
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+# test: the test suite, always on Postgres (two xdist workers).
+test: install
+	@url="$${DATABASE_URL:-$(DEFAULT_TEST_DATABASE_URL)}"; \
+	PG_CHECK_URL="$$url" $(PY) -c 'import os, environ, psycopg2; c = environ.Env.db_url_config(os.environ["PG_CHECK_URL"]); psycopg2.connect(dbname="postgres", user=c.get("USER") or None, password=c.get("PASSWORD") or None, host=c.get("HOST") or None, port=c.get("PORT") or None, connect_timeout=3).close()' >/dev/null 2>&1 || { \
+		echo "make test needs Postgres at $$url; start one (e.g. docker compose up -d db, or pg_ctlcluster <ver> main start) or set DATABASE_URL." >&2; \
+		exit 1; \
+	}
+	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(VENV)/bin/pytest -n 2 -p no:cacheprovider $(ARGS)
+
+# lint: report style and lint problems without changing files (what CI runs).
+lint: install
+	$(RUFF) check .
+	$(RUFF) format --check .
+
+# format: fix what ruff can fix, then format; fails if unfixable lint problems remain.
+format: install
+	@$(RUFF) check --fix .; status=$$?; $(RUFF) format . && exit $$status
+
+# check: no model change lacks a migration, and Django's system checks pass.
+check: install
+	@mkdir -p .run
+	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py check
+
+# clean: remove runtime files (.run/: SQLite database, broker folders, beat schedule,
+# collected static files). The virtualenv stays; delete .venv by hand to rebuild it.
+clean:
+	rm -rf .run

@@ -1,0 +1,1 @@
+"""Models of career framework arrive with their issue."""

@@ -1,0 +1,1 @@
+"""Models of development arrive with their issue."""

@@ -1,0 +1,1 @@
+"""Models of continuous feedback and check-ins arrive with their issue."""

@@ -1,0 +1,64 @@
+"""One error envelope for the whole API:
+
+    {"error": {"code": "validation_error", "message": "…", "fields": {"email": [{…}]}}}
+
+``code`` is machine-readable and stable; ``message`` is for people.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import exception_handler
+
+CODES = {
+    exceptions.ValidationError: "validation_error",
+    exceptions.ParseError: "malformed_request",
+    exceptions.AuthenticationFailed: "authentication_failed",
+    exceptions.NotAuthenticated: "not_authenticated",
+    exceptions.NotFound: "not_found",
+    exceptions.MethodNotAllowed: "method_not_allowed",
+    exceptions.NotAcceptable: "not_acceptable",
+    exceptions.UnsupportedMediaType: "unsupported_media_type",
+    exceptions.Throttled: "throttled",
+}
+
+
+def _field_errors(detail) -> dict:
+    def flatten(value):
+        if isinstance(value, dict):
+            return {key: flatten(item) for key, item in value.items()}
+        if isinstance(value, list) and value and not isinstance(value[0], (dict, list)):
+            return [{"code": getattr(item, "code", "invalid"), "message": str(item)} for item in value]
+        if isinstance(value, list):
+            return [flatten(item) for item in value]
+        return [{"code": getattr(value, "code", "invalid"), "message": str(value)}]
+
+    return flatten(detail)
+
+
+def error_envelope_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(as_serializer_error(exc))
+    if isinstance(exc, (Http404, PermissionDenied, exceptions.PermissionDenied)):
+        # Forbidden answers exactly like missing: nothing tells a stranger what exists.
+        exc = exceptions.NotFound()
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    code = CODES.get(type(exc), "error")
+    if isinstance(exc, exceptions.ValidationError):
+        detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        fields = _field_errors(detail)
+        general = fields.pop("non_field_errors", None)
+        message = general[0]["message"] if general else "Some fields are not valid."
+        body = {"code": code, "message": message, "fields": fields}
+        if general:
+            body["errors"] = general
+        response.data = {"error": body}
+        response.status_code = status.HTTP_400_BAD_REQUEST
+        return response
+    response.data = {"error": {"code": code, "message": str(getattr(exc, "detail", exc))}}
+    return response

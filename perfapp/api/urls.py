@@ -1,0 +1,20 @@
+"""/api/v1/orgs/<org_slug>/…: every app adds its routes to the one router."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from perfapp.orgs.api import InvitationViewSet, MemberViewSet, MeViewSet, TeamViewSet
+
+router = SimpleRouter()
+router.register("members", MemberViewSet, basename="member")
+router.register("teams", TeamViewSet, basename="team")
+router.register("invitations", InvitationViewSet, basename="invitation")
+router.register("me", MeViewSet, basename="me")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("v1/orgs/<slug:org_slug>/", include(router.urls)),
+]

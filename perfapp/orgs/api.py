@@ -1,0 +1,262 @@
+"""API: members, teams, invitations and /me/ of one organization."""
+
+from django.core.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from perfapp.orgs.selectors import organizations_of
+from perfapp.tenancy.api import OrganizationViewSet
+
+from . import selectors, services
+from .models import Invitation, Membership, Team
+from .roles import ROLE_PERMISSIONS, Permission, Role
+
+
+class OrgRelatedField(serializers.PrimaryKeyRelatedField):
+    """An id that must name an object of the URL's organization. The queryset is read at
+    validation time, inside the tenant scope, so another organization's id is simply
+    "does not exist"."""
+
+    def __init__(self, model, **kwargs):
+        self.model = model
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return self.model.objects.all()
+
+
+class TeamRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Team
+        fields = ["id", "name"]
+
+
+class PersonRefSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="user.display_name")
+
+    class Meta:
+        model = Membership
+        fields = ["id", "name"]
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="user.display_name", read_only=True)
+    email = serializers.EmailField(source="user.email", read_only=True)
+    team = TeamRefSerializer(read_only=True)
+    manager = PersonRefSerializer(read_only=True)
+    is_manager = serializers.BooleanField(source="has_reports", read_only=True)
+    effective_time_zone = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = [
+            "id", "name", "email", "job_title", "role", "team", "manager", "is_manager",
+            "is_active", "time_zone", "effective_time_zone", "joined_at",
+        ]
+        read_only_fields = fields
+
+
+class MemberUpdateSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Role.choices, required=False)
+    manager = OrgRelatedField(Membership, allow_null=True, required=False)
+    team = OrgRelatedField(Team, allow_null=True, required=False)
+    job_title = serializers.CharField(max_length=120, allow_blank=True, required=False)
+    time_zone = serializers.CharField(max_length=64, allow_blank=True, required=False)
+
+    def validate_time_zone(self, value: str) -> str:
+        from perfapp.timezones import validate_time_zone
+
+        validate_time_zone(value)
+        return value
+
+
+class TeamSerializer(serializers.ModelSerializer):
+    member_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Team
+        fields = ["id", "name", "description", "member_count"]
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    manager = OrgRelatedField(Membership, allow_null=True, required=False)
+    team = OrgRelatedField(Team, allow_null=True, required=False)
+    status = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Invitation
+        fields = [
+            "id", "email", "name", "role", "manager", "team", "job_title", "status",
+            "created_at", "expires_at",
+        ]
+        read_only_fields = ["id", "status", "created_at", "expires_at"]
+
+
+class MeSerializer(serializers.Serializer):
+    member = MemberSerializer()
+    organization = serializers.SerializerMethodField()
+    organizations = serializers.SerializerMethodField()
+    permissions = serializers.SerializerMethodField()
+
+    def get_organization(self, data) -> dict:
+        organization = data["member"].organization
+        return {"slug": organization.slug, "name": organization.name, "time_zone": organization.time_zone}
+
+    def get_organizations(self, data) -> list[dict]:
+        return [{"slug": o.slug, "name": o.name} for o in data["organizations"]]
+
+    def get_permissions(self, data) -> list[str]:
+        return sorted(ROLE_PERMISSIONS[data["member"].role])
+
+
+def _as_validation_error(error: ValidationError) -> serializers.ValidationError:
+    return serializers.ValidationError(serializers.as_serializer_error(error))
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List the organization's people"),
+    retrieve=extend_schema(summary="One person"),
+    partial_update=extend_schema(
+        summary="Change role, manager, team, title or time zone (HR)",
+        request=MemberUpdateSerializer,
+    ),
+)
+class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationViewSet):
+    serializer_class = MemberSerializer
+    action_permissions = {
+        "partial_update": Permission.MANAGE_PEOPLE,
+        "deactivate": Permission.MANAGE_PEOPLE,
+        "reactivate": Permission.MANAGE_PEOPLE,
+    }
+    http_method_names = ["get", "patch", "post", "head", "options"]
+
+    def get_queryset(self):
+        members = selectors.with_manager_flag(
+            Membership.objects.select_related("user", "team", "manager__user", "organization")
+        )
+        params = self.request.query_params
+        if self.action == "list":
+            if params.get("include_inactive") not in ("1", "true"):
+                members = members.filter(is_active=True)
+            for param, lookup in (("team", "team_id"), ("manager", "manager_id")):
+                value = params.get(param)
+                if value:
+                    if not value.isdigit():
+                        raise serializers.ValidationError({param: ["Give a numeric id."]})
+                    members = members.filter(**{lookup: int(value)})
+        return members
+
+    def partial_update(self, request, *args, **kwargs):
+        member = self.get_object()
+        serializer = MemberUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        try:
+            services.update_membership(actor=self.membership, membership=member, **{
+                key: value for key, value in serializer.validated_data.items()
+            })
+        except ValidationError as error:
+            raise _as_validation_error(error) from error
+        return Response(MemberSerializer(self.get_object()).data)
+
+    @extend_schema(request=None, responses=MemberSerializer, summary="Deactivate (HR)")
+    @action(detail=True, methods=["post"])
+    def deactivate(self, request, *args, **kwargs):
+        return self._change(services.deactivate_membership)
+
+    @extend_schema(request=None, responses=MemberSerializer, summary="Reactivate (HR)")
+    @action(detail=True, methods=["post"])
+    def reactivate(self, request, *args, **kwargs):
+        return self._change(services.reactivate_membership)
+
+    def _change(self, service):
+        member = self.get_object()
+        try:
+            service(actor=self.membership, membership=member)
+        except ValidationError as error:
+            raise _as_validation_error(error) from error
+        return Response(MemberSerializer(self.get_object()).data)
+
+
+class TeamViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+    mixins.UpdateModelMixin, mixins.DestroyModelMixin, OrganizationViewSet,
+):
+    serializer_class = TeamSerializer
+    action_permissions = {
+        "create": Permission.MANAGE_PEOPLE,
+        "update": Permission.MANAGE_PEOPLE,
+        "partial_update": Permission.MANAGE_PEOPLE,
+        "destroy": Permission.MANAGE_PEOPLE,
+    }
+
+    def get_queryset(self):
+        return selectors.teams_with_counts().order_by("id")
+
+    def perform_create(self, serializer):
+        try:
+            team = services.create_team(actor=self.membership, **serializer.validated_data)
+        except ValidationError as error:
+            raise _as_validation_error(error) from error
+        serializer.instance = selectors.teams_with_counts().get(pk=team.pk)
+
+    def perform_update(self, serializer):
+        data = {"name": serializer.instance.name, "description": serializer.instance.description}
+        data.update(serializer.validated_data)
+        try:
+            services.update_team(actor=self.membership, team=serializer.instance, **data)
+        except ValidationError as error:
+            raise _as_validation_error(error) from error
+
+    def perform_destroy(self, instance):
+        services.delete_team(actor=self.membership, team=instance)
+
+
+class InvitationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+    OrganizationViewSet,
+):
+    """Open invitations; HR only."""
+
+    serializer_class = InvitationSerializer
+    action_permissions = {
+        "list": Permission.MANAGE_PEOPLE,
+        "retrieve": Permission.MANAGE_PEOPLE,
+        "create": Permission.MANAGE_PEOPLE,
+        "revoke": Permission.MANAGE_PEOPLE,
+    }
+
+    def get_queryset(self):
+        if self.action == "list":
+            return selectors.open_invitations()
+        return Invitation.objects.all()
+
+    def perform_create(self, serializer):
+        try:
+            serializer.instance = services.invite(actor=self.membership, **serializer.validated_data)
+        except ValidationError as error:
+            raise _as_validation_error(error) from error
+
+    @extend_schema(request=None, responses=InvitationSerializer, summary="Revoke")
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, *args, **kwargs):
+        invitation = self.get_object()
+        try:
+            services.revoke_invitation(actor=self.membership, invitation=invitation)
+        except ValidationError as error:
+            raise _as_validation_error(error) from error
+        return Response(InvitationSerializer(invitation).data, status=status.HTTP_200_OK)
+
+
+class MeViewSet(OrganizationViewSet):
+    serializer_class = MeSerializer
+    pagination_class = None
+
+    @extend_schema(responses=MeSerializer, summary="Who am I in this organization")
+    def list(self, request, *args, **kwargs):
+        member = selectors.with_manager_flag(
+            Membership.objects.select_related("user", "team", "manager__user", "organization")
+        ).get(pk=self.membership.pk)
+        data = {"member": member, "organizations": organizations_of(request.user)}
+        return Response(MeSerializer(data).data)

@@ -1,0 +1,299 @@
+"""CSV import of people: plan first (a preview with per-row errors), then apply.
+
+Nothing is written unless every row is valid, and applying the same file twice changes
+nothing the second time: each row is compared with what is already there.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+
+from perfapp.audit.models import AuditAction
+from perfapp.audit.services import record
+from perfapp.tenancy.tasks import enqueue
+
+from .models import Membership, Team
+from .roles import Role
+
+User = get_user_model()
+
+MAX_ROWS = 5000
+COLUMNS = ("email", "name", "title", "team", "manager_email", "role")
+HEADER_ALIASES = {
+    "email": "email",
+    "e-mail": "email",
+    "name": "name",
+    "full name": "name",
+    "title": "title",
+    "job title": "title",
+    "team": "team",
+    "manager email": "manager_email",
+    "manager_email": "manager_email",
+    "manager": "manager_email",
+    "role": "role",
+}
+ROLE_WORDS = {
+    "": Role.MEMBER,
+    "member": Role.MEMBER,
+    "employee": Role.MEMBER,
+    "hr": Role.HR_ADMIN,
+    "hr admin": Role.HR_ADMIN,
+    "hr_admin": Role.HR_ADMIN,
+}
+
+
+@dataclass
+class PlannedRow:
+    line: int
+    email: str
+    name: str
+    title: str
+    team: str
+    manager_email: str
+    role: str
+    action: str = "unchanged"  # create | add | update | unchanged
+    changes: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportPlan:
+    rows: list[PlannedRow] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # errors about the whole file
+    new_teams: list[str] = field(default_factory=list)
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors and all(not row.errors for row in self.rows)
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors) + sum(1 for row in self.rows if row.errors)
+
+    @property
+    def summary(self) -> str:
+        added = self.count("create") + self.count("add")
+        return f"{added} new, {self.count('update')} updated, {self.count('unchanged')} unchanged"
+
+    def count(self, action: str) -> int:
+        return sum(1 for row in self.rows if row.action == action and not row.errors)
+
+
+def plan_import(text: str) -> ImportPlan:
+    """Read the CSV and compare every row with the active organization's people."""
+    plan = ImportPlan()
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    try:
+        header = next(reader)
+    except StopIteration:
+        plan.errors.append("The file is empty. Add a header row and one row per person.")
+        return plan
+    columns = [HEADER_ALIASES.get(h.strip().lower()) for h in header]
+    if "email" not in columns:
+        plan.errors.append(
+            "The header row needs an “email” column. Expected columns: " + ", ".join(COLUMNS)
+        )
+        return plan
+    unknown = [h for h, c in zip(header, columns, strict=True) if c is None and h.strip()]
+    if unknown:
+        plan.errors.append(f"Unknown column(s): {', '.join(unknown)}. Expected: {', '.join(COLUMNS)}.")
+    for line, values in enumerate(reader, start=2):
+        if not any(v.strip() for v in values):
+            continue
+        if len(plan.rows) >= MAX_ROWS:
+            plan.errors.append(f"Import at most {MAX_ROWS} people at a time.")
+            break
+        data = {c: "" for c in COLUMNS}
+        for column, value in zip(columns, values, strict=False):
+            if column:
+                data[column] = value.strip()
+        if len(values) > len(columns):
+            plan.rows.append(_row(line, data, ["This row has more values than the header."]))
+            continue
+        plan.rows.append(_row(line, data, []))
+    if not plan.rows and not plan.errors:
+        plan.errors.append("The file has a header but no people in it.")
+    _compare_with_organization(plan)
+    return plan
+
+
+def _row(line: int, data: dict, errors: list[str]) -> PlannedRow:
+    return PlannedRow(
+        line=line,
+        email=data["email"].lower(),
+        name=data["name"],
+        title=data["title"],
+        team=data["team"],
+        manager_email=data["manager_email"].lower(),
+        role=data["role"].lower(),
+        errors=errors,
+    )
+
+
+def _compare_with_organization(plan: ImportPlan) -> None:
+    emails = {row.email for row in plan.rows}
+    manager_emails = {row.manager_email for row in plan.rows if row.manager_email}
+    existing = {
+        m.user.email: m
+        for m in Membership.objects.select_related("user", "team", "manager__user").filter(
+            user__email__in=emails | manager_emails
+        )
+    }
+    accounts = set(User.objects.filter(email__in=emails).values_list("email", flat=True))
+    teams = {t.name.lower(): t for t in Team.objects.all()}
+    seen: set[str] = set()
+    for row in plan.rows:
+        _validate_row(row, seen, existing, emails)
+        if row.errors:
+            continue
+        row.role = ROLE_WORDS.get(row.role, row.role)
+        if row.team and row.team.lower() not in teams and row.team not in plan.new_teams:
+            plan.new_teams.append(row.team)
+        member = existing.get(row.email)
+        if member is None:
+            row.action = "add" if row.email in accounts else "create"
+            continue
+        row.changes = _differences(row, member)
+        row.action = "update" if row.changes else "unchanged"
+    _check_for_loops(plan, existing)
+
+
+def _validate_row(row: PlannedRow, seen: set, existing: dict, emails: set) -> None:
+    try:
+        validate_email(row.email)
+    except ValidationError:
+        row.errors.append(f"“{row.email or '(empty)'}” is not an email address.")
+        return
+    if row.email in seen:
+        row.errors.append(f"{row.email} appears more than once in the file.")
+    seen.add(row.email)
+    member = existing.get(row.email)
+    is_owner = member is not None and member.role == Role.OWNER
+    if is_owner and row.role in ("", "owner"):
+        row.role = "owner"  # owners stay owners; the file cannot make or unmake one
+    elif is_owner:
+        row.errors.append(f"{row.email} is an owner; change owners on their page, not by import.")
+    elif row.role not in ROLE_WORDS:
+        row.errors.append(
+            f"Role “{row.role}” is unknown: use member or hr_admin (owners are made on the "
+            "person's page)."
+        )
+    if member is not None and not member.is_active:
+        row.errors.append(f"{row.email} is deactivated here. Reactivate them first.")
+    if row.manager_email:
+        if row.manager_email == row.email:
+            row.errors.append("A person cannot be their own manager.")
+        elif row.manager_email not in emails:
+            manager = existing.get(row.manager_email)
+            if manager is None or not manager.is_active:
+                row.errors.append(
+                    f"Manager {row.manager_email} is neither in this file nor an active member."
+                )
+    for attribute, limit in (("name", 150), ("title", 120), ("team", 80)):
+        if len(getattr(row, attribute)) > limit:
+            row.errors.append(f"The {attribute} is longer than {limit} characters.")
+
+
+def _differences(row: PlannedRow, member: Membership) -> list[str]:
+    changes = []
+    if row.name and row.name != member.user.name:
+        changes.append("name")
+    if row.title != member.job_title:
+        changes.append("title")
+    if (row.team or "").lower() != (member.team.name.lower() if member.team else ""):
+        changes.append("team")
+    current_manager = member.manager.user.email if member.manager else ""
+    if row.manager_email != current_manager:
+        changes.append("manager")
+    if row.role != member.role:
+        changes.append("role")
+    return changes
+
+
+def _check_for_loops(plan: ImportPlan, existing: dict) -> None:
+    """Reporting lines after the import, for everyone the file or its managers touch,
+    must not loop."""
+    manager_of = {
+        email: (m.manager.user.email if m.manager else "") for email, m in existing.items()
+    }
+    for row in plan.rows:
+        if not row.errors:
+            manager_of[row.email] = row.manager_email
+    for row in plan.rows:
+        if row.errors:
+            continue
+        visited, current = {row.email}, manager_of.get(row.email, "")
+        while current:
+            if current in visited:
+                row.errors.append("These manager emails make a reporting loop.")
+                break
+            visited.add(current)
+            current = manager_of.get(current, "")
+
+
+@transaction.atomic
+def apply_import(*, actor: Membership, text: str) -> ImportPlan:
+    """Plan again (the organization may have changed since the preview) and write."""
+    plan = plan_import(text)
+    if not plan.is_valid:
+        return plan
+    organization = actor.organization
+    teams = {t.name.lower(): t for t in Team.objects.all()}
+    for name in plan.new_teams:
+        teams[name.lower()] = Team.objects.create(organization=organization, name=name)
+    changed = [row for row in plan.rows if row.action != "unchanged"]
+    members = {
+        m.user.email: m
+        for m in Membership.objects.select_related("user").filter(
+            user__email__in={row.email for row in plan.rows}
+            | {row.manager_email for row in plan.rows if row.manager_email}
+        )
+    }
+    new_user_ids = []
+    for row in changed:
+        member = members.get(row.email)
+        team = teams.get(row.team.lower()) if row.team else None
+        if member is None:
+            user = User.objects.filter(email=row.email).first()
+            if user is None:
+                user = User.objects.create_user(email=row.email, password=None, name=row.name)
+                new_user_ids.append(user.pk)
+            member = Membership.objects.create(
+                organization=organization, user=user, role=row.role, team=team,
+                job_title=row.title,
+            )
+            members[row.email] = member
+        else:
+            if row.name and row.name != member.user.name:
+                member.user.name = row.name
+                member.user.save(update_fields=["name"])
+            member.role, member.team, member.job_title = row.role, team, row.title
+            member.save(update_fields=["role", "team", "job_title"])
+    for row in changed:  # managers last: they may be rows created just above
+        member = members[row.email]
+        manager = members.get(row.manager_email) if row.manager_email else None
+        if member.manager_id != (manager.pk if manager else None):
+            member.manager = manager
+            member.save(update_fields=["manager"])
+    if changed or plan.new_teams:
+        record(
+            organization=organization,
+            actor=actor,
+            action=AuditAction.PEOPLE_IMPORTED,
+            target_label=f"{len(changed)} people",
+            changes={
+                "created": [None, plan.count("create") + plan.count("add")],
+                "updated": [None, plan.count("update")],
+                "teams_created": [None, len(plan.new_teams)],
+            },
+        )
+    if new_user_ids:
+        from .tasks import send_welcome_emails
+
+        enqueue(send_welcome_emails, organization.pk, new_user_ids)
+    return plan

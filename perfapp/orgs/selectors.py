@@ -1,0 +1,90 @@
+"""Reads about organizations and people."""
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from perfapp.tenancy.scoping import scopes_disabled
+
+from .models import Invitation, Membership, Organization, Team
+
+
+def organizations_of(user) -> list[Organization]:
+    """Every organization where ``user`` is an active member (the header's org switcher).
+
+    This is the one read that spans tenants, and it only ever returns the user's own.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return []
+    with scopes_disabled():
+        return list(
+            Organization.objects.filter(
+                id__in=Membership.objects.filter(user=user, is_active=True).values(
+                    "organization_id"
+                )
+            ).order_by("name")
+        )
+
+
+def with_manager_flag(members: QuerySet[Membership]) -> QuerySet[Membership]:
+    reports = Membership.objects.filter(manager=OuterRef("pk"), is_active=True)
+    return members.annotate(has_reports=Exists(reports))
+
+
+def directory(
+    *,
+    search: str = "",
+    team_id: int | None = None,
+    manager_id: int | None = None,
+    role: str = "",
+    status: str = "active",
+) -> QuerySet[Membership]:
+    """People of the active organization for the directory, with what each row shows."""
+    members = Membership.objects.select_related("user", "team", "manager__user")
+    if status == "active":
+        members = members.filter(is_active=True)
+    elif status == "inactive":
+        members = members.filter(is_active=False)
+    if search:
+        members = members.filter(
+            Q(user__name__icontains=search)
+            | Q(user__email__icontains=search)
+            | Q(job_title__icontains=search)
+        )
+    if team_id:
+        members = members.filter(team_id=team_id)
+    if manager_id:
+        members = members.filter(manager_id=manager_id)
+    if role:
+        members = members.filter(role=role)
+    return with_manager_flag(members).order_by("user__name", "id")
+
+
+def managers() -> QuerySet[Membership]:
+    """Active people with at least one active direct report (directory filter)."""
+    return with_manager_flag(
+        Membership.objects.select_related("user").filter(is_active=True)
+    ).filter(has_reports=True).order_by("user__name")
+
+
+def active_members() -> QuerySet[Membership]:
+    return Membership.objects.select_related("user").filter(is_active=True).order_by("user__name")
+
+
+def teams_with_counts() -> QuerySet[Team]:
+    return Team.objects.annotate(
+        member_count=Count("members", filter=Q(members__is_active=True))
+    ).order_by("name")
+
+
+def open_invitations() -> QuerySet[Invitation]:
+    return Invitation.objects.select_related("manager__user", "team", "invited_by__user").filter(
+        accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    )
+
+
+def direct_reports(manager: Membership) -> QuerySet[Membership]:
+    return (
+        Membership.objects.select_related("user", "team")
+        .filter(manager=manager, is_active=True)
+        .order_by("user__name")
+    )

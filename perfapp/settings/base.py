@@ -1,0 +1,251 @@
+"""Settings shared by every environment.
+
+Everything that differs between machines comes from the environment (django-environ);
+see the README's "Configuration" table for every variable.
+"""
+
+from pathlib import Path
+
+import environ
+from django.utils.csp import CSP
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+# Runtime files of a local install (SQLite database, broker folders, beat schedule).
+RUN_DIR = BASE_DIR / ".run"
+
+env = environ.Env()
+
+SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me")
+DEBUG = env.bool("DEBUG", default=False)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_htmx",
+    "allauth",
+    "allauth.account",
+    # The core: every domain app builds on these.
+    "perfapp.accounts",
+    "perfapp.orgs",
+    "perfapp.tenancy",
+    "perfapp.notifications",
+    "perfapp.audit",
+    "perfapp.web",
+    # Domain apps, in dependency order.
+    "advancement",
+    "feedback",
+    "development",
+    "recognition",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # Resolves /o/<org>/ pages to a tenant and activates its scope; must come after auth.
+    "perfapp.tenancy.middleware.OrganizationMiddleware",
+]
+
+ROOT_URLCONF = "perfapp.urls"
+WSGI_APPLICATION = "perfapp.wsgi.application"
+ASGI_APPLICATION = "perfapp.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "perfapp.web.context_processors.shell",
+            ],
+        },
+    }
+]
+
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{RUN_DIR / 'db.sqlite3'}"),
+}
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "start"
+
+# allauth: email is the login; there are no usernames.
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="optional")
+ACCOUNT_SIGNUP_REDIRECT_URL = "/orgs/new/"
+ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+ACCOUNT_ADAPTER = "perfapp.accounts.adapter.AccountAdapter"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / ".run" / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# Email: console by default; SMTP (or any scheme django-environ knows) through EMAIL_URL.
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="perfapp <no-reply@perfapp.local>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+
+def mailer_from_url(url: str) -> dict:
+    """Translate an EMAIL_URL into a Django 6.1 MAILERS entry."""
+    config = environ.Env.email_url_config(url)
+    options = {
+        "host": config.get("EMAIL_HOST"),
+        "port": config.get("EMAIL_PORT"),
+        "username": config.get("EMAIL_HOST_USER"),
+        "password": config.get("EMAIL_HOST_PASSWORD"),
+        "use_tls": config.get("EMAIL_USE_TLS"),
+        "use_ssl": config.get("EMAIL_USE_SSL"),
+    }
+    backend = config["EMAIL_BACKEND"]
+    if not backend.endswith("smtp.EmailBackend"):
+        options = {}
+    return {"BACKEND": backend, "OPTIONS": {k: v for k, v in options.items() if v}}
+
+
+MAILERS = {
+    "default": mailer_from_url(env("EMAIL_URL", default="consolemail://")),
+}
+
+# Celery: Redis when configured, else kombu's filesystem transport (no server needed).
+REDIS_URL = env("REDIS_URL", default="")
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
+BROKER_DIR = RUN_DIR / "broker"
+CELERY_BROKER_TRANSPORT_OPTIONS = (
+    {
+        "data_folder_in": str(BROKER_DIR / "data"),
+        "data_folder_out": str(BROKER_DIR / "data"),
+        "control_folder": str(BROKER_DIR / "control"),
+        "processed_folder": str(BROKER_DIR / "processed"),
+        "store_processed": False,
+    }
+    if CELERY_BROKER_URL.startswith("filesystem")
+    else {"visibility_timeout": 3600}
+)
+CELERY_TIMEZONE = "UTC"
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BEAT_SCHEDULE_FILENAME = str(RUN_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE = {
+    "dispatch-outbox": {
+        "task": "perfapp.notifications.tasks.dispatch_outbox",
+        "schedule": 30.0,
+    },
+    "requeue-stuck-outbox": {
+        "task": "perfapp.notifications.tasks.requeue_stuck_outbox",
+        "schedule": 300.0,
+    },
+}
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "perfapp.api.pagination.StableCursorPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "perfapp.api.errors.error_envelope_handler",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "perfapp API",
+    "DESCRIPTION": (
+        "Every organization's data lives under /api/v1/orgs/{org_slug}/. Authenticate with "
+        "'Authorization: Token <key>' (create a key on your profile page) or a browser session."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# Content-Security-Policy: nothing loads from anywhere but here; scripts need the nonce.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "object-src": [CSP.NONE],
+}
+
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+
+# Invitations stay valid this long.
+INVITATION_TTL_DAYS = env.int("INVITATION_TTL_DAYS", default=14)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "structured": {
+            "format": (
+                "ts=%(asctime)s level=%(levelname)s logger=%(name)s msg=%(message)s"
+            ),
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# Absolute links in emails.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")

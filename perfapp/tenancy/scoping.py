@@ -1,0 +1,18 @@
+"""One place to enter and leave a tenant's scope."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django_scopes import scope, scopes_disabled
+
+__all__ = ["organization_scope", "scopes_disabled"]
+
+
+@contextmanager
+def organization_scope(organization) -> Iterator[None]:
+    """Activate one organization's scope. Refuses ``None``, which django-scopes would read
+    as "no filter" and so as every organization at once."""
+    if organization is None:
+        raise ValueError("An organization scope needs an organization.")
+    with scope(organization=organization):
+        yield

@@ -1,0 +1,35 @@
+"""The main navigation. Domain apps register their section in ``AppConfig.ready`` so the
+core never names them."""
+
+from dataclasses import dataclass
+
+from perfapp.orgs.roles import Permission
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    order: int
+    permission: Permission | None = None
+
+
+_ITEMS: list[NavItem] = [NavItem("Home", "web:home", 0)]
+_ADMIN_ITEMS: list[NavItem] = [
+    NavItem("People", "orgs:people", 100, Permission.VIEW_PEOPLE_ADMIN),
+    NavItem("Settings", "orgs:settings", 110, Permission.MANAGE_ORGANIZATION),
+]
+
+
+def register(item: NavItem) -> None:
+    if item not in _ITEMS:
+        _ITEMS.append(item)
+
+
+def items_for(membership) -> list[NavItem]:
+    visible = [
+        item
+        for item in (*_ITEMS, *_ADMIN_ITEMS)
+        if item.permission is None or membership.has_perm(item.permission)
+    ]
+    return sorted(visible, key=lambda item: item.order)

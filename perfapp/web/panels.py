@@ -1,0 +1,76 @@
+"""The core's own home panels: first-run checklist, your team, your place."""
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from perfapp.notifications import selectors as notification_selectors
+from perfapp.orgs import selectors as org_selectors
+from perfapp.orgs.models import Membership, Team
+from perfapp.orgs.roles import Permission
+
+from .home import HomePanel, register
+
+
+def setup_checklist(request: HttpRequest) -> dict | None:
+    """Stays on an HR admin's home until the organization is set up."""
+    membership = request.membership
+    if not membership.has_perm(Permission.MANAGE_PEOPLE):
+        return None
+    slug = request.organization.slug
+    people = Membership.objects.filter(is_active=True).count()
+    steps = [
+        {
+            "label": "Invite or import your people",
+            "hint": "Send invitations one by one, or upload a CSV with reporting lines.",
+            "done": people > 1,
+            "url": reverse("orgs:invite", kwargs={"org_slug": slug}),
+        },
+        {
+            "label": "Create teams",
+            "hint": "Teams group people for filters, dashboards and recognition.",
+            "done": Team.objects.exists(),
+            "url": reverse("orgs:teams", kwargs={"org_slug": slug}),
+        },
+        {
+            "label": "Set reporting lines",
+            "hint": "Managers run check-ins and coach the people who report to them.",
+            "done": Membership.objects.filter(manager__isnull=False, is_active=True).exists(),
+            "url": reverse("orgs:people", kwargs={"org_slug": slug}),
+        },
+    ]
+    if all(step["done"] for step in steps):
+        return None
+    return {"steps": steps, "done_count": sum(step["done"] for step in steps)}
+
+
+def my_team(request: HttpRequest) -> dict | None:
+    membership = request.membership
+    reports = list(org_selectors.direct_reports(membership)[:13])
+    if not reports:
+        return None
+    return {"reports": reports[:12], "more": len(reports) > 12}
+
+
+def my_place(request: HttpRequest) -> dict:
+    membership = request.membership
+    manager = membership.manager
+    return {
+        "person": membership,
+        "manager": manager if manager is not None and manager.is_active else None,
+    }
+
+
+def unread_notifications(request: HttpRequest) -> dict | None:
+    items = list(
+        notification_selectors.inbox(request.membership).filter(read_at__isnull=True)[:5]
+    )
+    if not items:
+        return None
+    return {"items": items}
+
+
+def register_core_panels() -> None:
+    register(HomePanel("setup", 0, "web/panels/setup.html", setup_checklist))
+    register(HomePanel("notifications", 10, "web/panels/notifications.html", unread_notifications))
+    register(HomePanel("team", 20, "web/panels/team.html", my_team))
+    register(HomePanel("place", 90, "web/panels/place.html", my_place))

@@ -1,0 +1,58 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+from rest_framework.authtoken.models import Token
+
+from perfapp.orgs.selectors import organizations_of
+from perfapp.tenancy.views import org_view
+
+from .forms import ProfileForm
+from .home import panels_for
+
+
+def start(request: HttpRequest) -> HttpResponse:
+    """The front door: your organization's home, or the way to get one."""
+    if not request.user.is_authenticated:
+        return redirect("account_login")
+    organizations = organizations_of(request.user)
+    if len(organizations) == 1:
+        return redirect("web:home", org_slug=organizations[0].slug)
+    if not organizations:
+        return redirect("orgs_create")
+    return render(request, "web/choose_organization.html", {"organizations": organizations})
+
+
+@org_view()
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/home.html", {"panels": panels_for(request)})
+
+
+@org_view()
+def profile(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your profile is saved.")
+        return redirect("web:profile", org_slug=request.organization.slug)
+    token = Token.objects.filter(user=request.user).first()
+    return render(
+        request, "web/profile.html", {"form": form, "token": token},
+        status=400 if form.errors else 200,
+    )
+
+
+@org_view()
+@require_POST
+def api_token(request: HttpRequest) -> HttpResponse:
+    """Create (or replace) the signed-in person's API token; shown once."""
+    Token.objects.filter(user=request.user).delete()
+    token = Token.objects.create(user=request.user)
+    messages.success(request, f"Your new API token: {token.key} — copy it now.")
+    return redirect("web:profile", org_slug=request.organization.slug)
+
+
+@login_required
+def no_organization(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/choose_organization.html", {"organizations": []})

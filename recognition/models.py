@@ -1,0 +1,1 @@
+"""Models of recognition arrive with their issue."""
