@@ -114,8 +114,11 @@ def _deliver_one(message: OutboxMessage, preferences: dict, now: datetime) -> in
         OutboxMessage.objects.filter(pk=message.pk).update(status=OutboxStatus.CANCELLED)
         return 0
     if kind.is_reminder and is_quiet(now, time_zone):
+        # Waiting for the morning is not a failed attempt: give back the one the claim took.
         OutboxMessage.objects.filter(pk=message.pk).update(
-            status=OutboxStatus.PENDING, due_at=next_waking_moment(now, time_zone)
+            status=OutboxStatus.PENDING,
+            due_at=next_waking_moment(now, time_zone),
+            attempts=F("attempts") - 1,
         )
         return 0
     in_app, email = preferences.get(
@@ -175,11 +178,19 @@ def _release_for_retry(message: OutboxMessage, now: datetime, error: Exception) 
 
 
 def requeue_stuck(now: datetime) -> int:
-    """Put rows whose worker died mid-delivery back in the queue."""
+    """Put rows whose worker died mid-delivery back in the queue.
+
+    A row that has already used up its attempts (it may be what kills the worker) is
+    marked failed instead, so retries stay bounded. Returns how many rows were requeued.
+    """
     with scopes_disabled():
-        return OutboxMessage.objects.filter(
+        stuck = OutboxMessage.objects.filter(
             status=OutboxStatus.SENDING, claimed_at__lt=now - STUCK_AFTER
-        ).update(status=OutboxStatus.PENDING)
+        )
+        stuck.filter(attempts__gte=MAX_ATTEMPTS).update(
+            status=OutboxStatus.FAILED, last_error="Stuck in sending after the last attempt."
+        )
+        return stuck.filter(attempts__lt=MAX_ATTEMPTS).update(status=OutboxStatus.PENDING)
 
 
 def mark_read(recipient, notification_id: int) -> Notification:

@@ -87,18 +87,39 @@ class ImportPlan:
 def plan_import(text: str) -> ImportPlan:
     """Read the CSV and compare every row with the active organization's people."""
     plan = ImportPlan()
+    if "\x00" in text:
+        plan.errors.append(
+            "The file contains binary data, not text. Export it from your spreadsheet as "
+            "“CSV UTF-8”."
+        )
+        return plan
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    try:
+        _read_rows(reader, plan)
+    except csv.Error as error:
+        plan.rows.clear()
+        plan.errors.append(
+            f"The file could not be read as CSV near line {reader.line_num}: {error}. "
+            "Check that every quoted value is closed."
+        )
+        return plan
+    if plan.rows:
+        _compare_with_organization(plan)
+    return plan
+
+
+def _read_rows(reader, plan: ImportPlan) -> None:
     try:
         header = next(reader)
     except StopIteration:
         plan.errors.append("The file is empty. Add a header row and one row per person.")
-        return plan
+        return
     columns = [HEADER_ALIASES.get(h.strip().lower()) for h in header]
     if "email" not in columns:
         plan.errors.append(
             "The header row needs an “email” column. Expected columns: " + ", ".join(COLUMNS)
         )
-        return plan
+        return
     unknown = [h for h, c in zip(header, columns, strict=True) if c is None and h.strip()]
     if unknown:
         plan.errors.append(f"Unknown column(s): {', '.join(unknown)}. Expected: {', '.join(COLUMNS)}.")
@@ -118,8 +139,6 @@ def plan_import(text: str) -> ImportPlan:
         plan.rows.append(_row(line, data, []))
     if not plan.rows and not plan.errors:
         plan.errors.append("The file has a header but no people in it.")
-    _compare_with_organization(plan)
-    return plan
 
 
 def _row(line: int, data: dict, errors: list[str]) -> PlannedRow:
@@ -145,22 +164,24 @@ def _compare_with_organization(plan: ImportPlan) -> None:
         )
     }
     accounts = set(User.objects.filter(email__in=emails).values_list("email", flat=True))
-    teams = {t.name.lower(): t for t in Team.objects.all()}
+    teams = {t.name.lower() for t in Team.objects.all()}
+    new_team_keys: set[str] = set()
     seen: set[str] = set()
     for row in plan.rows:
         _validate_row(row, seen, existing, emails)
         if row.errors:
             continue
         row.role = ROLE_WORDS.get(row.role, row.role)
-        if row.team and row.team.lower() not in teams and row.team not in plan.new_teams:
+        if row.team and row.team.lower() not in teams | new_team_keys:
             plan.new_teams.append(row.team)
+            new_team_keys.add(row.team.lower())
         member = existing.get(row.email)
         if member is None:
             row.action = "add" if row.email in accounts else "create"
             continue
         row.changes = _differences(row, member)
         row.action = "update" if row.changes else "unchanged"
-    _check_for_loops(plan, existing)
+    _check_for_loops(plan)
 
 
 def _validate_row(row: PlannedRow, seen: set, existing: dict, emails: set) -> None:
@@ -215,11 +236,18 @@ def _differences(row: PlannedRow, member: Membership) -> list[str]:
     return changes
 
 
-def _check_for_loops(plan: ImportPlan, existing: dict) -> None:
-    """Reporting lines after the import, for everyone the file or its managers touch,
-    must not loop."""
+def _check_for_loops(plan: ImportPlan) -> None:
+    """Reporting lines after the import must not loop.
+
+    The walk up from a row may pass through people who are not in the file (the file
+    makes A report to B, B already reports to C, C to A), so it starts from every
+    reporting line in the organization: two short columns, one query.
+    """
     manager_of = {
-        email: (m.manager.user.email if m.manager else "") for email, m in existing.items()
+        email: manager_email or ""
+        for email, manager_email in Membership.objects.values_list(
+            "user__email", "manager__user__email"
+        )
     }
     for row in plan.rows:
         if not row.errors:

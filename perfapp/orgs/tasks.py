@@ -39,8 +39,14 @@ def send_welcome_emails(organization_id: int, user_ids: list[int]) -> None:
 
     organization = Organization.objects.get(pk=organization_id)
     for user in get_user_model().objects.filter(pk__in=user_ids):
-        key = f"{user_pk_to_url_str(user)}-{default_token_generator.make_token(user)}"
-        link = settings.SITE_URL + reverse("account_reset_password_from_key", kwargs={"key": key})
+        path = reverse(
+            "account_reset_password_from_key",
+            kwargs={
+                "uidb36": user_pk_to_url_str(user),
+                "key": default_token_generator.make_token(user),
+            },
+        )
+        link = settings.SITE_URL + path
         mail.send_mail(
             subject=f"Welcome to {organization.name} on perfapp",
             message=render_to_string(

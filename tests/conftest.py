@@ -1,0 +1,98 @@
+"""Every test world has two organizations, so a leak between them has a chance to show."""
+
+from dataclasses import dataclass
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from perfapp.audit.models import AuditAction
+from perfapp.audit.services import record
+from perfapp.orgs.models import Invitation, Membership, Organization, Team
+from perfapp.orgs.roles import Role
+from perfapp.tenancy.scoping import organization_scope
+
+from .factories import (
+    InvitationFactory,
+    MembershipFactory,
+    NotificationFactory,
+    OrganizationFactory,
+    TeamFactory,
+)
+
+
+@dataclass
+class OrgWorld:
+    """One organization with a person in every role and one object of every kind."""
+
+    organization: Organization
+    owner: Membership
+    hr: Membership
+    manager: Membership
+    report: Membership
+    member: Membership
+    team: Team
+    invitation: Invitation
+
+    def scope(self):
+        return organization_scope(self.organization)
+
+
+def build_org_world(slug: str) -> OrgWorld:
+    organization = OrganizationFactory(slug=slug, name=f"{slug.title()} Inc")
+
+    def person(role=Role.MEMBER, **extra) -> Membership:
+        return MembershipFactory(organization=organization, role=role, **extra)
+
+    team = TeamFactory(organization=organization, name=f"{slug.title()} Platform")
+    owner = person(Role.OWNER, job_title="CEO")
+    hr = person(Role.HR_ADMIN, job_title="Head of People", manager=owner)
+    manager = person(job_title="Engineering Manager", manager=owner, team=team)
+    report = person(job_title="Engineer", manager=manager, team=team)
+    member = person(job_title="Designer", team=team)
+    invitation = InvitationFactory(organization=organization, invited_by=hr)
+    NotificationFactory(recipient=report, title=f"Hello from {slug}")
+    with organization_scope(organization):
+        record(
+            organization=organization, actor=hr, action=AuditAction.MEMBER_UPDATED,
+            target=report, changes={"role": ["member", "member"]},
+        )
+    return OrgWorld(organization, owner, hr, manager, report, member, team, invitation)
+
+
+@pytest.fixture
+def world_a(db) -> OrgWorld:
+    return build_org_world("alpha")
+
+
+@pytest.fixture
+def world_b(db) -> OrgWorld:
+    return build_org_world("beta")
+
+
+@pytest.fixture
+def login(client):
+    """Sign a membership's user in to the Django test client."""
+
+    def _login(membership: Membership):
+        client.force_login(membership.user)
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+@pytest.fixture
+def api_as(api_client):
+    """An API client that authenticates with the person's token, as integrations do."""
+
+    def _as(membership: Membership) -> APIClient:
+        token, _ = Token.objects.get_or_create(user=membership.user)
+        api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return api_client
+
+    return _as

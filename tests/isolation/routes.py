@@ -1,0 +1,102 @@
+"""Every URL pattern of perfapp, classified for the isolation sweep.
+
+A new URL must be added here (with the object it addresses, if any) or the sweep fails:
+that is how a forgotten tenant check is caught before it ships.
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from perfapp.notifications.models import Notification
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    route: str
+    pattern: URLPattern
+
+
+def iter_routes(resolver: URLResolver | None = None, prefix: str = "", namespace: str = "") -> Iterator[Route]:
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = namespace
+            if entry.namespace:
+                ns = f"{namespace}{entry.namespace}:"
+            yield from iter_routes(entry, prefix + str(entry.pattern), ns)
+        else:
+            name = f"{namespace}{entry.name}" if entry.name else ""
+            yield Route(name=name, route=prefix + str(entry.pattern), pattern=entry)
+
+
+def _notification(world) -> int:
+    with world.scope():
+        return Notification.objects.filter(recipient=world.report).first().pk
+
+
+# route name -> how to fill its object kwargs from an organization's world (None: no object)
+ObjectKwargs = Callable[[object], dict] | None
+
+ORG_PAGES: dict[str, ObjectKwargs] = {
+    "web:home": None,
+    "web:profile": None,
+    "web:api_token": None,
+    "orgs:people": None,
+    "orgs:invite": None,
+    "orgs:people_import": None,
+    "orgs:people_import_confirm": None,
+    "orgs:person": lambda w: {"pk": w.report.pk},
+    "orgs:person_deactivate": lambda w: {"pk": w.report.pk},
+    "orgs:person_reactivate": lambda w: {"pk": w.report.pk},
+    "orgs:invitation_resend": lambda w: {"pk": w.invitation.pk},
+    "orgs:invitation_revoke": lambda w: {"pk": w.invitation.pk},
+    "orgs:teams": None,
+    "orgs:team": lambda w: {"pk": w.team.pk},
+    "orgs:team_delete": lambda w: {"pk": w.team.pk},
+    "orgs:settings": None,
+    "notifications:inbox": None,
+    "notifications:badge": None,
+    "notifications:read_all": None,
+    "notifications:preferences": None,
+    "notifications:open": lambda w: {"pk": _notification(w)},
+    "notifications:read": lambda w: {"pk": _notification(w)},
+    "audit:log": None,
+    "feedback:index": None,
+    "feedback:checkins": None,
+    "development:index": None,
+    "recognition:index": None,
+    "advancement:index": None,
+}
+
+ORG_API: dict[str, ObjectKwargs] = {
+    "api:member-list": None,
+    "api:member-detail": lambda w: {"pk": w.report.pk},
+    "api:member-deactivate": lambda w: {"pk": w.report.pk},
+    "api:member-reactivate": lambda w: {"pk": w.report.pk},
+    "api:team-list": None,
+    "api:team-detail": lambda w: {"pk": w.team.pk},
+    "api:invitation-list": None,
+    "api:invitation-detail": lambda w: {"pk": w.invitation.pk},
+    "api:invitation-revoke": lambda w: {"pk": w.invitation.pk},
+    "api:me-list": None,
+}
+
+# Routes outside any organization: they show no tenant data by construction.
+PUBLIC = {
+    "start",  # redirects to the signed-in person's own organization
+    "health",
+    "orgs_create",  # creates a new organization for the signed-in user
+    "invitation",  # the token in the URL is the secret; it names its organization
+    "api:schema",
+    "api:docs",
+    "api:redoc",
+}
+# Whole prefixes owned by well-kept libraries, with no tenant data.
+PUBLIC_PREFIXES = (
+    "accounts/",  # allauth: sign-in, sign-up, password and email management
+    "admin/",  # the operator's Django admin: superusers only
+    "static/",
+)

@@ -1,0 +1,147 @@
+"""Organization B can neither read nor change organization A's objects, through any page,
+htmx partial or API endpoint. Every URL pattern must be classified in routes.py."""
+
+import pytest
+from django.urls import reverse
+
+from perfapp.audit.models import AuditEvent
+from perfapp.notifications.models import Notification
+from perfapp.orgs.models import Invitation, Membership, Team
+from perfapp.tenancy.scoping import scopes_disabled
+
+from .routes import ORG_API, ORG_PAGES, PUBLIC, PUBLIC_PREFIXES, iter_routes
+
+WRITE_METHODS = ("post", "patch", "put", "delete")
+
+
+def test_every_url_pattern_is_classified():
+    unclassified = []
+    for route in iter_routes():
+        if route.route.startswith(PUBLIC_PREFIXES) or route.name in PUBLIC:
+            continue
+        if "<slug:org_slug>" in route.route:
+            if route.name not in ORG_PAGES and route.name not in ORG_API:
+                unclassified.append(f"{route.name or '(unnamed)'}: {route.route}")
+            continue
+        unclassified.append(f"{route.name or '(unnamed)'}: {route.route}")
+    assert not unclassified, (
+        "Classify these URLs in tests/isolation/routes.py so the sweep covers them:\n"
+        + "\n".join(unclassified)
+    )
+
+
+def test_every_classified_route_still_exists():
+    names = {route.name for route in iter_routes()}
+    stale = (set(ORG_PAGES) | set(ORG_API) | PUBLIC) - names
+    assert not stale
+
+
+def snapshot_of(world) -> dict:
+    """Everything of A that a leaked write could change."""
+    org = world.organization
+    with scopes_disabled():
+        return {
+            "members": sorted(
+                Membership.objects.filter(organization=org).values_list(
+                    "id", "role", "manager_id", "team_id", "job_title", "is_active"
+                )
+            ),
+            "teams": sorted(Team.objects.filter(organization=org).values_list("id", "name")),
+            "invitations": sorted(
+                Invitation.objects.filter(organization=org).values_list(
+                    "id", "revoked_at", "expires_at", "accepted_at"
+                )
+            ),
+            "notifications": sorted(
+                Notification.objects.filter(organization=org).values_list("id", "read_at")
+            ),
+            "audit": AuditEvent.objects.filter(organization=org).count(),
+            "org": (org.name, org.time_zone),
+        }
+
+
+def _url(name, world, kwargs_for, slug_world=None):
+    kwargs = {"org_slug": (slug_world or world).organization.slug}
+    if kwargs_for is not None:
+        kwargs.update(kwargs_for(world))
+    return reverse(name, kwargs=kwargs)
+
+
+@pytest.mark.parametrize("name", sorted(ORG_PAGES))
+def test_pages_of_another_organization_answer_404(name, world_a, world_b, login):
+    client = login(world_b.owner)  # B's most powerful person
+    before = snapshot_of(world_a)
+    url = _url(name, world_a, ORG_PAGES[name])
+    for headers in ({}, {"HX-Request": "true"}):
+        assert client.get(url, headers=headers).status_code == 404
+    for method in WRITE_METHODS:
+        assert getattr(client, method)(url, {"name": "Hacked", "role": "owner"}).status_code == 404
+    assert snapshot_of(world_a) == before
+
+
+@pytest.mark.parametrize("name", sorted(n for n, kw in ORG_PAGES.items() if kw is not None))
+def test_a_foreign_object_id_under_ones_own_slug_answers_404(name, world_a, world_b, login):
+    client = login(world_b.owner)
+    before = snapshot_of(world_a)
+    url = _url(name, world_a, ORG_PAGES[name], slug_world=world_b)
+    assert client.get(url).status_code in (404, 405)  # 405: a POST-only action
+    assert client.post(url, {"name": "Hacked", "role": "owner"}).status_code == 404
+    assert snapshot_of(world_a) == before
+
+
+@pytest.mark.parametrize("name", sorted(ORG_PAGES))
+def test_the_sweep_urls_are_real_for_their_own_organization(name, world_a, login):
+    """Guards the sweep itself: A's owner reaches every page, so B's 404 means isolation."""
+    response = login(world_a.owner).get(_url(name, world_a, ORG_PAGES[name]))
+    assert response.status_code in (200, 302, 405), response.status_code
+
+
+@pytest.mark.parametrize("name", sorted(ORG_API))
+def test_api_of_another_organization_answers_404(name, world_a, world_b, api_as):
+    client = api_as(world_b.owner)
+    before = snapshot_of(world_a)
+    url = _url(name, world_a, ORG_API[name])
+    assert client.get(url).status_code == 404
+    for method in WRITE_METHODS:
+        response = getattr(client, method)(url, {"name": "Hacked", "role": "owner"}, format="json")
+        assert response.status_code in (404, 405), (method, response.status_code)
+        if response.status_code == 404:
+            assert response.json()["error"]["code"] == "not_found"
+    assert snapshot_of(world_a) == before
+
+
+@pytest.mark.parametrize("name", sorted(n for n, kw in ORG_API.items() if kw is not None))
+def test_api_foreign_object_id_under_ones_own_slug_answers_404(name, world_a, world_b, api_as):
+    client = api_as(world_b.owner)
+    before = snapshot_of(world_a)
+    url = _url(name, world_a, ORG_API[name], slug_world=world_b)
+    assert client.get(url).status_code in (404, 405)
+    for method in WRITE_METHODS:
+        response = getattr(client, method)(url, {"name": "Hacked"}, format="json")
+        assert response.status_code in (404, 405)
+    assert snapshot_of(world_a) == before
+
+
+@pytest.mark.parametrize("name", sorted(ORG_API))
+def test_the_api_sweep_urls_are_real_for_their_own_organization(name, world_a, api_as):
+    response = api_as(world_a.owner).get(_url(name, world_a, ORG_API[name]))
+    assert response.status_code in (200, 405), response.status_code
+
+
+def test_a_deactivated_member_loses_access_at_once(world_a, login, api_as):
+    client = login(world_a.member)
+    home = reverse("web:home", kwargs={"org_slug": "alpha"})
+    assert client.get(home).status_code == 200
+    with scopes_disabled():
+        Membership.objects.filter(pk=world_a.member.pk).update(is_active=False)
+    assert client.get(home).status_code == 404
+    members = reverse("api:member-list", kwargs={"org_slug": "alpha"})
+    assert api_as(world_a.member).get(members).status_code == 404
+
+
+def test_signed_out_visitors_are_sent_to_sign_in_and_the_api_asks_for_credentials(world_a, client):
+    response = client.get(reverse("orgs:people", kwargs={"org_slug": "alpha"}))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    api = client.get(reverse("api:member-list", kwargs={"org_slug": "alpha"}))
+    assert api.status_code in (401, 403)
+    assert api.json()["error"]["code"] in ("not_authenticated", "authentication_failed")

@@ -1,0 +1,31 @@
+"""Helpers for the notifications tests: a reminder kind, queueing in scope, reading rows."""
+
+import pytest
+
+from perfapp.notifications import kinds, services
+from perfapp.tenancy.scoping import organization_scope
+
+from .helpers import NEWS, REMINDER
+
+
+@pytest.fixture
+def reminder_kind(monkeypatch) -> kinds.NotificationKind:
+    """A reminder kind, registered for one test only (the registry is restored after)."""
+    monkeypatch.setattr(kinds, "_KINDS", dict(kinds._KINDS))
+    kind = kinds.NotificationKind(
+        REMINDER, "Check-in due", "Your check-in is coming up.", is_reminder=True
+    )
+    kinds.register(kind)
+    return kind
+
+
+@pytest.fixture
+def queue():
+    """``services.queue`` inside the recipient's organization scope, as a request runs it."""
+
+    def _queue(recipient, kind: str = NEWS, occasion: str = "occasion-1", **fields):
+        fields.setdefault("title", "Your role changed")
+        with organization_scope(recipient.organization):
+            return services.queue(recipient=recipient, kind=kind, occasion=occasion, **fields)
+
+    return _queue

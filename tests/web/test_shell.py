@@ -1,0 +1,113 @@
+"""The front door, the page shell and what every page carries."""
+
+import re
+
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+
+from perfapp.orgs.models import Membership, Organization
+from perfapp.orgs.roles import Role
+from perfapp.tenancy.scoping import scopes_disabled
+
+from ..factories import MembershipFactory, UserFactory
+
+
+def test_health_reports_database_and_broker(db, client):
+    response = client.get(reverse("health"))
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "checks": {"database": True, "broker": True}}
+
+
+def test_health_answers_503_when_the_broker_is_down(db, client, monkeypatch):
+    from perfapp.web import health
+
+    monkeypatch.setattr(health, "_broker_ok", lambda: False)
+    response = client.get(reverse("health"))
+    assert response.status_code == 503 and response.json()["checks"]["broker"] is False
+
+
+def test_pages_carry_a_strict_csp_and_scripts_carry_its_nonce(world_a, login):
+    response = login(world_a.member).get(reverse("web:home", kwargs={"org_slug": "alpha"}))
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "unsafe-inline" not in policy
+    nonce = re.search(r"'nonce-([^']+)'", policy).group(1)
+    html = response.content.decode()
+    scripts = re.findall(r"<script[^>]*>", html)
+    assert scripts and all(f'nonce="{nonce}"' in tag for tag in scripts)
+    assert "htmx" in html and "includeIndicatorStyles" in html
+
+
+def test_start_sends_people_where_they_belong(db, client):
+    assert client.get(reverse("start"))["Location"].startswith("/accounts/login/")
+    user = UserFactory()
+    client.force_login(user)
+    assert client.get(reverse("start"))["Location"] == reverse("orgs_create")
+    first = MembershipFactory(user=user)
+    assert client.get(reverse("start"))["Location"] == f"/o/{first.organization.slug}/"
+    MembershipFactory(user=user)
+    chooser = client.get(reverse("start"))
+    assert chooser.status_code == 200 and first.organization.name in chooser.content.decode()
+
+
+def test_sign_up_then_create_an_organization(db, client):
+    response = client.post(
+        reverse("account_signup"),
+        {"email": "founder@newco.example", "password1": "a-long-passphrase", "password2": "a-long-passphrase"},
+    )
+    assert response.status_code == 302 and response["Location"] == "/orgs/new/"
+    empty = client.post(reverse("orgs_create"), {"name": "", "time_zone": "UTC"})
+    assert empty.status_code == 200 and "This field is required" in empty.content.decode()
+    created = client.post(reverse("orgs_create"), {"name": "NewCo", "time_zone": "Europe/Paris"})
+    assert created["Location"] == "/o/newco/"
+    organization = Organization.objects.get(slug="newco")
+    with scopes_disabled():
+        owner = Membership.objects.get(organization=organization)
+    assert owner.role == Role.OWNER and owner.user.email == "founder@newco.example"
+    home = client.get("/o/newco/").content.decode()
+    assert "Set up NewCo" in home and "Invite or import your people" in home
+
+
+def test_home_shows_a_manager_their_team(world_a, login):
+    html = login(world_a.manager).get(reverse("web:home", kwargs={"org_slug": "alpha"})).content.decode()
+    assert "Your team" in html and world_a.report.name in html
+
+
+def test_org_switcher_lists_only_my_organizations(world_a, world_b, login):
+    third = MembershipFactory()  # an organization I do not belong to
+    MembershipFactory(organization=world_b.organization, user=world_a.member.user)
+    html = login(world_a.member).get(reverse("web:home", kwargs={"org_slug": "alpha"})).content.decode()
+    assert "/o/beta/" in html and f"/o/{third.organization.slug}/" not in html
+
+
+def test_profile_saves_name_and_time_zone_and_rejects_unknown_zones(world_a, login):
+    client = login(world_a.member)
+    url = reverse("web:profile", kwargs={"org_slug": "alpha"})
+    assert client.post(url, {"name": "Dana", "time_zone": "Asia/Kolkata"}).status_code == 302
+    world_a.member.user.refresh_from_db()
+    assert world_a.member.user.time_zone == "Asia/Kolkata"
+    assert client.post(url, {"name": "Dana", "time_zone": "Moon/Crater"}).status_code == 400
+    world_a.member.user.refresh_from_db()
+    assert world_a.member.user.time_zone == "Asia/Kolkata"
+
+
+def test_api_token_is_created_and_replaced(world_a, login):
+    client = login(world_a.member)
+    url = reverse("web:api_token", kwargs={"org_slug": "alpha"})
+    client.post(url)
+    first = Token.objects.get(user=world_a.member.user).key
+    client.post(url)
+    assert Token.objects.get(user=world_a.member.user).key != first
+
+
+def test_not_found_page_is_friendly(world_a, login):
+    response = login(world_a.member).get("/o/does-not-exist/")
+    assert response.status_code == 404
+
+
+def test_home_query_count_does_not_grow_with_the_team(world_a, login, django_assert_max_num_queries):
+    for _ in range(20):
+        MembershipFactory(organization=world_a.organization, manager=world_a.manager)
+    client = login(world_a.manager)
+    with django_assert_max_num_queries(10):
+        html = client.get(reverse("web:home", kwargs={"org_slug": "alpha"})).content.decode()
+    assert "people report to you" in html
