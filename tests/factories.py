@@ -16,7 +16,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"person{n}@example.com")
     name = factory.Sequence(lambda n: f"Person {n}")
-    time_zone = "Europe/Berlin"
+    time_zone = ""  # not chosen: the membership's or the organization's applies
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation

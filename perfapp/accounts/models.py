@@ -32,9 +32,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField("email address", unique=True)
     name = models.CharField("display name", max_length=150, blank=True)
-    time_zone = models.CharField(
-        max_length=64, default="UTC", validators=[validate_time_zone]
-    )
+    # Empty until the person picks one; then it wins over what HR or the organization set.
+    time_zone = models.CharField(max_length=64, blank=True, validators=[validate_time_zone])
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)

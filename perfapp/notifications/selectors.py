@@ -14,9 +14,7 @@ def unread_count(recipient) -> int:
 
 def preferences(membership) -> list[dict]:
     """Every registered kind with this person's choice (or its default)."""
-    stored = {
-        p.kind: p for p in NotificationPreference.objects.filter(membership=membership)
-    }
+    stored = {p.kind: p for p in NotificationPreference.objects.filter(membership=membership)}
     rows = []
     for kind in kinds.all_kinds():
         choice = stored.get(kind.key)

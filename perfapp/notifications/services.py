@@ -58,7 +58,9 @@ def queue(
     if message.status == OutboxStatus.PENDING and message.due_at <= timezone.now():
         from .tasks import dispatch_outbox
 
-        transaction.on_commit(dispatch_outbox.delay)
+        # Robust: the row is committed and the periodic dispatcher will find it, so a broker
+        # that is down must not turn the caller's successful request into an error.
+        transaction.on_commit(dispatch_outbox.delay, robust=True)
     return message
 
 
@@ -101,7 +103,7 @@ def deliver_claimed(ids: list[int], now: datetime) -> int:
         for message in messages:
             try:
                 delivered += _deliver_one(message, preferences, now)
-            except Exception as error:  # noqa: BLE001 - any failure is retried later
+            except Exception as error:  # any failure is retried later
                 _release_for_retry(message, now, error)
     return delivered
 
@@ -121,9 +123,7 @@ def _deliver_one(message: OutboxMessage, preferences: dict, now: datetime) -> in
             attempts=F("attempts") - 1,
         )
         return 0
-    in_app, email = preferences.get(
-        (recipient.pk, message.kind), (True, kind.email_by_default)
-    )
+    in_app, email = preferences.get((recipient.pk, message.kind), (True, kind.email_by_default))
     if in_app:
         Notification.objects.get_or_create(
             outbox_message=message,
@@ -157,8 +157,11 @@ def _send_email(message: OutboxMessage) -> None:
         )
         if part
     )
+    # A title is built from names people typed; a line break in a header would make every
+    # attempt fail (and must never let a name add headers), so the subject is one line.
+    subject = " ".join(f"[{organization.name}] {message.title}".split())
     mail.send_mail(
-        subject=f"[{organization.name}] {message.title}",
+        subject=subject,
         message=text,
         from_email=None,
         recipient_list=[message.recipient.user.email],

@@ -61,7 +61,10 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
 
 @org_view()
 def preferences(request: HttpRequest) -> HttpResponse:
-    form = PreferencesForm(request.POST or None, rows=selectors.preferences(request.membership))
+    # Not ``request.POST or None``: a form with every box unchecked posts no fields at all,
+    # and must still save (as "all off") rather than be read as unbound.
+    data = request.POST if request.method == "POST" else None
+    form = PreferencesForm(data, rows=selectors.preferences(request.membership))
     if request.method == "POST" and form.is_valid():
         services.set_preferences(request.membership, form.choices())
         messages.success(request, "Notification preferences saved.")

@@ -15,6 +15,7 @@ from django.db import transaction
 
 from perfapp.audit.models import AuditAction
 from perfapp.audit.services import record
+from perfapp.tenancy.scoping import scopes_disabled
 from perfapp.tenancy.tasks import enqueue
 
 from .models import Membership, Team
@@ -59,6 +60,7 @@ class PlannedRow:
     action: str = "unchanged"  # create | add | update | unchanged
     changes: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -164,6 +166,7 @@ def _compare_with_organization(plan: ImportPlan) -> None:
         )
     }
     accounts = set(User.objects.filter(email__in=emails).values_list("email", flat=True))
+    shared = _accounts_shared_elsewhere([m for e, m in existing.items() if e in emails])
     teams = {t.name.lower() for t in Team.objects.all()}
     new_team_keys: set[str] = set()
     seen: set[str] = set()
@@ -179,8 +182,10 @@ def _compare_with_organization(plan: ImportPlan) -> None:
         if member is None:
             row.action = "add" if row.email in accounts else "create"
             continue
-        row.changes = _differences(row, member)
+        row.changes = _differences(row, member, may_rename=row.email not in shared)
         row.action = "update" if row.changes else "unchanged"
+        if row.name and row.name != member.user.name and "name" not in row.changes:
+            row.notes.append(f"Keeps the name “{member.user.name}”: they manage it themselves.")
     _check_for_loops(plan)
 
 
@@ -220,9 +225,27 @@ def _validate_row(row: PlannedRow, seen: set, existing: dict, emails: set) -> No
             row.errors.append(f"The {attribute} is longer than {limit} characters.")
 
 
-def _differences(row: PlannedRow, member: Membership) -> list[str]:
+def _accounts_shared_elsewhere(members: list[Membership]) -> set[str]:
+    """Emails of accounts that also belong to another organization.
+
+    An account's name is shown in every organization it belongs to, so one
+    organization's import must not rename it. Crosses tenants on purpose, and reads only
+    whether such a membership exists.
+    """
+    if not members:
+        return set()
+    organization_id = members[0].organization_id
+    with scopes_disabled():
+        return set(
+            Membership.objects.filter(user_id__in=[m.user_id for m in members])
+            .exclude(organization_id=organization_id)
+            .values_list("user__email", flat=True)
+        )
+
+
+def _differences(row: PlannedRow, member: Membership, *, may_rename: bool) -> list[str]:
     changes = []
-    if row.name and row.name != member.user.name:
+    if may_rename and row.name and row.name != member.user.name:
         changes.append("name")
     if row.title != member.job_title:
         changes.append("title")
@@ -252,16 +275,19 @@ def _check_for_loops(plan: ImportPlan) -> None:
     for row in plan.rows:
         if not row.errors:
             manager_of[row.email] = row.manager_email
+    reaches_the_top: set[str] = set()  # people whose chain ends without a loop
     for row in plan.rows:
         if row.errors:
             continue
         visited, current = {row.email}, manager_of.get(row.email, "")
-        while current:
+        while current and current not in reaches_the_top:
             if current in visited:
                 row.errors.append("These manager emails make a reporting loop.")
                 break
             visited.add(current)
             current = manager_of.get(current, "")
+        else:
+            reaches_the_top |= visited
 
 
 @transaction.atomic
@@ -297,7 +323,7 @@ def apply_import(*, actor: Membership, text: str) -> ImportPlan:
             )
             members[row.email] = member
         else:
-            if row.name and row.name != member.user.name:
+            if "name" in row.changes:
                 member.user.name = row.name
                 member.user.save(update_fields=["name"])
             member.role, member.team, member.job_title = row.role, team, row.title

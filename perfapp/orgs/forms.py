@@ -59,8 +59,10 @@ class InviteForm(_PlacementFields):
     email = forms.EmailField(label="Email address")
     name = forms.CharField(label="Name", max_length=150, required=False)
     role = forms.ChoiceField(choices=Role.choices, initial=Role.MEMBER)
-    manager = MemberChoiceField(queryset=Membership.objects.none(), required=False)
-    team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False)
+    manager = MemberChoiceField(
+        queryset=Membership.objects.none(), required=False, empty_label="No manager"
+    )
+    team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False, empty_label="No team")
     job_title = forms.CharField(label="Job title", max_length=120, required=False)
 
     def __init__(self, *args, actor: Membership, **kwargs):
@@ -70,8 +72,10 @@ class InviteForm(_PlacementFields):
 
 class MembershipForm(_PlacementFields):
     role = forms.ChoiceField(choices=Role.choices)
-    manager = MemberChoiceField(queryset=Membership.objects.none(), required=False)
-    team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False)
+    manager = MemberChoiceField(
+        queryset=Membership.objects.none(), required=False, empty_label="No manager"
+    )
+    team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False, empty_label="No team")
     job_title = forms.CharField(label="Job title", max_length=120, required=False)
     time_zone = forms.ChoiceField(
         choices=[("", "Organization's time zone"), *time_zone_choices()], required=False

@@ -102,7 +102,8 @@ class Membership(TenantModel):
 
     @property
     def effective_time_zone(self) -> str:
-        return self.time_zone or self.organization.time_zone
+        """The person's own choice, else what HR set here, else the organization's."""
+        return self.user.time_zone or self.time_zone or self.organization.time_zone
 
     def has_perm(self, permission: Permission) -> bool:
         return self.is_active and role_has_perm(self.role, permission)

@@ -423,7 +423,7 @@ def accept_invitation(*, invitation: Invitation, user: User) -> Membership:
                 f"{user.email}."
             )
         manager = invitation.manager if invitation.manager and invitation.manager.is_active else None
-        membership, created = Membership.objects.get_or_create(
+        membership, created = Membership.objects.select_for_update().get_or_create(
             organization=invitation.organization,
             user=user,
             defaults={
@@ -433,17 +433,28 @@ def accept_invitation(*, invitation: Invitation, user: User) -> Membership:
                 "job_title": invitation.job_title,
             },
         )
-        if not created:
+        joined = created or not membership.is_active
+        if not created and not membership.is_active:
+            # A former member comes back: the same row, placed as the invitation says.
+            try:
+                validate_manager(membership, manager)
+            except ValidationError:
+                manager = None
             membership.role, membership.manager = invitation.role, manager
             membership.team, membership.job_title = invitation.team, invitation.job_title
             membership.is_active, membership.deactivated_at = True, None
             membership.save()
+        # Someone who joined by another route since keeps what HR has set for them
+        # (an old link must not demote an owner or reset a manager): the invitation is
+        # simply used up.
         if invitation.name and not user.name:
             user.name = invitation.name
             user.save(update_fields=["name"])
         invitation.accepted_at = timezone.now()
         invitation.accepted_membership = membership
         invitation.save(update_fields=["accepted_at", "accepted_membership"])
+        if not joined:
+            return membership
         record(
             organization=invitation.organization,
             actor=membership,

@@ -46,7 +46,9 @@ def _org_redirect(request: HttpRequest, name: str, **kwargs) -> HttpResponse:
 
 @login_required
 def create_organization(request: HttpRequest) -> HttpResponse:
-    form = OrganizationCreateForm(request.POST or None, initial={"time_zone": request.user.time_zone})
+    form = OrganizationCreateForm(
+        request.POST or None, initial={"time_zone": request.user.time_zone or "UTC"}
+    )
     if request.method == "POST" and form.is_valid():
         organization = services.create_organization(
             owner=request.user, name=form.cleaned_data["name"],
@@ -96,7 +98,9 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
                 messages.success(request, f"Welcome to {invite.organization.name}!")
                 return redirect("web:home", org_slug=membership.organization.slug)
     context.update(form=form, has_account=has_account)
-    return render(request, "orgs/invitation.html", context)
+    return render(
+        request, "orgs/invitation.html", context, status=400 if form and form.errors else 200
+    )
 
 
 # --- people directory -------------------------------------------------------------------

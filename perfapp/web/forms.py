@@ -6,7 +6,8 @@ from perfapp.timezones import time_zone_choices
 
 class ProfileForm(forms.ModelForm):
     time_zone = forms.ChoiceField(
-        choices=time_zone_choices,
+        choices=lambda: [("", "Use my organization's time zone"), *time_zone_choices()],
+        required=False,
         help_text="Reminders arrive during your daytime in this time zone.",
     )
 

@@ -71,6 +71,23 @@ def test_a_due_message_is_delivered_once_the_transaction_commits(
     assert [m.subject for m in mailoutbox] == ["[Alpha Inc] Welcome to the team"]
 
 
+def test_a_broker_outage_does_not_fail_the_request_and_the_dispatcher_catches_up(
+    world_a, queue, mailoutbox, django_capture_on_commit_callbacks, monkeypatch
+):
+    def broker_down(*args, **kwargs):
+        raise ConnectionRefusedError("redis is down")
+
+    monkeypatch.setattr(tasks.dispatch_outbox, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        message = queue(world_a.report, title="Welcome to the team")
+
+    assert outbox_row(message).status == OutboxStatus.PENDING
+    monkeypatch.undo()
+    tasks.dispatch_outbox()  # the periodic run
+    assert outbox_row(message).status == OutboxStatus.SENT
+    assert len(mailoutbox) == 1
+
+
 def test_a_future_message_waits_for_the_dispatcher(
     world_a, queue, mailoutbox, django_capture_on_commit_callbacks
 ):
@@ -130,6 +147,17 @@ def test_delivery_adds_an_inbox_entry_and_an_email_to_the_person(world_a, queue,
     assert "Dana is your manager from today." in email.body
     assert "/o/alpha/people/" in email.body
     assert "Alpha Inc" in email.body
+
+
+def test_a_title_with_a_line_break_still_makes_a_one_line_subject(world_a, queue, mailoutbox):
+    message = queue(world_a.hr, title="Sam\nBcc: someone@evil.example joined")
+
+    tasks.dispatch_outbox()
+
+    assert outbox_row(message).status == OutboxStatus.SENT
+    [email] = mailoutbox
+    assert email.subject == "[Alpha Inc] Sam Bcc: someone@evil.example joined"
+    assert email.bcc == []
 
 
 def test_one_dispatch_serves_several_organizations_each_with_its_own_name(

@@ -390,6 +390,27 @@ def test_a_bad_file_is_refused_with_a_clear_message(world_a, login, content, err
     assert snapshot() == before
 
 
+def test_too_many_rows_is_a_file_error(world_a, monkeypatch):
+    monkeypatch.setattr(csv_import, "MAX_ROWS", 2)
+    with world_a.scope():
+        plan = csv_import.plan_import(lines("a@example.com,A,,,,", "b@example.com,B,,,,",
+                                            "c@example.com,C,,,,"))
+    assert plan.errors == ["Import at most 2 people at a time."]
+    assert not plan.is_valid
+
+
+def test_a_long_chain_inside_the_file_is_fine_and_a_loop_at_its_end_is_not(world_a):
+    chain = [f"p{i}@example.com,P{i},,,p{i + 1}@example.com," for i in range(300)]
+    with world_a.scope():
+        plan = csv_import.plan_import(lines(*chain, "p300@example.com,Top,,,,"))
+        assert plan.is_valid, [row.errors for row in plan.rows if row.errors][:1]
+        looped = csv_import.plan_import(
+            lines(*chain, "p300@example.com,Top,,,p150@example.com,")
+        )
+    assert not looped.is_valid
+    assert "These manager emails make a reporting loop." in looped.rows[200].errors
+
+
 def test_plan_reports_an_empty_text(world_a):
     with world_a.scope():
         plan = csv_import.plan_import("")
@@ -478,12 +499,33 @@ def test_an_update_of_a_member_of_both_leaves_the_other_membership_alone(world_a
         shared = Membership.objects.create(
             organization=world_a.organization, user=world_b.report.user, job_title="Old"
         )
+    name = shared.user.name
     client = login(world_a.hr)
-    confirm(client, lines(f"{shared.email},,New In Alpha,,,hr_admin"))
+    content = lines(f"{shared.email},Renamed By Alpha,New In Alpha,,,hr_admin")
 
-    assert member_of(world_a, shared.email).role == Role.HR_ADMIN
+    preview = upload(client, content)
+    text = page_text(preview)
+    assert "Update: title, role" in text
+    assert f"Keeps the name “{name}”: they manage it themselves." in text
+    confirm(client, hidden_content(preview))
+
+    in_a = member_of(world_a, shared.email)
+    assert (in_a.role, in_a.job_title) == (Role.HR_ADMIN, "New In Alpha")
     in_b = member_of(world_b, shared.email)
     assert (in_b.role, in_b.job_title, in_b.manager) == (Role.MEMBER, "Engineer", world_b.manager)
+    assert in_b.user.name == name, "organization A renamed an account organization B shows"
+
+
+def test_a_name_is_updated_for_someone_who_belongs_only_here(world_a, login):
+    report = world_a.report
+    client = login(world_a.hr)
+    content = lines(
+        f"{report.email},Renamed Report,Engineer,Alpha Platform,{world_a.manager.email},"
+    )
+    preview = upload(client, content)
+    assert "Update: name" in page_text(preview)
+    confirm(client, hidden_content(preview))
+    assert member_of(world_a, report.email).user.name == "Renamed Report"
 
 
 # --- who may import ---------------------------------------------------------------------
