@@ -54,8 +54,11 @@ def build_org_world(slug: str) -> OrgWorld:
     NotificationFactory(recipient=report, title=f"Hello from {slug}")
     with organization_scope(organization):
         record(
-            organization=organization, actor=hr, action=AuditAction.MEMBER_UPDATED,
-            target=report, changes={"role": ["member", "member"]},
+            organization=organization,
+            actor=hr,
+            action=AuditAction.MEMBER_UPDATED,
+            target=report,
+            changes={"role": ["member", "member"]},
         )
     return OrgWorld(organization, owner, hr, manager, report, member, team, invitation)
 

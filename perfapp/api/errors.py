@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
-from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
 
@@ -31,7 +30,9 @@ def _field_errors(detail) -> dict:
         if isinstance(value, dict):
             return {key: flatten(item) for key, item in value.items()}
         if isinstance(value, list) and value and not isinstance(value[0], (dict, list)):
-            return [{"code": getattr(item, "code", "invalid"), "message": str(item)} for item in value]
+            return [
+                {"code": getattr(item, "code", "invalid"), "message": str(item)} for item in value
+            ]
         if isinstance(value, list):
             return [flatten(item) for item in value]
         return [{"code": getattr(value, "code", "invalid"), "message": str(value)}]

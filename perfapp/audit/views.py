@@ -10,9 +10,7 @@ from .models import AuditAction
 
 
 class AuditFilterForm(forms.Form):
-    action = forms.ChoiceField(
-        choices=[("", "All actions"), *AuditAction.choices], required=False
-    )
+    action = forms.ChoiceField(choices=[("", "All actions"), *AuditAction.choices], required=False)
 
 
 @org_view(Permission.VIEW_AUDIT_LOG)
@@ -23,7 +21,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     return render_htmx(
-        request, "audit/log.html",
+        request,
+        "audit/log.html",
         {"page": page, "filters": filters, "query": query.urlencode()},
         fragment="results",
     )

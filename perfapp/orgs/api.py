@@ -52,8 +52,18 @@ class MemberSerializer(serializers.ModelSerializer):
     class Meta:
         model = Membership
         fields = [
-            "id", "name", "email", "job_title", "role", "team", "manager", "is_manager",
-            "is_active", "time_zone", "effective_time_zone", "joined_at",
+            "id",
+            "name",
+            "email",
+            "job_title",
+            "role",
+            "team",
+            "manager",
+            "is_manager",
+            "is_active",
+            "time_zone",
+            "effective_time_zone",
+            "joined_at",
         ]
         read_only_fields = fields
 
@@ -88,8 +98,16 @@ class InvitationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Invitation
         fields = [
-            "id", "email", "name", "role", "manager", "team", "job_title", "status",
-            "created_at", "expires_at",
+            "id",
+            "email",
+            "name",
+            "role",
+            "manager",
+            "team",
+            "job_title",
+            "status",
+            "created_at",
+            "expires_at",
         ]
         read_only_fields = ["id", "status", "created_at", "expires_at"]
 
@@ -102,7 +120,11 @@ class MeSerializer(serializers.Serializer):
 
     def get_organization(self, data) -> dict:
         organization = data["member"].organization
-        return {"slug": organization.slug, "name": organization.name, "time_zone": organization.time_zone}
+        return {
+            "slug": organization.slug,
+            "name": organization.name,
+            "time_zone": organization.time_zone,
+        }
 
     def get_organizations(self, data) -> list[dict]:
         return [{"slug": o.slug, "name": o.name} for o in data["organizations"]]
@@ -153,9 +175,9 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organizati
         serializer = MemberUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         try:
-            services.update_membership(actor=self.membership, membership=member, **{
-                key: value for key, value in serializer.validated_data.items()
-            })
+            services.update_membership(
+                actor=self.membership, membership=member, **serializer.validated_data
+            )
         except ValidationError as error:
             raise _as_validation_error(error) from error
         return Response(MemberSerializer(self.get_object()).data)
@@ -180,8 +202,12 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organizati
 
 
 class TeamViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-    mixins.UpdateModelMixin, mixins.DestroyModelMixin, OrganizationViewSet,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    OrganizationViewSet,
 ):
     serializer_class = TeamSerializer
     action_permissions = {
@@ -214,7 +240,9 @@ class TeamViewSet(
 
 
 class InvitationViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
     OrganizationViewSet,
 ):
     """Open invitations; HR only."""
@@ -234,7 +262,9 @@ class InvitationViewSet(
 
     def perform_create(self, serializer):
         try:
-            serializer.instance = services.invite(actor=self.membership, **serializer.validated_data)
+            serializer.instance = services.invite(
+                actor=self.membership, **serializer.validated_data
+            )
         except ValidationError as error:
             raise _as_validation_error(error) from error
 

@@ -124,14 +124,16 @@ def _read_rows(reader, plan: ImportPlan) -> None:
         return
     unknown = [h for h, c in zip(header, columns, strict=True) if c is None and h.strip()]
     if unknown:
-        plan.errors.append(f"Unknown column(s): {', '.join(unknown)}. Expected: {', '.join(COLUMNS)}.")
+        plan.errors.append(
+            f"Unknown column(s): {', '.join(unknown)}. Expected: {', '.join(COLUMNS)}."
+        )
     for line, values in enumerate(reader, start=2):
         if not any(v.strip() for v in values):
             continue
         if len(plan.rows) >= MAX_ROWS:
             plan.errors.append(f"Import at most {MAX_ROWS} people at a time.")
             break
-        data = {c: "" for c in COLUMNS}
+        data = dict.fromkeys(COLUMNS, "")
         for column, value in zip(columns, values, strict=False):
             if column:
                 data[column] = value.strip()
@@ -318,7 +320,10 @@ def apply_import(*, actor: Membership, text: str) -> ImportPlan:
                 user = User.objects.create_user(email=row.email, password=None, name=row.name)
                 new_user_ids.append(user.pk)
             member = Membership.objects.create(
-                organization=organization, user=user, role=row.role, team=team,
+                organization=organization,
+                user=user,
+                role=row.role,
+                team=team,
                 job_title=row.title,
             )
             members[row.email] = member

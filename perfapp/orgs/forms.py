@@ -62,7 +62,9 @@ class InviteForm(_PlacementFields):
     manager = MemberChoiceField(
         queryset=Membership.objects.none(), required=False, empty_label="No manager"
     )
-    team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False, empty_label="No team")
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.none(), required=False, empty_label="No team"
+    )
     job_title = forms.CharField(label="Job title", max_length=120, required=False)
 
     def __init__(self, *args, actor: Membership, **kwargs):
@@ -75,7 +77,9 @@ class MembershipForm(_PlacementFields):
     manager = MemberChoiceField(
         queryset=Membership.objects.none(), required=False, empty_label="No manager"
     )
-    team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False, empty_label="No team")
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.none(), required=False, empty_label="No team"
+    )
     job_title = forms.CharField(label="Job title", max_length=120, required=False)
     time_zone = forms.ChoiceField(
         choices=[("", "Organization's time zone"), *time_zone_choices()], required=False
@@ -107,7 +111,9 @@ class TeamForm(forms.ModelForm):
 
 class DirectoryFilterForm(forms.Form):
     q = forms.CharField(label="Search", required=False)
-    team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False, empty_label="All teams")
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.none(), required=False, empty_label="All teams"
+    )
     manager = MemberChoiceField(
         queryset=Membership.objects.none(), required=False, empty_label="Any manager"
     )
@@ -164,7 +170,9 @@ class AcceptWithAccountForm(forms.Form):
             self.add_error("password2", "The two passwords differ. Type the same one twice.")
         elif first:
             try:
-                validate_password(first, get_user_model()(email=self.email, name=data.get("name", "")))
+                validate_password(
+                    first, get_user_model()(email=self.email, name=data.get("name", ""))
+                )
             except ValidationError as error:
                 self.add_error("password1", error)
         return data

@@ -61,9 +61,11 @@ def directory(
 
 def managers() -> QuerySet[Membership]:
     """Active people with at least one active direct report (directory filter)."""
-    return with_manager_flag(
-        Membership.objects.select_related("user").filter(is_active=True)
-    ).filter(has_reports=True).order_by("user__name")
+    return (
+        with_manager_flag(Membership.objects.select_related("user").filter(is_active=True))
+        .filter(has_reports=True)
+        .order_by("user__name")
+    )
 
 
 def active_members() -> QuerySet[Membership]:

@@ -118,8 +118,10 @@ def _ensure_another_owner(membership: Membership) -> None:
     others = Membership.objects.filter(role=Role.OWNER, is_active=True).exclude(pk=membership.pk)
     if not others.exists():
         raise ValidationError(
-            {"role": "An organization needs at least one active owner. Make someone else "
-             "an owner first."}
+            {
+                "role": "An organization needs at least one active owner. Make someone else "
+                "an owner first."
+            }
         )
 
 
@@ -129,8 +131,8 @@ def update_membership(
     actor: Membership,
     membership: Membership,
     role: str | None = None,
-    manager: Membership | None | type[...] = ...,
-    team: Team | None | type[...] = ...,
+    manager: Membership | type[...] | None = ...,
+    team: Team | type[...] | None = ...,
     job_title: str | None = None,
     time_zone: str | None = None,
 ) -> Membership:
@@ -419,10 +421,11 @@ def accept_invitation(*, invitation: Invitation, user: User) -> Membership:
             )
         if user.email.lower() != invitation.email.lower():
             raise ValidationError(
-                f"This invitation is for {invitation.email}, but you are signed in as "
-                f"{user.email}."
+                f"This invitation is for {invitation.email}, but you are signed in as {user.email}."
             )
-        manager = invitation.manager if invitation.manager and invitation.manager.is_active else None
+        manager = (
+            invitation.manager if invitation.manager and invitation.manager.is_active else None
+        )
         membership, created = Membership.objects.select_for_update().get_or_create(
             organization=invitation.organization,
             user=user,

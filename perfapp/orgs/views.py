@@ -51,7 +51,8 @@ def create_organization(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         organization = services.create_organization(
-            owner=request.user, name=form.cleaned_data["name"],
+            owner=request.user,
+            name=form.cleaned_data["name"],
             time_zone=form.cleaned_data["time_zone"],
         )
         messages.success(request, f"{organization.name} is ready. Invite your first colleagues.")
@@ -88,7 +89,8 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         if request.method == "POST" and form.is_valid():
             try:
                 membership = services.create_account_and_accept(
-                    invitation=invite, name=form.cleaned_data["name"],
+                    invitation=invite,
+                    name=form.cleaned_data["name"],
                     password=form.cleaned_data["password1"],
                 )
             except ValidationError as error:
@@ -135,16 +137,21 @@ def people(request: HttpRequest) -> HttpResponse:
 
 @org_view(Permission.MANAGE_PEOPLE)
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = get_object_or_404(Membership.objects.select_related("user", "manager__user"), pk=pk)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user", "manager__user"), pk=pk
+    )
     form = MembershipForm(request.POST or None, actor=request.membership, membership=membership)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.update_membership(
-                actor=request.membership, membership=membership,
+                actor=request.membership,
+                membership=membership,
                 role=data["role"] if not form.fields["role"].disabled else None,
-                manager=data["manager"], team=data["team"],
-                job_title=data["job_title"], time_zone=data["time_zone"],
+                manager=data["manager"],
+                team=data["team"],
+                job_title=data["job_title"],
+                time_zone=data["time_zone"],
             )
         except ValidationError as error:
             _apply_errors(form, error)
@@ -153,7 +160,8 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return _org_redirect(request, "orgs:people")
     reports = selectors.direct_reports(membership)
     return render(
-        request, "orgs/person_edit.html",
+        request,
+        "orgs/person_edit.html",
         {"form": form, "person": membership, "reports": reports},
         status=400 if form.errors else 200,
     )
@@ -175,7 +183,9 @@ def _change_activation(request: HttpRequest, pk: int, service, done: str) -> Htt
 @org_view(Permission.MANAGE_PEOPLE)
 def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     return _change_activation(
-        request, pk, services.deactivate_membership,
+        request,
+        pk,
+        services.deactivate_membership,
         "{name} is deactivated. Their data is kept and they can no longer sign in here.",
     )
 
@@ -239,7 +249,9 @@ def people_import(request: HttpRequest) -> HttpResponse:
         plan = csv_import.plan_import(form.cleaned_data["file"])
         confirm = CsvConfirmForm(initial={"content": form.cleaned_data["file"]})
         return render(
-            request, "orgs/import_preview.html", {"plan": plan, "confirm": confirm},
+            request,
+            "orgs/import_preview.html",
+            {"plan": plan, "confirm": confirm},
             status=200 if plan.is_valid else 400,
         )
     return render(request, "orgs/import.html", {"form": form}, status=400 if form.errors else 200)
@@ -280,7 +292,8 @@ def teams(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Team “{team.name}” created.")
             return _org_redirect(request, "orgs:teams")
     return render(
-        request, "orgs/teams.html",
+        request,
+        "orgs/teams.html",
         {"form": form, "teams": selectors.teams_with_counts()},
         status=400 if form.errors else 200,
     )
@@ -299,7 +312,9 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Team “{team.name}” saved.")
             return _org_redirect(request, "orgs:teams")
     return render(
-        request, "orgs/team_edit.html", {"form": form, "team": team},
+        request,
+        "orgs/team_edit.html",
+        {"form": form, "team": team},
         status=400 if form.errors else 200,
     )
 
@@ -322,13 +337,10 @@ def organization_settings(request: HttpRequest) -> HttpResponse:
     form = OrganizationSettingsForm(request.POST or None, instance=organization)
     if request.method == "POST" and form.is_valid():
         services.update_organization(
-            actor=request.membership, organization=organization.__class__.objects.get(
-                pk=organization.pk
-            ),
+            actor=request.membership,
+            organization=organization.__class__.objects.get(pk=organization.pk),
             **form.cleaned_data,
         )
         messages.success(request, "Organization settings saved.")
         return _org_redirect(request, "orgs:settings")
-    return render(
-        request, "orgs/settings.html", {"form": form}, status=400 if form.errors else 200
-    )
+    return render(request, "orgs/settings.html", {"form": form}, status=400 if form.errors else 200)

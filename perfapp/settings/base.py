@@ -240,9 +240,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {
         "structured": {
-            "format": (
-                "ts=%(asctime)s level=%(levelname)s logger=%(name)s msg=%(message)s"
-            ),
+            "format": ("ts=%(asctime)s level=%(levelname)s logger=%(name)s msg=%(message)s"),
         },
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},

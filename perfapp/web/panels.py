@@ -61,9 +61,7 @@ def my_place(request: HttpRequest) -> dict:
 
 
 def unread_notifications(request: HttpRequest) -> dict | None:
-    items = list(
-        notification_selectors.inbox(request.membership).filter(read_at__isnull=True)[:5]
-    )
+    items = list(notification_selectors.inbox(request.membership).filter(read_at__isnull=True)[:5])
     if not items:
         return None
     return {"items": items}

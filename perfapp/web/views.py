@@ -38,7 +38,9 @@ def profile(request: HttpRequest) -> HttpResponse:
         return redirect("web:profile", org_slug=request.organization.slug)
     token = Token.objects.filter(user=request.user).first()
     return render(
-        request, "web/profile.html", {"form": form, "token": token},
+        request,
+        "web/profile.html",
+        {"form": form, "token": token},
         status=400 if form.errors else 200,
     )
 
@@ -56,3 +58,15 @@ def api_token(request: HttpRequest) -> HttpResponse:
 @login_required
 def no_organization(request: HttpRequest) -> HttpResponse:
     return render(request, "web/choose_organization.html", {"organizations": []})
+
+
+def section_intro(*, title: str, purpose: str, empty: str):
+    """The landing page of a section whose capability arrives with a later release: it
+    says what the section is for, so navigation never leads to a dead end."""
+
+    @org_view()
+    def view(request: HttpRequest) -> HttpResponse:
+        context = {"title": title, "purpose": purpose, "empty": empty}
+        return render(request, "web/section_intro.html", context)
+
+    return view

@@ -90,7 +90,9 @@ def test_hr_changes_a_person_through_the_api(world_a, api_as):
 def test_bad_member_changes_get_the_error_envelope_and_change_nothing(
     world_a, api_as, payload, field, code
 ):
-    response = api_as(world_a.hr).patch(url("api:member-detail", pk=world_a.member.pk), payload, format="json")
+    response = api_as(world_a.hr).patch(
+        url("api:member-detail", pk=world_a.member.pk), payload, format="json"
+    )
     assert response.status_code == 400
     error = response.json()["error"]
     assert error["code"] == "validation_error"
@@ -102,7 +104,9 @@ def test_bad_member_changes_get_the_error_envelope_and_change_nothing(
 
 def test_a_manager_id_from_another_organization_is_does_not_exist(world_a, world_b, api_as):
     response = api_as(world_a.hr).patch(
-        url("api:member-detail", pk=world_a.member.pk), {"manager": world_b.manager.pk}, format="json"
+        url("api:member-detail", pk=world_a.member.pk),
+        {"manager": world_b.manager.pk},
+        format="json",
     )
     assert response.status_code == 400
     assert response.json()["error"]["fields"]["manager"][0]["code"] == "does_not_exist"
@@ -110,7 +114,9 @@ def test_a_manager_id_from_another_organization_is_does_not_exist(world_a, world
 
 def test_a_reporting_loop_through_the_api_is_a_400(world_a, api_as):
     response = api_as(world_a.hr).patch(
-        url("api:member-detail", pk=world_a.manager.pk), {"manager": world_a.report.pk}, format="json"
+        url("api:member-detail", pk=world_a.manager.pk),
+        {"manager": world_a.report.pk},
+        format="json",
     )
     assert response.status_code == 400
     assert "loop" in response.json()["error"]["fields"]["manager"][0]["message"]
@@ -118,10 +124,14 @@ def test_a_reporting_loop_through_the_api_is_a_400(world_a, api_as):
 
 def test_deactivate_and_reactivate_through_the_api(world_a, api_as):
     client = api_as(world_a.hr)
-    assert client.post(url("api:member-deactivate", pk=world_a.member.pk)).json()["is_active"] is False
+    assert (
+        client.post(url("api:member-deactivate", pk=world_a.member.pk)).json()["is_active"] is False
+    )
     again = client.post(url("api:member-deactivate", pk=world_a.member.pk))
     assert again.status_code == 400 and "already deactivated" in again.json()["error"]["message"]
-    assert client.post(url("api:member-reactivate", pk=world_a.member.pk)).json()["is_active"] is True
+    assert (
+        client.post(url("api:member-reactivate", pk=world_a.member.pk)).json()["is_active"] is True
+    )
 
 
 def test_teams_crud_and_duplicate_names(world_a, api_as):
@@ -132,14 +142,18 @@ def test_teams_crud_and_duplicate_names(world_a, api_as):
     assert duplicate.status_code == 400
     assert "already a team" in duplicate.json()["error"]["fields"]["name"][0]["message"]
     team_id = created.json()["id"]
-    renamed = client.patch(url("api:team-detail", pk=team_id), {"name": "Data Science"}, format="json")
+    renamed = client.patch(
+        url("api:team-detail", pk=team_id), {"name": "Data Science"}, format="json"
+    )
     assert renamed.json()["name"] == "Data Science"
     assert client.delete(url("api:team-detail", pk=team_id)).status_code == 204
     with scopes_disabled():
         assert not Team.objects.filter(pk=team_id).exists()
 
 
-def test_invitations_through_the_api(world_a, api_as, mailoutbox, django_capture_on_commit_callbacks):
+def test_invitations_through_the_api(
+    world_a, api_as, mailoutbox, django_capture_on_commit_callbacks
+):
     client = api_as(world_a.hr)
     with django_capture_on_commit_callbacks(execute=True):
         created = client.post(
@@ -149,9 +163,13 @@ def test_invitations_through_the_api(world_a, api_as, mailoutbox, django_capture
         )
     assert created.status_code == 201 and created.json()["status"] == "pending"
     assert mailoutbox[-1].to == ["new.person@example.com"]
-    duplicate = client.post(url("api:invitation-list"), {"email": "new.person@example.com"}, format="json")
+    duplicate = client.post(
+        url("api:invitation-list"), {"email": "new.person@example.com"}, format="json"
+    )
     assert duplicate.status_code == 400
-    member = client.post(url("api:invitation-list"), {"email": world_a.member.user.email}, format="json")
+    member = client.post(
+        url("api:invitation-list"), {"email": world_a.member.user.email}, format="json"
+    )
     assert "already a member" in member.json()["error"]["fields"]["email"][0]["message"]
     revoked = client.post(url("api:invitation-revoke", pk=created.json()["id"]))
     assert revoked.json()["status"] == "revoked"
@@ -173,7 +191,10 @@ def test_me_says_who_i_am_and_where_else_i_belong(world_a, world_b, api_as):
 
 def test_malformed_json_is_a_400_with_the_envelope(world_a, api_as):
     response = api_as(world_a.hr).generic(
-        "PATCH", url("api:member-detail", pk=world_a.member.pk), "{not json", content_type="application/json"
+        "PATCH",
+        url("api:member-detail", pk=world_a.member.pk),
+        "{not json",
+        content_type="application/json",
     )
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "malformed_request"

@@ -19,7 +19,9 @@ class Route:
     pattern: URLPattern
 
 
-def iter_routes(resolver: URLResolver | None = None, prefix: str = "", namespace: str = "") -> Iterator[Route]:
+def iter_routes(
+    resolver: URLResolver | None = None, prefix: str = "", namespace: str = ""
+) -> Iterator[Route]:
     resolver = resolver or get_resolver()
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):

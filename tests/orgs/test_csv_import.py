@@ -128,7 +128,10 @@ def test_hr_previews_then_imports_a_valid_file(
     grace = member_of(world_a, "grace@example.com")
     linus = member_of(world_a, "linus@example.com")
     assert (ada.user.name, ada.job_title, ada.team.name, ada.role) == (
-        "Ada Lovelace", "Engineer", "Compilers", Role.MEMBER,
+        "Ada Lovelace",
+        "Engineer",
+        "Compilers",
+        Role.MEMBER,
     )
     assert ada.manager == grace, "a manager defined later in the file is linked"
     assert (grace.role, grace.manager, grace.team) == (Role.HR_ADMIN, world_a.owner, ada.team)
@@ -149,7 +152,9 @@ def test_hr_previews_then_imports_a_valid_file(
 
     # Every new person gets a welcome email with a link to choose a password.
     assert sorted(m.to[0] for m in mailoutbox) == [
-        "ada@example.com", "grace@example.com", "linus@example.com",
+        "ada@example.com",
+        "grace@example.com",
+        "linus@example.com",
     ]
     welcome = next(m for m in mailoutbox if m.to == ["ada@example.com"])
     assert "Welcome to Alpha Inc" in welcome.subject
@@ -220,7 +225,10 @@ def test_existing_members_are_updated_in_place(world_a, login):
 
     report = member_of(world_a, report.email)
     assert (report.job_title, report.team, report.manager, report.role) == (
-        "Senior Engineer", None, world_a.hr, Role.HR_ADMIN,
+        "Senior Engineer",
+        None,
+        world_a.hr,
+        Role.HR_ADMIN,
     )
     with world_a.scope():
         assert Membership.objects.count() == 5
@@ -233,9 +241,7 @@ def _bad_rows(world, kind: str) -> tuple[list[str], str]:
     """Rows to add to an otherwise valid file, and the error a user must see."""
     a = world
     cases = {
-        "malformed email": (
-            ["not-an-email,Nobody,,,,"], "“not-an-email” is not an email address."
-        ),
+        "malformed email": (["not-an-email,Nobody,,,,"], "“not-an-email” is not an email address."),
         "duplicate email": (
             ["twice@example.com,One,,,,", "TWICE@example.com,Two,,,,"],
             "twice@example.com appears more than once in the file.",
@@ -247,7 +253,8 @@ def _bad_rows(world, kind: str) -> tuple[list[str], str]:
             "Manager ghost@example.com is neither in this file nor an active member.",
         ),
         "self manager": (
-            ["x@example.com,X,,,x@example.com,"], "A person cannot be their own manager."
+            ["x@example.com,X,,,x@example.com,"],
+            "A person cannot be their own manager.",
         ),
         "loop in file": (
             ["p@example.com,P,,,q@example.com,", "q@example.com,Q,,,p@example.com,"],
@@ -376,8 +383,16 @@ def test_each_bad_row_is_marked_on_its_own_line(world_a):
             "could not be read as CSV",
         ),
     ],
-    ids=["empty", "no email column", "header only", "unknown column", "latin-1", "too big",
-         "NUL byte", "huge field"],
+    ids=[
+        "empty",
+        "no email column",
+        "header only",
+        "unknown column",
+        "latin-1",
+        "too big",
+        "NUL byte",
+        "huge field",
+    ],
 )
 def test_a_bad_file_is_refused_with_a_clear_message(world_a, login, content, error):
     client = login(world_a.hr)
@@ -393,8 +408,9 @@ def test_a_bad_file_is_refused_with_a_clear_message(world_a, login, content, err
 def test_too_many_rows_is_a_file_error(world_a, monkeypatch):
     monkeypatch.setattr(csv_import, "MAX_ROWS", 2)
     with world_a.scope():
-        plan = csv_import.plan_import(lines("a@example.com,A,,,,", "b@example.com,B,,,,",
-                                            "c@example.com,C,,,,"))
+        plan = csv_import.plan_import(
+            lines("a@example.com,A,,,,", "b@example.com,B,,,,", "c@example.com,C,,,,")
+        )
     assert plan.errors == ["Import at most 2 people at a time."]
     assert not plan.is_valid
 
@@ -404,9 +420,7 @@ def test_a_long_chain_inside_the_file_is_fine_and_a_loop_at_its_end_is_not(world
     with world_a.scope():
         plan = csv_import.plan_import(lines(*chain, "p300@example.com,Top,,,,"))
         assert plan.is_valid, [row.errors for row in plan.rows if row.errors][:1]
-        looped = csv_import.plan_import(
-            lines(*chain, "p300@example.com,Top,,,p150@example.com,")
-        )
+        looped = csv_import.plan_import(lines(*chain, "p300@example.com,Top,,,p150@example.com,"))
     assert not looped.is_valid
     assert "These manager emails make a reporting loop." in looped.rows[200].errors
 
@@ -423,7 +437,9 @@ def test_a_byte_order_mark_and_header_aliases_are_accepted(world_a):
         plan = csv_import.plan_import(content)
     assert plan.is_valid, plan.errors
     assert (plan.rows[0].email, plan.rows[0].name, plan.rows[0].title) == (
-        "ada@example.com", "Ada", "Eng",
+        "ada@example.com",
+        "Ada",
+        "Eng",
     )
 
 
@@ -438,8 +454,11 @@ def test_team_names_differing_only_in_case_make_one_team(world_a, login):
     with world_a.scope():
         teams = list(Team.objects.filter(name__iexact="data"))
         assert len(teams) == 1
-        assert set(Membership.objects.filter(team=teams[0]).values_list("user__email", flat=True)) == {
-            "p@example.com", "q@example.com",
+        assert set(
+            Membership.objects.filter(team=teams[0]).values_list("user__email", flat=True)
+        ) == {
+            "p@example.com",
+            "q@example.com",
         }
 
 
@@ -469,7 +488,11 @@ def test_someone_from_another_organization_joins_without_touching_it(
     assert snapshot()["users"] == users_before
     b_after = member_of(world_b, outsider.email)
     assert (b_after.pk, b_after.role, b_after.job_title, b_after.team_id, b_after.manager_id) == (
-        b_before.pk, b_before.role, b_before.job_title, b_before.team_id, b_before.manager_id,
+        b_before.pk,
+        b_before.role,
+        b_before.job_title,
+        b_before.team_id,
+        b_before.manager_id,
     )
     assert b_after.user.name == b_before.user.name, "organization A renamed a shared account"
     assert mailoutbox == [], "an existing account got a set-password link"
@@ -546,7 +569,10 @@ def test_hr_of_another_organization_gets_404(world_a, world_b, login):
     client = login(world_b.hr)
     before = snapshot()
     assert client.get(import_url("alpha")).status_code == 404
-    assert client.post(confirm_url("alpha"), {"content": lines("x@example.com,X,,,,")}).status_code == 404
+    assert (
+        client.post(confirm_url("alpha"), {"content": lines("x@example.com,X,,,,")}).status_code
+        == 404
+    )
     assert snapshot() == before
 
 

@@ -126,7 +126,11 @@ def test_hr_invites_a_colleague_who_gets_a_working_link(
         sent = Invitation.objects.get(email="nova@example.com")
         event = AuditEvent.objects.get(action=AuditAction.INVITATION_SENT)
     assert (sent.role, sent.manager, sent.team, sent.job_title, sent.invited_by) == (
-        Role.MEMBER, world_a.manager, world_a.team, "Engineer", world_a.hr,
+        Role.MEMBER,
+        world_a.manager,
+        world_a.team,
+        "Engineer",
+        world_a.hr,
     )
     assert sent.status == "pending"
     assert (event.actor, event.target_label) == (world_a.hr, "nova@example.com")
@@ -193,7 +197,9 @@ def test_only_owners_may_invite_an_owner(world_a, login):
     with world_a.scope(), pytest.raises(ValidationError, match="Only an owner"):
         services.invite(actor=world_a.hr, email="boss@example.com", role=Role.OWNER)
 
-    allowed = login(world_a.owner).post(invite_url(), {"email": "boss@example.com", "role": "owner"})
+    allowed = login(world_a.owner).post(
+        invite_url(), {"email": "boss@example.com", "role": "owner"}
+    )
     assert allowed.status_code == 302
     with world_a.scope():
         assert Invitation.objects.get(email="boss@example.com").role == Role.OWNER
@@ -215,7 +221,9 @@ def test_people_without_hr_rights_cannot_invite_resend_or_revoke(world_a, login,
     pk = world_a.invitation.pk
     before = counts()
     assert client.get(invite_url()).status_code == 404
-    assert client.post(invite_url(), {"email": "x@example.com", "role": "member"}).status_code == 404
+    assert (
+        client.post(invite_url(), {"email": "x@example.com", "role": "member"}).status_code == 404
+    )
     for name in ("orgs:invitation_resend", "orgs:invitation_revoke"):
         url = reverse(name, kwargs={"org_slug": "alpha", "pk": pk})
         assert client.post(url).status_code == 404
@@ -258,7 +266,10 @@ def test_accepting_without_an_account_creates_it_and_the_membership(
             action=AuditAction.MEMBER_JOINED, target_id=membership.pk
         ).exists()
     assert (membership.role, membership.manager, membership.team, membership.job_title) == (
-        Role.HR_ADMIN, world_a.manager, world_a.team, "People Partner",
+        Role.HR_ADMIN,
+        world_a.manager,
+        world_a.team,
+        "People Partner",
     )
     assert membership.is_active
     assert refreshed(invitation).accepted_membership_id == membership.pk
@@ -388,8 +399,11 @@ def test_accepting_does_not_change_someone_who_already_belongs(
     user = User.objects.create_user(email="nova@example.com", password=PASSWORD, name="Nova")
     with world_a.scope():
         membership = Membership.objects.create(
-            organization=world_a.organization, user=user, role=Role.MEMBER,
-            job_title="Set By HR", manager=world_a.owner,
+            organization=world_a.organization,
+            user=user,
+            role=Role.MEMBER,
+            job_title="Set By HR",
+            manager=world_a.owner,
         )
     client = login(membership)
 
@@ -400,7 +414,10 @@ def test_accepting_does_not_change_someone_who_already_belongs(
     with world_a.scope():
         membership.refresh_from_db()
     assert (membership.role, membership.job_title, membership.manager, membership.team) == (
-        Role.MEMBER, "Set By HR", world_a.owner, None,
+        Role.MEMBER,
+        "Set By HR",
+        world_a.owner,
+        None,
     )
     assert refreshed(invitation).status == "accepted"
     with world_a.scope():

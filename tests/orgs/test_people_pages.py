@@ -29,7 +29,9 @@ def test_directory_lists_people_invitations_and_filters(world_a, world_b, login)
 
 
 def test_directory_filters_answer_htmx_with_the_results_fragment(world_a, login):
-    response = login(world_a.hr).get(url("orgs:people"), {"q": "nobody-here"}, headers={"HX-Request": "true"})
+    response = login(world_a.hr).get(
+        url("orgs:people"), {"q": "nobody-here"}, headers={"HX-Request": "true"}
+    )
     html = response.content.decode()
     assert 'id="results"' in html and "<header" not in html
     assert "Nobody matches" in html
@@ -56,11 +58,15 @@ def test_directory_query_budget_is_fixed(size, world_a, login, django_assert_max
 
 def _add_people(world, count):
     users = UserFactory._meta.model.objects.bulk_create(
-        UserFactory._meta.model(email=f"bulk{i}@{world.organization.slug}.test", name=f"Bulk {i:05}")
+        UserFactory._meta.model(
+            email=f"bulk{i}@{world.organization.slug}.test", name=f"Bulk {i:05}"
+        )
         for i in range(count)
     )
     Membership.objects.bulk_create(
-        Membership(organization=world.organization, user=user, manager=world.manager, team=world.team)
+        Membership(
+            organization=world.organization, user=user, manager=world.manager, team=world.team
+        )
         for user in users
     )
 
@@ -69,23 +75,35 @@ def test_editing_a_person_saves_and_records_the_change(world_a, login):
     client = login(world_a.hr)
     response = client.post(
         url("orgs:person", pk=world_a.member.pk),
-        {"role": Role.HR_ADMIN, "manager": world_a.manager.pk, "team": world_a.team.pk,
-         "job_title": "Lead Designer", "time_zone": ""},
+        {
+            "role": Role.HR_ADMIN,
+            "manager": world_a.manager.pk,
+            "team": world_a.team.pk,
+            "job_title": "Lead Designer",
+            "time_zone": "",
+        },
     )
     assert response.status_code == 302
     with scopes_disabled():
         member = Membership.objects.get(pk=world_a.member.pk)
         assert AuditEvent.objects.filter(target_id=member.pk, action="member.updated").exists()
     assert (member.role, member.manager_id, member.job_title) == (
-        Role.HR_ADMIN, world_a.manager.pk, "Lead Designer",
+        Role.HR_ADMIN,
+        world_a.manager.pk,
+        "Lead Designer",
     )
 
 
 def test_a_reporting_loop_is_a_form_error_and_changes_nothing(world_a, login):
     response = login(world_a.hr).post(
         url("orgs:person", pk=world_a.manager.pk),
-        {"role": Role.MEMBER, "manager": world_a.report.pk, "team": "", "job_title": "EM",
-         "time_zone": ""},
+        {
+            "role": Role.MEMBER,
+            "manager": world_a.report.pk,
+            "team": "",
+            "job_title": "EM",
+            "time_zone": "",
+        },
     )
     assert response.status_code == 400
     assert "loop" in response.content.decode()
@@ -96,8 +114,13 @@ def test_a_reporting_loop_is_a_form_error_and_changes_nothing(world_a, login):
 def test_a_foreign_manager_id_in_the_form_is_rejected(world_a, world_b, login):
     response = login(world_a.hr).post(
         url("orgs:person", pk=world_a.member.pk),
-        {"role": Role.MEMBER, "manager": world_b.manager.pk, "team": "", "job_title": "x",
-         "time_zone": ""},
+        {
+            "role": Role.MEMBER,
+            "manager": world_b.manager.pk,
+            "team": "",
+            "job_title": "x",
+            "time_zone": "",
+        },
     )
     assert response.status_code == 400
     assert "Select a valid choice" in response.content.decode()
@@ -108,7 +131,13 @@ def test_a_foreign_manager_id_in_the_form_is_rejected(world_a, world_b, login):
 def test_an_unknown_time_zone_is_a_form_error(world_a, login):
     response = login(world_a.hr).post(
         url("orgs:person", pk=world_a.member.pk),
-        {"role": Role.MEMBER, "manager": "", "team": "", "job_title": "x", "time_zone": "Mars/Base"},
+        {
+            "role": Role.MEMBER,
+            "manager": "",
+            "team": "",
+            "job_title": "x",
+            "time_zone": "Mars/Base",
+        },
     )
     assert response.status_code == 400
 
@@ -134,7 +163,9 @@ def test_teams_page_creates_renames_and_deletes(world_a, login):
     client.post(url("orgs:team", pk=team.pk), {"name": "Data Science", "description": "ML"})
     client.post(url("orgs:team_delete", pk=world_a.team.pk))
     with scopes_disabled():
-        names = set(Team.objects.filter(organization=world_a.organization).values_list("name", flat=True))
+        names = set(
+            Team.objects.filter(organization=world_a.organization).values_list("name", flat=True)
+        )
         assert Membership.objects.get(pk=world_a.report.pk).team_id is None
     assert names == {"Data Science"}
 

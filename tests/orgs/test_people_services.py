@@ -20,8 +20,12 @@ def fresh(membership):
 
 def test_changing_a_manager_is_audited_and_both_people_are_told(world_a):
     with world_a.scope():
-        services.update_membership(actor=world_a.hr, membership=world_a.member, manager=world_a.manager)
-        event = AuditEvent.objects.get(action=AuditAction.MEMBER_UPDATED, target_id=world_a.member.pk)
+        services.update_membership(
+            actor=world_a.hr, membership=world_a.member, manager=world_a.manager
+        )
+        event = AuditEvent.objects.get(
+            action=AuditAction.MEMBER_UPDATED, target_id=world_a.member.pk
+        )
         told = set(OutboxMessage.objects.values_list("recipient_id", "kind"))
     assert fresh(world_a.member).manager == world_a.manager
     assert event.actor == world_a.hr

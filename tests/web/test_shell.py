@@ -52,7 +52,11 @@ def test_start_sends_people_where_they_belong(db, client):
 def test_sign_up_then_create_an_organization(db, client):
     response = client.post(
         reverse("account_signup"),
-        {"email": "founder@newco.example", "password1": "a-long-passphrase", "password2": "a-long-passphrase"},
+        {
+            "email": "founder@newco.example",
+            "password1": "a-long-passphrase",
+            "password2": "a-long-passphrase",
+        },
     )
     assert response.status_code == 302 and response["Location"] == "/orgs/new/"
     empty = client.post(reverse("orgs_create"), {"name": "", "time_zone": "UTC"})
@@ -68,14 +72,22 @@ def test_sign_up_then_create_an_organization(db, client):
 
 
 def test_home_shows_a_manager_their_team(world_a, login):
-    html = login(world_a.manager).get(reverse("web:home", kwargs={"org_slug": "alpha"})).content.decode()
+    html = (
+        login(world_a.manager)
+        .get(reverse("web:home", kwargs={"org_slug": "alpha"}))
+        .content.decode()
+    )
     assert "Your team" in html and world_a.report.name in html
 
 
 def test_org_switcher_lists_only_my_organizations(world_a, world_b, login):
     third = MembershipFactory()  # an organization I do not belong to
     MembershipFactory(organization=world_b.organization, user=world_a.member.user)
-    html = login(world_a.member).get(reverse("web:home", kwargs={"org_slug": "alpha"})).content.decode()
+    html = (
+        login(world_a.member)
+        .get(reverse("web:home", kwargs={"org_slug": "alpha"}))
+        .content.decode()
+    )
     assert "/o/beta/" in html and f"/o/{third.organization.slug}/" not in html
 
 
@@ -104,7 +116,9 @@ def test_not_found_page_is_friendly(world_a, login):
     assert response.status_code == 404
 
 
-def test_home_query_count_does_not_grow_with_the_team(world_a, login, django_assert_max_num_queries):
+def test_home_query_count_does_not_grow_with_the_team(
+    world_a, login, django_assert_max_num_queries
+):
     for _ in range(20):
         MembershipFactory(organization=world_a.organization, manager=world_a.manager)
     client = login(world_a.manager)
