@@ -91,7 +91,7 @@ run: install
 test: install
 	@url="$${DATABASE_URL:-$(DEFAULT_TEST_DATABASE_URL)}"; \
 	PG_CHECK_URL="$$url" $(PY) -c 'import os, environ, psycopg2; c = environ.Env.db_url_config(os.environ["PG_CHECK_URL"]); psycopg2.connect(dbname="postgres", user=c.get("USER") or None, password=c.get("PASSWORD") or None, host=c.get("HOST") or None, port=c.get("PORT") or None, connect_timeout=3).close()' >/dev/null 2>&1 || { \
-		echo "make test needs Postgres at $$url; start one (e.g. docker compose up -d db, or pg_ctlcluster <ver> main start) or set DATABASE_URL." >&2; \
+		echo "make test needs Postgres at $$url; start one (e.g. pg_ctlcluster <version> main start, or docker run -d -p 5432:5432 -e POSTGRES_HOST_AUTH_METHOD=trust postgres:16) or set DATABASE_URL." >&2; \
 		exit 1; \
 	}
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(VENV)/bin/pytest -n 2 -p no:cacheprovider $(ARGS)

@@ -11,6 +11,7 @@ class AuditAction(models.TextChoices):
     MEMBER_REACTIVATED = "member.reactivated", "Person reactivated"
     MEMBER_JOINED = "member.joined", "Person joined"
     INVITATION_SENT = "invitation.sent", "Invitation sent"
+    INVITATION_RESENT = "invitation.resent", "Invitation sent again"
     INVITATION_REVOKED = "invitation.revoked", "Invitation revoked"
     PEOPLE_IMPORTED = "people.imported", "People imported from CSV"
     TEAM_CREATED = "team.created", "Team created"

@@ -1,7 +1,8 @@
 """API: members, teams, invitations and /me/ of one organization."""
 
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -14,6 +15,7 @@ from .models import Invitation, Membership, Team
 from .roles import ROLE_PERMISSIONS, Permission, Role
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class OrgRelatedField(serializers.PrimaryKeyRelatedField):
     """An id that must name an object of the URL's organization. The queryset is read at
     validation time, inside the tenant scope, so another organization's id is simply

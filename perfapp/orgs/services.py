@@ -372,8 +372,17 @@ def _send_invitation(invitation: Invitation) -> None:
 def resend_invitation(*, actor: Membership, invitation: Invitation) -> Invitation:
     if invitation.accepted_at or invitation.revoked_at:
         raise ValidationError("This invitation was already used or revoked.")
+    if Membership.objects.filter(user__email__iexact=invitation.email, is_active=True).exists():
+        raise ValidationError(f"{invitation.email} has joined meanwhile; revoke this invitation.")
     invitation.expires_at = Invitation._meta.get_field("expires_at").get_default()
     invitation.save(update_fields=["expires_at"])
+    record(
+        organization=actor.organization,
+        actor=actor,
+        action=AuditAction.INVITATION_RESENT,
+        target=invitation,
+        target_label=invitation.email,
+    )
     _send_invitation(invitation)
     return invitation
 

@@ -222,3 +222,11 @@ def test_openapi_schema_and_docs_are_served_locally(client):
     assert "cdn" not in html.lower() and "/static/drf_spectacular_sidecar/" in html
     nonce = docs["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
     assert f'nonce="{nonce}"' in html
+
+
+def test_the_openapi_schema_is_valid_and_has_no_warnings(db, tmp_path):
+    from django.core.management import call_command
+
+    target = tmp_path / "schema.yml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
+    assert "/api/v1/orgs/{org_slug}/invitations/{id}/revoke/" in target.read_text()

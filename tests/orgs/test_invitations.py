@@ -18,7 +18,7 @@ from perfapp.orgs import services
 from perfapp.orgs.models import Invitation, Membership
 from perfapp.orgs.roles import Role
 from perfapp.tenancy.scoping import scopes_disabled
-from tests.factories import PASSWORD, InvitationFactory
+from tests.factories import PASSWORD, InvitationFactory, UserFactory
 
 User = get_user_model()
 
@@ -557,3 +557,17 @@ def test_the_inviter_is_told_when_someone_joins(
     assert [n.recipient for n in notices] == [world_a.hr]
     assert notices[0].title == "Nova Newcomer joined Alpha Inc"
     assert notices[0].url == people_url()
+
+
+def test_resend_is_audited_and_refused_once_the_person_has_joined(world_a):
+    with world_a.scope():
+        services.resend_invitation(actor=world_a.hr, invitation=world_a.invitation)
+        assert AuditEvent.objects.filter(
+            action=AuditAction.INVITATION_RESENT, target_id=world_a.invitation.pk
+        ).exists()
+        Membership.objects.create(
+            organization=world_a.organization,
+            user=UserFactory(email=world_a.invitation.email),
+        )
+        with pytest.raises(ValidationError, match="joined meanwhile"):
+            services.resend_invitation(actor=world_a.hr, invitation=world_a.invitation)

@@ -4,10 +4,16 @@ managers and an HR admin. Safe to run again: it finds what is there and fills ga
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
+from perfapp.audit.models import AuditAction, AuditEvent
+from perfapp.audit.services import record
+from perfapp.notifications import services as notifications
+from perfapp.notifications.models import OutboxMessage
+from perfapp.notifications.tasks import dispatch_outbox
 from perfapp.orgs.models import Membership, Organization, Team
 from perfapp.orgs.roles import Role
-from perfapp.tenancy.scoping import organization_scope
+from perfapp.tenancy.scoping import organization_scope, scopes_disabled
 
 User = get_user_model()
 PASSWORD = "perfapp-demo"
@@ -104,13 +110,20 @@ def _email(full_name: str, domain: str) -> str:
 class Command(BaseCommand):
     help = "Create (or complete) the demo organizations and print their logins."
 
-    @transaction.atomic
     def handle(self, *args, **options) -> None:
-        logins = []
-        for spec in ORGANIZATIONS:
-            logins.extend(self._seed_organization(spec))
-        shared = self._shared_person()
-        logins.append(("Both organizations (switch in the header)", shared.email))
+        with transaction.atomic():
+            logins = []
+            for spec in ORGANIZATIONS:
+                logins.extend(self._seed_organization(spec))
+            shared = self._shared_person()
+            logins.append(("Both organizations (switch in the header)", shared.email))
+            # Demo people are fictional: mark their messages as emailed so that none is.
+            with scopes_disabled():
+                OutboxMessage.objects.filter(
+                    occasion__endswith=":demo", emailed_at__isnull=True
+                ).update(emailed_at=timezone.now())
+        # Deliver now, so inboxes are not empty on first look.
+        dispatch_outbox()
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at /accounts/login/ with:"))
         for label, email in logins:
             self.stdout.write(f"  {label:<45} {email:<28} password: {PASSWORD}")
@@ -153,12 +166,33 @@ class Command(BaseCommand):
                 if member.manager_id != (manager.pk if manager else None):
                     member.manager = manager
                     member.save(update_fields=["manager"])
+                if manager is not None:
+                    self._tell_manager(organization, manager, member)
+            if not AuditEvent.objects.exists():
+                record(
+                    organization=organization,
+                    actor=members[0],
+                    action=AuditAction.PEOPLE_IMPORTED,
+                    target_label=f"{len(members)} people",
+                    changes={"created": [None, len(members)], "teams_created": [None, len(teams)]},
+                )
         return [
             (f"{spec['name']}: owner", members[0].user.email),
             (f"{spec['name']}: HR admin", members[4].user.email),
             (f"{spec['name']}: manager", members[1].user.email),
             (f"{spec['name']}: employee", members[5].user.email),
         ]
+
+    def _tell_manager(self, organization, manager: Membership, member: Membership) -> None:
+        """One notification per reporting line; the occasion makes it idempotent."""
+        notifications.queue(
+            recipient=manager,
+            kind="people.new_report",
+            occasion=f"report:{member.pk}:demo",
+            title=f"{member.user.display_name} now reports to you",
+            body=f"{member.user.display_name} ({member.job_title}) is one of your direct reports.",
+            url=f"/o/{organization.slug}/",
+        )
 
     def _place(self, organization, user, index: int, teams: dict, product_teams: list):
         if index == 0:
