@@ -56,12 +56,26 @@ def queue(
     except IntegrityError:  # a concurrent queue() of the same occasion won the race
         message = OutboxMessage.objects.get(recipient=recipient, kind=kind, occasion=occasion)
     if message.status == OutboxStatus.PENDING and message.due_at <= timezone.now():
-        from .tasks import dispatch_outbox
-
-        # Robust: the row is committed and the periodic dispatcher will find it, so a broker
-        # that is down must not turn the caller's successful request into an error.
-        transaction.on_commit(dispatch_outbox.delay, robust=True)
+        _dispatch_after_commit()
     return message
+
+
+def _start_dispatch() -> None:
+    from .tasks import dispatch_outbox
+
+    dispatch_outbox.delay()
+
+
+def _dispatch_after_commit() -> None:
+    """Ask for one dispatch when the transaction commits, however many rows it queued.
+
+    Robust: the rows are committed and the periodic dispatcher will find them, so a broker
+    that is down must not turn the caller's successful request into an error.
+    """
+    connection = transaction.get_connection()
+    already = any(entry[1] is _start_dispatch for entry in connection.run_on_commit)
+    if not already:
+        transaction.on_commit(_start_dispatch, robust=True)
 
 
 def claim_due(now: datetime, batch_size: int) -> list[int]:

@@ -205,7 +205,7 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "perfapp API",
     "DESCRIPTION": (
         "Every organization's data lives under /api/v1/orgs/{org_slug}/. Authenticate with "
-        "'Authorization: Token <key>' (create a key on your profile page) or a browser session."
+        "`Authorization: Token YOUR_KEY` (create a key on your profile page) or a browser session."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -213,6 +213,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Group endpoints by resource (members, teams, …) rather than under one "v1" tag.
+    "SCHEMA_PATH_PREFIX": r"/api/v1/orgs/\{org_slug\}",
 }
 
 # Content-Security-Policy: nothing loads from anywhere but here; scripts need the nonce.

@@ -16,3 +16,11 @@ def organization_scope(organization) -> Iterator[None]:
         raise ValueError("An organization scope needs an organization.")
     with scope(organization=organization):
         yield
+
+
+def get_active_organization_id() -> int | None:
+    """The organization id of the active scope, if any (for logs and assertions)."""
+    from django_scopes import get_scope
+
+    value = get_scope().get("organization")
+    return getattr(value, "pk", value)

@@ -408,3 +408,19 @@ def test_a_row_that_keeps_killing_its_worker_ends_up_failed(world_a, queue):
     assert row.status == OutboxStatus.FAILED
     assert row.attempts == services.MAX_ATTEMPTS
     assert row.last_error
+
+
+def test_a_transaction_that_queues_many_rows_asks_for_one_dispatch(
+    world_a, django_capture_on_commit_callbacks
+):
+    from perfapp.notifications import services
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks, world_a.scope():
+        for index in range(5):
+            services.queue(
+                recipient=world_a.report,
+                kind="people.role_changed",
+                occasion=f"bulk:{index}",
+                title="Changed",
+            )
+    assert len(callbacks) == 1
