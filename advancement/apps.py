@@ -6,6 +6,32 @@ class AdvancementConfig(AppConfig):
     verbose_name = "Career framework"
 
     def ready(self) -> None:
+        from perfapp.audit.models import register_actions
+        from perfapp.notifications import kinds
+        from perfapp.orgs import demo
         from perfapp.web import navigation
 
+        from .audit import FrameworkAction
+        from .demo import seed_framework
+
         navigation.register(navigation.NavItem("Career", "advancement:index", 50))
+        register_actions(FrameworkAction.choices)
+        demo.register(seed_framework, order=10)
+        for key, label, description in (
+            (
+                "career.placement_changed",
+                "Your career placement",
+                "HR placed you on a track and level.",
+            ),
+            (
+                "career.proposal_answered",
+                "Answers to your framework proposals",
+                "HR accepted, declined or wants to discuss a change you proposed.",
+            ),
+            (
+                "career.proposal_published",
+                "Your proposals published",
+                "A change you proposed is part of a new framework version.",
+            ),
+        ):
+            kinds.register(kinds.NotificationKind(key, label, description))

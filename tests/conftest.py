@@ -12,6 +12,7 @@ from perfapp.orgs.models import Invitation, Membership, Organization, Team
 from perfapp.orgs.roles import Role
 from perfapp.tenancy.scoping import organization_scope
 
+from .advancement.world import build_framework
 from .factories import (
     InvitationFactory,
     MembershipFactory,
@@ -33,6 +34,7 @@ class OrgWorld:
     member: Membership
     team: Team
     invitation: Invitation
+    framework: object = None  # tests.advancement.world.FrameworkWorld
 
     def scope(self):
         return organization_scope(self.organization)
@@ -60,7 +62,9 @@ def build_org_world(slug: str) -> OrgWorld:
             target=report,
             changes={"role": ["member", "member"]},
         )
-    return OrgWorld(organization, owner, hr, manager, report, member, team, invitation)
+    world = OrgWorld(organization, owner, hr, manager, report, member, team, invitation)
+    world.framework = build_framework(world)
+    return world
 
 
 @pytest.fixture

@@ -19,6 +19,19 @@ class AuditAction(models.TextChoices):
     TEAM_DELETED = "team.deleted", "Team deleted"
 
 
+# Apps add their own sensitive actions (value -> label) from ``AppConfig.ready``; the core
+# never needs to know them.
+ACTION_LABELS: dict[str, str] = dict(AuditAction.choices)
+
+
+def register_actions(choices: list[tuple[str, str]]) -> None:
+    ACTION_LABELS.update(choices)
+
+
+def action_choices() -> list[tuple[str, str]]:
+    return sorted(ACTION_LABELS.items(), key=lambda item: item[1])
+
+
 class AuditEvent(TenantModel):
     """Who did what to whom, and when. Never holds private content: only the names of
     fields that changed and non-private values such as roles, managers and teams."""
@@ -27,7 +40,7 @@ class AuditEvent(TenantModel):
         "orgs.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     actor_label = models.CharField(max_length=200)
-    action = models.CharField(max_length=40, choices=AuditAction.choices)
+    action = models.CharField(max_length=40)
     target_type = models.CharField(max_length=40, blank=True)
     target_id = models.BigIntegerField(null=True, blank=True)
     target_label = models.CharField(max_length=200, blank=True)
@@ -43,6 +56,10 @@ class AuditEvent(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.actor_label} {self.action} {self.target_label}"
+
+    @property
+    def action_label(self) -> str:
+        return ACTION_LABELS.get(self.action, self.action)
 
     def change_rows(self) -> list[dict]:
         return [

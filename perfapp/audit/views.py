@@ -6,11 +6,13 @@ from perfapp.orgs.roles import Permission
 from perfapp.tenancy.views import org_view, render_htmx
 
 from . import selectors
-from .models import AuditAction
+from .models import action_choices
 
 
 class AuditFilterForm(forms.Form):
-    action = forms.ChoiceField(choices=[("", "All actions"), *AuditAction.choices], required=False)
+    action = forms.ChoiceField(
+        choices=lambda: [("", "All actions"), *action_choices()], required=False
+    )
 
 
 @org_view(Permission.VIEW_AUDIT_LOG)

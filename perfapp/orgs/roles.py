@@ -22,6 +22,7 @@ class Permission(StrEnum):
     GRANT_OWNER = "people.grant_owner"  # make someone an owner, or change an owner
     VIEW_AUDIT_LOG = "audit.view"
     MANAGE_ORGANIZATION = "org.manage"  # name, time zone, defaults
+    MANAGE_FRAMEWORK = "framework.manage"  # career framework draft, publishing, placements
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -32,6 +33,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.MANAGE_PEOPLE,
             Permission.VIEW_AUDIT_LOG,
             Permission.MANAGE_ORGANIZATION,
+            Permission.MANAGE_FRAMEWORK,
         }
     ),
     Role.MEMBER: frozenset(),

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from perfapp.tenancy.views import org_view, render_htmx
+from perfapp.web.forms_util import apply_errors
 
 from . import csv_import, selectors, services
 from .forms import (
@@ -27,14 +28,6 @@ from .models import Invitation, Membership, Team
 from .roles import Permission
 
 PAGE_SIZE = 25
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _org_redirect(request: HttpRequest, name: str, **kwargs) -> HttpResponse:
@@ -94,7 +87,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
                     password=form.cleaned_data["password1"],
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
                 messages.success(request, f"Welcome to {invite.organization.name}!")
@@ -154,7 +147,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 time_zone=data["time_zone"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"Saved {membership.name}.")
             return _org_redirect(request, "orgs:people")
@@ -207,7 +200,7 @@ def invite(request: HttpRequest) -> HttpResponse:
         try:
             invitation = services.invite(actor=request.membership, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"Invitation sent to {invitation.email}.")
             return _org_redirect(request, "orgs:people")
@@ -287,7 +280,7 @@ def teams(request: HttpRequest) -> HttpResponse:
         try:
             team = services.create_team(actor=request.membership, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"Team “{team.name}” created.")
             return _org_redirect(request, "orgs:teams")
@@ -307,7 +300,7 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.update_team(actor=request.membership, team=team, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"Team “{team.name}” saved.")
             return _org_redirect(request, "orgs:teams")

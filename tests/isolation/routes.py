@@ -71,6 +71,34 @@ ORG_PAGES: dict[str, ObjectKwargs] = {
     "development:index": None,
     "recognition:index": None,
     "advancement:index": None,
+    "advancement:track": lambda w: {"track_id": w.framework.track.pk},
+    "advancement:next_level": None,
+    "advancement:versions": None,
+    "advancement:compare": None,
+    "advancement:version": lambda w: {"number": w.framework.version.number},
+    "advancement:proposals": None,
+    "advancement:proposal_new": None,
+    "advancement:proposal": lambda w: {"pk": w.framework.proposal.pk},
+    "advancement:proposal_comment": lambda w: {"pk": w.framework.proposal.pk},
+    "advancement:proposal_vote": lambda w: {"pk": w.framework.proposal.pk},
+    "advancement:proposal_answer": lambda w: {"pk": w.framework.proposal.pk},
+    "advancement:draft": None,
+    "advancement:draft_template": lambda w: {"key": "engineering-ic"},
+    "advancement:draft_import": None,
+    "advancement:publish": None,
+    "advancement:draft_track": lambda w: {"pk": w.framework.track.pk},
+    "advancement:draft_track_delete": lambda w: {"pk": w.framework.track.pk},
+    "advancement:draft_track_export": lambda w: {"pk": w.framework.track.pk},
+    "advancement:draft_level": lambda w: {"pk": w.framework.level.pk},
+    "advancement:draft_level_delete": lambda w: {"pk": w.framework.level.pk},
+    "advancement:draft_criterion": lambda w: {"pk": w.framework.criterion.pk},
+    "advancement:draft_criterion_delete": lambda w: {"pk": w.framework.criterion.pk},
+    "advancement:competencies": None,
+    "advancement:competency": lambda w: {"pk": w.framework.competency.pk},
+    "advancement:competency_archive": lambda w: {"pk": w.framework.competency.pk},
+    "advancement:competency_restore": lambda w: {"pk": w.framework.competency.pk},
+    "advancement:placements": None,
+    "advancement:placement": lambda w: {"pk": w.report.pk},
 }
 
 ORG_API: dict[str, ObjectKwargs] = {
@@ -85,6 +113,10 @@ ORG_API: dict[str, ObjectKwargs] = {
     "api:invitation-revoke": lambda w: {"pk": w.invitation.pk},
     "api:me-list": None,
 }
+
+# Routes whose path values are not ids but keys that every organization has its own of
+# (a version number, a built-in template); the foreign-id check does not apply to them.
+ORG_LOCAL_KEYS = {"advancement:version", "advancement:draft_template"}
 
 # Routes outside any organization: they show no tenant data by construction.
 PUBLIC = {

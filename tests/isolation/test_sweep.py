@@ -4,12 +4,23 @@ htmx partial or API endpoint. Every URL pattern must be classified in routes.py.
 import pytest
 from django.urls import reverse
 
+from advancement.models import (
+    Competency,
+    Criterion,
+    FrameworkVersion,
+    Level,
+    Placement,
+    Proposal,
+    ProposalComment,
+    ProposalVote,
+    Track,
+)
 from perfapp.audit.models import AuditEvent
 from perfapp.notifications.models import Notification
 from perfapp.orgs.models import Invitation, Membership, Team
 from perfapp.tenancy.scoping import scopes_disabled
 
-from .routes import ORG_API, ORG_PAGES, PUBLIC, PUBLIC_PREFIXES, iter_routes
+from .routes import ORG_API, ORG_LOCAL_KEYS, ORG_PAGES, PUBLIC, PUBLIC_PREFIXES, iter_routes
 
 WRITE_METHODS = ("post", "patch", "put", "delete")
 
@@ -56,6 +67,27 @@ def snapshot_of(world) -> dict:
                 Notification.objects.filter(organization=org).values_list("id", "read_at")
             ),
             "audit": AuditEvent.objects.filter(organization=org).count(),
+            "competencies": sorted(
+                Competency.objects.filter(organization=org).values_list(
+                    "id", "name", "description", "archived_at"
+                )
+            ),
+            "tracks": sorted(Track.objects.filter(organization=org).values_list("id", "name")),
+            "levels": sorted(
+                Level.objects.filter(organization=org).values_list("id", "rank", "code", "summary")
+            ),
+            "criteria": sorted(
+                Criterion.objects.filter(organization=org).values_list("id", "expectation")
+            ),
+            "versions": FrameworkVersion.objects.filter(organization=org).count(),
+            "placements": sorted(
+                Placement.objects.filter(organization=org).values_list("membership_id", "level_id")
+            ),
+            "proposals": sorted(
+                Proposal.objects.filter(organization=org).values_list("id", "status", "answer")
+            ),
+            "comments": ProposalComment.objects.filter(organization=org).count(),
+            "votes": ProposalVote.objects.filter(organization=org).count(),
             "org": (org.name, org.time_zone),
         }
 
@@ -79,7 +111,9 @@ def test_pages_of_another_organization_answer_404(name, world_a, world_b, login)
     assert snapshot_of(world_a) == before
 
 
-@pytest.mark.parametrize("name", sorted(n for n, kw in ORG_PAGES.items() if kw is not None))
+@pytest.mark.parametrize(
+    "name", sorted(n for n, kw in ORG_PAGES.items() if kw is not None and n not in ORG_LOCAL_KEYS)
+)
 def test_a_foreign_object_id_under_ones_own_slug_answers_404(name, world_a, world_b, login):
     client = login(world_b.owner)
     before = snapshot_of(world_a)
@@ -145,3 +179,22 @@ def test_signed_out_visitors_are_sent_to_sign_in_and_the_api_asks_for_credential
     api = client.get(reverse("api:member-list", kwargs={"org_slug": "alpha"}))
     assert api.status_code in (401, 403)
     assert api.json()["error"]["code"] in ("not_authenticated", "authentication_failed")
+
+
+@pytest.mark.parametrize(
+    ("name", "param", "pick"),
+    [
+        ("advancement:proposal_new", "criterion", lambda w: w.framework.criterion.pk),
+        ("advancement:proposal_new", "level", lambda w: w.framework.level.pk),
+        ("advancement:proposal_new", "competency", lambda w: w.framework.competency.pk),
+        ("advancement:next_level", "person", lambda w: w.report.pk),
+    ],
+)
+def test_foreign_ids_in_the_query_string_answer_404(name, param, pick, world_a, world_b, login):
+    client = login(world_b.owner)
+    before = snapshot_of(world_a)
+    url = reverse(name, kwargs={"org_slug": "beta"})
+    assert client.get(url, {param: pick(world_a)}).status_code == 404
+    posted = client.post(url, {param: pick(world_a), "proposed_text": "x", "rationale": "y"})
+    assert posted.status_code in (404, 405)
+    assert snapshot_of(world_a) == before

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from perfapp.notifications import tasks
+from perfapp.notifications import kinds, tasks
 from perfapp.notifications.models import NotificationPreference
 from tests.factories import NotificationFactory
 
@@ -314,11 +314,7 @@ def test_turning_everything_off(world_a, login, queue, mailoutbox):
                 "kind", "in_app", "email"
             )
         )
-    assert stored == {
-        ("people.new_report", False, False),
-        ("people.role_changed", False, False),
-        ("people.member_joined", False, False),
-    }
+    assert stored == {(kind.key, False, False) for kind in kinds.all_kinds()}
 
     message = queue(world_a.report)
     tasks.dispatch_outbox()
@@ -330,7 +326,8 @@ def test_settings_are_per_person(world_a, login):
     login(world_a.report).post(url(world_a, "preferences"), {})
 
     with world_a.scope():
-        assert NotificationPreference.objects.filter(membership=world_a.report).count() == 3
+        stored = NotificationPreference.objects.filter(membership=world_a.report).count()
+        assert stored == len(kinds.all_kinds())
         assert not NotificationPreference.objects.filter(membership=world_a.member).exists()
 
 

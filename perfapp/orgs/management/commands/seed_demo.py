@@ -11,6 +11,7 @@ from perfapp.audit.services import record
 from perfapp.notifications import services as notifications
 from perfapp.notifications.models import OutboxMessage
 from perfapp.notifications.tasks import dispatch_outbox
+from perfapp.orgs import demo
 from perfapp.orgs.models import Membership, Organization, Team
 from perfapp.orgs.roles import Role
 from perfapp.tenancy.scoping import organization_scope, scopes_disabled
@@ -120,7 +121,8 @@ class Command(BaseCommand):
             # Demo people are fictional: mark their messages as emailed so that none is.
             with scopes_disabled():
                 OutboxMessage.objects.filter(
-                    occasion__endswith=":demo", emailed_at__isnull=True
+                    organization__slug__in=[spec["slug"] for spec in ORGANIZATIONS],
+                    emailed_at__isnull=True,
                 ).update(emailed_at=timezone.now())
         # Deliver now, so inboxes are not empty on first look.
         dispatch_outbox()
@@ -168,7 +170,9 @@ class Command(BaseCommand):
                     member.save(update_fields=["manager"])
                 if manager is not None:
                     self._tell_manager(organization, manager, member)
-            if not AuditEvent.objects.exists():
+            for seeder in demo.seeders():
+                seeder(organization, members)
+            if not AuditEvent.objects.filter(action=AuditAction.PEOPLE_IMPORTED).exists():
                 record(
                     organization=organization,
                     actor=members[0],

@@ -1,0 +1,69 @@
+"""The evidence registry: how feedback, recognition, goals and stretch assignments become
+evidence for a criterion without ``advancement`` importing the apps that hold them.
+
+Each leaf app registers a source in its ``AppConfig.ready``. A source answers for one
+person, a set of competencies and a period, in a bounded number of queries.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from perfapp.orgs.models import Membership
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    source: str  # the registering source's key, e.g. "feedback"
+    kind: str  # e.g. "praise", "recognition", "goal"
+    title: str
+    occurred_at: datetime
+    competency_ids: frozenset[int] = field(default_factory=frozenset)
+    summary: str = ""
+    url: str = ""
+
+
+class EvidenceSource(Protocol):
+    key: str
+    label: str
+
+    def items(
+        self,
+        *,
+        subject: Membership,
+        competency_ids: set[int],
+        since: datetime,
+        until: datetime,
+    ) -> Iterable[EvidenceItem]: ...
+
+
+_SOURCES: dict[str, EvidenceSource] = {}
+
+
+def register(source: EvidenceSource) -> None:
+    _SOURCES[source.key] = source
+
+
+def unregister(key: str) -> None:
+    _SOURCES.pop(key, None)
+
+
+def registered_sources() -> list[EvidenceSource]:
+    return list(_SOURCES.values())
+
+
+def evidence_for(
+    subject: Membership, competency_ids: set[int], since: datetime, until: datetime
+) -> list[EvidenceItem]:
+    """Evidence from every registered source about ``subject`` for any of the competencies,
+    within [since, until], newest first. Sources must only return what the subject's own
+    organization holds; items outside the period or the competencies are dropped here too,
+    so a careless source cannot widen the answer."""
+    wanted = set(competency_ids)
+    gathered = []
+    for source in _SOURCES.values():
+        for item in source.items(subject=subject, competency_ids=wanted, since=since, until=until):
+            if since <= item.occurred_at <= until and item.competency_ids & wanted:
+                gathered.append(item)
+    return sorted(gathered, key=lambda item: item.occurred_at, reverse=True)

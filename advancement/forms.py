@@ -1,0 +1,145 @@
+from django import forms
+
+from .models import Competency, Criterion, Level, ProposalStatus, Track
+
+
+class CompetencyForm(forms.ModelForm):
+    class Meta:
+        model = Competency
+        fields = ["name", "category", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class TrackForm(forms.ModelForm):
+    class Meta:
+        model = Track
+        fields = ["name", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+class LevelForm(forms.ModelForm):
+    rank = forms.IntegerField(
+        label="Position in the track",
+        min_value=1,
+        required=False,
+        help_text="1 is the first rung. Leave empty to add it on top.",
+    )
+
+    class Meta:
+        model = Level
+        fields = ["code", "name", "rank", "summary"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"code": "Short, like L3 or M2."}
+
+
+class CriterionForm(forms.ModelForm):
+    # Declared so the queryset is built per request, inside the tenant scope.
+    competency = forms.ModelChoiceField(
+        queryset=Competency.objects.none(),
+        required=False,
+        empty_label="None: a criterion beyond one competency",
+    )
+
+    class Meta:
+        model = Criterion
+        fields = ["competency", "expectation", "evidence_examples"]
+        widgets = {
+            "expectation": forms.Textarea(attrs={"rows": 3}),
+            "evidence_examples": forms.Textarea(attrs={"rows": 2}),
+        }
+        labels = {
+            "expectation": "What this level asks for",
+            "evidence_examples": "Examples of evidence",
+        }
+        help_texts = {
+            "expectation": "Write it so a person can tell whether they meet it.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        active = Competency.objects.filter(archived_at__isnull=True).order_by("category", "name")
+        self.fields["competency"].queryset = active
+
+
+class PublishForm(forms.Form):
+    summary = forms.CharField(
+        label="What changed, and why",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Everyone reads this at the top of the change log.",
+    )
+
+
+class ImportTrackForm(forms.Form):
+    file = forms.FileField(label="Track file (.json)", help_text="Exported from perfapp.")
+
+    def clean_file(self):
+        import json
+
+        upload = self.cleaned_data["file"]
+        if upload.size > 1024 * 1024:
+            raise forms.ValidationError("The file is larger than 1 MB.")
+        try:
+            return json.loads(upload.read().decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise forms.ValidationError("This file is not valid JSON.") from error
+
+
+class PlacementForm(forms.Form):
+    level = forms.ModelChoiceField(
+        queryset=Level.objects.none(),
+        required=False,
+        empty_label="Not placed on a track",
+        label="Track and level",
+    )
+
+    def __init__(self, *args, published_level_ids: set[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level"].queryset = (
+            Level.objects.select_related("track")
+            .filter(pk__in=published_level_ids)
+            .order_by("track__name", "rank")
+        )
+        self.fields["level"].label_from_instance = lambda level: (
+            f"{level.track.name} — {level.code} {level.name}"
+        )
+
+
+class ProposalForm(forms.Form):
+    proposed_text = forms.CharField(
+        label="The wording you propose",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=1000,
+    )
+    rationale = forms.CharField(
+        label="Why",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="What would this make clearer or fairer? Everyone in the organization can "
+        "read proposals and comment.",
+    )
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label="Your comment", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+class AnswerForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Your answer",
+        choices=[
+            (ProposalStatus.ACCEPTED, "Accept into the draft"),
+            (ProposalStatus.DISCUSSION, "Needs discussion"),
+            (ProposalStatus.DECLINED, "Decline"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    answer = forms.CharField(
+        label="Note to the proposer",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+        help_text="Required when declining or asking for discussion.",
+    )
