@@ -119,7 +119,7 @@ def test_a_foreign_object_id_under_ones_own_slug_answers_404(name, world_a, worl
     before = snapshot_of(world_a)
     url = _url(name, world_a, ORG_PAGES[name], slug_world=world_b)
     assert client.get(url).status_code in (404, 405)  # 405: a POST-only action
-    assert client.post(url, {"name": "Hacked", "role": "owner"}).status_code == 404
+    assert client.post(url, {"name": "Hacked", "role": "owner"}).status_code in (404, 405)
     assert snapshot_of(world_a) == before
 
 
