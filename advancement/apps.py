@@ -13,10 +13,12 @@ class AdvancementConfig(AppConfig):
 
         from .audit import FrameworkAction
         from .demo import seed_framework
+        from .panels import register_panels
 
         navigation.register(navigation.NavItem("Career", "advancement:index", 50))
         register_actions(FrameworkAction.choices)
         demo.register(seed_framework, order=10)
+        register_panels()
         for key, label, description in (
             (
                 "career.placement_changed",

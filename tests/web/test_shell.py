@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
@@ -116,12 +117,23 @@ def test_not_found_page_is_friendly(world_a, login):
     assert response.status_code == 404
 
 
+@pytest.mark.parametrize("team_size", [2, 20])
 def test_home_query_count_does_not_grow_with_the_team(
-    world_a, login, django_assert_max_num_queries
+    team_size, world_a, login, django_assert_max_num_queries
 ):
-    for _ in range(20):
+    for _ in range(team_size):
         MembershipFactory(organization=world_a.organization, manager=world_a.manager)
     client = login(world_a.manager)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(13):
         html = client.get(reverse("web:home", kwargs={"org_slug": "alpha"})).content.decode()
     assert "people report to you" in html
+
+
+def test_home_shows_my_level_and_my_teams_levels(world_a, login):
+    html = login(world_a.manager).get(reverse("web:home", kwargs={"org_slug": "alpha"}))
+    html = html.content.decode()
+    assert "Your team's levels" in html
+    next_level = reverse("advancement:next_level", kwargs={"org_slug": "alpha"})
+    assert f"{next_level}?person={world_a.report.pk}" in html
+    mine = login(world_a.report).get(reverse("web:home", kwargs={"org_slug": "alpha"}))
+    assert "What L2 Senior asks for" in mine.content.decode()

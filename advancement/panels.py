@@ -1,0 +1,44 @@
+"""What the career framework adds to the home page."""
+
+from django.http import HttpRequest
+
+from perfapp.orgs.models import Membership
+from perfapp.web.home import HomePanel, register
+
+from . import snapshots
+from .models import Placement
+from .selectors import current_version
+
+
+def career_panel(request: HttpRequest) -> dict | None:
+    """Where you stand and what is next; for managers, where their reports stand."""
+    version = current_version()
+    if version is None:
+        return None
+    me = request.membership
+    reports = list(
+        Membership.objects.select_related("user")
+        .filter(manager=me, is_active=True)
+        .order_by("user__name")[:12]
+    )
+    placements = {
+        p.membership_id: p for p in Placement.objects.filter(membership__in=[me, *reports])
+    }
+
+    def where(member: Membership) -> dict | None:
+        placement = placements.get(member.pk)
+        found = snapshots.find_level(version.snapshot, placement.level_id) if placement else None
+        if not found:
+            return None
+        track, level = found
+        return {"track": track, "level": level, "next": snapshots.next_level(track, level)}
+
+    return {
+        "mine": where(me),
+        "team": [{"person": report, "where": where(report)} for report in reports],
+        "version": version,
+    }
+
+
+def register_panels() -> None:
+    register(HomePanel("career", 30, "advancement/panels/career.html", career_panel))
