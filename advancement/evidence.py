@@ -60,10 +60,12 @@ def evidence_for(
     within [since, until], newest first. Sources must only return what the subject's own
     organization holds; items outside the period or the competencies are dropped here too,
     so a careless source cannot widen the answer."""
-    wanted = set(competency_ids)
+    wanted = frozenset(competency_ids)  # frozen: one source cannot change what the next sees
     gathered = []
-    for source in _SOURCES.values():
-        for item in source.items(subject=subject, competency_ids=wanted, since=since, until=until):
-            if since <= item.occurred_at <= until and item.competency_ids & wanted:
+    for source in list(_SOURCES.values()):
+        for item in source.items(
+            subject=subject, competency_ids=set(wanted), since=since, until=until
+        ):
+            if since <= item.occurred_at <= until and not wanted.isdisjoint(item.competency_ids):
                 gathered.append(item)
     return sorted(gathered, key=lambda item: item.occurred_at, reverse=True)

@@ -74,6 +74,8 @@ def archive_competency(*, actor: Membership, competency: Competency) -> int:
 
 
 def restore_competency(*, actor: Membership, competency: Competency) -> None:
+    if not competency.is_archived:
+        raise ValidationError(f"“{competency.name}” is not archived.")
     competency.archived_at = None
     _check_competency_name(competency)
     competency.save(update_fields=["archived_at"])
@@ -268,12 +270,50 @@ def place(*, actor: Membership, membership: Membership, level: Level | None) -> 
 
 
 def target_text(target: str, obj) -> tuple[str, str]:
+    """(label, wording) of a proposal's target as the draft has it (HR's view)."""
     if target == ProposalTarget.CRITERION:
         subject = obj.competency.name if obj.competency else "A criterion"
         return f"{obj.level.track.name} › {obj.level} › {subject}", obj.expectation
     if target == ProposalTarget.LEVEL:
         return f"{obj.track.name} › {obj}", obj.summary
     return obj.name, obj.description
+
+
+def published_text(target: str, obj) -> tuple[str, str] | None:
+    """(label, wording) of a proposal's target as the current published version has it,
+    or None when it is not published. Employees read (and propose against) the published
+    framework, never the draft."""
+    version = current_version()
+    if version is None or obj is None:
+        return None
+    snapshot = version.snapshot
+    if target == ProposalTarget.COMPETENCY:
+        competency = snapshot["competencies"].get(str(obj.pk))
+        return (competency["name"], competency["description"]) if competency else None
+    for track in snapshot["tracks"]:
+        for level in track["levels"]:
+            where = f"{track['name']} › {level['code']} {level['name']}"
+            if target == ProposalTarget.LEVEL and level["id"] == obj.pk:
+                return where, level["summary"]
+            if target != ProposalTarget.CRITERION:
+                continue
+            for criterion in level["criteria"]:
+                if criterion["id"] == obj.pk:
+                    subject = (
+                        snapshots.competency_name(snapshot, criterion["competency_id"])
+                        if criterion["competency_id"]
+                        else "A criterion"
+                    )
+                    return f"{where} › {subject}", criterion["expectation"]
+    return None
+
+
+# The draft field a proposal's wording replaces, per target.
+TARGET_FIELDS = {
+    ProposalTarget.CRITERION: (Criterion, "expectation"),
+    ProposalTarget.LEVEL: (Level, "summary"),
+    ProposalTarget.COMPETENCY: (Competency, "description"),
+}
 
 
 @transaction.atomic
@@ -297,7 +337,19 @@ def propose(
         raise ValidationError(
             f"“{obj.competency.name}” is archived, so it can no longer be changed."
         )
-    label, current = target_text(target, obj)
+    model, attribute = TARGET_FIELDS[target]
+    limit = model._meta.get_field(attribute).max_length
+    if len(proposed_text) > limit:
+        raise ValidationError(
+            {
+                "proposed_text": f"Keep it to {limit} characters; this wording has "
+                f"{len(proposed_text)}."
+            }
+        )
+    published = published_text(target, obj)
+    if published is None:
+        raise ValidationError("That part of the framework is not published yet.")
+    label, current = published
     if proposed_text == current.strip():
         raise ValidationError({"proposed_text": "That is the current wording. Change something."})
     return Proposal.objects.create(
@@ -340,6 +392,7 @@ def toggle_vote(*, voter: Membership, proposal: Proposal) -> bool:
 def answer(*, actor: Membership, proposal: Proposal, status: str, answer: str) -> Proposal:
     """HR answers every proposal. Accepting writes the proposed text into the draft."""
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    previous_status = proposal.status
     answer = answer.strip()
     if status not in (ProposalStatus.ACCEPTED, ProposalStatus.DECLINED, ProposalStatus.DISCUSSION):
         raise ValidationError({"status": "Choose accept, decline or needs discussion."})
@@ -358,7 +411,7 @@ def answer(*, actor: Membership, proposal: Proposal, status: str, answer: str) -
         action=FrameworkAction.PROPOSAL_ANSWERED,
         target=proposal,
         target_label=proposal.target_label,
-        changes={"status": [ProposalStatus.OPEN.value, status]},
+        changes={"status": [previous_status, status]},
     )
     notifications.queue(
         recipient=proposal.author,

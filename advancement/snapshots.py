@@ -93,9 +93,12 @@ class ComparedRow:
     category: str
     left: str
     right: str
+    top: bool = False  # the left level is the top of its track: nothing to compare with
 
     @property
     def state(self) -> str:
+        if self.top:
+            return "top"
         if not self.left:
             return "new"
         if not self.right:
@@ -112,9 +115,17 @@ def compare_levels(snapshot: dict, left: dict, right: dict | None) -> list[Compa
         for criterion in criteria:
             key = criterion["competency_id"]
             if key is None:
-                row = ComparedRow("Beyond one competency", "", "", "")
-                setattr(row, side, criterion["expectation"])
-                free.append(row)
+                # Free-standing criteria have nothing to align on but their wording: the
+                # same text at both levels is one unchanged row, not "dropped" plus "new".
+                text = criterion["expectation"]
+                row = next(
+                    (r for r in free if side == "right" and r.left == text and not r.right),
+                    None,
+                )
+                if row is None:
+                    row = ComparedRow("Beyond one competency", "", "", "")
+                    free.append(row)
+                setattr(row, side, text)
                 continue
             row = by_competency.get(key)
             if row is None:
@@ -127,8 +138,11 @@ def compare_levels(snapshot: dict, left: dict, right: dict | None) -> list[Compa
                 )
                 by_competency[key] = row
             setattr(row, side, criterion["expectation"])
-    rows = sorted(by_competency.values(), key=lambda r: (r.category, r.label))
-    return rows + free
+    rows = sorted(by_competency.values(), key=lambda r: (r.category, r.label)) + free
+    if right is None:
+        for row in rows:
+            row.top = True
+    return rows
 
 
 # --- comparing two snapshots ------------------------------------------------------------

@@ -40,10 +40,12 @@ def export_track(track: Track) -> dict:
         .order_by("position", "id")
     )
     competencies = {c.competency_id: c.competency for c in criteria if c.competency}
-    keys = {
-        pk: slugify(competency.name)[:40] or f"competency-{pk}"
-        for pk, competency in competencies.items()
-    }
+    keys: dict[int, str] = {}
+    for pk, competency in sorted(competencies.items()):
+        key = slugify(competency.name)[:40] or f"competency-{pk}"
+        if key in keys.values():  # "C++" and "C#" both slugify to "c"
+            key = f"{key[:28]}-{pk}"
+        keys[pk] = key
     return {
         "format": FORMAT,
         "name": track.name,
@@ -99,7 +101,7 @@ def validate(data) -> dict:
         raise ValidationError(f"“competencies” must be a list of at most {MAX_COMPETENCIES}.")
     if not isinstance(levels, list) or not 1 <= len(levels) <= MAX_LEVELS:
         raise ValidationError(f"“levels” must be a list of 1 to {MAX_LEVELS} levels.")
-    keys = set()
+    keys, names = set(), set()
     for index, competency in enumerate(competencies, start=1):
         where = f"competencies[{index}]"
         if not isinstance(competency, dict):
@@ -108,7 +110,10 @@ def validate(data) -> dict:
         if key in keys:
             raise ValidationError(f"{where}.key “{key}” appears twice.")
         keys.add(key)
-        _text(competency.get("name"), f"{where}.name", 80)
+        name = _text(competency.get("name"), f"{where}.name", 80)
+        if name.lower() in names:
+            raise ValidationError(f"{where}.name “{name}” appears twice.")
+        names.add(name.lower())
         _text(competency.get("description"), f"{where}.description", 600, required=False)
         if competency.get("category") not in CompetencyCategory.values:
             raise ValidationError(
@@ -134,6 +139,8 @@ def validate(data) -> dict:
             if not isinstance(criterion, dict):
                 raise ValidationError(f"{spot} must be an object.")
             key = criterion.get("competency")
+            if key is not None and not isinstance(key, str):
+                raise ValidationError(f"{spot}.competency must be a competency key or null.")
             if key is not None and key not in keys:
                 raise ValidationError(f"{spot}.competency “{key}” is not in “competencies”.")
             if key is not None and key in seen:
@@ -151,7 +158,7 @@ def import_track(*, actor: Membership, data, name: str | None = None) -> Track:
     """Create a new draft track from a track document. Competencies with the same name as
     an active one of the organization are reused; the others are created."""
     data = validate(data)
-    name = (name or data["name"]).strip()
+    name = _text(name or data["name"], "name", 120)
     if Track.objects.filter(name__iexact=name).exists():
         raise ValidationError(f"There is already a track called “{name}”. Rename one first.")
     organization = actor.organization

@@ -6,7 +6,55 @@ class FeedbackConfig(AppConfig):
     verbose_name = "Continuous feedback and check-ins"
 
     def ready(self) -> None:
+        from advancement import evidence
+        from perfapp.notifications import kinds
+        from perfapp.orgs import demo
         from perfapp.web import navigation
+
+        from .demo import seed_feedback
+        from .evidence import FeedbackEvidence
 
         navigation.register(navigation.NavItem("Feedback", "feedback:index", 10))
         navigation.register(navigation.NavItem("Check-ins", "feedback:checkins", 20))
+        evidence.register(FeedbackEvidence())
+        demo.register(seed_feedback, order=20)
+        for key, label, description, reminder in (
+            ("feedback.received", "Feedback for you", "Someone gave you feedback.", False),
+            (
+                "feedback.requested",
+                "Requests for your feedback",
+                "A colleague asks for your feedback.",
+                False,
+            ),
+            (
+                "feedback.request_reminder",
+                "Reminders about requests",
+                "A request for your feedback is due or overdue.",
+                True,
+            ),
+            (
+                "feedback.request_answered",
+                "Answers to your requests",
+                "Someone answered a request you made about a report.",
+                False,
+            ),
+            (
+                "feedback.request_declined",
+                "Declined requests",
+                "Someone declined a request you made.",
+                False,
+            ),
+            (
+                "feedback.cycle",
+                "Feedback cycles",
+                "A cycle asks for your feedback, or your results are ready.",
+                False,
+            ),
+            (
+                "feedback.cycle_reminder",
+                "Cycle reminders",
+                "A feedback cycle you review in is closing.",
+                True,
+            ),
+        ):
+            kinds.register(kinds.NotificationKind(key, label, description, is_reminder=reminder))

@@ -1,1 +1,302 @@
-"""Models of continuous feedback and check-ins arrive with their issue."""
+"""Continuous feedback: given freely, asked for, and gathered in structured cycles.
+
+Anonymous cycle answers are stored without any link to their author: the reviewer's
+assignment records only that it was answered, responses carry a random UUID (so their
+order says nothing about timing) and no timestamp.
+"""
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+
+from perfapp.tenancy.models import TenantModel
+
+
+class FeedbackKind(models.TextChoices):
+    PRAISE = "praise", "Praise"
+    CONSTRUCTIVE = "constructive", "Constructive"
+    SUGGESTION = "suggestion", "Suggestion for the future"
+
+
+class Visibility(models.TextChoices):
+    PRIVATE = "private", "Only the recipient"
+    WITH_MANAGER = "with_manager", "The recipient and their manager"
+    MANAGER_ONLY = "manager_only", "Only the manager who asked"
+
+
+class Feedback(TenantModel):
+    author = models.ForeignKey(
+        "orgs.Membership", on_delete=models.CASCADE, related_name="feedback_given"
+    )
+    recipient = models.ForeignKey(
+        "orgs.Membership", on_delete=models.CASCADE, related_name="feedback_received"
+    )
+    kind = models.CharField(max_length=16, choices=FeedbackKind.choices)
+    situation = models.TextField("what happened", max_length=4000)
+    impact = models.TextField(max_length=4000, blank=True)
+    suggestion = models.TextField("suggestion for next time", max_length=4000, blank=True)
+    visibility = models.CharField(
+        max_length=16, choices=Visibility.choices, default=Visibility.PRIVATE
+    )
+    competencies = models.ManyToManyField("advancement.Competency", blank=True, related_name="+")
+    # Private feedback is evidence for promotion only when its recipient says so.
+    attached_as_evidence = models.BooleanField(default=False)
+    request_reviewer = models.OneToOneField(
+        "feedback.RequestReviewer",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="answer",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["organization", "recipient", "-created_at"], name="feedback_received"
+            ),
+            models.Index(fields=["organization", "author", "-created_at"], name="feedback_given"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.recipient_id}"
+
+
+class FeedbackRequest(TenantModel):
+    """Someone asks colleagues for feedback about a topic: about themselves, or (a
+    manager) about one of their reports."""
+
+    requester = models.ForeignKey(
+        "orgs.Membership", on_delete=models.CASCADE, related_name="feedback_requests_made"
+    )
+    subject = models.ForeignKey(
+        "orgs.Membership", on_delete=models.CASCADE, related_name="feedback_requests_about"
+    )
+    topic = models.CharField(max_length=200)
+    message = models.TextField(max_length=2000, blank=True)
+    competency = models.ForeignKey(
+        "advancement.Competency", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    due_date = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["organization", "requester", "-created_at"], name="request_requester"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.topic
+
+    @property
+    def is_about_someone_else(self) -> bool:
+        return self.subject_id != self.requester_id
+
+
+class RequestStatus(models.TextChoices):
+    PENDING = "pending", "Waiting"
+    ANSWERED = "answered", "Answered"
+    DECLINED = "declined", "Declined"
+    EXPIRED = "expired", "Expired"
+
+
+class RequestReviewer(TenantModel):
+    request = models.ForeignKey(FeedbackRequest, on_delete=models.CASCADE, related_name="reviewers")
+    reviewer = models.ForeignKey(
+        "orgs.Membership", on_delete=models.CASCADE, related_name="feedback_asked_of_me"
+    )
+    status = models.CharField(
+        max_length=12, choices=RequestStatus.choices, default=RequestStatus.PENDING
+    )
+    decline_reason = models.CharField(max_length=500, blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "request", "reviewer"], name="request_reviewer_once"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["organization", "reviewer", "status"], name="request_inbox"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer_id} for request {self.request_id}"
+
+
+# --- cycles ---------------------------------------------------------------------------------
+
+
+class CycleStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class FeedbackCycle(TenantModel):
+    name = models.CharField(max_length=120)
+    description = models.TextField(max_length=2000, blank=True)
+    status = models.CharField(max_length=8, choices=CycleStatus.choices, default=CycleStatus.DRAFT)
+    opens_on = models.DateField()
+    closes_on = models.DateField()
+    anonymous = models.BooleanField(
+        default=True, help_text="Answers from others never show who wrote them."
+    )
+    include_self = models.BooleanField(default=True)
+    include_manager = models.BooleanField(default=True)
+    include_peers = models.BooleanField(default=True)
+    include_reports = models.BooleanField("include direct reports (upward)", default=False)
+    max_peers = models.PositiveSmallIntegerField(default=3)
+    created_by = models.ForeignKey(
+        "orgs.Membership", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-opens_on", "-id"]
+        indexes = [models.Index(fields=["organization", "status"], name="cycle_org_status")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class QuestionKind(models.TextChoices):
+    RATING = "rating", "Rating from 1 to 5"
+    TEXT = "text", "Free text"
+    COMPETENCY = "competency", "Rating of a competency"
+
+
+class CycleQuestion(TenantModel):
+    cycle = models.ForeignKey(FeedbackCycle, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(max_length=12, choices=QuestionKind.choices)
+    prompt = models.CharField(max_length=300)
+    competency = models.ForeignKey(
+        "advancement.Competency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    required = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.prompt
+
+
+class CycleParticipant(TenantModel):
+    cycle = models.ForeignKey(FeedbackCycle, on_delete=models.CASCADE, related_name="participants")
+    participant = models.ForeignKey(
+        "orgs.Membership", on_delete=models.CASCADE, related_name="cycle_participations"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "cycle", "participant"], name="cycle_participant_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} in {self.cycle_id}"
+
+
+class Relation(models.TextChoices):
+    SELF = "self", "Self"
+    MANAGER = "manager", "Manager"
+    PEER = "peer", "Peer"
+    REPORT = "report", "Direct report"
+
+
+class AssignmentStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed, waiting for the manager"
+    PENDING = "pending", "Waiting for an answer"
+    ANSWERED = "answered", "Answered"
+
+
+class ReviewerAssignment(TenantModel):
+    """Who reviews whom in a cycle. For anonymous cycles this row is the only trace of a
+    reviewer's participation: it says "answered", never which answer."""
+
+    cycle = models.ForeignKey(FeedbackCycle, on_delete=models.CASCADE, related_name="assignments")
+    participant = models.ForeignKey(
+        CycleParticipant, on_delete=models.CASCADE, related_name="assignments"
+    )
+    reviewer = models.ForeignKey(
+        "orgs.Membership", on_delete=models.CASCADE, related_name="cycle_reviews"
+    )
+    relation = models.CharField(max_length=8, choices=Relation.choices)
+    status = models.CharField(
+        max_length=10, choices=AssignmentStatus.choices, default=AssignmentStatus.PENDING
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "participant", "reviewer"], name="assignment_once"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["organization", "reviewer", "status"], name="assignment_inbox"),
+            models.Index(fields=["organization", "cycle", "status"], name="assignment_progress"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer_id} reviews {self.participant_id}"
+
+
+class CycleResponse(TenantModel):
+    """One reviewer's answers about one participant.
+
+    ``author`` and ``relation`` are empty for anonymous answers from others (``group``
+    says only "self" or "others"); the UUID key makes any ordering meaningless.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    cycle = models.ForeignKey(FeedbackCycle, on_delete=models.CASCADE, related_name="responses")
+    participant = models.ForeignKey(
+        CycleParticipant, on_delete=models.CASCADE, related_name="responses"
+    )
+    author = models.ForeignKey(
+        "orgs.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    relation = models.CharField(max_length=8, choices=Relation.choices, blank=True)
+    group = models.CharField(max_length=8)  # "self" or "others"
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(group__in=["self", "others"]), name="response_group_valid"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["organization", "participant"], name="response_participant"),
+        ]
+
+    def __str__(self) -> str:
+        return f"response {self.id}"
+
+
+class CycleAnswer(TenantModel):
+    response = models.ForeignKey(CycleResponse, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(CycleQuestion, on_delete=models.CASCADE, related_name="answers")
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    text = models.TextField(max_length=4000, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "response", "question"], name="answer_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"answer to {self.question_id}"

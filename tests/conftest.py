@@ -3,11 +3,14 @@
 from dataclasses import dataclass
 
 import pytest
+from django.db import transaction
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from perfapp.audit.models import AuditAction
 from perfapp.audit.services import record
+from perfapp.notifications.models import OutboxMessage
+from perfapp.notifications.services import _start_dispatch
 from perfapp.orgs.models import Invitation, Membership, Organization, Team
 from perfapp.orgs.roles import Role
 from perfapp.tenancy.scoping import organization_scope
@@ -20,6 +23,7 @@ from .factories import (
     OrganizationFactory,
     TeamFactory,
 )
+from .feedback.world import build_feedback
 
 
 @dataclass
@@ -35,6 +39,7 @@ class OrgWorld:
     team: Team
     invitation: Invitation
     framework: object = None  # tests.advancement.world.FrameworkWorld
+    feedback: object = None  # tests.feedback.world.FeedbackWorld
 
     def scope(self):
         return organization_scope(self.organization)
@@ -64,7 +69,20 @@ def build_org_world(slug: str) -> OrgWorld:
         )
     world = OrgWorld(organization, owner, hr, manager, report, member, team, invitation)
     world.framework = build_framework(world)
+    world.feedback = build_feedback(world)
+    clear_outbox(world)
     return world
+
+
+def clear_outbox(world) -> None:
+    """Building a world queues notifications (placements, requests, cycles); tests about
+    notifications count only what they cause themselves, so the world starts empty."""
+    with world.scope():
+        OutboxMessage.objects.all().delete()
+    connection = transaction.get_connection()
+    connection.run_on_commit = [
+        entry for entry in connection.run_on_commit if entry[1] is not _start_dispatch
+    ]
 
 
 @pytest.fixture

@@ -27,9 +27,9 @@ def _published_level_ids() -> set[int]:
 @org_view(Permission.MANAGE_FRAMEWORK)
 def placements(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()
-    people = Membership.objects.select_related("user", "placement__level__track").filter(
-        is_active=True
-    )
+    people = Membership.objects.select_related(
+        "user", "placement__track", "placement__level"
+    ).filter(is_active=True)
     if search:
         people = people.filter(Q(user__name__icontains=search) | Q(user__email__icontains=search))
     page = Paginator(people.order_by("user__name", "id"), 25).get_page(request.GET.get("page"))

@@ -15,6 +15,7 @@ from .. import selectors, services
 from ..forms import AnswerForm, CommentForm, ProposalForm
 from ..models import Competency, Criterion, Level, ProposalStatus, ProposalTarget
 from ..permissions import can_answer_proposals
+from .reading import is_id
 
 # ?<key>=<id> -> (what the proposal is about, how to load it inside the request's scope)
 TARGETS = {
@@ -28,14 +29,14 @@ TARGETS = {
 
 
 def _target_from(request: HttpRequest):
-    """(key, target kind, draft object) named by ?criterion= / ?level= / ?competency=, or
-    None when nothing is named. An id that is not in this organization's draft is 404."""
-    source = request.POST if request.method == "POST" else request.GET
+    """(key, target kind, draft object) named by ?criterion= / ?level= / ?competency= (in
+    the form or the query string), or None when nothing is named. An id that is not in
+    this organization's draft, or not published, is 404: members never read the draft."""
     for key, (target, rows) in TARGETS.items():
-        raw = source.get(key)
+        raw = request.POST.get(key) or request.GET.get(key)
         if raw:
-            obj = rows().filter(pk=int(raw)).first() if raw.isdigit() else None
-            if obj is None:
+            obj = rows().filter(pk=int(raw)).first() if is_id(raw) else None
+            if obj is None or services.published_text(target, obj) is None:
                 raise Http404
             return key, target, obj
     return None
@@ -87,7 +88,7 @@ def proposal_new(request: HttpRequest) -> HttpResponse:
             return redirect(
                 "advancement:proposal", org_slug=request.organization.slug, pk=proposal.pk
             )
-    label, current = services.target_text(target, obj)
+    label, current = services.published_text(target, obj)
     return render(
         request,
         "advancement/proposal_new.html",

@@ -12,12 +12,20 @@ from .. import selectors, snapshots
 from ..permissions import can_see_placement
 from ..selectors import current_version, version_numbered
 
+MAX_ID = 2**63 - 1
+
+
+def is_id(raw: str) -> bool:
+    """Whether a submitted value is a database id: ASCII digits only ("²".isdigit() is
+    true, but int("²") fails), short enough for int() and small enough for a bigint."""
+    return raw.isascii() and raw.isdigit() and len(raw) <= 19 and 0 < int(raw) <= MAX_ID
+
 
 def _requested_version(request: HttpRequest):
     """The version asked for with ?version=N, else the current one (or None)."""
     raw = request.GET.get("version", "")
     if raw:
-        if not raw.isdigit():
+        if not is_id(raw):
             raise Http404
         version = version_numbered(int(raw))
         if version is None:
@@ -94,7 +102,7 @@ def next_level(request: HttpRequest) -> HttpResponse:
     subject = request.membership
     if request.GET.get("person"):
         raw = request.GET["person"]
-        if not raw.isdigit():
+        if not is_id(raw):
             raise Http404
         subject = get_object_or_404(Membership.objects.select_related("user"), pk=int(raw))
         if not can_see_placement(request.membership, subject):

@@ -4,6 +4,15 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
+from advancement.api import (
+    CompetencyViewSet,
+    CriterionViewSet,
+    LevelViewSet,
+    PlacementViewSet,
+    ProposalViewSet,
+    TrackViewSet,
+    VersionViewSet,
+)
 from perfapp.orgs.api import InvitationViewSet, MemberViewSet, MeViewSet, TeamViewSet
 
 router = SimpleRouter()
@@ -11,6 +20,14 @@ router.register("members", MemberViewSet, basename="member")
 router.register("teams", TeamViewSet, basename="team")
 router.register("invitations", InvitationViewSet, basename="invitation")
 router.register("me", MeViewSet, basename="me")
+# The career framework (advancement).
+router.register("competencies", CompetencyViewSet, basename="competency")
+router.register("tracks", TrackViewSet, basename="track")
+router.register("levels", LevelViewSet, basename="level")
+router.register("criteria", CriterionViewSet, basename="criterion")
+router.register("versions", VersionViewSet, basename="version")
+router.register("placements", PlacementViewSet, basename="placement")
+router.register("proposals", ProposalViewSet, basename="proposal")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -23,6 +23,7 @@ class Permission(StrEnum):
     VIEW_AUDIT_LOG = "audit.view"
     MANAGE_ORGANIZATION = "org.manage"  # name, time zone, defaults
     MANAGE_FRAMEWORK = "framework.manage"  # career framework draft, publishing, placements
+    MANAGE_CYCLES = "cycles.manage"  # structured feedback cycles and their progress
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -34,6 +35,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.VIEW_AUDIT_LOG,
             Permission.MANAGE_ORGANIZATION,
             Permission.MANAGE_FRAMEWORK,
+            Permission.MANAGE_CYCLES,
         }
     ),
     Role.MEMBER: frozenset(),

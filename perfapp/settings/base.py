@@ -183,6 +183,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "perfapp.notifications.tasks.dispatch_outbox",
         "schedule": 30.0,
     },
+    "expire-feedback-requests": {
+        "task": "feedback.tasks.expire_feedback_requests",
+        "schedule": 3600.0,
+    },
     "requeue-stuck-outbox": {
         "task": "perfapp.notifications.tasks.requeue_stuck_outbox",
         "schedule": 300.0,

@@ -44,4 +44,4 @@ class OrganizationViewSetMixin:
 
 
 class OrganizationViewSet(OrganizationViewSetMixin, viewsets.GenericViewSet):
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = r"[0-9]+"

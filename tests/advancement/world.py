@@ -2,8 +2,6 @@
 
 from dataclasses import dataclass
 
-from django.db import transaction
-
 from advancement import services
 from advancement.models import (
     Competency,
@@ -14,8 +12,6 @@ from advancement.models import (
     ProposalTarget,
     Track,
 )
-from perfapp.notifications.models import OutboxMessage
-from perfapp.notifications.services import _start_dispatch
 
 
 @dataclass
@@ -72,11 +68,4 @@ def build_framework(world) -> FrameworkWorld:
             proposed_text="Ships tested, observable code.",
             rationale="Observability matters.",
         )
-        # Placing the report queued a notification; the worlds start with an empty outbox
-        # so tests about notifications count only what they cause.
-        OutboxMessage.objects.all().delete()
-    connection = transaction.get_connection()
-    connection.run_on_commit = [
-        entry for entry in connection.run_on_commit if entry[1] is not _start_dispatch
-    ]
     return FrameworkWorld(craft, teamwork, track, first, second, criterion, version, proposal)

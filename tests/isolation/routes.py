@@ -99,6 +99,27 @@ ORG_PAGES: dict[str, ObjectKwargs] = {
     "advancement:competency_restore": lambda w: {"pk": w.framework.competency.pk},
     "advancement:placements": None,
     "advancement:placement": lambda w: {"pk": w.report.pk},
+    "feedback:give": None,
+    "feedback:nudge": None,
+    "feedback:detail": lambda w: {"pk": w.feedback.feedback.pk},
+    "feedback:edit": lambda w: {"pk": w.feedback.feedback.pk},
+    "feedback:evidence": lambda w: {"pk": w.feedback.feedback.pk},
+    "feedback:requests": None,
+    "feedback:request_new": None,
+    "feedback:request": lambda w: {"pk": w.feedback.request.pk},
+    "feedback:answer": lambda w: {"pk": w.feedback.request_row.pk},
+    "feedback:decline": lambda w: {"pk": w.feedback.request_row.pk},
+    "feedback:cycles": None,
+    "feedback:cycle_new": None,
+    "feedback:cycle": lambda w: {"pk": w.feedback.cycle.pk},
+    "feedback:cycle_open": lambda w: {"pk": w.feedback.cycle.pk},
+    "feedback:cycle_close": lambda w: {"pk": w.feedback.cycle.pk},
+    "feedback:cycle_remind": lambda w: {"pk": w.feedback.cycle.pk},
+    "feedback:cycle_peers": lambda w: {"pk": w.feedback.cycle.pk},
+    "feedback:cycle_approvals": lambda w: {"pk": w.feedback.cycle.pk},
+    "feedback:cycle_question_delete": lambda w: {"pk": w.feedback.question.pk},
+    "feedback:cycle_answer": lambda w: {"pk": w.feedback.assignment.pk},
+    "feedback:cycle_results": lambda w: {"pk": w.feedback.entry.pk},
 }
 
 ORG_API: dict[str, ObjectKwargs] = {
@@ -112,11 +133,32 @@ ORG_API: dict[str, ObjectKwargs] = {
     "api:invitation-detail": lambda w: {"pk": w.invitation.pk},
     "api:invitation-revoke": lambda w: {"pk": w.invitation.pk},
     "api:me-list": None,
+    "api:competency-list": None,
+    "api:competency-detail": lambda w: {"pk": w.framework.competency.pk},
+    "api:competency-archive": lambda w: {"pk": w.framework.competency.pk},
+    "api:competency-restore": lambda w: {"pk": w.framework.competency.pk},
+    "api:track-list": None,
+    "api:track-detail": lambda w: {"pk": w.framework.track.pk},
+    "api:level-list": None,
+    "api:level-detail": lambda w: {"pk": w.framework.level.pk},
+    "api:criterion-list": None,
+    "api:criterion-detail": lambda w: {"pk": w.framework.criterion.pk},
+    "api:version-list": None,
+    "api:version-current": None,
+    "api:version-compare": None,
+    "api:version-detail": lambda w: {"number": w.framework.version.number},
+    "api:placement-list": None,
+    "api:placement-detail": lambda w: {"membership_id": w.report.pk},
+    "api:proposal-list": None,
+    "api:proposal-detail": lambda w: {"pk": w.framework.proposal.pk},
+    "api:proposal-vote": lambda w: {"pk": w.framework.proposal.pk},
+    "api:proposal-answer": lambda w: {"pk": w.framework.proposal.pk},
+    "api:proposal-comments": lambda w: {"pk": w.framework.proposal.pk},
 }
 
 # Routes whose path values are not ids but keys that every organization has its own of
 # (a version number, a built-in template); the foreign-id check does not apply to them.
-ORG_LOCAL_KEYS = {"advancement:version", "advancement:draft_template"}
+ORG_LOCAL_KEYS = {"advancement:version", "advancement:draft_template", "api:version-detail"}
 
 # Routes outside any organization: they show no tenant data by construction.
 PUBLIC = {

@@ -1,0 +1,300 @@
+"""Forms of the feedback pages.
+
+They check shapes (a known person, a date, a choice); the rules (not to yourself, not to a
+deactivated colleague, which visibility fits, a due date from today on) live in
+``services`` so every way in gives the same clear answer. That is why the person fields
+accept anyone of the organization while offering only the people it makes sense to pick.
+"""
+
+from django import forms
+
+from advancement.models import Competency
+from perfapp.orgs.models import Membership
+
+from .models import FeedbackKind, Visibility
+
+PICK_COLLEAGUE = "Choose one of your colleagues from the list."
+PICK_COMPETENCY = "Choose competencies from the list."
+
+
+def member_label(person: Membership) -> str:
+    return f"{person.name} — {person.job_title}" if person.job_title else person.name
+
+
+class MemberField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Membership) -> str:
+        return member_label(obj)
+
+
+class MembersField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Membership) -> str:
+        return member_label(obj)
+
+
+def colleagues_of(viewer: Membership):
+    """Active colleagues, by name: whom one gives feedback to or asks."""
+    return (
+        Membership.objects.select_related("user")
+        .filter(is_active=True)
+        .exclude(pk=viewer.pk)
+        .order_by("user__name", "id")
+    )
+
+
+def active_competencies():
+    return Competency.objects.filter(archived_at__isnull=True).order_by("name")
+
+
+def _offer(field: forms.ChoiceField, choices) -> None:
+    """Show only ``choices`` while the field still accepts every value it knows, so a rule
+    broken on purpose reaches the service and its clear message."""
+    field.widget.choices = list(choices)
+
+
+VISIBILITY_LABELS = {
+    Visibility.PRIVATE: "Only them",
+    Visibility.WITH_MANAGER: "Them and their manager",
+    Visibility.MANAGER_ONLY: "Only the manager who asked",
+}
+
+
+class FeedbackContentForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Kind of feedback",
+        choices=FeedbackKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose praise, constructive or a suggestion."},
+    )
+    situation = forms.CharField(
+        label="What happened",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The situation and what they said or did. One real moment beats a summary.",
+        error_messages={
+            "required": "Describe what happened: the situation and what they did.",
+        },
+    )
+    impact = forms.CharField(
+        label="What it changed",
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For you, the team or a customer.",
+    )
+    suggestion = forms.CharField(
+        label="Suggestion for next time",
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    competencies = forms.ModelMultipleChoiceField(
+        label="Competencies",
+        queryset=Competency.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tagged feedback can count as evidence for promotion criteria.",
+        error_messages={"invalid_choice": PICK_COMPETENCY, "invalid_pk_value": PICK_COMPETENCY},
+    )
+
+    def __init__(self, *args, keep_competencies=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        offered = active_competencies()
+        kept = [c.pk for c in keep_competencies]
+        if kept:  # an edit keeps tags archived since
+            offered = Competency.objects.filter(
+                pk__in=[*kept, *offered.values_list("pk", flat=True)]
+            ).order_by("name")
+        self.fields["competencies"].queryset = offered
+
+    def content(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "kind": data["kind"],
+            "situation": data["situation"],
+            "impact": data.get("impact", ""),
+            "suggestion": data.get("suggestion", ""),
+            "competencies": list(data.get("competencies") or []),
+        }
+
+
+class FeedbackForm(FeedbackContentForm):
+    """Give feedback: to whom, what, and who may read it."""
+
+    field_order = ["recipient", "kind", "situation", "impact", "suggestion", "competencies"]
+
+    recipient = MemberField(
+        label="Give feedback to",
+        queryset=Membership.objects.none(),
+        empty_label="Choose a colleague",
+        error_messages={"invalid_choice": PICK_COLLEAGUE, "required": PICK_COLLEAGUE},
+    )
+    visibility = forms.ChoiceField(
+        label="Who will see it",
+        choices=Visibility.choices,
+        widget=forms.RadioSelect,
+        initial=Visibility.PRIVATE,
+        error_messages={"required": "Choose who may read it."},
+    )
+
+    def __init__(self, *args, viewer: Membership, offered_visibility=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Validation accepts anyone here; the service explains why someone can't receive it.
+        self.fields["recipient"].queryset = Membership.objects.select_related("user")
+        _offer(
+            self.fields["recipient"],
+            [("", "Choose a colleague")]
+            + [(m.pk, member_label(m)) for m in colleagues_of(viewer)],
+        )
+        _offer(
+            self.fields["visibility"],
+            [
+                (value, VISIBILITY_LABELS[value])
+                for value in offered_visibility or (Visibility.PRIVATE, Visibility.WITH_MANAGER)
+            ],
+        )
+
+    def content(self) -> dict:
+        return {**super().content(), "visibility": self.cleaned_data["visibility"]}
+
+
+class AnswerForm(FeedbackContentForm):
+    """Answer a request: the recipient is the person it is about."""
+
+    visibility = forms.ChoiceField(
+        label="Who will see it",
+        choices=Visibility.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose who may read it."},
+    )
+
+    def __init__(self, *args, visibility_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        _offer(self.fields["visibility"], visibility_choices)
+
+    def content(self) -> dict:
+        return {**super().content(), "visibility": self.cleaned_data["visibility"]}
+
+
+class EditForm(FeedbackContentForm):
+    """The writer's fix within the edit window; recipient and visibility stay."""
+
+
+class TimelineFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Kind", choices=[("", "All kinds"), *FeedbackKind.choices], required=False
+    )
+    competency = forms.ModelChoiceField(
+        label="Competency",
+        queryset=Competency.objects.none(),
+        required=False,
+        empty_label="All competencies",
+    )
+    person = MemberField(
+        label="Person", queryset=Membership.objects.none(), required=False, empty_label="Anyone"
+    )
+    since = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, viewer: Membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["competency"].queryset = Competency.objects.order_by("name")
+        self.fields["person"].queryset = (
+            Membership.objects.select_related("user")
+            .exclude(pk=viewer.pk)
+            .order_by("user__name", "id")
+        )
+
+    def criteria(self) -> dict:
+        """What was filled in validly (a mistyped date is ignored, not an error page)."""
+        self.is_valid()
+        data = self.cleaned_data
+        return {
+            "kind": data.get("kind") or "",
+            "competency_id": data["competency"].pk if data.get("competency") else None,
+            "person_id": data["person"].pk if data.get("person") else None,
+            "since": data.get("since"),
+            "until": data.get("until"),
+        }
+
+
+class RequestForm(forms.Form):
+    subject = MemberField(
+        label="About",
+        queryset=Membership.objects.none(),
+        required=False,
+        empty_label=None,
+        error_messages={"invalid_choice": "Choose yourself or one of your direct reports."},
+    )
+    reviewers = MembersField(
+        label="Whom to ask",
+        queryset=Membership.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Up to 10 colleagues. Each of them answers or declines on their own.",
+        error_messages={
+            "required": "Choose at least one colleague to ask.",
+            "invalid_choice": PICK_COLLEAGUE,
+            "invalid_pk_value": PICK_COLLEAGUE,
+        },
+    )
+    topic = forms.CharField(
+        label="Topic",
+        max_length=200,
+        help_text="A project, a presentation, a skill: what should they think about?",
+        error_messages={
+            "required": "Say what you'd like feedback on: a project, a presentation, a skill."
+        },
+    )
+    competency = forms.ModelChoiceField(
+        label="Competency",
+        queryset=Competency.objects.none(),
+        required=False,
+        empty_label="No particular competency",
+        error_messages={"invalid_choice": PICK_COMPETENCY},
+    )
+    due_date = forms.DateField(
+        label="Due date",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Choose a due date.",
+            "invalid": "Enter a date like 2026-12-01.",
+        },
+    )
+    message = forms.CharField(
+        label="Message",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="A line of context helps them answer well.",
+    )
+
+    def __init__(self, *args, viewer: Membership, reports=(), today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        everyone = Membership.objects.select_related("user")
+        self.fields["subject"].queryset = everyone
+        _offer(
+            self.fields["subject"],
+            [(viewer.pk, "Myself")]
+            + [(m.pk, member_label(m)) for m in reports],
+        )
+        self.fields["reviewers"].queryset = everyone
+        _offer(
+            self.fields["reviewers"],
+            [(m.pk, member_label(m)) for m in colleagues_of(viewer)],
+        )
+        self.fields["competency"].queryset = active_competencies()
+        if today is not None:
+            self.fields["due_date"].widget.attrs["min"] = today.isoformat()
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label="Why you can't answer",
+        max_length=500,
+        required=False,  # the service says why a reason is needed
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="They read this, so they can ask someone else.",
+    )

@@ -1,0 +1,560 @@
+"""Giving, reading and asking for feedback.
+
+Every read goes through ``selectors`` (which apply the visibility rules of
+``permissions``) and every write through ``services``; a page that may not be seen
+answers 404, exactly like a missing one.
+"""
+
+from datetime import timedelta
+from functools import wraps
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
+
+from perfapp.orgs.models import Membership
+from perfapp.orgs.selectors import direct_reports
+from perfapp.tenancy.views import org_view, render_htmx
+from perfapp.web.forms_util import apply_errors
+
+from .. import nudge as nudge_rules
+from .. import selectors, services
+from ..forms import AnswerForm, DeclineForm, EditForm, FeedbackForm, RequestForm, TimelineFilterForm
+from ..models import Feedback, FeedbackRequest, RequestReviewer, RequestStatus, Visibility
+from ..permissions import can_read_feedback, can_see_request
+
+PAGE_SIZE = 20
+ASKED_OF_YOU_SHOWN = 5
+RECENT = timedelta(days=7)
+RECENTLY_ANSWERED = timedelta(days=30)
+DEFAULT_DUE_IN = timedelta(days=7)
+MAX_ID = 2**63 - 1
+
+
+def page(view):
+    """An organization page shown in the reader's own time zone (dates, "from"/"to")."""
+
+    @org_view()
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        with timezone.override(ZoneInfo(request.membership.effective_time_zone)):
+            return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _redirect(request: HttpRequest, name: str, **kwargs) -> HttpResponse:
+    return redirect(name, org_slug=request.organization.slug, **kwargs)
+
+
+def _id(raw: str | None) -> int | None:
+    if raw and raw.isascii() and raw.isdigit() and 0 < int(raw) <= MAX_ID:
+        return int(raw)
+    return None
+
+
+def _today(viewer: Membership):
+    return timezone.localtime(timezone.now(), ZoneInfo(viewer.effective_time_zone)).date()
+
+
+# --- who reads what, in words ---------------------------------------------------------------
+
+
+def _who(person: Membership, viewer: Membership) -> str:
+    return "you" if person.pk == viewer.pk else person.name
+
+
+def audience(feedback: Feedback, viewer: Membership) -> str:
+    """A short "who can read this" note for a timeline row, from the viewer's side (the
+    writer always reads what they wrote)."""
+    recipient = feedback.recipient
+    if feedback.visibility == Visibility.PRIVATE:
+        return "Only you" if viewer.pk == recipient.pk else f"Only {recipient.name}"
+    if feedback.visibility == Visibility.WITH_MANAGER:
+        if viewer.pk == recipient.pk:
+            return "You and your manager"
+        if viewer.pk == recipient.manager_id:
+            return f"{recipient.name} and you"
+        return f"{recipient.name} and {recipient.name}'s manager"
+    if viewer.pk == feedback.author_id:
+        return "Only the manager who asked"
+    return f"Only you, not {recipient.name}"
+
+
+def audience_sentence(feedback: Feedback, viewer: Membership) -> str:
+    """The full sentence for the detail page, with names."""
+    author, recipient = _who(feedback.author, viewer), _who(feedback.recipient, viewer)
+    writer = f"{author}, who wrote it"
+    if feedback.visibility == Visibility.PRIVATE:
+        text = f"only {recipient} and {writer}"
+    elif feedback.visibility == Visibility.WITH_MANAGER:
+        manager = feedback.recipient.manager
+        if manager is None:
+            text = f"{recipient} (who has no manager in perfapp now) and {writer}"
+        else:
+            text = f"{recipient}, {_who(manager, viewer)} as their manager, and {writer}"
+    else:
+        request = feedback.request_reviewer.request if feedback.request_reviewer else None
+        asker = _who(request.requester, viewer) if request else "the manager who asked"
+        text = f"only {asker}, who asked, and {writer}; {recipient} does not see it"
+    return f"{text[0].upper()}{text[1:]}. HR sees only that feedback was given, never its words."
+
+
+def audience_preview(viewer: Membership, recipient: Membership | None, visibility: str) -> str:
+    """Before saving: who will see what is being written."""
+    if recipient is None:
+        return "Choose a colleague to see exactly who will read it."
+    if visibility == Visibility.WITH_MANAGER:
+        manager = recipient.manager if recipient.manager_id else None
+        if manager is None:
+            return (
+                f"{recipient.name} has no manager in perfapp, so only {recipient.name} "
+                "and you will see it."
+            )
+        if manager.pk == viewer.pk:
+            return f"{recipient.name} and you (their manager) will see it."
+        return f"{recipient.name} and their manager, {manager.name}, will see it. And you."
+    return f"Only {recipient.name} and you will see it."
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def _boxes(viewer: Membership) -> list[str]:
+    return ["received", "given", *(["team"] if viewer.is_manager else [])]
+
+
+def _pending_for(viewer: Membership):
+    return selectors.requests_for_me(viewer)
+
+
+@page
+@require_safe
+def index(request: HttpRequest) -> HttpResponse:
+    viewer = request.membership
+    boxes = _boxes(viewer)
+    box = request.GET.get("box", "received")
+    if box not in boxes:
+        box = "received"
+    filters = TimelineFilterForm(request.GET, viewer=viewer)
+    criteria = filters.criteria()
+    rows = selectors.timeline(viewer, box=box, **criteria)
+    found = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    for feedback in found.object_list:
+        feedback.audience = audience(feedback, viewer)
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["box"] = box
+    asked = list(_pending_for(viewer)[: ASKED_OF_YOU_SHOWN + 1])
+    context = {
+        "box": box,
+        "show_team": "team" in boxes,
+        "filters": filters,
+        "filtered": any(criteria.values()),
+        "page": found,
+        "query": query.urlencode(),
+        "asked_of_you": asked[:ASKED_OF_YOU_SHOWN],
+        "more_asked": len(asked) > ASKED_OF_YOU_SHOWN,
+        "hr_counts": selectors.counts_for_hr() if viewer.is_hr else None,
+        "recent": timezone.now() - RECENT,
+        "today": _today(viewer),
+    }
+    return render_htmx(request, "feedback/index.html", context, fragment="results")
+
+
+def _readable(viewer: Membership, pk: int) -> Feedback:
+    return get_object_or_404(
+        selectors.readable(viewer).select_related("recipient__manager__user"), pk=pk
+    )
+
+
+def _edit_minutes_left(feedback: Feedback) -> int:
+    left = services.EDIT_WINDOW - (timezone.now() - feedback.created_at)
+    return max(0, int(left.total_seconds() // 60)) if left > timedelta(0) else -1
+
+
+@page
+@require_safe
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = request.membership
+    feedback = _readable(viewer, pk)
+    minutes_left = _edit_minutes_left(feedback) if feedback.author_id == viewer.pk else -1
+    asked = feedback.request_reviewer.request if feedback.request_reviewer_id else None
+    return render(
+        request,
+        "feedback/detail.html",
+        {
+            "feedback": feedback,
+            "audience": audience_sentence(feedback, viewer),
+            "can_edit": minutes_left >= 0,
+            "minutes_left": minutes_left,
+            "show_evidence": _evidence_applies(feedback, viewer),
+            "asked": asked,
+            "asked_readable": asked is not None
+            and can_see_request(viewer, asked, {feedback.request_reviewer.reviewer_id}),
+            "recent": timezone.now() - RECENT,
+        },
+    )
+
+
+def _evidence_applies(feedback: Feedback, viewer: Membership) -> bool:
+    return feedback.recipient_id == viewer.pk and feedback.visibility == Visibility.PRIVATE
+
+
+@page
+@require_POST
+def evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    """The recipient counts private feedback as evidence for their promotion criteria."""
+    viewer = request.membership
+    feedback = get_object_or_404(selectors.readable(viewer).filter(recipient=viewer), pk=pk)
+    attached = request.POST.get("attached") == "1"
+    error = ""
+    try:
+        services.attach_as_evidence(recipient=viewer, feedback=feedback, attached=attached)
+    except ValidationError as problem:
+        error = " ".join(problem.messages)
+    if request.htmx:
+        return render(
+            request,
+            "feedback/detail.html#evidence",
+            {"feedback": feedback, "show_evidence": True, "evidence_error": error},
+            status=400 if error else 200,
+        )
+    if error:
+        messages.error(request, error)
+    elif attached:
+        messages.success(request, "Counted as evidence for your promotion criteria.")
+    else:
+        messages.success(request, "No longer counted as evidence. It stays private.")
+    return _redirect(request, "feedback:detail", pk=feedback.pk)
+
+
+# --- giving -----------------------------------------------------------------------------------
+
+
+def _hints_for(data) -> dict:
+    situation = data.get("situation", "")
+    return {
+        "hints": nudge_rules.hints(
+            kind=data.get("kind", ""),
+            situation=situation,
+            impact=data.get("impact", ""),
+            suggestion=data.get("suggestion", ""),
+        ),
+        "has_text": bool(situation.strip()),
+    }
+
+
+def _recipient_from(raw: str | None, viewer: Membership) -> Membership | None:
+    pk = _id(raw)
+    if pk is None or pk == viewer.pk:
+        return None
+    return (
+        Membership.objects.select_related("user", "manager__user")
+        .filter(pk=pk, is_active=True)
+        .first()
+    )
+
+
+@page
+def give(request: HttpRequest) -> HttpResponse:
+    viewer = request.membership
+    initial = {"visibility": Visibility.PRIVATE}
+    recipient = None
+    if request.method != "POST":
+        recipient = _recipient_from(request.GET.get("to"), viewer)
+        if recipient:
+            initial["recipient"] = recipient.pk
+    form = FeedbackForm(request.POST or None, viewer=viewer, initial=initial)
+    if request.method == "POST":
+        recipient = _recipient_from(request.POST.get("recipient"), viewer)
+        if form.is_valid():
+            try:
+                feedback = services.give_feedback(
+                    author=viewer, recipient=form.cleaned_data["recipient"], **form.content()
+                )
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(
+                    request, f"Feedback sent to {feedback.recipient.name}. Thank you!"
+                )
+                return _redirect(request, "feedback:detail", pk=feedback.pk)
+    visibility = form["visibility"].value() or Visibility.PRIVATE
+    context = {
+        "form": form,
+        "audience": audience_preview(viewer, recipient, visibility),
+        "edit_minutes": int(services.EDIT_WINDOW.total_seconds() // 60),
+        **_hints_for(request.POST),
+    }
+    return render(request, "feedback/give.html", context, status=400 if form.errors else 200)
+
+
+@page
+@require_POST
+def nudge(request: HttpRequest) -> HttpResponse:
+    """The specificity hints for what is being written (an htmx fragment). Advice only:
+    nothing here stops the feedback from being sent."""
+    context = _hints_for(request.POST)
+    if "recipient" in request.POST:
+        recipient = _recipient_from(request.POST.get("recipient"), request.membership)
+        context["audience"] = audience_preview(
+            request.membership, recipient, request.POST.get("visibility", "")
+        )
+        context["oob"] = bool(request.htmx)
+    return render(request, "feedback/_hints.html", context)
+
+
+@page
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = request.membership
+    feedback = get_object_or_404(
+        selectors.readable(viewer).filter(author=viewer).select_related("recipient__manager__user"),
+        pk=pk,
+    )
+    current = list(feedback.competencies.all())
+    form = EditForm(
+        request.POST or None,
+        keep_competencies=current,
+        initial={
+            "kind": feedback.kind,
+            "situation": feedback.situation,
+            "impact": feedback.impact,
+            "suggestion": feedback.suggestion,
+            "competencies": [c.pk for c in current],
+        },
+    )
+    closed = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_feedback(author=viewer, feedback=feedback, **form.content())
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                apply_errors(form, error)
+            else:
+                closed = " ".join(error.messages)
+        else:
+            messages.success(request, "Your changes are saved.")
+            return _redirect(request, "feedback:detail", pk=feedback.pk)
+    minutes_left = _edit_minutes_left(feedback)
+    if minutes_left < 0 and closed is None:
+        closed = (
+            f"Feedback can be edited for {int(services.EDIT_WINDOW.total_seconds() // 60)} "
+            "minutes after sending; this one is final now."
+        )
+    data = request.POST if request.method == "POST" else form.initial
+    context = {
+        "form": form,
+        "feedback": feedback,
+        "closed": closed,
+        "minutes_left": minutes_left,
+        "audience": audience_sentence(feedback, viewer),
+        **_hints_for(data),
+    }
+    failed = request.method == "POST" and (form.errors or closed)
+    return render(request, "feedback/edit.html", context, status=400 if failed else 200)
+
+
+# --- asking -----------------------------------------------------------------------------------
+
+
+@page
+@require_safe
+def requests(request: HttpRequest) -> HttpResponse:
+    viewer = request.membership
+    made = Paginator(selectors.requests_made(viewer), PAGE_SIZE).get_page(request.GET.get("page"))
+    mine = selectors.requests_for_me(viewer, open_only=False)
+    pending = list(mine.filter(status=RequestStatus.PENDING))
+    recent = list(
+        mine.filter(
+            ~Q(status=RequestStatus.PENDING),
+            responded_at__gte=timezone.now() - RECENTLY_ANSWERED,
+        ).order_by("-responded_at", "-id")[:PAGE_SIZE]
+    )
+    return render(
+        request,
+        "feedback/requests.html",
+        {
+            "made": made,
+            "pending": pending,
+            "recent": recent,
+            "show_team": viewer.is_manager,
+            "today": _today(viewer),
+            "query": "",
+        },
+    )
+
+
+@page
+def request_new(request: HttpRequest) -> HttpResponse:
+    viewer = request.membership
+    reports = list(direct_reports(viewer)) if viewer.is_manager else []
+    today = _today(viewer)
+    about = _id(request.GET.get("about"))
+    initial = {
+        "subject": about if about in {r.pk for r in reports} else viewer.pk,
+        "due_date": today + DEFAULT_DUE_IN,
+    }
+    form = RequestForm(
+        request.POST or None, viewer=viewer, reports=reports, today=today, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            asked = services.request_feedback(
+                requester=viewer,
+                subject=data["subject"] or viewer,
+                reviewers=list(data["reviewers"]),
+                topic=data["topic"],
+                due_date=data["due_date"],
+                message=data["message"],
+                competency=data["competency"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            count = len(data["reviewers"])
+            messages.success(
+                request,
+                f"Asked {count} colleague{'s' if count != 1 else ''} for feedback "
+                f"on “{asked.topic}”.",
+            )
+            return _redirect(request, "feedback:request", pk=asked.pk)
+    return render(
+        request,
+        "feedback/request_new.html",
+        {"form": form, "choose_subject": bool(reports)},
+        status=400 if form.errors else 200,
+    )
+
+
+@page
+@require_safe
+def request(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = request.membership
+    asked = get_object_or_404(
+        FeedbackRequest.objects.select_related("requester__user", "subject__user", "competency"),
+        pk=pk,
+    )
+    rows = list(
+        RequestReviewer.objects.filter(request=asked)
+        .select_related("reviewer__user", "answer__recipient")
+        .order_by("id")
+    )
+    if not can_see_request(viewer, asked, {row.reviewer_id for row in rows}):
+        raise Http404
+    is_requester = viewer.pk == asked.requester_id
+    if not is_requester:
+        rows = [row for row in rows if row.reviewer_id == viewer.pk]
+    for row in rows:
+        answer = getattr(row, "answer", None)
+        row.readable_answer = (
+            answer
+            if answer is not None
+            and can_read_feedback(viewer, answer, requester_id=asked.requester_id)
+            else None
+        )
+    return render(
+        request,
+        "feedback/request.html",
+        {
+            "asked": asked,
+            "rows": rows,
+            "is_requester": is_requester,
+            "today": _today(viewer),
+            "answered": sum(row.status == RequestStatus.ANSWERED for row in rows),
+        },
+    )
+
+
+def _my_row(viewer: Membership, pk: int) -> RequestReviewer:
+    return get_object_or_404(
+        RequestReviewer.objects.select_related(
+            "request__requester__user",
+            "request__subject__user",
+            "request__subject__manager__user",
+            "request__competency",
+        ),
+        pk=pk,
+        reviewer=viewer,
+    )
+
+
+def _answer_visibility(asked: FeedbackRequest) -> list[tuple[str, str]]:
+    subject = asked.subject
+    if asked.is_about_someone_else:
+        return [
+            (Visibility.MANAGER_ONLY, f"Only {asked.requester.name}, the manager who asked"),
+            (Visibility.WITH_MANAGER, f"{subject.name} and their manager"),
+        ]
+    manager = subject.manager.name if subject.manager_id else "their manager"
+    return [
+        (Visibility.PRIVATE, f"Only {subject.name}"),
+        (Visibility.WITH_MANAGER, f"{subject.name} and {manager}"),
+    ]
+
+
+@page
+def answer(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = request.membership
+    row = _my_row(viewer, pk)
+    asked = row.request
+    choices = _answer_visibility(asked)
+    competency = asked.competency
+    form = AnswerForm(
+        request.POST or None,
+        visibility_choices=choices,
+        initial={
+            "visibility": choices[0][0],
+            "competencies": [competency.pk] if competency and not competency.is_archived else [],
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            feedback = services.answer_request(reviewer=viewer, row=row, **form.content())
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"Thank you! {asked.requester.name} can read your answer.")
+            return _redirect(request, "feedback:detail", pk=feedback.pk)
+        row.refresh_from_db(fields=["status", "responded_at", "decline_reason"])
+    answered = getattr(row, "answer", None) if row.status == RequestStatus.ANSWERED else None
+    context = {
+        "form": form,
+        "row": row,
+        "asked": asked,
+        "answered": answered,
+        "today": _today(viewer),
+        **_hints_for(request.POST),
+    }
+    return render(request, "feedback/answer.html", context, status=400 if form.errors else 200)
+
+
+@page
+def decline(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = request.membership
+    row = _my_row(viewer, pk)
+    form = DeclineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decline_request(reviewer=viewer, row=row, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request, f"Declined. {row.request.requester.name} sees your reason."
+            )
+            return _redirect(request, "feedback:requests")
+        row.refresh_from_db(fields=["status", "responded_at", "decline_reason"])
+    return render(
+        request,
+        "feedback/decline.html",
+        {"form": form, "row": row, "asked": row.request},
+        status=400 if form.errors else 200,
+    )

@@ -1,0 +1,639 @@
+"""Feedback cycles as services: configuration, opening, peers, answers, results, closing
+and reminders. Every refusal says what went wrong and changes nothing (the cycle tables
+and the outbox are compared before and after)."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from feedback import cycles
+from feedback.models import (
+    AssignmentStatus,
+    CycleAnswer,
+    CycleParticipant,
+    CycleQuestion,
+    CycleResponse,
+    CycleStatus,
+    FeedbackCycle,
+    Relation,
+    ReviewerAssignment,
+)
+from perfapp.notifications.models import OutboxMessage, OutboxStatus
+from perfapp.tenancy.scoping import scopes_disabled
+
+from ..factories import MembershipFactory
+
+MODELS = (
+    FeedbackCycle,
+    CycleQuestion,
+    CycleParticipant,
+    ReviewerAssignment,
+    CycleResponse,
+    CycleAnswer,
+    OutboxMessage,
+)
+
+
+def db_state() -> dict:
+    with scopes_disabled():
+        return {model.__name__: list(model.objects.order_by("pk").values()) for model in MODELS}
+
+
+def assert_refused(call, message: str) -> ValidationError:
+    before = db_state()
+    with pytest.raises(ValidationError) as info:
+        call()
+    assert message in " ".join(info.value.messages), info.value.messages
+    assert db_state() == before
+    return info.value
+
+
+def draft(world, **overrides) -> FeedbackCycle:
+    today = timezone.now().date()
+    fields = {
+        "name": "Q3 360",
+        "opens_on": today,
+        "closes_on": today + timedelta(days=14),
+        "anonymous": True,
+        **overrides,
+    }
+    return cycles.save_cycle(actor=world.hr, cycle=FeedbackCycle(**fields))
+
+
+def open_draft(world, members, *, questions=("text",), **overrides) -> FeedbackCycle:
+    cycle = draft(world, **overrides)
+    for index, kind in enumerate(questions):
+        cycles.add_question(actor=world.hr, cycle=cycle, kind=kind, prompt=f"Question {index}")
+    cycles.set_participants(actor=world.hr, cycle=cycle, members=members)
+    cycles.open_cycle(actor=world.hr, cycle=cycle)
+    cycle.refresh_from_db()
+    return cycle
+
+
+def outbox(**filters) -> list[OutboxMessage]:
+    with scopes_disabled():
+        return list(OutboxMessage.objects.filter(**filters).order_by("id"))
+
+
+def colleague(world, name: str, **extra):
+    return MembershipFactory(
+        organization=world.organization, user__name=name, job_title="Engineer", **extra
+    )
+
+
+# --- configuration ------------------------------------------------------------------------
+
+
+def test_a_cycle_must_close_after_it_opens(world_a):
+    today = timezone.now().date()
+    with world_a.scope():
+        error = assert_refused(
+            lambda: draft(world_a, opens_on=today, closes_on=today), "must close after it opens"
+        )
+    assert "closes_on" in error.error_dict
+
+
+def test_a_cycle_needs_at_least_one_kind_of_reviewer(world_a):
+    with world_a.scope():
+        assert_refused(
+            lambda: draft(
+                world_a,
+                include_self=False,
+                include_manager=False,
+                include_peers=False,
+                include_reports=False,
+            ),
+            "at least one kind of reviewer",
+        )
+
+
+def test_peers_need_a_sensible_maximum(world_a):
+    with world_a.scope():
+        assert_refused(lambda: draft(world_a, include_peers=True, max_peers=0), "between 1 and")
+        assert_refused(lambda: draft(world_a, include_peers=True, max_peers=50), "between 1 and")
+        assert draft(world_a, include_peers=False, max_peers=0).pk  # unused, so fine
+
+
+def test_a_competency_question_needs_an_active_competency_of_this_organization(
+    world_a, world_b
+):
+    with world_a.scope():
+        cycle = draft(world_a)
+        add = cycles.add_question
+        error = assert_refused(
+            lambda: add(actor=world_a.hr, cycle=cycle, kind="competency", prompt="Craft?"),
+            "Choose the competency this question rates.",
+        )
+        assert "competency" in error.error_dict
+        foreign = world_b.framework.competency
+        assert_refused(
+            lambda: add(
+                actor=world_a.hr, cycle=cycle, kind="competency", prompt="Craft?", competency=foreign
+            ),
+            "active competency of this organization",
+        )
+        archived = world_a.framework.other_competency
+        archived.archived_at = timezone.now()
+        archived.save(update_fields=["archived_at"])
+        assert_refused(
+            lambda: add(
+                actor=world_a.hr,
+                cycle=cycle,
+                kind="competency",
+                prompt="Craft?",
+                competency=archived,
+            ),
+            "active competency of this organization",
+        )
+        assert_refused(
+            lambda: add(actor=world_a.hr, cycle=cycle, kind="essay", prompt="?"), "Choose a rating"
+        )
+        assert_refused(lambda: add(actor=world_a.hr, cycle=cycle, kind="text", prompt=" "), "Write")
+        question = add(
+            actor=world_a.hr,
+            cycle=cycle,
+            kind="competency",
+            prompt="Craft?",
+            competency=world_a.framework.competency,
+        )
+        assert question.competency == world_a.framework.competency
+
+
+def test_nothing_about_an_open_cycle_can_be_reconfigured(world_a):
+    fw = world_a.feedback
+    with world_a.scope():
+        cycle = FeedbackCycle.objects.get(pk=fw.cycle.pk)
+        cycle.name = "Renamed"
+        assert_refused(lambda: cycles.save_cycle(actor=world_a.hr, cycle=cycle), "has started")
+        assert_refused(
+            lambda: cycles.add_question(actor=world_a.hr, cycle=fw.cycle, kind="text", prompt="?"),
+            "has started",
+        )
+        assert_refused(
+            lambda: cycles.remove_question(actor=world_a.hr, question=fw.question), "has started"
+        )
+        assert_refused(
+            lambda: cycles.set_participants(
+                actor=world_a.hr, cycle=fw.cycle, members=[world_a.member]
+            ),
+            "has started",
+        )
+        assert_refused(lambda: cycles.open_cycle(actor=world_a.hr, cycle=fw.cycle), "has started")
+
+
+def test_opening_needs_participants_and_questions(world_a):
+    with world_a.scope():
+        cycle = draft(world_a)
+        assert_refused(
+            lambda: cycles.open_cycle(actor=world_a.hr, cycle=cycle), "Add participants"
+        )
+        cycles.set_participants(actor=world_a.hr, cycle=cycle, members=[world_a.report])
+        assert_refused(lambda: cycles.open_cycle(actor=world_a.hr, cycle=cycle), "Add at least one")
+        assert FeedbackCycle.objects.get(pk=cycle.pk).status == CycleStatus.DRAFT
+
+
+def test_participants_must_be_active_members_of_this_organization(world_a, world_b):
+    with world_a.scope():
+        cycle = draft(world_a)
+        gone = colleague(world_a, "Gone Person", is_active=False)
+        for member in (gone, world_b.report):
+            assert_refused(
+                lambda member=member: cycles.set_participants(
+                    actor=world_a.hr, cycle=cycle, members=[member]
+                ),
+                "active members of this organization",
+            )
+        assert cycles.set_participants(
+            actor=world_a.hr, cycle=cycle, members=[world_a.report, world_a.member]
+        ) == 2
+        assert cycles.set_participants(actor=world_a.hr, cycle=cycle, members=[world_a.member]) == 1
+        assert list(cycle.participants.values_list("participant_id", flat=True)) == [
+            world_a.member.pk
+        ]
+
+
+# --- opening ------------------------------------------------------------------------------
+
+
+def test_opening_assigns_self_manager_and_upward_reviewers_and_tells_them(world_a):
+    with world_a.scope():
+        cycle = draft(world_a, include_reports=True, include_peers=True)
+        cycles.add_question(actor=world_a.hr, cycle=cycle, kind="rating", prompt="Clarity?")
+        cycles.set_participants(
+            actor=world_a.hr, cycle=cycle, members=[world_a.report, world_a.manager]
+        )
+        count = cycles.open_cycle(actor=world_a.hr, cycle=cycle)
+        rows = set(
+            ReviewerAssignment.objects.filter(cycle=cycle).values_list(
+                "participant__participant_id", "reviewer_id", "relation", "status"
+            )
+        )
+    pending = AssignmentStatus.PENDING
+    assert rows == {
+        (world_a.report.pk, world_a.report.pk, Relation.SELF, pending),
+        (world_a.report.pk, world_a.manager.pk, Relation.MANAGER, pending),
+        (world_a.manager.pk, world_a.manager.pk, Relation.SELF, pending),
+        (world_a.manager.pk, world_a.owner.pk, Relation.MANAGER, pending),
+        (world_a.manager.pk, world_a.report.pk, Relation.REPORT, pending),  # upward
+    }
+    assert count == 5
+    cycle.refresh_from_db()
+    assert cycle.status == CycleStatus.OPEN
+    asked = outbox(kind="feedback.cycle", occasion__startswith="assignment:")
+    assert sorted(m.recipient_id for m in asked) == sorted(
+        [world_a.report.pk, world_a.report.pk, world_a.manager.pk, world_a.manager.pk,
+         world_a.owner.pk]
+    )
+    titles = {m.title for m in asked}
+    assert "Q3 360: your feedback about yourself" in titles
+    assert f"Q3 360: your feedback about {world_a.report.name}" in titles
+    peers = outbox(kind="feedback.cycle", occasion=f"cycle:{cycle.pk}:choose-peers")
+    assert {m.recipient_id for m in peers} == {world_a.report.pk, world_a.manager.pk}
+    closing = outbox(kind="feedback.cycle_reminder", occasion__endswith=":closing")
+    assert len(closing) == 5 and all(m.due_at > timezone.now() for m in closing)
+
+
+def test_a_deactivated_manager_is_not_asked(world_a):
+    with world_a.scope():
+        world_a.manager.is_active = False
+        world_a.manager.save(update_fields=["is_active"])
+        cycle = open_draft(world_a, [world_a.report])
+        relations = list(
+            ReviewerAssignment.objects.filter(cycle=cycle).values_list("relation", flat=True)
+        )
+    assert relations == [Relation.SELF]
+
+
+# --- peers --------------------------------------------------------------------------------
+
+
+def test_nominating_more_peers_than_allowed_is_refused(world_a):
+    fw = world_a.feedback
+    with world_a.scope():
+        FeedbackCycle.objects.filter(pk=fw.cycle.pk).update(max_peers=2)
+        fw.cycle.refresh_from_db()
+        extra = colleague(world_a, "Extra Person")
+        nominate = cycles.nominate_peers
+        assert_refused(
+            lambda: nominate(
+                participant=world_a.report,
+                cycle=fw.cycle,
+                peers=[world_a.member, world_a.owner, extra],
+            ),
+            "at most 2 peers",
+        )
+        assert nominate(participant=world_a.report, cycle=fw.cycle, peers=[world_a.member]) == 1
+        # the same person again does not count twice; one more would be a third
+        assert nominate(participant=world_a.report, cycle=fw.cycle, peers=[world_a.member]) == 0
+        assert_refused(
+            lambda: nominate(participant=world_a.report, cycle=fw.cycle, peers=[world_a.owner, extra]),
+            "at most 2 peers",
+        )
+
+
+def test_nominating_oneself_a_foreigner_or_as_a_non_participant_is_refused(world_a, world_b):
+    fw = world_a.feedback
+    with world_a.scope():
+        nominate = cycles.nominate_peers
+        assert_refused(
+            lambda: nominate(participant=world_a.report, cycle=fw.cycle, peers=[world_a.report]),
+            "other than yourself",
+        )
+        assert_refused(
+            lambda: nominate(participant=world_a.report, cycle=fw.cycle, peers=[world_b.member]),
+            "other than yourself",
+        )
+        assert_refused(
+            lambda: nominate(participant=world_a.member, cycle=fw.cycle, peers=[world_a.owner]),
+            "not a participant",
+        )
+
+
+def test_peers_wait_for_the_manager_who_approves_or_declines(world_a):
+    fw = world_a.feedback
+    with world_a.scope():
+        cycles.nominate_peers(
+            participant=world_a.report, cycle=fw.cycle, peers=[world_a.member, world_a.owner]
+        )
+        proposed = list(
+            ReviewerAssignment.objects.filter(participant=fw.entry, relation=Relation.PEER)
+        )
+        assert {a.status for a in proposed} == {AssignmentStatus.PROPOSED}
+        [ask] = outbox(kind="feedback.cycle", recipient=world_a.manager)
+        assert ask.title == f"{fw.cycle.name}: approve {world_a.report.name}'s peer reviewers"
+        assert not outbox(recipient=world_a.member)  # not asked before the approval
+
+        assert_refused(
+            lambda: cycles.approve_peers(manager=world_a.hr, assignments=proposed, approve=True),
+            "people who report to you",
+        )
+        by_reviewer = {a.reviewer_id: a for a in proposed}
+        cycles.approve_peers(
+            manager=world_a.manager, assignments=[by_reviewer[world_a.member.pk]], approve=True
+        )
+        cycles.approve_peers(
+            manager=world_a.manager, assignments=[by_reviewer[world_a.owner.pk]], approve=False
+        )
+        rows = dict(
+            ReviewerAssignment.objects.filter(participant=fw.entry, relation=Relation.PEER)
+            .values_list("reviewer_id", "status")
+        )
+    assert rows == {world_a.member.pk: AssignmentStatus.PENDING}
+    [asked] = outbox(kind="feedback.cycle", recipient=world_a.member)
+    assert asked.title == f"{fw.cycle.name}: your feedback about {world_a.report.name}"
+    assert not outbox(recipient=world_a.owner)
+
+
+def test_without_a_manager_peers_are_asked_at_once(world_a):
+    with world_a.scope():
+        assert world_a.member.manager_id is None
+        cycle = open_draft(world_a, [world_a.member], include_peers=True)
+        added = cycles.nominate_peers(
+            participant=world_a.member, cycle=cycle, peers=[world_a.report]
+        )
+        status = ReviewerAssignment.objects.get(
+            cycle=cycle, reviewer=world_a.report, relation=Relation.PEER
+        ).status
+    assert added == 1 and status == AssignmentStatus.PENDING
+    assert outbox(kind="feedback.cycle", recipient=world_a.report)
+
+
+def test_no_peer_nominations_once_the_cycle_is_closed(world_a):
+    fw = world_a.feedback
+    with world_a.scope():
+        cycles.close_cycle(actor=world_a.hr, cycle=fw.cycle)
+        fw.cycle.refresh_from_db()
+        assert_refused(
+            lambda: cycles.nominate_peers(
+                participant=world_a.report, cycle=fw.cycle, peers=[world_a.member]
+            ),
+            "does not take peer nominations",
+        )
+
+
+# --- answers ------------------------------------------------------------------------------
+
+
+def test_answering_a_closed_cycle_is_refused(world_a):
+    fw = world_a.feedback
+    with world_a.scope():
+        cycles.close_cycle(actor=world_a.hr, cycle=fw.cycle)
+        assert_refused(
+            lambda: cycles.submit_answers(
+                reviewer=world_a.manager,
+                assignment=fw.assignment,
+                answers={fw.question.pk: (None, "Great work.")},
+            ),
+            "This cycle is closed",
+        )
+
+
+def test_answering_twice_is_refused(world_a):
+    fw = world_a.feedback
+    with world_a.scope():
+        cycles.submit_answers(
+            reviewer=world_a.manager,
+            assignment=fw.assignment,
+            answers={fw.question.pk: (None, "Clear writing.")},
+        )
+        assert_refused(
+            lambda: cycles.submit_answers(
+                reviewer=world_a.manager,
+                assignment=fw.assignment,
+                answers={fw.question.pk: (None, "Second thoughts.")},
+            ),
+            "already answered",
+        )
+        assert CycleResponse.objects.filter(participant=fw.entry).count() == 1
+
+
+def test_someone_elses_review_cannot_be_answered(world_a):
+    fw = world_a.feedback
+    with world_a.scope():
+        assert_refused(
+            lambda: cycles.submit_answers(
+                reviewer=world_a.member,
+                assignment=fw.assignment,
+                answers={fw.question.pk: (None, "Sneaky.")},
+            ),
+            "asked of someone else",
+        )
+
+
+@pytest.mark.parametrize("rating", [None, "", 0, 6, "abc", "3.5"])
+def test_a_missing_or_out_of_range_rating_stores_nothing(world_a, rating):
+    with world_a.scope():
+        cycle = open_draft(world_a, [world_a.report], questions=("rating", "text"))
+        rating_q, text_q = cycle.questions.all()
+        assignment = ReviewerAssignment.objects.get(cycle=cycle, relation=Relation.MANAGER)
+        error = assert_refused(
+            lambda: cycles.submit_answers(
+                reviewer=world_a.manager,
+                assignment=assignment,
+                answers={rating_q.pk: (rating, ""), text_q.pk: (None, "Kind and clear.")},
+            ),
+            "Choose a rating from 1 to 5.",
+        )
+        assert set(error.error_dict) == {f"q{rating_q.pk}"}
+        assignment.refresh_from_db()
+        assert assignment.status == AssignmentStatus.PENDING
+
+
+def test_a_missing_required_text_stores_nothing_but_an_optional_one_may_stay_empty(world_a):
+    with world_a.scope():
+        cycle = draft(world_a)
+        required = cycles.add_question(actor=world_a.hr, cycle=cycle, kind="text", prompt="Keep?")
+        optional = cycles.add_question(
+            actor=world_a.hr, cycle=cycle, kind="rating", prompt="Pace?", required=False
+        )
+        cycles.set_participants(actor=world_a.hr, cycle=cycle, members=[world_a.report])
+        cycles.open_cycle(actor=world_a.hr, cycle=cycle)
+        assignment = ReviewerAssignment.objects.get(cycle=cycle, relation=Relation.MANAGER)
+        assert_refused(
+            lambda: cycles.submit_answers(
+                reviewer=world_a.manager, assignment=assignment, answers={required.pk: (None, "  ")}
+            ),
+            "This question needs an answer.",
+        )
+        assert_refused(
+            lambda: cycles.submit_answers(
+                reviewer=world_a.manager,
+                assignment=assignment,
+                answers={required.pk: (None, "x" * 4001)},
+            ),
+            "under 4,000 characters",
+        )
+        response = cycles.submit_answers(
+            reviewer=world_a.manager, assignment=assignment, answers={required.pk: (None, "Calm.")}
+        )
+        assert list(response.answers.values_list("question_id", "text")) == [(required.pk, "Calm.")]
+        assert not response.answers.filter(question=optional).exists()
+
+
+def test_anonymous_answers_from_others_keep_no_author_but_a_self_review_does(world_a):
+    fw = world_a.feedback
+    with world_a.scope():
+        other = cycles.submit_answers(
+            reviewer=world_a.manager,
+            assignment=fw.assignment,
+            answers={fw.question.pk: (None, "Good.")},
+        )
+        own = ReviewerAssignment.objects.get(participant=fw.entry, relation=Relation.SELF)
+        mine = cycles.submit_answers(
+            reviewer=world_a.report, assignment=own, answers={fw.question.pk: (None, "Fine.")}
+        )
+        other.refresh_from_db()
+        fw.assignment.refresh_from_db()
+    assert (other.author_id, other.relation, other.group) == (None, "", "others")
+    assert (mine.author_id, mine.relation, mine.group) == (world_a.report.pk, "self", "self")
+    assert fw.assignment.status == AssignmentStatus.ANSWERED
+
+
+def test_a_named_cycle_keeps_the_author(world_a):
+    with world_a.scope():
+        cycle = open_draft(world_a, [world_a.report], anonymous=False)
+        assignment = ReviewerAssignment.objects.get(cycle=cycle, relation=Relation.MANAGER)
+        response = cycles.submit_answers(
+            reviewer=world_a.manager,
+            assignment=assignment,
+            answers={cycle.questions.get().pk: (None, "Signed.")},
+        )
+    assert (response.author_id, response.relation) == (world_a.manager.pk, "manager")
+
+
+def test_answering_cancels_the_reviewers_pending_closing_reminder(world_a):
+    with world_a.scope():
+        cycle = open_draft(world_a, [world_a.report])
+        assignment = ReviewerAssignment.objects.get(cycle=cycle, relation=Relation.MANAGER)
+        cycles.submit_answers(
+            reviewer=world_a.manager,
+            assignment=assignment,
+            answers={cycle.questions.get().pk: (None, "Done.")},
+        )
+    [closing] = outbox(occasion=f"assignment:{assignment.pk}:closing")
+    assert closing.status == OutboxStatus.CANCELLED
+
+
+# --- results ------------------------------------------------------------------------------
+
+
+def _cycle_with_reviewers(world, count: int, *, anonymous=True):
+    """An open cycle about the report with ``count`` peers (texts in reverse order)."""
+    cycle = open_draft(
+        world, [world.report], questions=("rating", "text"), anonymous=anonymous
+    )
+    rating_q, text_q = cycle.questions.all()
+    entry = cycle.participants.get()
+    texts = ["Zesty demos.", "Many thanks.", "Always on time.", "Kind reviews."][:count]
+    for index, text in enumerate(texts):
+        peer = colleague(world, f"Peer {index}")
+        assignment = ReviewerAssignment.objects.create(
+            organization=world.organization,
+            cycle=cycle,
+            participant=entry,
+            reviewer=peer,
+            relation=Relation.PEER,
+        )
+        cycles.submit_answers(
+            reviewer=peer,
+            assignment=assignment,
+            answers={rating_q.pk: (5 - index, ""), text_q.pk: (None, text)},
+        )
+    own = ReviewerAssignment.objects.get(cycle=cycle, relation=Relation.SELF)
+    cycles.submit_answers(
+        reviewer=world.report,
+        assignment=own,
+        answers={rating_q.pk: (3, ""), text_q.pk: (None, "My view.")},
+    )
+    cycles.close_cycle(actor=world.hr, cycle=cycle)
+    return CycleParticipant.objects.select_related("cycle").get(pk=entry.pk)
+
+
+def test_results_stay_hidden_below_three_anonymous_answers(world_a):
+    with world_a.scope():
+        results = cycles.results_for(_cycle_with_reviewers(world_a, 2))
+    assert results.hidden and results.others_count == 2
+    rating, text = results.questions
+    assert rating.ratings == [] and text.texts == []
+    assert rating.self_answer.rating == 3 and text.self_answer.text == "My view."
+
+
+def test_results_show_from_three_answers_sorted_so_order_reveals_nothing(world_a):
+    with world_a.scope():
+        results = cycles.results_for(_cycle_with_reviewers(world_a, 3))
+    assert not results.hidden and results.others_count == 3
+    rating, text = results.questions
+    assert rating.ratings == [3, 4, 5] and rating.average == 4.0
+    assert rating.distribution == [0, 0, 1, 1, 1]
+    assert text.texts == [("", "Always on time."), ("", "Many thanks."), ("", "Zesty demos.")]
+
+
+def test_a_named_cycle_shows_even_one_answer_with_its_author(world_a):
+    with world_a.scope():
+        results = cycles.results_for(_cycle_with_reviewers(world_a, 1, anonymous=False))
+    assert not results.hidden
+    assert results.questions[1].texts == [("Peer 0", "Zesty demos.")]
+
+
+# --- closing and reminders ----------------------------------------------------------------
+
+
+def test_closing_tells_participants_and_cancels_only_this_cycles_reminders(world_a):
+    with world_a.scope():
+        closing = open_draft(world_a, [world_a.report], name="Closing")
+        staying = open_draft(world_a, [world_a.member, world_a.report], name="Staying")
+
+        def reminder(cycle):
+            review = ReviewerAssignment.objects.get(cycle=cycle, reviewer=world_a.report)
+            return OutboxMessage.objects.get(occasion=f"assignment:{review.pk}:closing").pk
+
+        closing_reminder, staying_reminder = reminder(closing), reminder(staying)
+        cycles.close_cycle(actor=world_a.hr, cycle=closing)
+        assert_refused(lambda: cycles.close_cycle(actor=world_a.hr, cycle=closing), "Only an open")
+    [told] = outbox(occasion=f"cycle:{closing.pk}:results")
+    assert told.recipient_id == world_a.report.pk
+    assert told.title == "Closing: your results are ready"
+    assert told.url == f"/o/alpha/feedback/cycles/results/{closing.participants.get().pk}/"
+    assert outbox(pk=closing_reminder)[0].status == OutboxStatus.CANCELLED
+    assert outbox(pk=staying_reminder)[0].status == OutboxStatus.PENDING  # another cycle
+
+
+def test_reminders_go_once_a_day_to_each_reviewer_still_owing_a_review(world_a):
+    with world_a.scope():
+        cycle = open_draft(world_a, [world_a.report, world_a.member, world_a.hr])
+        # the owner manages HR; world_a.manager manages the report; the member has none
+        done = ReviewerAssignment.objects.get(cycle=cycle, reviewer=world_a.hr)
+        cycles.submit_answers(
+            reviewer=world_a.hr, assignment=done, answers={cycle.questions.get().pk: (None, "Ok.")}
+        )
+        assert cycles.remind_reviewers(actor=world_a.hr, cycle=cycle) == 4
+        assert cycles.remind_reviewers(actor=world_a.hr, cycle=cycle) == 0  # same day
+        nudges = outbox(occasion__startswith=f"cycle:{cycle.pk}:nudge:")
+        assert sorted(m.recipient_id for m in nudges) == sorted(
+            [world_a.report.pk, world_a.manager.pk, world_a.member.pk, world_a.owner.pk]
+        )
+        assert all(m.kind == "feedback.cycle_reminder" for m in nudges)
+        with time_machine.travel(timezone.now() + timedelta(days=1)):
+            assert cycles.remind_reviewers(actor=world_a.hr, cycle=cycle) == 4
+        assert len(outbox(occasion__startswith=f"cycle:{cycle.pk}:nudge:")) == 8
+
+
+def test_a_reviewer_owing_several_reviews_gets_one_reminder(world_a):
+    with world_a.scope():
+        second = colleague(world_a, "Second Report", manager=world_a.manager)
+        cycle = open_draft(world_a, [world_a.report, second], include_self=False)
+        assert cycles.remind_reviewers(actor=world_a.hr, cycle=cycle) == 1
+    [nudge] = outbox(occasion__startswith=f"cycle:{cycle.pk}:nudge:")
+    assert nudge.recipient_id == world_a.manager.pk
+    assert nudge.body.startswith("2 reviews still to write.")
+
+
+def test_only_an_open_cycle_has_reviewers_to_remind(world_a):
+    with world_a.scope():
+        cycle = draft(world_a)
+        assert_refused(
+            lambda: cycles.remind_reviewers(actor=world_a.hr, cycle=cycle), "Only an open cycle"
+        )
