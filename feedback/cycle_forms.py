@@ -67,7 +67,18 @@ class CycleForm(forms.ModelForm):
             "else: the author is never stored. Answers from others are shown only once at "
             "least 3 people have answered about a participant. Self reviews keep their name.",
         }
+        error_messages = {"name": {"required": "Give the cycle a name, like “Q3 360”."}}
 
+    def clean(self):
+        """Say everything that is wrong at once; the service checks the same again."""
+        data = super().clean()
+        opens, closes = data.get("opens_on"), data.get("closes_on")
+        if opens and closes and closes <= opens:
+            self.add_error("closes_on", "The cycle must close after it opens.")
+        kinds = ("include_self", "include_manager", "include_peers", "include_reports")
+        if not any(data.get(kind) for kind in kinds):
+            self.add_error(None, "Choose at least one kind of reviewer.")
+        return data
 
 
 class QuestionForm(forms.Form):
@@ -115,16 +126,17 @@ class ParticipantsForm(forms.Form):
         label="People",
         queryset=Membership.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text="Hold Ctrl (⌘ on a Mac) to choose several.",
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = Team.objects.order_by("name")
-        self.fields["people"].queryset = Membership.objects.select_related("user").filter(
-            is_active=True
-        ).order_by("user__name", "id")
+        self.fields["people"].queryset = (
+            Membership.objects.select_related("user")
+            .filter(is_active=True)
+            .order_by("user__name", "id")
+        )
 
     def clean(self):
         data = super().clean()
@@ -149,7 +161,7 @@ class PeersForm(forms.Form):
     peers = PeopleField(
         label="Colleagues to ask",
         queryset=Membership.objects.none(),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choose at least one colleague."},
     )
 
@@ -162,9 +174,7 @@ class PeersForm(forms.Form):
             .exclude(pk__in={participant.pk, *taken})
             .order_by("user__name", "id")
         )
-        self.fields["peers"].help_text = (
-            f"Choose up to {room}. Hold Ctrl (⌘ on a Mac) to choose several."
-        )
+        self.fields["peers"].help_text = f"Choose up to {room}."
 
     def clean_peers(self):
         peers = self.cleaned_data["peers"]

@@ -7,9 +7,11 @@ flips to "answered", and nothing is sent to the participant when it arrives.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
@@ -89,7 +91,7 @@ def add_question(
         errors["competency"] = "Choose an active competency of this organization."
     if errors:
         raise ValidationError(errors)
-    position = cycle.questions.count() + 1
+    position = (cycle.questions.aggregate(top=Max("position"))["top"] or 0) + 1
     return CycleQuestion.objects.create(
         organization=actor.organization,
         cycle=cycle,
@@ -401,7 +403,8 @@ def _cancel_reminders(cycle: FeedbackCycle) -> None:
     """Cancel the reminders still waiting for this cycle's reviewers (and only this cycle's:
     the same person may review in another cycle that is still open)."""
     assignment_ids = {
-        str(pk) for pk in ReviewerAssignment.objects.filter(cycle=cycle).values_list("pk", flat=True)
+        str(pk)
+        for pk in ReviewerAssignment.objects.filter(cycle=cycle).values_list("pk", flat=True)
     }
     waiting = OutboxMessage.objects.filter(
         kind="feedback.cycle_reminder",
@@ -422,7 +425,7 @@ def remind_reviewers(*, actor: Membership, cycle: FeedbackCycle) -> int:
     however many reviews they still owe. Returns how many people were reminded now."""
     if cycle.status != CycleStatus.OPEN:
         raise ValidationError("Only an open cycle has reviewers to remind.")
-    today = timezone.now().date().isoformat()
+    today = timezone.now().astimezone(ZoneInfo(cycle.organization.time_zone)).date().isoformat()
     occasion = f"{reminder_prefix(cycle)}{today}"
     waiting: dict[int, list[ReviewerAssignment]] = defaultdict(list)
     for assignment in ReviewerAssignment.objects.select_related("reviewer").filter(
@@ -473,6 +476,10 @@ class QuestionResult:
     self_answer: CycleAnswer | None = None
     ratings: list[int] = field(default_factory=list)
     texts: list[tuple[str, str]] = field(default_factory=list)  # (who, text); who may be ""
+    # In an anonymous cycle a question answered by fewer than three others keeps its
+    # answers back, even when enough people answered the cycle as a whole: one comment on
+    # an optional question would otherwise point at its author.
+    withheld: bool = False
 
     @property
     def average(self) -> float | None:
@@ -524,6 +531,11 @@ def results_for(entry: CycleParticipant) -> Results:
             )
             result.texts.append((who, answer.text))
     for result in by_question.values():
+        if cycle.anonymous and not hidden:
+            if 0 < len(result.ratings) < MIN_ANONYMOUS_ANSWERS:
+                result.ratings, result.withheld = [], True
+            if 0 < len(result.texts) < MIN_ANONYMOUS_ANSWERS:
+                result.texts, result.withheld = [], True
         result.ratings.sort()
         result.texts.sort(key=lambda item: item[1].lower())
     return Results(cycle, entry, len(others), hidden, list(by_question.values()))

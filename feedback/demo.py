@@ -58,10 +58,15 @@ def seed_feedback(organization: Organization, members: list[Membership]) -> None
     people = members[:20]
     now = timezone.now()
     written = []
-    for index, giver in enumerate(people):
-        receiver = people[(index * 7 + 3) % len(people)]
+    pairs = [
+        (index, giver, people[(index * step + offset) % len(people)])
+        for step, offset in ((7, 3), (3, 1), (11, 5))
+        for index, giver in enumerate(people)
+    ]
+    for index, giver, receiver in pairs:
         if receiver.pk == giver.pk:
             continue
+        index += len(written)  # vary texts and dates across the passes
         if index % 4 == 3:
             situation, impact, suggestion = CONSTRUCTIVE[index % len(CONSTRUCTIVE)]
             kind = "constructive"
@@ -83,7 +88,7 @@ def seed_feedback(organization: Organization, members: list[Membership]) -> None
             if competencies
             else [],
         )
-        written.append((feedback, now - timedelta(days=index * 2)))
+        written.append((feedback, now - timedelta(days=len(written) + index % 5, hours=index)))
     for feedback, moment in written:  # spread over the last weeks
         Feedback.objects.filter(pk=feedback.pk).update(created_at=moment)
     employee = members[5]
@@ -140,7 +145,12 @@ def _cycles(organization: Organization, members: list[Membership]) -> None:
             answers={keep.pk: (None, text), rating.pk: (score, "")},
         )
     for assignment in ReviewerAssignment.objects.filter(cycle=past, status="pending"):
-        answers = {keep.pk: (None, "Sharing context early."), rating.pk: (4, "")}
+        text = (
+            "Sharing context early, before anyone has to ask."
+            if assignment.relation == "manager"
+            else "Saying no to new work when the sprint is full."
+        )
+        answers = {keep.pk: (None, text), rating.pk: (4, "")}
         cycles.submit_answers(reviewer=assignment.reviewer, assignment=assignment, answers=answers)
     cycles.close_cycle(actor=hr, cycle=past)
     current = cycles.save_cycle(

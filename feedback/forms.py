@@ -142,8 +142,7 @@ class FeedbackForm(FeedbackContentForm):
         self.fields["recipient"].queryset = Membership.objects.select_related("user")
         _offer(
             self.fields["recipient"],
-            [("", "Choose a colleague")]
-            + [(m.pk, member_label(m)) for m in colleagues_of(viewer)],
+            [("", "Choose a colleague")] + [(m.pk, member_label(m)) for m in colleagues_of(viewer)],
         )
         _offer(
             self.fields["visibility"],
@@ -277,8 +276,7 @@ class RequestForm(forms.Form):
         self.fields["subject"].queryset = everyone
         _offer(
             self.fields["subject"],
-            [(viewer.pk, "Myself")]
-            + [(m.pk, member_label(m)) for m in reports],
+            [(viewer.pk, "Myself")] + [(m.pk, member_label(m)) for m in reports],
         )
         self.fields["reviewers"].queryset = everyone
         _offer(
@@ -294,7 +292,6 @@ class DeclineForm(forms.Form):
     reason = forms.CharField(
         label="Why you can't answer",
         max_length=500,
-        required=False,  # the service says why a reason is needed
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="They read this, so they can ask someone else.",
+        error_messages={"required": "Say why, so they can ask someone else."},
     )

@@ -11,9 +11,7 @@ from dataclasses import dataclass
 # What anchors feedback in a particular moment: a day, a date, "yesterday", a number or a
 # quoted phrase.
 DAYS = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-MONTHS = (
-    r"january|february|march|april|may|june|july|august|september|october|november|december"
-)
+MONTHS = r"january|february|march|april|may|june|july|august|september|october|november|december"
 MOMENTS = (
     r"yesterday|today|tonight|this (morning|afternoon|week|sprint|quarter)|earlier today|"
     r"last (night|week|month|sprint|quarter|time)|(on )?(" + DAYS + r")('s)?|"

@@ -9,6 +9,7 @@ from perfapp.orgs.models import Membership
 from .models import (
     AssignmentStatus,
     CycleParticipant,
+    CycleStatus,
     Feedback,
     FeedbackRequest,
     RequestReviewer,
@@ -113,7 +114,9 @@ def requests_for_me(viewer: Membership, *, open_only: bool = True) -> QuerySet[R
 
 def my_cycle_reviews(viewer: Membership) -> QuerySet[ReviewerAssignment]:
     return (
-        ReviewerAssignment.objects.filter(reviewer=viewer, status=AssignmentStatus.PENDING)
+        ReviewerAssignment.objects.filter(
+            reviewer=viewer, status=AssignmentStatus.PENDING, cycle__status=CycleStatus.OPEN
+        )
         .select_related("cycle", "participant__participant__user")
         .order_by("cycle__closes_on", "id")
     )

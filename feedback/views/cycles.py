@@ -138,9 +138,7 @@ def cycle(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _draft_context(cycle: FeedbackCycle, **forms) -> dict:
     questions = list(cycle.questions.select_related("competency"))
-    participants = CycleParticipant.objects.filter(cycle=cycle).select_related(
-        "participant__user"
-    )
+    participants = CycleParticipant.objects.filter(cycle=cycle).select_related("participant__user")
     count = participants.count()
     return {
         "cycle": cycle,
@@ -154,7 +152,13 @@ def _draft_context(cycle: FeedbackCycle, **forms) -> dict:
         "settings_form": forms.get("settings_form")
         or CycleForm(instance=FeedbackCycle.objects.get(pk=cycle.pk)),
         "question_form": forms.get("question_form") or QuestionForm(),
-        "participants_form": forms.get("participants_form") or ParticipantsForm(),
+        "participants_form": forms.get("participants_form")
+        or ParticipantsForm(
+            initial={
+                "mode": ParticipantsForm.PEOPLE if count else ParticipantsForm.EVERYONE,
+                "people": list(participants.values_list("participant_id", flat=True)),
+            }
+        ),
         "question_saved": forms.get("question_saved", ""),
         "participants_saved": forms.get("participants_saved", ""),
     }
@@ -207,7 +211,7 @@ def _draft(request: HttpRequest, cycle: FeedbackCycle) -> HttpResponse:
                         messages.success(request, saved)
                         return _to_cycle(request, cycle)
                     forms["participants_saved"] = saved
-                    form = ParticipantsForm(initial={"mode": request.POST.get("mode")})
+                    form = None  # a fresh form showing who takes part now
             forms["participants_form"] = form
         else:
             return _to_cycle(request, cycle)
@@ -215,7 +219,11 @@ def _draft(request: HttpRequest, cycle: FeedbackCycle) -> HttpResponse:
     context["oob"] = _is_partial(request)  # refresh the checklist and the Open button too
     has_errors = any(
         f is not None and f.errors
-        for f in (forms.get("settings_form"), forms.get("question_form"), forms.get("participants_form"))
+        for f in (
+            forms.get("settings_form"),
+            forms.get("question_form"),
+            forms.get("participants_form"),
+        )
     )
     return render_htmx(
         request,
@@ -611,9 +619,7 @@ def cycle_results(request: HttpRequest, pk: int) -> HttpResponse:
                     "is_rating": is_rating,
                     "self_rating": self_rating,
                     "self_text": result.self_answer.text if result.self_answer else "",
-                    "chart": _chart(result, self_rating)
-                    if is_rating and result.ratings
-                    else None,
+                    "chart": _chart(result, self_rating) if is_rating and result.ratings else None,
                     "rating_count": len(result.ratings),
                 }
             )

@@ -103,7 +103,7 @@ def audience_sentence(feedback: Feedback, viewer: Membership) -> str:
         request = feedback.request_reviewer.request if feedback.request_reviewer else None
         asker = _who(request.requester, viewer) if request else "the manager who asked"
         text = f"only {asker}, who asked, and {writer}; {recipient} does not see it"
-    return f"{text[0].upper()}{text[1:]}. HR sees only that feedback was given, never its words."
+    return f"{text[0].upper()}{text[1:]}."
 
 
 def audience_preview(viewer: Membership, recipient: Membership | None, visibility: str) -> str:
@@ -119,7 +119,7 @@ def audience_preview(viewer: Membership, recipient: Membership | None, visibilit
             )
         if manager.pk == viewer.pk:
             return f"{recipient.name} and you (their manager) will see it."
-        return f"{recipient.name} and their manager, {manager.name}, will see it. And you."
+        return f"{recipient.name}, their manager {manager.name}, and you will see it."
     return f"Only {recipient.name} and you will see it."
 
 
@@ -282,9 +282,7 @@ def give(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 apply_errors(form, error)
             else:
-                messages.success(
-                    request, f"Feedback sent to {feedback.recipient.name}. Thank you!"
-                )
+                messages.success(request, f"Feedback sent to {feedback.recipient.name}. Thank you!")
                 return _redirect(request, "feedback:detail", pk=feedback.pk)
     visibility = form["visibility"].value() or Visibility.PRIVATE
     context = {
@@ -547,9 +545,7 @@ def decline(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(
-                request, f"Declined. {row.request.requester.name} sees your reason."
-            )
+            messages.success(request, f"Declined. {row.request.requester.name} sees your reason.")
             return _redirect(request, "feedback:requests")
         row.refresh_from_db(fields=["status", "responded_at", "decline_reason"])
     return render(

@@ -13,6 +13,13 @@ from advancement.api import (
     TrackViewSet,
     VersionViewSet,
 )
+from feedback.api import (
+    CycleResultViewSet,
+    CycleReviewViewSet,
+    FeedbackCycleViewSet,
+    FeedbackRequestViewSet,
+    FeedbackViewSet,
+)
 from perfapp.orgs.api import InvitationViewSet, MemberViewSet, MeViewSet, TeamViewSet
 
 router = SimpleRouter()
@@ -28,6 +35,12 @@ router.register("criteria", CriterionViewSet, basename="criterion")
 router.register("versions", VersionViewSet, basename="version")
 router.register("placements", PlacementViewSet, basename="placement")
 router.register("proposals", ProposalViewSet, basename="proposal")
+# Continuous feedback.
+router.register("feedback", FeedbackViewSet, basename="feedback")
+router.register("feedback-requests", FeedbackRequestViewSet, basename="feedback-request")
+router.register("feedback-cycles", FeedbackCycleViewSet, basename="feedback-cycle")
+router.register("cycle-reviews", CycleReviewViewSet, basename="cycle-review")
+router.register("cycle-results", CycleResultViewSet, basename="cycle-result")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -39,7 +39,9 @@ def test_hr_publishes_a_ladder_and_an_employee_reads_their_next_level(
 
     # Publish with a change log.
     page.get_by_role("link", name="Review and publish").first.click()
-    expect(page.get_by_role("heading", name=re.compile(r"\d+ changes since version 1"))).to_be_visible()
+    expect(
+        page.get_by_role("heading", name=re.compile(r"\d+ changes since version 1"))
+    ).to_be_visible()
     page.get_by_label("What changed, and why").fill("Adopted the engineering ladder.")
     page.get_by_role("button", name="Publish").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Version 2")

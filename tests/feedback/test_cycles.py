@@ -117,9 +117,7 @@ def test_peers_need_a_sensible_maximum(world_a):
         assert draft(world_a, include_peers=False, max_peers=0).pk  # unused, so fine
 
 
-def test_a_competency_question_needs_an_active_competency_of_this_organization(
-    world_a, world_b
-):
+def test_a_competency_question_needs_an_active_competency_of_this_organization(world_a, world_b):
     with world_a.scope():
         cycle = draft(world_a)
         add = cycles.add_question
@@ -131,7 +129,11 @@ def test_a_competency_question_needs_an_active_competency_of_this_organization(
         foreign = world_b.framework.competency
         assert_refused(
             lambda: add(
-                actor=world_a.hr, cycle=cycle, kind="competency", prompt="Craft?", competency=foreign
+                actor=world_a.hr,
+                cycle=cycle,
+                kind="competency",
+                prompt="Craft?",
+                competency=foreign,
             ),
             "active competency of this organization",
         )
@@ -187,9 +189,7 @@ def test_nothing_about_an_open_cycle_can_be_reconfigured(world_a):
 def test_opening_needs_participants_and_questions(world_a):
     with world_a.scope():
         cycle = draft(world_a)
-        assert_refused(
-            lambda: cycles.open_cycle(actor=world_a.hr, cycle=cycle), "Add participants"
-        )
+        assert_refused(lambda: cycles.open_cycle(actor=world_a.hr, cycle=cycle), "Add participants")
         cycles.set_participants(actor=world_a.hr, cycle=cycle, members=[world_a.report])
         assert_refused(lambda: cycles.open_cycle(actor=world_a.hr, cycle=cycle), "Add at least one")
         assert FeedbackCycle.objects.get(pk=cycle.pk).status == CycleStatus.DRAFT
@@ -206,9 +206,12 @@ def test_participants_must_be_active_members_of_this_organization(world_a, world
                 ),
                 "active members of this organization",
             )
-        assert cycles.set_participants(
-            actor=world_a.hr, cycle=cycle, members=[world_a.report, world_a.member]
-        ) == 2
+        assert (
+            cycles.set_participants(
+                actor=world_a.hr, cycle=cycle, members=[world_a.report, world_a.member]
+            )
+            == 2
+        )
         assert cycles.set_participants(actor=world_a.hr, cycle=cycle, members=[world_a.member]) == 1
         assert list(cycle.participants.values_list("participant_id", flat=True)) == [
             world_a.member.pk
@@ -244,8 +247,13 @@ def test_opening_assigns_self_manager_and_upward_reviewers_and_tells_them(world_
     assert cycle.status == CycleStatus.OPEN
     asked = outbox(kind="feedback.cycle", occasion__startswith="assignment:")
     assert sorted(m.recipient_id for m in asked) == sorted(
-        [world_a.report.pk, world_a.report.pk, world_a.manager.pk, world_a.manager.pk,
-         world_a.owner.pk]
+        [
+            world_a.report.pk,
+            world_a.report.pk,
+            world_a.manager.pk,
+            world_a.manager.pk,
+            world_a.owner.pk,
+        ]
     )
     titles = {m.title for m in asked}
     assert "Q3 360: your feedback about yourself" in titles
@@ -289,7 +297,9 @@ def test_nominating_more_peers_than_allowed_is_refused(world_a):
         # the same person again does not count twice; one more would be a third
         assert nominate(participant=world_a.report, cycle=fw.cycle, peers=[world_a.member]) == 0
         assert_refused(
-            lambda: nominate(participant=world_a.report, cycle=fw.cycle, peers=[world_a.owner, extra]),
+            lambda: nominate(
+                participant=world_a.report, cycle=fw.cycle, peers=[world_a.owner, extra]
+            ),
             "at most 2 peers",
         )
 
@@ -338,8 +348,9 @@ def test_peers_wait_for_the_manager_who_approves_or_declines(world_a):
             manager=world_a.manager, assignments=[by_reviewer[world_a.owner.pk]], approve=False
         )
         rows = dict(
-            ReviewerAssignment.objects.filter(participant=fw.entry, relation=Relation.PEER)
-            .values_list("reviewer_id", "status")
+            ReviewerAssignment.objects.filter(
+                participant=fw.entry, relation=Relation.PEER
+            ).values_list("reviewer_id", "status")
         )
     assert rows == {world_a.member.pk: AssignmentStatus.PENDING}
     [asked] = outbox(kind="feedback.cycle", recipient=world_a.member)
@@ -522,9 +533,7 @@ def test_answering_cancels_the_reviewers_pending_closing_reminder(world_a):
 
 def _cycle_with_reviewers(world, count: int, *, anonymous=True):
     """An open cycle about the report with ``count`` peers (texts in reverse order)."""
-    cycle = open_draft(
-        world, [world.report], questions=("rating", "text"), anonymous=anonymous
-    )
+    cycle = open_draft(world, [world.report], questions=("rating", "text"), anonymous=anonymous)
     rating_q, text_q = cycle.questions.all()
     entry = cycle.participants.get()
     texts = ["Zesty demos.", "Many thanks.", "Always on time.", "Kind reviews."][:count]
@@ -591,12 +600,13 @@ def test_closing_tells_participants_and_cancels_only_this_cycles_reminders(world
             return OutboxMessage.objects.get(occasion=f"assignment:{review.pk}:closing").pk
 
         closing_reminder, staying_reminder = reminder(closing), reminder(staying)
+        entry = closing.participants.get()
         cycles.close_cycle(actor=world_a.hr, cycle=closing)
         assert_refused(lambda: cycles.close_cycle(actor=world_a.hr, cycle=closing), "Only an open")
     [told] = outbox(occasion=f"cycle:{closing.pk}:results")
     assert told.recipient_id == world_a.report.pk
     assert told.title == "Closing: your results are ready"
-    assert told.url == f"/o/alpha/feedback/cycles/results/{closing.participants.get().pk}/"
+    assert told.url == f"/o/alpha/feedback/cycles/results/{entry.pk}/"
     assert outbox(pk=closing_reminder)[0].status == OutboxStatus.CANCELLED
     assert outbox(pk=staying_reminder)[0].status == OutboxStatus.PENDING  # another cycle
 
@@ -637,3 +647,46 @@ def test_only_an_open_cycle_has_reviewers_to_remind(world_a):
         assert_refused(
             lambda: cycles.remind_reviewers(actor=world_a.hr, cycle=cycle), "Only an open cycle"
         )
+
+
+def test_an_optional_question_answered_by_too_few_stays_hidden(world_a):
+    """Three colleagues answered the cycle, but only one answered the optional question:
+    that lone comment would point at its author, so it is withheld."""
+    cycle_services = cycles
+    today = timezone.now().date()
+    with world_a.scope():
+        cycle = cycle_services.save_cycle(
+            actor=world_a.hr,
+            cycle=FeedbackCycle(
+                name="Optional questions",
+                opens_on=today,
+                closes_on=today + timedelta(days=5),
+                anonymous=True,
+                include_self=False,
+                include_manager=True,
+                include_peers=False,
+                include_reports=True,
+            ),
+        )
+        must = cycle_services.add_question(
+            actor=world_a.hr, cycle=cycle, kind="text", prompt="Keep doing?"
+        )
+        optional = cycle_services.add_question(
+            actor=world_a.hr, cycle=cycle, kind="text", prompt="Anything else?", required=False
+        )
+        extra = MembershipFactory(organization=world_a.organization, manager=world_a.manager)
+        cycle_services.set_participants(actor=world_a.hr, cycle=cycle, members=[world_a.manager])
+        cycle_services.open_cycle(actor=world_a.hr, cycle=cycle)
+        reviewers = [world_a.owner, world_a.report, extra]
+        for number, reviewer in enumerate(reviewers):
+            assignment = ReviewerAssignment.objects.get(cycle=cycle, reviewer=reviewer)
+            answers = {must.pk: (None, f"Keep {number}")}
+            if number == 0:
+                answers[optional.pk] = (None, "Only I said this")
+            cycle_services.submit_answers(reviewer=reviewer, assignment=assignment, answers=answers)
+        cycle_services.close_cycle(actor=world_a.hr, cycle=cycle)
+        results = cycle_services.results_for(cycle.participants.get())
+    by_prompt = {result.question.prompt: result for result in results.questions}
+    assert not results.hidden
+    assert len(by_prompt["Keep doing?"].texts) == 3
+    assert by_prompt["Anything else?"].texts == [] and by_prompt["Anything else?"].withheld

@@ -20,8 +20,7 @@ EXAMPLES = [
     (
         (
             "praise",
-            "You are always so helpful and kind to everyone on the team, really great to work "
-            "with",
+            "You are always so helpful and kind to everyone on the team, really great to work with",
             "",
             "",
         ),
@@ -206,7 +205,7 @@ def test_the_audience_preview_names_the_manager(world_a, login):
         headers={"HX-Request": "true"},
     )
     assert (
-        f"{world_a.report.name} and their manager, {world_a.manager.name}, will see it."
+        f"{world_a.report.name}, their manager {world_a.manager.name}, and you will see it."
         in html.unescape(response.content.decode())
     )
 

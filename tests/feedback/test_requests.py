@@ -174,7 +174,8 @@ def _a_bad_date(world):
 
 
 @pytest.mark.parametrize(
-    "case", [_about_a_colleague, _due_in_the_past, _asking_yourself, _nobody, _no_topic, _a_bad_date]
+    "case",
+    [_about_a_colleague, _due_in_the_past, _asking_yourself, _nobody, _no_topic, _a_bad_date],
 )
 def test_a_bad_request_gets_a_clear_error_and_changes_nothing(case, world_a, login):
     overrides, message = case(world_a)
@@ -313,7 +314,9 @@ def test_declining_needs_a_reason_and_tells_the_asker(world_a, login):
     assert (row.status, row.decline_reason) == (RequestStatus.DECLINED, "I wasn't on that project.")
 
     dispatch_outbox()
-    declined = [n for n in notifications_of(world_a.report) if n.kind == "feedback.request_declined"]
+    declined = [
+        n for n in notifications_of(world_a.report) if n.kind == "feedback.request_declined"
+    ]
     assert [n.body for n in declined] == ["I wasn't on that project."]
     status = text_of(login(world_a.report).get(url("request", pk=row.request_id)))
     assert "Declined" in status

@@ -94,7 +94,9 @@ def test_permission_matrix(visibility, world_a, world_b, client):
             offered = [b for b in selectors.BOXES if b != "team" or viewer.is_manager]
         client.force_login(viewer.user)
         slug = world.organization.slug
-        detail = client.get(reverse("feedback:detail", kwargs={"org_slug": slug, "pk": feedback.pk}))
+        detail = client.get(
+            reverse("feedback:detail", kwargs={"org_slug": slug, "pk": feedback.pk})
+        )
         pages = {
             box
             for box in offered

@@ -1,0 +1,542 @@
+"""Feedback cycles in the browser (Django test client): HR builds and runs a cycle, people
+answer, nominate and approve peers, participants and their managers read the results;
+who may open which page; and the progress dashboard's fixed query budget."""
+
+import html
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from feedback import cycles
+from feedback.models import (
+    AssignmentStatus,
+    CycleAnswer,
+    CycleParticipant,
+    CycleQuestion,
+    CycleResponse,
+    CycleStatus,
+    FeedbackCycle,
+    Relation,
+    ReviewerAssignment,
+)
+from perfapp.accounts.models import User
+from perfapp.notifications.models import OutboxMessage
+from perfapp.orgs.models import Membership
+from perfapp.tenancy.scoping import scopes_disabled
+
+from ..factories import MembershipFactory
+
+
+def url(name, **kwargs):
+    return reverse(f"feedback:{name}", kwargs={"org_slug": "alpha", **kwargs})
+
+
+def text_of(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def signed_in(membership) -> Client:
+    client = Client()
+    client.force_login(membership.user)
+    return client
+
+
+def new_cycle_data(**overrides) -> dict:
+    today = timezone.now().date()
+    data = {
+        "name": "Autumn 360",
+        "description": "What should each of us keep, start, stop?",
+        "opens_on": today.isoformat(),
+        "closes_on": (today + timedelta(days=14)).isoformat(),
+        "include_self": "on",
+        "include_manager": "on",
+        "include_peers": "on",
+        "max_peers": "3",
+        "anonymous": "on",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def cycle_state() -> list:
+    with scopes_disabled():
+        return [
+            list(model.objects.order_by("pk").values())
+            for model in (
+                FeedbackCycle,
+                CycleQuestion,
+                CycleParticipant,
+                ReviewerAssignment,
+                CycleResponse,
+                CycleAnswer,
+            )
+        ]
+
+
+# --- HR builds and runs a cycle ----------------------------------------------------------
+
+
+def test_hr_builds_a_cycle_through_the_pages_opens_it_and_follows_progress(world_a):
+    hr = signed_in(world_a.hr)
+    assert hr.get(url("cycle_new")).status_code == 200
+    response = hr.post(
+        url("cycle_new"), new_cycle_data(closes_on=timezone.now().date().isoformat())
+    )
+    assert response.status_code == 400
+    assert "The cycle must close after it opens." in text_of(response)
+
+    response = hr.post(url("cycle_new"), new_cycle_data())
+    with world_a.scope():
+        cycle = FeedbackCycle.objects.get(name="Autumn 360")
+    assert response.status_code == 302 and response["Location"] == url("cycle", pk=cycle.pk)
+    assert cycle.status == CycleStatus.DRAFT and cycle.anonymous and cycle.created_by == world_a.hr
+    page = text_of(hr.get(response["Location"]))
+    assert "Add at least one question and one participant first." in page
+    assert "Open cycle" in page
+
+    # Questions: htmx adds in place; a competency question without competency is refused.
+    partial = hr.post(
+        url("cycle", pk=cycle.pk),
+        {
+            "form": "question",
+            "kind": "rating",
+            "prompt": "How clearly do they share plans?",
+            "required": "on",
+        },
+        headers={"HX-Request": "true"},
+    )
+    body = text_of(partial)
+    assert partial.status_code == 200 and "<html" not in body
+    assert "How clearly do they share plans?" in body and "Question added." in body
+    assert 'id="open-cycle" hx-swap-oob="true"' in body  # the header's button is refreshed
+    before = cycle_state()
+    refused = hr.post(
+        url("cycle", pk=cycle.pk), {"form": "question", "kind": "competency", "prompt": "Craft?"}
+    )
+    assert refused.status_code == 400
+    assert "Choose the competency this question rates." in text_of(refused)
+    assert cycle_state() == before
+    response = hr.post(
+        url("cycle", pk=cycle.pk),
+        {
+            "form": "question",
+            "kind": "competency",
+            "prompt": "How do they grow others?",
+            "competency": world_a.framework.competency.pk,
+            "required": "on",
+        },
+    )
+    assert response.status_code == 302
+    response = hr.post(
+        url("cycle", pk=cycle.pk),
+        {"form": "question", "kind": "text", "prompt": "Anything else?"},
+    )
+    with world_a.scope():
+        questions = list(cycle.questions.values_list("kind", "prompt", "required", "competency"))
+        anything = cycle.questions.get(prompt="Anything else?")
+    assert questions == [
+        ("rating", "How clearly do they share plans?", True, None),
+        ("competency", "How do they grow others?", True, world_a.framework.competency.pk),
+        ("text", "Anything else?", False, None),
+    ]
+    assert hr.get(url("cycle_question_delete", pk=anything.pk)).status_code == 405
+    removed = hr.post(url("cycle_question_delete", pk=anything.pk), headers={"HX-Request": "true"})
+    assert removed.status_code == 200 and "Removed “Anything else?”." in text_of(removed)
+    with world_a.scope():
+        assert cycle.questions.count() == 2
+
+    # Participants: everyone, a team, chosen people.
+    def participants():
+        with world_a.scope():
+            return set(cycle.participants.values_list("participant_id", flat=True))
+
+    with world_a.scope():
+        everyone = set(Membership.objects.filter(is_active=True).values_list("pk", flat=True))
+        team = set(world_a.team.members.values_list("pk", flat=True))
+    hr.post(url("cycle", pk=cycle.pk), {"form": "participants", "mode": "everyone"})
+    assert participants() == everyone
+    response = hr.post(url("cycle", pk=cycle.pk), {"form": "participants", "mode": "team"})
+    assert response.status_code == 400 and "Choose the team that takes part." in text_of(response)
+    hr.post(
+        url("cycle", pk=cycle.pk), {"form": "participants", "mode": "team", "team": world_a.team.pk}
+    )
+    assert participants() == team
+    partial = hr.post(
+        url("cycle", pk=cycle.pk),
+        {
+            "form": "participants",
+            "mode": "people",
+            "people": [world_a.report.pk, world_a.member.pk],
+        },
+        headers={"HX-Request": "true"},
+    )
+    assert "2 participants chosen." in text_of(partial)
+    assert participants() == {world_a.report.pk, world_a.member.pk}
+
+    # Settings can change while it is a draft.
+    response = hr.post(
+        url("cycle", pk=cycle.pk), {"form": "settings", **new_cycle_data(name="Autumn 360 (v2)")}
+    )
+    assert response.status_code == 302
+    cycle.refresh_from_db()
+    assert cycle.name == "Autumn 360 (v2)"
+
+    # Open: reviewers are assigned and the dashboard shows counts.
+    response = hr.post(url("cycle_open", pk=cycle.pk))
+    assert response.status_code == 302
+    cycle.refresh_from_db()
+    assert cycle.status == CycleStatus.OPEN
+    dashboard = text_of(hr.get(url("cycle", pk=cycle.pk)))
+    assert "0 of 3 reviews answered" in dashboard  # report: self + manager; member: self
+    assert "0 of 2" in dashboard and "0 of 1" in dashboard
+    assert "Send reminders" in dashboard and "Close cycle" in dashboard
+    listing = text_of(hr.get(url("cycles")))
+    assert "Autumn 360 (v2)" in listing and "0 of 3" in listing
+
+    # Once open, nothing about it is reconfigured through the page.
+    assert hr.post(url("cycle", pk=cycle.pk), {"form": "settings"}).status_code == 405
+    reminded = hr.post(url("cycle_remind", pk=cycle.pk), headers={"HX-Request": "true"})
+    assert "Reminder sent to 3 reviewers." in text_of(reminded)
+    again = hr.post(url("cycle_remind", pk=cycle.pk), headers={"HX-Request": "true"})
+    assert "already reminded today" in text_of(again)
+
+
+def test_opening_without_participants_says_what_is_missing(world_a):
+    hr = signed_in(world_a.hr)
+    hr.post(url("cycle_new"), new_cycle_data(name="Empty"))
+    with world_a.scope():
+        cycle = FeedbackCycle.objects.get(name="Empty")
+    response = hr.post(url("cycle_open", pk=cycle.pk), follow=True)
+    assert "Add participants before opening the cycle." in text_of(response)
+    cycle.refresh_from_db()
+    assert cycle.status == CycleStatus.DRAFT
+
+
+# --- reviewers answer --------------------------------------------------------------------
+
+
+def _rating_cycle(world):
+    """An open anonymous cycle about the report with a rating and a text question."""
+    today = timezone.now().date()
+    with world.scope():
+        cycle = cycles.save_cycle(
+            actor=world.hr,
+            cycle=FeedbackCycle(
+                name="Rated 360",
+                opens_on=today,
+                closes_on=today + timedelta(days=7),
+                anonymous=True,
+            ),
+        )
+        rating = cycles.add_question(actor=world.hr, cycle=cycle, kind="rating", prompt="Pace?")
+        text = cycles.add_question(actor=world.hr, cycle=cycle, kind="text", prompt="Keep?")
+        cycles.set_participants(actor=world.hr, cycle=cycle, members=[world.report])
+        cycles.open_cycle(actor=world.hr, cycle=cycle)
+        cycle.refresh_from_db()
+        manager_review = ReviewerAssignment.objects.get(cycle=cycle, relation=Relation.MANAGER)
+        self_review = ReviewerAssignment.objects.get(cycle=cycle, relation=Relation.SELF)
+    return cycle, rating, text, manager_review, self_review
+
+
+def test_a_reviewer_answers_through_the_page_knowing_who_will_read_it(world_a):
+    cycle, rating, text, review, _ = _rating_cycle(world_a)
+    manager = signed_in(world_a.manager)
+    first = world_a.report.user.get_short_name()
+    page = text_of(manager.get(url("cycle_answer", pk=review.pk)))
+    assert (
+        f"Anonymous: {first} sees your answers mixed with at least two others', never your name."
+        in page
+    )
+    assert "HR sees only that you answered." in page
+    assert "<fieldset><legend>Pace?</legend>" in page
+    assert page.count(f'name="q{rating.pk}" value=') == 5 and 'type="radio"' in page
+    assert f'<textarea name="q{text.pk}"' in page
+
+    before = cycle_state()
+    for bad in (
+        {f"q{text.pk}": "Steady."},
+        {f"q{rating.pk}": "9", f"q{text.pk}": "Steady."},
+        {f"q{rating.pk}": "4", f"q{text.pk}": "  "},
+    ):
+        response = manager.post(url("cycle_answer", pk=review.pk), bad)
+        assert response.status_code == 400
+        assert "nothing was saved yet" in text_of(response)
+    assert cycle_state() == before
+    response = manager.post(
+        url("cycle_answer", pk=review.pk), {f"q{rating.pk}": "4", f"q{text.pk}": "Steady."}
+    )
+    assert response.status_code == 302 and response["Location"] == url("cycles")
+    with world_a.scope():
+        [stored] = CycleResponse.objects.filter(participant__cycle=cycle)
+        answers = sorted(stored.answers.values_list("rating", "text"), key=str)
+    assert stored.author_id is None and answers == sorted([(4, ""), (None, "Steady.")], key=str)
+
+    before = cycle_state()
+    again = manager.post(
+        url("cycle_answer", pk=review.pk), {f"q{rating.pk}": "1", f"q{text.pk}": "Again."}
+    )
+    assert again.status_code == 400 and "You have already answered" in text_of(again)
+    assert cycle_state() == before
+    assert "Rated 360" not in text_of(manager.get(url("cycles"))).split("Your cycles")[0]
+
+
+def test_a_self_review_says_it_is_ones_own_view_and_a_closed_cycle_takes_no_answers(world_a):
+    cycle, rating, text, _, own = _rating_cycle(world_a)
+    report = signed_in(world_a.report)
+    page = text_of(report.get(url("cycle_answer", pk=own.pk)))
+    assert "Your own view, shown next to the others'." in page
+    assert f"You and your manager, {world_a.manager.name}, read it once the cycle closes." in page
+    signed_in(world_a.hr).post(url("cycle_close", pk=cycle.pk))
+    before = cycle_state()
+    response = report.post(
+        url("cycle_answer", pk=own.pk), {f"q{rating.pk}": "3", f"q{text.pk}": "Late."}
+    )
+    assert response.status_code == 400 and "This cycle is closed" in text_of(response)
+    assert cycle_state() == before
+
+
+# --- peers and results -------------------------------------------------------------------
+
+
+def test_participant_nominates_peers_the_manager_approves_and_they_answer(world_a):
+    fw = world_a.feedback
+    report = signed_in(world_a.report)
+    page = text_of(report.get(url("cycle_peers", pk=fw.cycle.pk)))
+    assert "Choose up to 3." in page
+    assert f"{world_a.manager.name}, your manager, sees whom you chose and approves them" in page
+    response = report.post(
+        url("cycle_peers", pk=fw.cycle.pk), {"peers": [world_a.member.pk, world_a.owner.pk]}
+    )
+    assert response.status_code == 302
+    page = text_of(report.get(url("cycle_peers", pk=fw.cycle.pk)))
+    assert page.count(f"Waiting for {world_a.manager.user.get_short_name()}'s approval") == 2
+    over = report.post(
+        url("cycle_peers", pk=fw.cycle.pk), {"peers": [world_a.hr.pk, world_a.manager.pk]}
+    )
+    assert over.status_code == 400  # one place left, and the manager is no peer
+
+    manager = signed_in(world_a.manager)
+    listing = text_of(manager.get(url("cycles")))
+    assert "Approve peers" in listing and "2 colleagues waiting" in listing
+    with world_a.scope():
+        member_row, owner_row = (
+            ReviewerAssignment.objects.get(participant=fw.entry, reviewer=person)
+            for person in (world_a.member, world_a.owner)
+        )
+    response = manager.post(
+        url("cycle_approvals", pk=fw.cycle.pk),
+        {"assignment": [member_row.pk], "decision": "approve"},
+    )
+    assert response.status_code == 302
+    manager.post(
+        url("cycle_approvals", pk=fw.cycle.pk), {"assignment": [owner_row.pk], "decision": "reject"}
+    )
+    with world_a.scope():
+        statuses = dict(
+            ReviewerAssignment.objects.filter(
+                participant=fw.entry, relation=Relation.PEER
+            ).values_list("reviewer_id", "status")
+        )
+    assert statuses == {world_a.member.pk: AssignmentStatus.PENDING}
+    assert "Nothing to approve" in text_of(manager.get(url("cycle_approvals", pk=fw.cycle.pk)))
+
+    member = signed_in(world_a.member)
+    listing = text_of(member.get(url("cycles")))
+    assert world_a.report.name in listing and "You review as peer" in listing
+    response = member.post(
+        url("cycle_answer", pk=member_row.pk), {f"q{fw.question.pk}": "Calm in incidents."}
+    )
+    assert response.status_code == 302
+
+
+def test_results_are_for_the_participant_and_their_manager_once_closed(world_a):
+    cycle, rating, text, review, own = _rating_cycle(world_a)
+    report = signed_in(world_a.report)
+    before = text_of(report.get(url("cycle_results", pk=review.participant_id)))
+    assert "Results arrive when the cycle closes" in before
+    with world_a.scope():
+        entry = CycleParticipant.objects.get(pk=review.participant_id)
+        for index, score in enumerate((5, 4, 4)):
+            peer = MembershipFactory(organization=world_a.organization, user__name=f"Peer {index}")
+            assignment = ReviewerAssignment.objects.create(
+                organization=world_a.organization,
+                cycle=cycle,
+                participant=entry,
+                reviewer=peer,
+                relation=Relation.PEER,
+            )
+            cycles.submit_answers(
+                reviewer=peer,
+                assignment=assignment,
+                answers={rating.pk: (score, ""), text.pk: (None, f"Answer {index}")},
+            )
+        cycles.submit_answers(
+            reviewer=world_a.report,
+            assignment=own,
+            answers={rating.pk: (3, ""), text.pk: (None, "My own view.")},
+        )
+    signed_in(world_a.hr).post(url("cycle_close", pk=cycle.pk))
+
+    for who in (world_a.report, world_a.manager):
+        page = text_of(signed_in(who).get(url("cycle_results", pk=entry.pk)))
+        assert "3 colleagues answered" in page and "4.3" in page and "My own view." in page
+        assert 'role="img"' in page and "Ratings from others: 1: 0, 2: 0, 3: 0, 4: 2, 5: 1" in page
+        assert '<th scope="row">Others</th><td>0</td><td>0</td><td>0</td><td>2</td><td>1</td>' in (
+            signed_in(who).get(url("cycle_results", pk=entry.pk)).content.decode()
+        )
+    assert "Your results" in text_of(report.get(url("cycle_results", pk=entry.pk)))
+    assert f"{world_a.report.name}'s results" in text_of(
+        signed_in(world_a.manager).get(url("cycle_results", pk=entry.pk))
+    )
+    assert "Read your results" in text_of(report.get(url("cycles")))
+    assert "Your team's results" in text_of(signed_in(world_a.manager).get(url("cycles")))
+    for outsider in (world_a.member, world_a.hr, world_a.owner):
+        assert signed_in(outsider).get(url("cycle_results", pk=entry.pk)).status_code == 404
+
+
+# --- who may open what --------------------------------------------------------------------
+
+PEOPLE = ("owner", "hr", "manager", "report", "member", "other_hr")
+# page -> expected GET status per person (pk from the world's open anonymous cycle)
+MATRIX = {
+    "cycles": (200, 200, 200, 200, 200, 404),
+    "cycle_new": (200, 200, 404, 404, 404, 404),
+    "cycle": (200, 200, 404, 404, 404, 404),
+    "cycle_open": (405, 405, 404, 404, 404, 404),
+    "cycle_close": (405, 405, 404, 404, 404, 404),
+    "cycle_remind": (405, 405, 404, 404, 404, 404),
+    "cycle_question_delete": (405, 405, 404, 404, 404, 404),
+    "cycle_peers": (404, 404, 404, 200, 404, 404),
+    "cycle_approvals": (200, 404, 200, 404, 404, 404),  # the owner manages people: empty
+    "cycle_answer": (404, 404, 200, 404, 404, 404),
+    "cycle_results": (404, 404, 200, 200, 404, 404),
+}
+
+
+def _kwargs(name, world):
+    fw = world.feedback
+    return {
+        "cycle_question_delete": {"pk": fw.question.pk},
+        "cycle_answer": {"pk": fw.assignment.pk},
+        "cycle_results": {"pk": fw.entry.pk},
+    }.get(name, {} if name in ("cycles", "cycle_new") else {"pk": fw.cycle.pk})
+
+
+def test_the_permission_matrix_covers_every_cycle_page(world_a, world_b):
+    with world_a.scope():
+        FeedbackCycle.objects.filter(pk=world_a.feedback.cycle.pk).update(
+            status=CycleStatus.CLOSED  # results are readable, every page has something to show
+        )
+    people = dict(
+        zip(
+            PEOPLE,
+            (
+                world_a.owner,
+                world_a.hr,
+                world_a.manager,
+                world_a.report,
+                world_a.member,
+                world_b.hr,
+            ),
+            strict=True,
+        )
+    )
+    clients = {who: signed_in(person) for who, person in people.items()}
+    seen = {}
+    for name, expected in MATRIX.items():
+        target = url(name, **_kwargs(name, world_a))
+        for who, status in zip(PEOPLE, expected, strict=True):
+            seen[(name, who)] = (clients[who].get(target).status_code, status)
+    assert {key: got for key, (got, _) in seen.items()} == {
+        key: want for key, (_, want) in seen.items()
+    }
+
+
+@pytest.mark.parametrize(
+    "name", ["cycle_open", "cycle_close", "cycle_remind", "cycle_question_delete"]
+)
+@pytest.mark.parametrize("who", ["manager", "report", "member"])
+def test_hr_actions_answer_404_to_everyone_else_and_change_nothing(world_a, name, who):
+    before = cycle_state()
+    with scopes_disabled():
+        outbox_before = OutboxMessage.objects.count()
+    response = signed_in(getattr(world_a, who)).post(url(name, **_kwargs(name, world_a)))
+    assert response.status_code == 404
+    assert cycle_state() == before
+    with scopes_disabled():
+        assert OutboxMessage.objects.count() == outbox_before
+
+
+def test_approving_is_for_the_participants_manager_only(world_a):
+    fw = world_a.feedback
+    with world_a.scope():
+        cycles.nominate_peers(participant=world_a.report, cycle=fw.cycle, peers=[world_a.member])
+        proposed = ReviewerAssignment.objects.get(participant=fw.entry, reviewer=world_a.member)
+    before = cycle_state()
+    response = signed_in(world_a.owner).post(
+        url("cycle_approvals", pk=fw.cycle.pk), {"assignment": [proposed.pk], "decision": "approve"}
+    )
+    assert response.status_code == 400 and "Choose whom to approve" in text_of(response)
+    assert cycle_state() == before
+
+
+# --- performance --------------------------------------------------------------------------
+
+
+def _grow(world, cycle, count: int) -> None:
+    """``count`` more participants, each with a self and a manager review (bulk)."""
+    org = world.organization
+    start = User.objects.count()
+    users = User.objects.bulk_create(
+        User(email=f"bulk{start + i}@example.com", name=f"Bulk Person {start + i}")
+        for i in range(count)
+    )
+    with world.scope():
+        members = Membership.objects.bulk_create(
+            Membership(organization=org, user=user, manager=world.manager, job_title="Engineer")
+            for user in users
+        )
+        entries = CycleParticipant.objects.bulk_create(
+            CycleParticipant(organization=org, cycle=cycle, participant=member)
+            for member in members
+        )
+        ReviewerAssignment.objects.bulk_create(
+            ReviewerAssignment(
+                organization=org,
+                cycle=cycle,
+                participant=entry,
+                reviewer_id=reviewer,
+                relation=relation,
+                status=AssignmentStatus.ANSWERED if index % 3 == 0 else AssignmentStatus.PENDING,
+            )
+            for index, entry in enumerate(entries)
+            for reviewer, relation in (
+                (entry.participant_id, Relation.SELF),
+                (world.manager.pk, Relation.MANAGER),
+            )
+        )
+
+
+def test_the_progress_dashboard_holds_its_query_budget_at_5_and_200_participants(world_a):
+    cycle = world_a.feedback.cycle  # open, with the report as its one participant
+    _grow(world_a, cycle, 4)
+    hr = signed_in(world_a.hr)
+    hr.get(url("cycle", pk=cycle.pk))  # warm up the session
+    with CaptureQueriesContext(connection) as small:
+        response = hr.get(url("cycle", pk=cycle.pk))
+    assert response.status_code == 200 and "of 10 reviews answered" in text_of(response)
+
+    _grow(world_a, cycle, 195)
+    with CaptureQueriesContext(connection) as large:
+        response = hr.get(url("cycle", pk=cycle.pk))
+    page = text_of(response)
+    assert "of 400 reviews answered" in page and "Page 1 of 8" in page
+    assert len(large) == len(small), [q["sql"] for q in large.captured_queries]
+    with CaptureQueriesContext(connection) as later:
+        assert hr.get(url("cycle", pk=cycle.pk) + "?page=8").status_code == 200
+    assert len(later) == len(small)
