@@ -56,5 +56,9 @@ class FeedbackConfig(AppConfig):
                 "A feedback cycle you review in is closing.",
                 True,
             ),
+            ("checkin.series", "1:1 series", "Someone set up or proposes 1:1s with you.", False),
+            ("checkin.prepare", "Before each 1:1", "Add your talking points before it.", True),
+            ("checkin.action_overdue", "Overdue action items", "A 1:1 action is overdue.", True),
+            ("checkin.lapsed", "Lapsed 1:1s", "A 1:1 series has not met for too long.", True),
         ):
             kinds.register(kinds.NotificationKind(key, label, description, is_reminder=reminder))

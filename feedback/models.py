@@ -300,3 +300,7 @@ class CycleAnswer(TenantModel):
 
     def __str__(self) -> str:
         return f"answer to {self.question_id}"
+
+
+# Check-ins live in their own module; importing them here registers them with the app.
+from .checkin_models import *  # noqa: E402, F403

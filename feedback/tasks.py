@@ -11,3 +11,23 @@ def expire_feedback_requests() -> int:
 
     with scopes_disabled():  # one UPDATE across tenants; it touches no tenant's content
         return expire_requests(timezone.now().date())
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def checkin_housekeeping() -> dict:
+    """Hourly: keep meetings generated ahead, remind overdue action items (once a day
+    each) and lapsed series. Crosses tenants on purpose; every message it queues belongs
+    to one person of one organization."""
+    from .checkin_models import CheckinSeries, SeriesStatus
+    from .checkins import generate_meetings, remind_lapsed_series, remind_overdue_actions
+
+    now = timezone.now()
+    with scopes_disabled():
+        for series in CheckinSeries.objects.filter(status=SeriesStatus.ACTIVE).select_related(
+            "organization", "manager__user", "report__user"
+        ):
+            generate_meetings(series)
+        return {
+            "overdue": remind_overdue_actions(now),
+            "lapsed": remind_lapsed_series(now),
+        }

@@ -1,17 +1,8 @@
 from django.urls import path
 
-from perfapp.web.views import section_intro
-
-from .views import cycles, giving
+from .views import checkins, cycles, giving
 
 app_name = "feedback"
-
-checkins = section_intro(
-    title="Check-ins",
-    purpose="Regular 1:1s between managers and the people they coach.",
-    empty="Your recurring 1:1s will appear here: a shared agenda, notes, action "
-    "items and reminders before each meeting.",
-)
 
 urlpatterns = [
     # Giving and reading feedback.
@@ -43,6 +34,26 @@ urlpatterns = [
     ),
     path("cycles/reviews/<int:pk>/", cycles.cycle_answer, name="cycle_answer"),
     path("cycles/results/<int:pk>/", cycles.cycle_results, name="cycle_results"),
-    # Check-ins arrive with their own issue.
-    path("check-ins/", checkins, name="checkins"),
+    # Coaching check-ins (1:1s).
+    path("check-ins/", checkins.checkins, name="checkins"),
+    path("check-ins/new/", checkins.series_new, name="series_new"),
+    path("check-ins/settings/", checkins.checkin_settings, name="checkin_settings"),
+    path("check-ins/prompts/", checkins.prompts, name="prompts"),
+    path("check-ins/prompts/<int:pk>/archive/", checkins.prompt_archive, name="prompt_archive"),
+    path("check-ins/series/<int:pk>/", checkins.series, name="series"),
+    path("check-ins/series/<int:pk>/status/", checkins.series_status, name="series_status"),
+    path("check-ins/series/<int:pk>/accept/", checkins.series_accept, name="series_accept"),
+    path("check-ins/meetings/<int:pk>/", checkins.meeting, name="meeting"),
+    path("check-ins/meetings/<int:pk>/points/", checkins.point_add, name="point_add"),
+    path("check-ins/meetings/<int:pk>/reorder/", checkins.reorder, name="reorder"),
+    path("check-ins/meetings/<int:pk>/notes/", checkins.shared_notes, name="shared_notes"),
+    path("check-ins/meetings/<int:pk>/private-note/", checkins.private_note, name="private_note"),
+    path("check-ins/meetings/<int:pk>/actions/", checkins.action_add, name="action_add"),
+    path("check-ins/meetings/<int:pk>/hold/", checkins.meeting_hold, name="meeting_hold"),
+    path("check-ins/meetings/<int:pk>/skip/", checkins.meeting_skip, name="meeting_skip"),
+    path("check-ins/meetings/<int:pk>/move/", checkins.meeting_move, name="meeting_move"),
+    path("check-ins/meetings/<int:pk>/prompt/", checkins.meeting_prompt, name="meeting_prompt"),
+    path("check-ins/points/<int:pk>/", checkins.point_edit, name="point_edit"),
+    path("check-ins/points/<int:pk>/remove/", checkins.point_remove, name="point_remove"),
+    path("check-ins/actions/<int:pk>/done/", checkins.action_done, name="action_done"),
 ]

@@ -187,6 +187,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "feedback.tasks.expire_feedback_requests",
         "schedule": 3600.0,
     },
+    "checkin-housekeeping": {
+        "task": "feedback.tasks.checkin_housekeeping",
+        "schedule": 3600.0,
+    },
     "requeue-stuck-outbox": {
         "task": "perfapp.notifications.tasks.requeue_stuck_outbox",
         "schedule": 300.0,

@@ -2,17 +2,22 @@
 open anonymous cycle in which the report is a participant."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.utils import timezone
 
-from feedback import cycles, services
+from feedback import checkins, cycles, prompts, services
 from feedback.models import (
+    ActionItem,
+    AgendaItem,
+    CheckinSeries,
+    CoachingPrompt,
     CycleParticipant,
     CycleQuestion,
     Feedback,
     FeedbackCycle,
     FeedbackRequest,
+    Meeting,
     RequestReviewer,
     ReviewerAssignment,
     Visibility,
@@ -28,6 +33,11 @@ class FeedbackWorld:
     question: CycleQuestion
     entry: CycleParticipant  # the report in the cycle
     assignment: ReviewerAssignment  # the manager reviews the report
+    series: CheckinSeries = None  # weekly 1:1s of the manager and the report
+    meeting: Meeting = None  # the next one, with a talking point and an action item
+    point: AgendaItem = None
+    action: ActionItem = None
+    prompt: CoachingPrompt = None
 
 
 def build_feedback(world) -> FeedbackWorld:
@@ -69,4 +79,33 @@ def build_feedback(world) -> FeedbackWorld:
         cycle.refresh_from_db()
         entry = CycleParticipant.objects.get(cycle=cycle, participant=world.report)
         assignment = ReviewerAssignment.objects.get(participant=entry, reviewer=world.manager)
-    return FeedbackWorld(feedback, request, row, cycle, question, entry, assignment)
+        series = checkins.start_series(
+            actor=world.manager,
+            other=world.report,
+            cadence="weekly",
+            time_of_day=time(10, 0),
+            starts_on=today + timedelta(days=1),
+        )
+        meeting = series.meetings.order_by("starts_at").first()
+        point = checkins.add_point(actor=world.report, meeting=meeting, text="Promotion timeline")
+        action = checkins.add_action(
+            actor=world.manager, meeting=meeting, owner=world.report, text="Draft the RFC"
+        )
+        checkins.save_private_note(
+            actor=world.manager, meeting=meeting, body=f"Private worry about {world.report.name}"
+        )
+        prompt = prompts.prompts().first()
+    return FeedbackWorld(
+        feedback,
+        request,
+        row,
+        cycle,
+        question,
+        entry,
+        assignment,
+        series,
+        meeting,
+        point,
+        action,
+        prompt,
+    )

@@ -16,10 +16,16 @@ from advancement.models import (
     Track,
 )
 from feedback.models import (
+    ActionItem,
+    AgendaItem,
+    CheckinSeries,
+    CoachingPrompt,
     CycleQuestion,
     CycleResponse,
     Feedback,
     FeedbackCycle,
+    Meeting,
+    PrivateNote,
     RequestReviewer,
     ReviewerAssignment,
 )
@@ -112,6 +118,26 @@ def snapshot_of(world) -> dict:
                 ReviewerAssignment.objects.filter(organization=org).values_list("id", "status")
             ),
             "responses": CycleResponse.objects.filter(organization=org).count(),
+            "series": sorted(
+                CheckinSeries.objects.filter(organization=org).values_list("id", "status")
+            ),
+            "meetings": sorted(
+                Meeting.objects.filter(organization=org).values_list(
+                    "id", "status", "starts_at", "shared_notes"
+                )
+            ),
+            "points": sorted(
+                AgendaItem.objects.filter(organization=org).values_list("id", "text", "discussed")
+            ),
+            "actions": sorted(
+                ActionItem.objects.filter(organization=org).values_list("id", "text", "done_at")
+            ),
+            "private_notes": sorted(
+                PrivateNote.objects.filter(organization=org).values_list("id", "body")
+            ),
+            "prompts": sorted(
+                CoachingPrompt.objects.filter(organization=org).values_list("id", "archived_at")
+            ),
             "org": (org.name, org.time_zone),
         }
 

@@ -1,0 +1,556 @@
+"""Writes for coaching check-ins: series, meetings, agenda, notes, action items, reminders."""
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+from django.urls import reverse
+from django.utils import timezone
+
+from perfapp.notifications import services as notifications
+from perfapp.notifications.models import OutboxMessage, OutboxStatus
+from perfapp.orgs.models import Membership
+from perfapp.timezones import validate_time_zone
+
+from . import schedule
+from .checkin_models import (
+    ActionItem,
+    AgendaItem,
+    Cadence,
+    CheckinSeries,
+    CheckinSettings,
+    Meeting,
+    MeetingStatus,
+    PrivateNote,
+    SeriesStatus,
+)
+
+UPCOMING = 4  # meetings generated ahead of time
+
+
+class StaleEdit(ValidationError):
+    """Someone else changed this meanwhile; ``fresh`` is what is there now."""
+
+    def __init__(self, fresh):
+        super().__init__(
+            "This changed meanwhile. Here is the latest version; apply your edit again."
+        )
+        self.fresh = fresh
+
+
+def settings_for(organization) -> CheckinSettings:
+    found, _ = CheckinSettings.objects.get_or_create(organization=organization)
+    return found
+
+
+def _url(meeting: Meeting) -> str:
+    return reverse(
+        "feedback:meeting", kwargs={"org_slug": meeting.series.organization.slug, "pk": meeting.pk}
+    )
+
+
+def _local_today(person: Membership) -> date:
+    return timezone.now().astimezone(ZoneInfo(person.effective_time_zone)).date()
+
+
+def _local(moment: datetime, person: Membership) -> datetime:
+    return moment.astimezone(ZoneInfo(person.effective_time_zone))
+
+
+def _require_participant(actor: Membership, series: CheckinSeries) -> None:
+    if not series.involves(actor):
+        raise ValidationError("Only the two people of this check-in can do that.")
+
+
+# --- series -------------------------------------------------------------------------------
+
+
+def _validate_series(
+    cadence: str, time_of_day: time, starts_on: date, time_zone: str, duration: int
+) -> None:
+    errors = {}
+    if cadence not in Cadence.values:
+        errors["cadence"] = "Choose weekly, every two weeks, or monthly."
+    try:
+        validate_time_zone(time_zone)
+    except ValidationError as error:
+        errors["time_zone"] = error.messages
+    else:
+        if not errors and schedule.is_in_dst_gap(starts_on, time_of_day, time_zone):
+            errors["time_of_day"] = (
+                f"{time_of_day:%H:%M} does not exist on {starts_on:%-d %B} in {time_zone}: the "
+                "clocks skip it. Choose another time."
+            )
+    if not 10 <= duration <= 240:
+        errors["duration_minutes"] = "A check-in lasts between 10 and 240 minutes."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def start_series(
+    *,
+    actor: Membership,
+    other: Membership,
+    cadence: str,
+    time_of_day: time,
+    starts_on: date,
+    duration_minutes: int = 30,
+    time_zone: str = "",
+) -> CheckinSeries:
+    """A manager starts a series with a direct report at once; anyone else (either side)
+    proposes it and the other person accepts."""
+    if other.pk == actor.pk or not other.is_active:
+        raise ValidationError({"other": "Choose an active colleague other than yourself."})
+    if other.organization_id != actor.organization_id:
+        raise ValidationError({"other": "Choose a colleague from this organization."})
+    if other.manager_id == actor.pk:
+        manager, report, status = actor, other, SeriesStatus.ACTIVE
+    elif actor.manager_id == other.pk:
+        manager, report, status = other, actor, SeriesStatus.PROPOSED
+    else:
+        raise ValidationError(
+            {"other": f"{other.name} is neither your manager nor one of your direct reports."}
+        )
+    time_zone = time_zone or manager.effective_time_zone
+    _validate_series(cadence, time_of_day, starts_on, time_zone, duration_minutes)
+    if starts_on < _local_today(actor):
+        raise ValidationError({"starts_on": "Start today or later."})
+    if CheckinSeries.objects.filter(
+        manager=manager,
+        report=report,
+        status__in=[SeriesStatus.ACTIVE, SeriesStatus.PROPOSED, SeriesStatus.PAUSED],
+    ).exists():
+        raise ValidationError(f"{manager.name} and {report.name} already have a check-in series.")
+    series = CheckinSeries.objects.create(
+        organization=actor.organization,
+        manager=manager,
+        report=report,
+        proposed_by=actor,
+        cadence=cadence,
+        time_of_day=time_of_day,
+        duration_minutes=duration_minutes,
+        time_zone=time_zone,
+        starts_on=starts_on,
+        status=status,
+    )
+    if status == SeriesStatus.ACTIVE:
+        generate_meetings(series)
+        _tell(
+            other,
+            "checkin.series",
+            f"series:{series.pk}:started",
+            f"{actor.name} set up your 1:1s",
+            series,
+        )
+    else:
+        _tell(
+            other,
+            "checkin.series",
+            f"series:{series.pk}:proposed",
+            f"{actor.name} proposes regular 1:1s",
+            series,
+        )
+    return series
+
+
+def _tell(
+    recipient: Membership, kind: str, occasion: str, title: str, series: CheckinSeries
+) -> None:
+    notifications.queue(
+        recipient=recipient,
+        kind=kind,
+        occasion=occasion,
+        title=title,
+        body=f"{series.get_cadence_display()} at {series.time_of_day:%H:%M} ({series.time_zone}).",
+        url=reverse(
+            "feedback:series", kwargs={"org_slug": series.organization.slug, "pk": series.pk}
+        ),
+    )
+
+
+@transaction.atomic
+def accept_series(*, actor: Membership, series: CheckinSeries) -> CheckinSeries:
+    if series.status != SeriesStatus.PROPOSED:
+        raise ValidationError("This series is not waiting for an answer.")
+    if not series.involves(actor) or series.proposed_by_id == actor.pk:
+        raise ValidationError("The other person accepts a proposed series.")
+    series.status = SeriesStatus.ACTIVE
+    series.save(update_fields=["status"])
+    generate_meetings(series)
+    return series
+
+
+def generate_meetings(series: CheckinSeries, upcoming: int = UPCOMING) -> list[Meeting]:
+    """Keep ``upcoming`` scheduled meetings ahead, each with its preparation reminders."""
+    now = timezone.now()
+    ahead = series.meetings.filter(status=MeetingStatus.SCHEDULED, starts_at__gte=now)
+    missing = upcoming - ahead.count()
+    if missing <= 0 or series.status != SeriesStatus.ACTIVE:
+        return []
+    latest = series.meetings.aggregate(latest=Max("starts_at"))["latest"]
+    tz = ZoneInfo(series.time_zone)
+    after = max(
+        series.starts_on,
+        now.astimezone(tz).date(),
+        (latest.astimezone(tz).date() + timedelta(days=1)) if latest else series.starts_on,
+    )
+    created = []
+    for day in schedule.occurrence_dates(
+        series.starts_on, series.cadence, missing + 1, after=after
+    ):
+        starts_at = schedule.local_start(day, series.time_of_day, series.time_zone)
+        if starts_at <= now or len(created) == missing:
+            continue
+        meeting = Meeting.objects.create(
+            organization=series.organization, series=series, starts_at=starts_at
+        )
+        _queue_preparation(meeting)
+        created.append(meeting)
+    return created
+
+
+def _queue_preparation(meeting: Meeting) -> None:
+    series = meeting.series
+    lead = timedelta(hours=settings_for(series.organization).reminder_lead_hours)
+    due = meeting.starts_at - lead
+    if due <= timezone.now():
+        due = timezone.now()
+    for person, other in ((series.manager, series.report), (series.report, series.manager)):
+        notifications.queue(
+            recipient=person,
+            kind="checkin.prepare",
+            occasion=f"meeting:{meeting.pk}:prepare:{meeting.starts_at.isoformat()}",
+            title=f"1:1 with {other.name}: add your talking points",
+            body=f"It starts {_local(meeting.starts_at, person):%A %-d %B, %H:%M}.",
+            url=_url(meeting),
+            due_at=due,
+        )
+
+
+def _cancel_preparation(meeting: Meeting) -> int:
+    return OutboxMessage.objects.filter(
+        kind="checkin.prepare",
+        occasion__startswith=f"meeting:{meeting.pk}:prepare:",
+        status=OutboxStatus.PENDING,
+    ).update(status=OutboxStatus.CANCELLED)
+
+
+@transaction.atomic
+def move_meeting(*, actor: Membership, meeting: Meeting, starts_at: datetime) -> Meeting:
+    """Move one meeting; its pending reminders move with it."""
+    _require_participant(actor, meeting.series)
+    if meeting.is_closed:
+        raise ValidationError("This meeting is already over.")
+    if starts_at <= timezone.now():
+        raise ValidationError({"starts_at": "Choose a time in the future."})
+    _cancel_preparation(meeting)
+    meeting.moved_from = meeting.moved_from or meeting.starts_at
+    meeting.starts_at = starts_at
+    meeting.save(update_fields=["starts_at", "moved_from"])
+    _queue_preparation(meeting)
+    return meeting
+
+
+@transaction.atomic
+def set_series_status(*, actor: Membership, series: CheckinSeries, status: str) -> CheckinSeries:
+    """Pause, resume or end a series. Pausing or ending cancels meetings still to come."""
+    _require_participant(actor, series)
+    allowed = {
+        SeriesStatus.ACTIVE: {SeriesStatus.PAUSED, SeriesStatus.ENDED},
+        SeriesStatus.PAUSED: {SeriesStatus.ACTIVE, SeriesStatus.ENDED},
+        SeriesStatus.PROPOSED: {SeriesStatus.ENDED},
+    }
+    if status not in allowed.get(series.status, set()):
+        raise ValidationError(
+            f"A {series.get_status_display().lower()} series can't become {status}."
+        )
+    series.status = status
+    series.save(update_fields=["status"])
+    if status in (SeriesStatus.PAUSED, SeriesStatus.ENDED):
+        for meeting in series.meetings.filter(
+            status=MeetingStatus.SCHEDULED, starts_at__gt=timezone.now()
+        ):
+            _cancel_preparation(meeting)
+            meeting.status = MeetingStatus.CANCELLED
+            meeting.save(update_fields=["status"])
+    else:
+        generate_meetings(series)
+    return series
+
+
+# --- agenda ---------------------------------------------------------------------------------
+
+
+def _open_meeting(actor: Membership, meeting: Meeting) -> None:
+    _require_participant(actor, meeting.series)
+    if meeting.is_closed:
+        raise ValidationError(
+            "This meeting is closed: its agenda is final. Shared and private notes can still "
+            "be edited."
+        )
+
+
+def add_point(*, actor: Membership, meeting: Meeting, text: str, link=None) -> AgendaItem:
+    _open_meeting(actor, meeting)
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": "Write the talking point."})
+    top = meeting.agenda.aggregate(top=Max("position"))["top"] or 0
+    item = AgendaItem(
+        organization=meeting.organization,
+        meeting=meeting,
+        author=actor,
+        text=text[:500],
+        position=top + 1,
+    )
+    if link is not None:
+        item.link = link
+    item.save()
+    return item
+
+
+def edit_point(
+    *,
+    actor: Membership,
+    item: AgendaItem,
+    expected_version: int,
+    text: str | None = None,
+    discussed: bool | None = None,
+) -> AgendaItem:
+    """Change a talking point only if nobody changed it since ``expected_version``."""
+    _open_meeting(actor, item.meeting)
+    changes: dict = {"version": F("version") + 1}
+    if text is not None:
+        if not text.strip():
+            raise ValidationError({"text": "A talking point can't be empty; remove it instead."})
+        changes["text"] = text.strip()[:500]
+    if discussed is not None:
+        changes["discussed"] = discussed
+    updated = AgendaItem.objects.filter(pk=item.pk, version=expected_version).update(**changes)
+    fresh = AgendaItem.objects.get(pk=item.pk)
+    if not updated:
+        raise StaleEdit(fresh)
+    return fresh
+
+
+def remove_point(*, actor: Membership, item: AgendaItem, expected_version: int) -> None:
+    _open_meeting(actor, item.meeting)
+    deleted, _ = AgendaItem.objects.filter(pk=item.pk, version=expected_version).delete()
+    if not deleted:
+        raise StaleEdit(AgendaItem.objects.get(pk=item.pk))
+
+
+@transaction.atomic
+def reorder(*, actor: Membership, meeting: Meeting, ordered_ids: list[int]) -> None:
+    _open_meeting(actor, meeting)
+    items = {item.pk: item for item in meeting.agenda.all()}
+    if set(ordered_ids) != set(items):
+        raise StaleEdit(list(meeting.agenda.order_by("position", "id")))
+    for position, pk in enumerate(ordered_ids, start=1):
+        AgendaItem.objects.filter(pk=pk).update(position=position, version=F("version") + 1)
+
+
+def save_shared_notes(
+    *, actor: Membership, meeting: Meeting, text: str, expected_version: int
+) -> Meeting:
+    _require_participant(actor, meeting.series)
+    updated = Meeting.objects.filter(pk=meeting.pk, notes_version=expected_version).update(
+        shared_notes=text, notes_version=F("notes_version") + 1
+    )
+    fresh = Meeting.objects.get(pk=meeting.pk)
+    if not updated:
+        raise StaleEdit(fresh)
+    return fresh
+
+
+def save_private_note(*, actor: Membership, meeting: Meeting, body: str) -> PrivateNote:
+    _require_participant(actor, meeting.series)
+    note, _ = PrivateNote.objects.update_or_create(
+        organization=meeting.organization, meeting=meeting, author=actor, defaults={"body": body}
+    )
+    return note
+
+
+def private_note_of(actor: Membership, meeting: Meeting) -> PrivateNote | None:
+    """The one way to read a private note: the writer's own."""
+    return PrivateNote.objects.filter(meeting=meeting, author=actor).first()
+
+
+# --- action items ---------------------------------------------------------------------------
+
+
+def add_action(
+    *,
+    actor: Membership,
+    meeting: Meeting,
+    owner: Membership,
+    text: str,
+    due_on: date | None = None,
+    link=None,
+) -> ActionItem:
+    series = meeting.series
+    _require_participant(actor, series)
+    errors = {}
+    if not series.involves(owner):
+        errors["owner"] = "The owner is one of the two people of this check-in."
+    if not text.strip():
+        errors["text"] = "Say what needs doing."
+    if due_on is not None and due_on < _local_today(actor):
+        errors["due_on"] = "Choose a due date from today on."
+    if errors:
+        raise ValidationError(errors)
+    item = ActionItem(
+        organization=meeting.organization,
+        series=series,
+        meeting=meeting,
+        owner=owner,
+        text=text.strip()[:500],
+        due_on=due_on,
+    )
+    if link is not None:
+        item.link = link
+    item.save()
+    return item
+
+
+def set_action_done(
+    *, actor: Membership, item: ActionItem, done: bool, expected_version: int
+) -> ActionItem:
+    _require_participant(actor, item.series)
+    updated = ActionItem.objects.filter(pk=item.pk, version=expected_version).update(
+        done_at=timezone.now() if done else None, version=F("version") + 1
+    )
+    fresh = ActionItem.objects.get(pk=item.pk)
+    if not updated:
+        raise StaleEdit(fresh)
+    return fresh
+
+
+# --- closing a meeting ----------------------------------------------------------------------
+
+
+def _carry_over(meeting: Meeting) -> Meeting | None:
+    """Undiscussed talking points move to the next scheduled meeting."""
+    generate_meetings(meeting.series)
+    following = (
+        meeting.series.meetings.filter(
+            status=MeetingStatus.SCHEDULED, starts_at__gt=meeting.starts_at
+        )
+        .order_by("starts_at")
+        .first()
+    )
+    if following is None:
+        return None
+    top = following.agenda.aggregate(top=Max("position"))["top"] or 0
+    AgendaItem.objects.bulk_create(
+        AgendaItem(
+            organization=meeting.organization,
+            meeting=following,
+            author_id=item.author_id,
+            text=item.text,
+            position=top + index,
+            carried_from=item,
+            link_type_id=item.link_type_id,
+            link_id=item.link_id,
+        )
+        for index, item in enumerate(
+            meeting.agenda.filter(discussed=False).order_by("position", "id"), start=1
+        )
+    )
+    return following
+
+
+@transaction.atomic
+def hold_meeting(*, actor: Membership, meeting: Meeting) -> Meeting | None:
+    meeting = Meeting.objects.select_for_update().select_related("series").get(pk=meeting.pk)
+    _open_meeting(actor, meeting)
+    meeting.status, meeting.held_at = MeetingStatus.HELD, timezone.now()
+    meeting.save(update_fields=["status", "held_at"])
+    _cancel_preparation(meeting)
+    return _carry_over(meeting)
+
+
+@transaction.atomic
+def skip_meeting(*, actor: Membership, meeting: Meeting, reason: str) -> Meeting | None:
+    meeting = Meeting.objects.select_for_update().select_related("series").get(pk=meeting.pk)
+    _open_meeting(actor, meeting)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why, so you both remember."})
+    meeting.status, meeting.skip_reason = MeetingStatus.SKIPPED, reason.strip()[:300]
+    meeting.save(update_fields=["status", "skip_reason"])
+    _cancel_preparation(meeting)
+    return _carry_over(meeting)
+
+
+# --- periodic reminders ---------------------------------------------------------------------
+
+
+def remind_overdue_actions(now: datetime) -> int:
+    """At most one reminder a day per overdue action item (occasion = the local date)."""
+    count = 0
+    rows = ActionItem.objects.filter(done_at__isnull=True, due_on__isnull=False).select_related(
+        "owner__user", "owner__organization", "series__organization"
+    )
+    for item in rows.filter(due_on__lt=now.date() + timedelta(days=1)):
+        today = now.astimezone(ZoneInfo(item.owner.effective_time_zone)).date()
+        if item.due_on >= today:
+            continue
+        notifications.queue(
+            recipient=item.owner,
+            kind="checkin.action_overdue",
+            occasion=f"action:{item.pk}:overdue:{today.isoformat()}",
+            title=f"Overdue since {item.due_on:%-d %B}: {item.text[:80]}",
+            url=reverse(
+                "feedback:series",
+                kwargs={"org_slug": item.series.organization.slug, "pk": item.series_id},
+            ),
+        )
+        count += 1
+    return count
+
+
+def remind_lapsed_series(now: datetime) -> int:
+    """Tell the manager when a series has had no held meeting within the policy, and the
+    skip-level manager after a second period."""
+    count = 0
+    rows = (
+        CheckinSeries.objects.filter(status=SeriesStatus.ACTIVE)
+        .select_related("manager__user", "manager__manager", "report__user", "organization")
+        .annotate(last_held=Max("meetings__held_at"))
+    )
+    policies = {s.organization_id: s.lapse_after_days for s in CheckinSettings.objects.all()}
+    for series in rows:
+        days = policies.get(series.organization_id, 14)
+        since = series.last_held or datetime.combine(
+            series.starts_on, time(0), tzinfo=ZoneInfo(series.time_zone)
+        )
+        idle = (now - since).days
+        if idle < days:
+            continue
+        periods = idle // days
+        anchor = since.date().isoformat()
+        notifications.queue(
+            recipient=series.manager,
+            kind="checkin.lapsed",
+            occasion=f"series:{series.pk}:lapsed:{anchor}",
+            title=f"No 1:1 with {series.report.name} for {idle} days",
+            url=reverse(
+                "feedback:series", kwargs={"org_slug": series.organization.slug, "pk": series.pk}
+            ),
+        )
+        count += 1
+        skip_level = series.manager.manager
+        if periods >= 2 and skip_level is not None and skip_level.is_active:
+            notifications.queue(
+                recipient=skip_level,
+                kind="checkin.lapsed",
+                occasion=f"series:{series.pk}:lapsed-skip:{anchor}",
+                title=f"{series.manager.name} and {series.report.name} have not met "
+                f"for {idle} days",
+                url=reverse("feedback:checkins", kwargs={"org_slug": series.organization.slug}),
+            )
+            count += 1
+    return count
