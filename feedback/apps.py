@@ -11,6 +11,7 @@ class FeedbackConfig(AppConfig):
         from perfapp.orgs import demo
         from perfapp.web import navigation
 
+        from .checkin_demo import seed_checkins
         from .demo import seed_feedback
         from .evidence import FeedbackEvidence
 
@@ -18,6 +19,7 @@ class FeedbackConfig(AppConfig):
         navigation.register(navigation.NavItem("Check-ins", "feedback:checkins", 20))
         evidence.register(FeedbackEvidence())
         demo.register(seed_feedback, order=20)
+        demo.register(seed_checkins, order=30)
         for key, label, description, reminder in (
             ("feedback.received", "Feedback for you", "Someone gave you feedback.", False),
             (
