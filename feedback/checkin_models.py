@@ -81,6 +81,14 @@ class CheckinSeries(TenantModel):
 
     class Meta:
         ordering = ["report__user__name", "id"]
+        constraints = [
+            # One running series per pair; an ended one may be followed by a new one.
+            models.UniqueConstraint(
+                fields=["organization", "manager", "report"],
+                condition=models.Q(status__in=["proposed", "active", "paused"]),
+                name="series_one_running_per_pair",
+            )
+        ]
         indexes = [
             models.Index(fields=["organization", "manager", "status"], name="series_manager"),
             models.Index(fields=["organization", "report", "status"], name="series_report"),

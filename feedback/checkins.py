@@ -1,11 +1,12 @@
 """Writes for coaching check-ins: series, meetings, agenda, notes, action items, reminders."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,6 +29,7 @@ from .checkin_models import (
 )
 
 UPCOMING = 4  # meetings generated ahead of time
+MAX_NOTES = 20000
 
 
 class StaleEdit(ValidationError):
@@ -190,7 +192,14 @@ def generate_meetings(series: CheckinSeries, upcoming: int = UPCOMING) -> list[M
     missing = upcoming - ahead.count()
     if missing <= 0 or series.status != SeriesStatus.ACTIVE:
         return []
-    latest = series.meetings.aggregate(latest=Max("starts_at"))["latest"]
+    # Meetings cancelled by a pause don't push the schedule back once it resumes. A moved
+    # meeting counts at its original slot: moving the last one earlier must not bring
+    # that slot back as a second meeting in the same week.
+    latest = (
+        series.meetings.exclude(status=MeetingStatus.CANCELLED)
+        .annotate(slot=Coalesce("moved_from", "starts_at"))
+        .aggregate(latest=Max("slot"))["latest"]
+    )
     tz = ZoneInfo(series.time_zone)
     after = max(
         series.starts_on,
@@ -215,19 +224,27 @@ def generate_meetings(series: CheckinSeries, upcoming: int = UPCOMING) -> list[M
 def _queue_preparation(meeting: Meeting) -> None:
     series = meeting.series
     lead = timedelta(hours=settings_for(series.organization).reminder_lead_hours)
-    due = meeting.starts_at - lead
-    if due <= timezone.now():
-        due = timezone.now()
+    # In UTC: subtracting from a datetime in the series' zone is wall-clock arithmetic,
+    # off by the shift when the lead time spans a DST change. UTC also keeps the occasion
+    # the same however the start was expressed (a fresh local value or one read back).
+    starts_at = meeting.starts_at.astimezone(UTC)
+    due = max(starts_at - lead, timezone.now())
     for person, other in ((series.manager, series.report), (series.report, series.manager)):
-        notifications.queue(
+        message = notifications.queue(
             recipient=person,
             kind="checkin.prepare",
-            occasion=f"meeting:{meeting.pk}:prepare:{meeting.starts_at.isoformat()}",
+            occasion=f"meeting:{meeting.pk}:prepare:{starts_at.isoformat()}",
             title=f"1:1 with {other.name}: add your talking points",
-            body=f"It starts {_local(meeting.starts_at, person):%A %-d %B, %H:%M}.",
+            body=f"It starts {_local(starts_at, person):%A %-d %B, %H:%M}.",
             url=_url(meeting),
             due_at=due,
         )
+        if message.status == OutboxStatus.CANCELLED:
+            # Moved away and back: this start's reminder was cancelled on the way and is
+            # wanted again.
+            OutboxMessage.objects.filter(pk=message.pk, status=OutboxStatus.CANCELLED).update(
+                status=OutboxStatus.PENDING, due_at=due, attempts=0, last_error=""
+            )
 
 
 def _cancel_preparation(meeting: Meeting) -> int:
@@ -330,7 +347,7 @@ def edit_point(
     if discussed is not None:
         changes["discussed"] = discussed
     updated = AgendaItem.objects.filter(pk=item.pk, version=expected_version).update(**changes)
-    fresh = AgendaItem.objects.get(pk=item.pk)
+    fresh = AgendaItem.objects.filter(pk=item.pk).first()
     if not updated:
         raise StaleEdit(fresh)
     return fresh
@@ -340,14 +357,15 @@ def remove_point(*, actor: Membership, item: AgendaItem, expected_version: int) 
     _open_meeting(actor, item.meeting)
     deleted, _ = AgendaItem.objects.filter(pk=item.pk, version=expected_version).delete()
     if not deleted:
-        raise StaleEdit(AgendaItem.objects.get(pk=item.pk))
+        # Changed meanwhile, or already removed by the other person (fresh is None then).
+        raise StaleEdit(AgendaItem.objects.filter(pk=item.pk).first())
 
 
 @transaction.atomic
 def reorder(*, actor: Membership, meeting: Meeting, ordered_ids: list[int]) -> None:
     _open_meeting(actor, meeting)
     items = {item.pk: item for item in meeting.agenda.all()}
-    if set(ordered_ids) != set(items):
+    if len(ordered_ids) != len(items) or set(ordered_ids) != set(items):
         raise StaleEdit(list(meeting.agenda.order_by("position", "id")))
     for position, pk in enumerate(ordered_ids, start=1):
         AgendaItem.objects.filter(pk=pk).update(position=position, version=F("version") + 1)
@@ -357,6 +375,8 @@ def save_shared_notes(
     *, actor: Membership, meeting: Meeting, text: str, expected_version: int
 ) -> Meeting:
     _require_participant(actor, meeting.series)
+    if len(text) > MAX_NOTES:
+        raise ValidationError({"text": f"Shared notes hold at most {MAX_NOTES:,} characters."})
     updated = Meeting.objects.filter(pk=meeting.pk, notes_version=expected_version).update(
         shared_notes=text, notes_version=F("notes_version") + 1
     )
@@ -393,6 +413,8 @@ def add_action(
 ) -> ActionItem:
     series = meeting.series
     _require_participant(actor, series)
+    if series.status == SeriesStatus.ENDED:
+        raise ValidationError("This series has ended; it takes no new action items.")
     errors = {}
     if not series.involves(owner):
         errors["owner"] = "The owner is one of the two people of this check-in."

@@ -20,6 +20,12 @@ from feedback.api import (
     FeedbackRequestViewSet,
     FeedbackViewSet,
 )
+from feedback.checkin_api import (
+    ActionItemViewSet,
+    AgendaItemViewSet,
+    CheckinSeriesViewSet,
+    MeetingViewSet,
+)
 from perfapp.orgs.api import InvitationViewSet, MemberViewSet, MeViewSet, TeamViewSet
 
 router = SimpleRouter()
@@ -41,6 +47,11 @@ router.register("feedback-requests", FeedbackRequestViewSet, basename="feedback-
 router.register("feedback-cycles", FeedbackCycleViewSet, basename="feedback-cycle")
 router.register("cycle-reviews", CycleReviewViewSet, basename="cycle-review")
 router.register("cycle-results", CycleResultViewSet, basename="cycle-result")
+# Coaching check-ins (1:1s): visible to the series' two people only.
+router.register("checkin-series", CheckinSeriesViewSet, basename="checkin-series")
+router.register("meetings", MeetingViewSet, basename="meeting")
+router.register("agenda-items", AgendaItemViewSet, basename="agenda-item")
+router.register("action-items", ActionItemViewSet, basename="action-item")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

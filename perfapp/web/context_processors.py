@@ -18,8 +18,15 @@ def shell(request) -> dict:
             url = reverse(item.url_name, kwargs={"org_slug": slug})
         except NoReverseMatch:
             continue
-        is_current = current == url if item.order == 0 else current.startswith(url)
-        nav.append({"label": item.label, "url": url, "current": is_current})
+        nav.append({"label": item.label, "url": url, "current": False})
+    # The section is the longest link the path starts with (Home only on its own page), so
+    # /feedback/check-ins/ marks Check-ins rather than Feedback too.
+    home = nav[0]["url"] if nav else None
+    matches = [
+        e for e in nav if current.startswith(e["url"]) and (e["url"] != home or current == home)
+    ]
+    if matches:
+        max(matches, key=lambda entry: len(entry["url"]))["current"] = True
     return {
         "organization": membership.organization,
         "membership": membership,

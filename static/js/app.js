@@ -48,3 +48,50 @@
     target.focus({ preventScroll: true });
   });
 })();
+
+// --- check-ins ----------------------------------------------------------------------------
+// After an htmx swap, an element the server marked with data-focus (the moved point's
+// button, the edit field, the add field again) takes the focus; it wins over the generic
+// "focus the swapped region" above because settling happens after swapping. A
+// data-focus="fallback" element (a status line) is used only when nothing else is marked.
+(function () {
+  "use strict";
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (event.target && event.target.closest && event.target.closest(".topbar")) { return; }
+    var marked = document.querySelector("[data-focus]:not([data-focus=fallback])") ||
+      document.querySelector("#main [aria-invalid=true]") ||
+      document.querySelector("[data-focus=fallback]");
+    if (!marked) { return; }
+    document.querySelectorAll("[data-focus]").forEach(function (el) { el.removeAttribute("data-focus"); });
+    marked.focus({ preventScroll: false });
+    if (marked.matches("input[type=text]")) {
+      var end = marked.value.length;
+      marked.setSelectionRange(end, end);
+    }
+  });
+  // Escape in an inline edit field cancels the edit (clicks its Cancel link).
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || !event.target.closest) { return; }
+    var form = event.target.closest("form.point-edit");
+    if (!form) { return; }
+    var cancel = form.querySelector("a.button-quiet");
+    if (cancel) { event.preventDefault(); cancel.click(); }
+  });
+})();
+
+// --- check-ins: the weekday of a new series, said as the start date changes -------------
+(function () {
+  "use strict";
+  var days = ["Sundays", "Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays"];
+  function sayWeekday(input) {
+    var out = document.getElementById(input.dataset.weekdayOut);
+    if (!out) { return; }
+    var parts = (input.value || "").split("-");
+    if (parts.length !== 3) { out.textContent = ""; return; }
+    var day = new Date(Number(parts[0]), Number(parts[1]) - 1, Number(parts[2]));
+    out.textContent = isNaN(day.getTime()) ? "" : "Meetings will be on " + days[day.getDay()] + ".";
+  }
+  document.addEventListener("input", function (event) {
+    if (event.target.matches && event.target.matches("input[data-weekday-out]")) { sayWeekday(event.target); }
+  });
+})();

@@ -196,6 +196,22 @@ ORG_API: dict[str, ObjectKwargs] = {
     "api:cycle-review-answers": lambda w: {"pk": w.feedback.assignment.pk},
     "api:cycle-result-list": None,
     "api:cycle-result-detail": lambda w: {"pk": w.feedback.entry.pk},
+    "api:checkin-series-list": None,
+    "api:checkin-series-detail": lambda w: {"pk": w.feedback.series.pk},
+    "api:checkin-series-accept": lambda w: {"pk": w.feedback.series.pk},
+    "api:checkin-series-change-status": lambda w: {"pk": w.feedback.series.pk},
+    "api:meeting-list": None,
+    "api:meeting-detail": lambda w: {"pk": w.feedback.meeting.pk},
+    "api:meeting-hold": lambda w: {"pk": w.feedback.meeting.pk},
+    "api:meeting-skip": lambda w: {"pk": w.feedback.meeting.pk},
+    "api:meeting-move": lambda w: {"pk": w.feedback.meeting.pk},
+    "api:meeting-shared-notes": lambda w: {"pk": w.feedback.meeting.pk},
+    "api:meeting-private-note": lambda w: {"pk": w.feedback.meeting.pk},
+    "api:meeting-reorder": lambda w: {"pk": w.feedback.meeting.pk},
+    "api:agenda-item-list": None,
+    "api:agenda-item-detail": lambda w: {"pk": w.feedback.point.pk},
+    "api:action-item-list": None,
+    "api:action-item-detail": lambda w: {"pk": w.feedback.action.pk},
 }
 
 # Routes whose path values are not ids but keys that every organization has its own of

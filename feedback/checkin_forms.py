@@ -1,0 +1,221 @@
+"""Forms of the check-in pages. Writes go through ``feedback.checkins`` and
+``feedback.prompts``; these forms only turn what people typed into their arguments."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from perfapp.orgs.models import Membership
+from perfapp.timezones import time_zone_choices
+
+from . import schedule
+from .checkin_models import Cadence, CheckinSettings, CoachingPrompt, PromptTheme
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Membership) -> str:
+        return f"{obj.name} — {obj.job_title}" if obj.job_title else obj.name
+
+
+class SeriesForm(forms.Form):
+    other = PersonChoiceField(
+        queryset=Membership.objects.none(),
+        label="With whom",
+        empty_label="Choose a person",
+        error_messages={"required": "Choose who the 1:1s are with."},
+    )
+    cadence = forms.ChoiceField(choices=Cadence.choices, label="How often")
+    starts_on = forms.DateField(
+        widget=forms.DateInput(
+            attrs={"type": "date", "data-weekday-out": "weekday-note"}, format="%Y-%m-%d"
+        ),
+        label="First meeting on",
+        help_text="The weekday of this date is the meeting day: a first meeting on a "
+        "Tuesday means every meeting is on a Tuesday.",
+    )
+    time_of_day = forms.TimeField(widget=TIME, label="Time of day")
+    duration_minutes = forms.IntegerField(
+        label="Length in minutes",
+        min_value=10,
+        max_value=240,
+        initial=30,
+        widget=forms.NumberInput(attrs={"min": 10, "max": 240, "step": 5}),
+    )
+    time_zone = forms.ChoiceField(
+        choices=time_zone_choices,
+        label="Time zone",
+        help_text="Meetings follow the clock of this time zone, across daylight saving "
+        "changes. It defaults to the manager's.",
+    )
+
+    def __init__(self, *args, viewer: Membership, reports, **kwargs):
+        super().__init__(*args, **kwargs)
+        ids = [person.pk for person in reports]
+        if viewer.manager_id and viewer.manager.is_active:
+            ids.append(viewer.manager_id)
+        self.fields["other"].queryset = Membership.objects.select_related("user").filter(pk__in=ids)
+        self.manager_id = viewer.manager_id
+
+
+class PointForm(forms.Form):
+    text = forms.CharField(
+        max_length=500,
+        label="Talking point",
+        error_messages={"required": "Write the talking point."},
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class PointEditForm(PointForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class ReorderForm(forms.Form):
+    order = forms.CharField()
+
+    def clean_order(self) -> list[int]:
+        raw = self.cleaned_data["order"].split(",")
+        if not all(part.strip().isdigit() for part in raw):
+            raise ValidationError("The order is not a list of talking points.")
+        return [int(part) for part in raw]
+
+
+class NotesForm(forms.Form):
+    shared_notes = forms.CharField(
+        max_length=20000,
+        required=False,
+        label="Shared notes",
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class PrivateNoteForm(forms.Form):
+    body = forms.CharField(
+        max_length=20000,
+        required=False,
+        label="Private note",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class ActionForm(forms.Form):
+    text = forms.CharField(
+        max_length=500, label="Action item", error_messages={"required": "Say what needs doing."}
+    )
+    owner = PersonChoiceField(queryset=Membership.objects.none(), label="Who", empty_label=None)
+    due_on = forms.DateField(widget=DATE, required=False, label="Due")
+
+    def __init__(self, *args, series, viewer: Membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = Membership.objects.select_related("user").filter(
+            pk__in=[series.manager_id, series.report_id]
+        )
+        people = [series.report, series.manager]
+        self.fields["owner"].choices = [
+            (person.pk, "Me" if person.pk == viewer.pk else person.name) for person in people
+        ]
+
+
+class DoneForm(VersionForm):
+    done = forms.BooleanField(required=False)
+
+
+class SkipForm(forms.Form):
+    reason = forms.CharField(
+        max_length=300,
+        label="Why skip it?",
+        error_messages={"required": "Say why, so you both remember."},
+    )
+
+
+class MoveForm(forms.Form):
+    day = forms.DateField(widget=DATE, label="New date")
+    at = forms.TimeField(widget=TIME, label="New time")
+
+    def __init__(self, *args, time_zone: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.time_zone = time_zone
+        self.fields["at"].help_text = f"In your time zone, {time_zone.replace('_', ' ')}."
+
+    def clean(self):
+        data = super().clean()
+        day, at = data.get("day"), data.get("at")
+        if day and at:
+            if schedule.is_in_dst_gap(day, at, self.time_zone):
+                self.add_error(
+                    "at",
+                    f"{at:%H:%M} does not exist on {day:%-d %B} in {self.time_zone}: the "
+                    "clocks skip it. Choose another time.",
+                )
+            else:
+                data["starts_at"] = datetime.combine(day, at, tzinfo=ZoneInfo(self.time_zone))
+        return data
+
+
+class PromptPickForm(forms.Form):
+    prompt = forms.ModelChoiceField(
+        queryset=CoachingPrompt.objects.none(),
+        label="Coaching prompt",
+        empty_label="Choose a question",
+        error_messages={"required": "Choose a question to add."},
+    )
+
+    def __init__(self, *args, bank, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["prompt"].queryset = bank
+
+
+class PromptForm(forms.Form):
+    theme = forms.ChoiceField(choices=[("", "Choose a theme"), *PromptTheme.choices])
+    text = forms.CharField(
+        max_length=300,
+        label="Question",
+        error_messages={"required": "Write the question."},
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class SettingsForm(forms.ModelForm):
+    class Meta:
+        model = CheckinSettings
+        fields = ["default_cadence", "lapse_after_days", "reminder_lead_hours"]
+        labels = {
+            "default_cadence": "Default cadence for new series",
+            "lapse_after_days": "A series counts as lapsed after this many days without a "
+            "held meeting",
+            "reminder_lead_hours": "Remind both people to add talking points this many hours "
+            "before",
+        }
+        help_texts = {
+            "lapse_after_days": "Managers see a “lapsed” badge, and are reminded; the "
+            "skip-level manager is told after twice as long. 14 means “at least every two "
+            "weeks”.",
+            "reminder_lead_hours": "Reminders never arrive between 21:00 and 08:00 the "
+            "recipient's time; they wait until 08:00.",
+        }
+        widgets = {
+            "lapse_after_days": forms.NumberInput(attrs={"min": 1, "max": 180}),
+            "reminder_lead_hours": forms.NumberInput(attrs={"min": 1, "max": 168}),
+        }
+
+    def clean_lapse_after_days(self) -> int:
+        value = self.cleaned_data["lapse_after_days"]
+        if not 1 <= value <= 180:
+            raise ValidationError("Choose between 1 and 180 days.")
+        return value
+
+    def clean_reminder_lead_hours(self) -> int:
+        value = self.cleaned_data["reminder_lead_hours"]
+        if not 1 <= value <= 168:
+            raise ValidationError("Choose between 1 and 168 hours (a week).")
+        return value
