@@ -34,7 +34,7 @@ from perfapp.orgs.models import Membership
 from perfapp.tenancy.api import OrganizationViewSet
 
 from . import checkins
-from .api import PlainChoiceField, _id_param, _path_id
+from .api.common import PlainChoiceField, _id_param, _path_id
 from .checkin_models import (
     ActionItem,
     AgendaItem,

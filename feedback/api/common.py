@@ -1,0 +1,120 @@
+"""Shared pieces of the feedback API: id and query parsing, pagination, error mapping."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    extend_schema_field,
+)
+from rest_framework import exceptions, serializers, status
+
+from advancement.models import Competency
+from perfapp.api.pagination import StableCursorPagination
+from perfapp.orgs.roles import Permission
+
+from ..models import (
+    AssignmentStatus,
+)
+
+MANAGE = Permission.MANAGE_CYCLES
+MAX_ID = 2**63 - 1
+MAX_TEXT = 4000
+ROLES = ("asked_by_me", "asked_of_me")
+REVIEW_STATUSES = (AssignmentStatus.PENDING, AssignmentStatus.ANSWERED)
+
+
+@contextmanager
+def _service_errors(rename: dict[str, str] | None = None) -> Iterator[None]:
+    """A service's ValidationError becomes the API's 400 envelope; ``rename`` maps the
+    service's field names to the API's where they differ."""
+    try:
+        yield
+    except ValidationError as error:
+        detail = serializers.as_serializer_error(error)
+        for old, new in (rename or {}).items():
+            if old in detail:
+                detail[new] = detail.pop(old)
+        raise serializers.ValidationError(detail) from error
+
+
+def _is_id(raw: str) -> bool:
+    """ASCII digits that fit a bigint ("²".isdigit() is true, but int("²") fails)."""
+    return raw.isascii() and raw.isdigit() and 0 < int(raw) <= MAX_ID
+
+
+def _path_id(raw) -> int:
+    if not _is_id(str(raw)):
+        raise exceptions.NotFound()
+    return int(raw)
+
+
+def _id_param(request, name: str) -> int | None:
+    raw = request.query_params.get(name, "")
+    if not raw:
+        return None
+    if not _is_id(raw):
+        raise serializers.ValidationError({name: ["Give a numeric id."]})
+    return int(raw)
+
+
+def _choice_param(request, name: str, choices, default: str = "") -> str:
+    raw = request.query_params.get(name, "")
+    if not raw:
+        return default
+    if raw not in choices:
+        raise serializers.ValidationError({name: [f"Choose one of: {', '.join(choices)}."]})
+    return raw
+
+
+def _date_param(request, name: str) -> date | None:
+    raw = request.query_params.get(name, "")
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise serializers.ValidationError(
+            {name: ["Give a date as YYYY-MM-DD."]}, code="invalid"
+        ) from None
+
+
+class NewestFirstPagination(StableCursorPagination):
+    ordering = "-id"
+
+
+class TimelinePagination(StableCursorPagination):
+    """Newest first, as ``selectors.timeline`` orders it; the id breaks ties."""
+
+    ordering = ("-created_at", "-id")
+
+
+class ResultsNotReady(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The results are ready once the cycle closes."
+    default_code = "results_not_ready"
+
+
+# --- shared shapes ------------------------------------------------------------------------
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class PlainChoiceField(serializers.ChoiceField):
+    """A choice documented as a string listing its values, not as an OpenAPI enum: the
+    API already has a "status" and a "kind" enum, and one enum per field name keeps
+    generated clients (and ``spectacular --fail-on-warn``) unambiguous."""
+
+    def __init__(self, choices, **kwargs):
+        values = ", ".join(str(value) for value, _ in choices)
+        help_text = kwargs.pop("help_text", "")
+        kwargs["help_text"] = f"{help_text} One of: {values}.".strip()
+        super().__init__(choices, **kwargs)
+
+
+class CompetencyRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Competency
+        fields = ["id", "name"]
+        read_only_fields = fields

@@ -1,0 +1,297 @@
+"""API: giving and reading feedback, the nudge, and HR's counts."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from advancement.models import Competency
+from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer
+from perfapp.orgs.models import Membership
+from perfapp.tenancy.api import OrganizationViewSet
+
+from .. import nudge as nudge_rules
+from .. import selectors, services
+from ..models import (
+    Feedback,
+    FeedbackKind,
+    Visibility,
+)
+from .common import (
+    MANAGE,
+    MAX_TEXT,
+    CompetencyRefSerializer,
+    PlainChoiceField,
+    TimelinePagination,
+    _choice_param,
+    _date_param,
+    _id_param,
+    _service_errors,
+)
+
+# --- feedback -----------------------------------------------------------------------------
+
+
+class FeedbackSerializer(serializers.ModelSerializer):
+    author = PersonRefSerializer(read_only=True)
+    recipient = PersonRefSerializer(read_only=True)
+    kind = PlainChoiceField(FeedbackKind.choices, read_only=True)
+    competencies = CompetencyRefSerializer(many=True, read_only=True)
+    editable_until = serializers.SerializerMethodField(
+        help_text="For the author: until when they may still edit it. Null for anyone else."
+    )
+    attached_as_evidence = serializers.SerializerMethodField(
+        help_text="For the recipient of private feedback: whether it counts as evidence "
+        "for their promotion criteria. Null for anyone else."
+    )
+
+    class Meta:
+        model = Feedback
+        fields = [
+            "id",
+            "author",
+            "recipient",
+            "kind",
+            "situation",
+            "impact",
+            "suggestion",
+            "visibility",
+            "competencies",
+            "created_at",
+            "edited_at",
+            "editable_until",
+            "attached_as_evidence",
+        ]
+        read_only_fields = fields
+
+    def _viewer_id(self) -> int | None:
+        viewer = self.context.get("membership")
+        return viewer.pk if viewer is not None else None
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_editable_until(self, feedback: Feedback) -> datetime | None:
+        if feedback.author_id != self._viewer_id():
+            return None
+        return feedback.created_at + services.EDIT_WINDOW
+
+    @extend_schema_field(serializers.BooleanField(allow_null=True))
+    def get_attached_as_evidence(self, feedback: Feedback) -> bool | None:
+        if feedback.recipient_id != self._viewer_id():
+            return None
+        if feedback.visibility != Visibility.PRIVATE:
+            return None
+        return feedback.attached_as_evidence
+
+
+def _text(required: bool = False, **kwargs) -> serializers.CharField:
+    if not required:
+        kwargs.setdefault("default", "")
+    return serializers.CharField(max_length=MAX_TEXT, allow_blank=True, required=required, **kwargs)
+
+
+class FeedbackContentSerializer(serializers.Serializer):
+    kind = PlainChoiceField(FeedbackKind.choices)
+    situation = _text(required=True, help_text="What happened: the situation and the behaviour.")
+    impact = _text(help_text="What it changed, for whom.")
+    suggestion = _text(help_text="One thing to try next time.")
+    competencies = OrgRelatedField(
+        Competency, many=True, required=False, default=list, help_text="Competency ids."
+    )
+
+
+class FeedbackCreateSerializer(FeedbackContentSerializer):
+    recipient = OrgRelatedField(Membership, help_text="The colleague's member id.")
+    visibility = serializers.ChoiceField(
+        choices=Visibility.choices, required=False, default=Visibility.PRIVATE
+    )
+
+
+class RequestAnswerSerializer(FeedbackContentSerializer):
+    visibility = serializers.ChoiceField(
+        choices=Visibility.choices,
+        required=False,
+        help_text="Defaults to private for a request about the asker themselves, and to "
+        "only the manager who asked for a manager's request about a report.",
+    )
+
+
+class FeedbackEditSerializer(serializers.Serializer):
+    kind = PlainChoiceField(FeedbackKind.choices, required=False)
+    situation = serializers.CharField(max_length=MAX_TEXT, allow_blank=True, required=False)
+    impact = serializers.CharField(max_length=MAX_TEXT, allow_blank=True, required=False)
+    suggestion = serializers.CharField(max_length=MAX_TEXT, allow_blank=True, required=False)
+    competencies = OrgRelatedField(Competency, many=True, required=False)
+
+    FIXED = {
+        "recipient": "Feedback stays with the person it was written for.",
+        "visibility": "Who may read it is fixed once it is sent.",
+    }
+
+    def validate(self, attrs):
+        fixed = {
+            name: [message] for name, message in self.FIXED.items() if name in self.initial_data
+        }
+        if fixed:
+            raise serializers.ValidationError(fixed)
+        return attrs
+
+
+class EvidenceSerializer(serializers.Serializer):
+    attached = serializers.BooleanField()
+
+
+class NudgeSerializer(serializers.Serializer):
+    kind = serializers.CharField(required=False, allow_blank=True, default="")
+    situation = _text()
+    impact = _text()
+    suggestion = _text()
+
+
+class HintSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class HintsSerializer(serializers.Serializer):
+    hints = HintSerializer(many=True)
+
+
+class FeedbackStatsSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    praise = serializers.IntegerField()
+    constructive = serializers.IntegerField()
+    suggestion = serializers.IntegerField()
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Your feedback timeline: received, given, or shared with you as a manager",
+        parameters=[
+            OpenApiParameter(
+                "box",
+                OpenApiTypes.STR,
+                enum=list(selectors.BOXES),
+                description="received (default), given, or team: what your direct reports "
+                "shared with you and answers to your requests about them.",
+            ),
+            OpenApiParameter("kind", OpenApiTypes.STR, enum=FeedbackKind.values),
+            OpenApiParameter("competency", OpenApiTypes.INT, description="A competency id."),
+            OpenApiParameter(
+                "person", OpenApiTypes.INT, description="Written by or to this member id."
+            ),
+            OpenApiParameter("since", OpenApiTypes.DATE, description="From this day on."),
+            OpenApiParameter("until", OpenApiTypes.DATE, description="Up to this day."),
+        ],
+    ),
+    retrieve=extend_schema(summary="One piece of feedback you may read"),
+)
+class FeedbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationViewSet):
+    """Author and recipient read a piece of feedback; the recipient's manager reads what
+    was shared with the manager. Nobody else, not HR."""
+
+    serializer_class = FeedbackSerializer
+    pagination_class = TimelinePagination
+    action_permissions = {"stats": MANAGE}
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.readable(self.membership)
+
+    def _criteria(self) -> dict:
+        request = self.request
+        criteria = {
+            "box": _choice_param(request, "box", selectors.BOXES, "received"),
+            "kind": _choice_param(request, "kind", FeedbackKind.values),
+            "competency_id": _id_param(request, "competency"),
+            "person_id": _id_param(request, "person"),
+            "since": _date_param(request, "since"),
+            "until": _date_param(request, "until"),
+        }
+        if criteria["since"] and criteria["until"] and criteria["since"] > criteria["until"]:
+            raise serializers.ValidationError({"until": ["Choose a day on or after “since”."]})
+        return criteria
+
+    def list(self, request, *args, **kwargs):
+        criteria = self._criteria()
+        # Days are the reader's days, as on the pages.
+        with timezone.override(ZoneInfo(self.membership.effective_time_zone)):
+            page = self.paginate_queryset(selectors.timeline(self.membership, **criteria))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def _one(self, pk: int) -> dict:
+        return self.get_serializer(selectors.readable(self.membership).get(pk=pk)).data
+
+    @extend_schema(
+        request=FeedbackCreateSerializer,
+        responses={201: FeedbackSerializer},
+        summary="Give feedback to a colleague (the recipient is notified)",
+    )
+    def create(self, request, *args, **kwargs):
+        serializer = FeedbackCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with _service_errors():
+            feedback = services.give_feedback(author=self.membership, **serializer.validated_data)
+        return Response(self._one(feedback.pk), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=FeedbackEditSerializer,
+        responses=FeedbackSerializer,
+        summary="Correct your feedback within the edit window after sending it",
+    )
+    def partial_update(self, request, *args, **kwargs):
+        feedback = self.get_object()
+        serializer = FeedbackEditSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with _service_errors():
+            services.edit_feedback(
+                author=self.membership, feedback=feedback, **serializer.validated_data
+            )
+        return Response(self._one(feedback.pk))
+
+    @extend_schema(
+        request=EvidenceSerializer,
+        responses=FeedbackSerializer,
+        summary="Count private feedback you received as evidence for promotion, or stop",
+    )
+    @action(detail=True, methods=["post"])
+    def evidence(self, request, *args, **kwargs):
+        feedback = self.get_object()
+        serializer = EvidenceSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with _service_errors():
+            services.attach_as_evidence(
+                recipient=self.membership,
+                feedback=feedback,
+                attached=serializer.validated_data["attached"],
+            )
+        return Response(self._one(feedback.pk))
+
+    @extend_schema(
+        request=NudgeSerializer,
+        responses=HintsSerializer,
+        summary="Hints to make feedback more specific (advice only; never blocks sending)",
+    )
+    @action(detail=False, methods=["post"])
+    def nudge(self, request, *args, **kwargs):
+        serializer = NudgeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        found = nudge_rules.hints(**serializer.validated_data)
+        return Response({"hints": [{"code": h.code, "message": h.message} for h in found]})
+
+    @extend_schema(
+        responses=FeedbackStatsSerializer,
+        summary="How much feedback was given, by kind (HR; counts only, never content)",
+    )
+    @action(detail=False, methods=["get"])
+    def stats(self, request, *args, **kwargs):
+        return Response(selectors.counts_for_hr())
