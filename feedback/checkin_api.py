@@ -191,6 +191,16 @@ class SeriesCreateSerializer(serializers.Serializer):
     )
 
 
+class SeriesRescheduleSerializer(serializers.Serializer):
+    cadence = serializers.CharField(
+        max_length=20, help_text=f"One of: {', '.join(Cadence.values)}."
+    )
+    time_of_day = serializers.TimeField(
+        format="%H:%M", input_formats=["%H:%M"], help_text="Local time, HH:MM."
+    )
+    from_date = serializers.DateField(help_text="The first meeting on the new schedule.")
+
+
 class SeriesStatusSerializer(serializers.Serializer):
     status = PlainChoiceField(
         [(value, SeriesStatus(value).label) for value in SERIES_CHANGES],
@@ -450,6 +460,23 @@ class CheckinSeriesViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Che
         series = self.get_object()
         with _domain():
             checkins.accept_series(actor=self.membership, series=series)
+        return Response(self._one(series))
+
+    @extend_schema(
+        request=SeriesRescheduleSerializer,
+        responses=SeriesSerializer,
+        summary="Change the rest of a series; upcoming meetings move with their agendas",
+    )
+    @action(detail=True, methods=["post"])
+    def reschedule(self, request, *args, **kwargs):
+        series = self.get_object()
+        serializer = SeriesRescheduleSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with _domain():
+            checkins.reschedule_series(
+                actor=self.membership, series=series, **serializer.validated_data
+            )
+        series.refresh_from_db()
         return Response(self._one(series))
 
     @extend_schema(

@@ -219,3 +219,15 @@ class SettingsForm(forms.ModelForm):
         if not 1 <= value <= 168:
             raise ValidationError("Choose between 1 and 168 hours (a week).")
         return value
+
+
+class RescheduleForm(forms.Form):
+    """Change the rest of a series: cadence, time, and from when."""
+
+    cadence = forms.ChoiceField(choices=Cadence.choices, label="How often")
+    time_of_day = forms.TimeField(widget=TIME, label="Time of day")
+    from_date = forms.DateField(
+        widget=DATE,
+        label="From",
+        help_text="The first meeting on the new schedule; later ones fall on the same weekday.",
+    )

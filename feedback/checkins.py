@@ -272,6 +272,36 @@ def move_meeting(*, actor: Membership, meeting: Meeting, starts_at: datetime) ->
 
 
 @transaction.atomic
+def reschedule_series(
+    *, actor: Membership, series: CheckinSeries, cadence: str, time_of_day: time, from_date: date
+) -> int:
+    """Change the rest of a series: from ``from_date`` on, meetings follow the new cadence
+    and time. Upcoming meetings keep their agenda and move (with their reminders) to the
+    new dates; returns how many moved."""
+    _require_participant(actor, series)
+    if series.status != SeriesStatus.ACTIVE:
+        raise ValidationError("Only an active series can be rescheduled.")
+    _validate_series(cadence, time_of_day, from_date, series.time_zone, series.duration_minutes)
+    if from_date < _local_today(actor):
+        raise ValidationError({"from_date": "Choose today or a later date."})
+    upcoming = list(
+        series.meetings.select_for_update()
+        .filter(status=MeetingStatus.SCHEDULED, starts_at__gt=timezone.now())
+        .order_by("starts_at")
+    )
+    series.cadence, series.time_of_day, series.starts_on = cadence, time_of_day, from_date
+    series.save(update_fields=["cadence", "time_of_day", "starts_on"])
+    dates = schedule.occurrence_dates(from_date, cadence, len(upcoming))
+    for meeting, day in zip(upcoming, dates, strict=True):
+        _cancel_preparation(meeting)
+        meeting.moved_from = meeting.moved_from or meeting.starts_at
+        meeting.starts_at = schedule.local_start(day, time_of_day, series.time_zone)
+        meeting.save(update_fields=["starts_at", "moved_from"])
+        _queue_preparation(meeting)
+    return len(upcoming)
+
+
+@transaction.atomic
 def set_series_status(*, actor: Membership, series: CheckinSeries, status: str) -> CheckinSeries:
     """Pause, resume or end a series. Pausing or ending cancels meetings still to come."""
     _require_participant(actor, series)

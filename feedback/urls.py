@@ -43,6 +43,11 @@ urlpatterns = [
     path("check-ins/series/<int:pk>/", checkins.series, name="series"),
     path("check-ins/series/<int:pk>/status/", checkins.series_status, name="series_status"),
     path("check-ins/series/<int:pk>/accept/", checkins.series_accept, name="series_accept"),
+    path(
+        "check-ins/series/<int:pk>/reschedule/",
+        checkins.series_reschedule,
+        name="series_reschedule",
+    ),
     path("check-ins/meetings/<int:pk>/", checkins.meeting, name="meeting"),
     path("check-ins/meetings/<int:pk>/points/", checkins.point_add, name="point_add"),
     path("check-ins/meetings/<int:pk>/reorder/", checkins.reorder, name="reorder"),

@@ -48,6 +48,7 @@ from ..checkin_forms import (
     PromptForm,
     PromptPickForm,
     ReorderForm,
+    RescheduleForm,
     SeriesForm,
     SettingsForm,
     SkipForm,
@@ -346,6 +347,15 @@ def _series_context(request: HttpRequest, series: CheckinSeries, **extra) -> dic
         "today": timezone.localdate(),
         "is_manager": me.pk == series.manager_id,
         "can_accept": series.status == SeriesStatus.PROPOSED and series.proposed_by_id != me.pk,
+        "reschedule_form": RescheduleForm(
+            initial={
+                "cadence": series.cadence,
+                "time_of_day": series.time_of_day,
+                "from_date": upcoming[0].starts_at.astimezone(ZoneInfo(series.time_zone)).date()
+                if upcoming
+                else timezone.localdate(),
+            }
+        ),
         **extra,
     }
 
@@ -374,6 +384,29 @@ def series_status(request: HttpRequest, pk: int) -> HttpResponse:
     }
     messages.success(request, done[status])
     return redirect("feedback:series", org_slug=request.organization.slug, pk=found.pk)
+
+
+@page()
+@require_POST
+def series_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _series_of(request, pk)
+    form = RescheduleForm(request.POST)
+    if form.is_valid():
+        try:
+            moved = service.reschedule_series(
+                actor=request.membership, series=found, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Rescheduled. {moved} upcoming meeting{'s' if moved != 1 else ''} moved, "
+                "with their agendas and reminders.",
+            )
+            return redirect("feedback:series", org_slug=request.organization.slug, pk=found.pk)
+    context = _series_context(request, found, reschedule_form=form)
+    return render(request, "feedback/checkins/series.html", context, status=400)
 
 
 @page()

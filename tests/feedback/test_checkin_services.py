@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from feedback import checkins, schedule
 from feedback.checkin_models import (
@@ -851,3 +852,64 @@ def test_holding_a_meeting_resets_the_lapse_clock(db):
     with time_machine.travel(moment, tick=False), scopes_disabled():
         checkins.remind_lapsed_series(moment)
     assert _rows("checkin.lapsed", pair.manager) == []
+
+
+def test_rescheduling_the_rest_moves_upcoming_meetings_with_agenda_and_reminders(world_a):
+    series, meeting = world_a.feedback.series, world_a.feedback.meeting
+    with world_a.scope():
+        upcoming = series.meetings.filter(status="scheduled").count()
+        first = series.meetings.order_by("starts_at").first().starts_at
+        new_start = (first + timedelta(days=2)).date()
+        moved = checkins.reschedule_series(
+            actor=world_a.report,
+            series=series,
+            cadence="biweekly",
+            time_of_day=time(15, 0),
+            from_date=new_start,
+        )
+        assert moved == upcoming
+        starts = [
+            m.starts_at for m in series.meetings.filter(status="scheduled").order_by("starts_at")
+        ]
+        assert [s.astimezone(ZoneInfo(series.time_zone)).hour for s in starts] == [15] * moved
+        assert (starts[1] - starts[0]).days == 14
+        meeting.refresh_from_db()
+        assert meeting.agenda.filter(text="Promotion timeline").exists()  # agenda kept
+        pending = OutboxMessage.objects.filter(
+            kind="checkin.prepare",
+            occasion__startswith=f"meeting:{meeting.pk}:",
+            status=OutboxStatus.PENDING,
+        )
+        assert pending.count() == 2  # both people, at the new time
+        assert all(row.due_at == meeting.starts_at - timedelta(hours=24) for row in pending)
+
+
+def test_rescheduling_into_a_dst_gap_or_the_past_changes_nothing(world_a):
+    series = world_a.feedback.series
+    with world_a.scope():
+        before = list(series.meetings.values_list("id", "starts_at"))
+        with pytest.raises(ValidationError):
+            checkins.reschedule_series(
+                actor=world_a.manager,
+                series=series,
+                cadence="weekly",
+                time_of_day=time(10),
+                from_date=date(2020, 1, 6),
+            )
+        with pytest.raises(ValidationError):
+            checkins.reschedule_series(
+                actor=world_a.manager,
+                series=series,
+                cadence="every-so-often",
+                time_of_day=time(10),
+                from_date=timezone.now().date() + timedelta(days=3),
+            )
+        with pytest.raises(ValidationError):
+            checkins.reschedule_series(
+                actor=world_a.member,
+                series=series,
+                cadence="weekly",
+                time_of_day=time(10),
+                from_date=timezone.now().date() + timedelta(days=3),
+            )
+        assert list(series.meetings.values_list("id", "starts_at")) == before
