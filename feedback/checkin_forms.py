@@ -188,13 +188,14 @@ class PromptForm(forms.Form):
 class SettingsForm(forms.ModelForm):
     class Meta:
         model = CheckinSettings
-        fields = ["default_cadence", "lapse_after_days", "reminder_lead_hours"]
+        fields = ["default_cadence", "lapse_after_days", "reminder_lead_hours", "weekly_update"]
         labels = {
             "default_cadence": "Default cadence for new series",
             "lapse_after_days": "A series counts as lapsed after this many days without a "
             "held meeting",
             "reminder_lead_hours": "Remind both people to add talking points this many hours "
             "before",
+            "weekly_update": "Ask reports for a short weekly update before each 1:1",
         }
         help_texts = {
             "lapse_after_days": "Managers see a “lapsed” badge, and are reminded; the "
@@ -230,4 +231,31 @@ class RescheduleForm(forms.Form):
         widget=DATE,
         label="From",
         help_text="The first meeting on the new schedule; later ones fall on the same weekday.",
+    )
+
+
+class WeeklyUpdateForm(forms.Form):
+    wins = forms.CharField(
+        label="Wins since last time",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+    )
+    priorities = forms.CharField(
+        label="Priorities until next time",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+    )
+    blockers = forms.CharField(
+        label="Blockers",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+    )
+    mood = forms.TypedChoiceField(
+        label="How is it going?",
+        coerce=int,
+        choices=[(1, "1 · Rough"), (2, "2"), (3, "3 · OK"), (4, "4"), (5, "5 · Great")],
+        widget=forms.RadioSelect,
     )

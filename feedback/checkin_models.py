@@ -23,6 +23,7 @@ __all__ = [
     "PrivateNote",
     "PromptTheme",
     "SeriesStatus",
+    "WeeklyUpdate",
 ]
 
 
@@ -49,6 +50,11 @@ class CheckinSettings(TenantModel):
         default=14, help_text="A series with no held meeting for this long counts as lapsed."
     )
     reminder_lead_hours = models.PositiveSmallIntegerField(default=24)
+    weekly_update = models.BooleanField(
+        default=False,
+        help_text="Reports fill a short update (wins, priorities, blockers, mood) before "
+        "each 1:1; it shows on the meeting for both people.",
+    )
 
     class Meta:
         constraints = [
@@ -211,6 +217,21 @@ class ActionItem(TenantModel, Linkable):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class WeeklyUpdate(TenantModel):
+    """The report's short update before a meeting, shared with their manager."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="update")
+    author = models.ForeignKey("orgs.Membership", on_delete=models.CASCADE, related_name="+")
+    wins = models.TextField(max_length=2000, blank=True)
+    priorities = models.TextField(max_length=2000, blank=True)
+    blockers = models.TextField(max_length=2000, blank=True)
+    mood = models.PositiveSmallIntegerField(help_text="How it's going, from 1 to 5.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"update for meeting {self.meeting_id}"
 
 
 class PromptTheme(models.TextChoices):

@@ -26,6 +26,7 @@ from .checkin_models import (
     MeetingStatus,
     PrivateNote,
     SeriesStatus,
+    WeeklyUpdate,
 )
 
 UPCOMING = 4  # meetings generated ahead of time
@@ -427,6 +428,38 @@ def save_private_note(*, actor: Membership, meeting: Meeting, body: str) -> Priv
 def private_note_of(actor: Membership, meeting: Meeting) -> PrivateNote | None:
     """The one way to read a private note: the writer's own."""
     return PrivateNote.objects.filter(meeting=meeting, author=actor).first()
+
+
+def submit_weekly_update(
+    *, actor: Membership, meeting: Meeting, wins: str, priorities: str, blockers: str, mood: int
+) -> WeeklyUpdate:
+    """The report's update before a meeting; sending it again replaces it."""
+    series = meeting.series
+    if actor.pk != series.report_id:
+        raise ValidationError("The weekly update is written by the person being coached.")
+    if not settings_for(series.organization).weekly_update:
+        raise ValidationError("Weekly updates are not turned on for this organization.")
+    if meeting.is_closed:
+        raise ValidationError("This meeting is over; write the update for the next one.")
+    errors = {}
+    if not 1 <= (mood or 0) <= 5:
+        errors["mood"] = "Choose how it's going, from 1 to 5."
+    if not any(text.strip() for text in (wins, priorities, blockers)):
+        errors["wins"] = "Write at least one of wins, priorities or blockers."
+    if errors:
+        raise ValidationError(errors)
+    update, _ = WeeklyUpdate.objects.update_or_create(
+        meeting=meeting,
+        defaults={
+            "organization": meeting.organization,
+            "author": actor,
+            "wins": wins.strip(),
+            "priorities": priorities.strip(),
+            "blockers": blockers.strip(),
+            "mood": mood,
+        },
+    )
+    return update
 
 
 # --- action items ---------------------------------------------------------------------------

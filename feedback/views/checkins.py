@@ -52,6 +52,7 @@ from ..checkin_forms import (
     SeriesForm,
     SettingsForm,
     SkipForm,
+    WeeklyUpdateForm,
 )
 from ..checkin_models import (
     ActionItem,
@@ -62,6 +63,7 @@ from ..checkin_models import (
     MeetingStatus,
     PromptTheme,
     SeriesStatus,
+    WeeklyUpdate,
 )
 
 PAST_SHOWN = 12
@@ -463,6 +465,8 @@ def _meeting_context(request: HttpRequest, meeting: Meeting, **extra) -> dict:
         action.carried = action.meeting_id != meeting.pk
         action.by_me = action.owner_id == me.pk
     note = service.private_note_of(me, meeting)
+    update = WeeklyUpdate.objects.filter(meeting=meeting).first()
+    asks_update = service.settings_for(series.organization).weekly_update
     bank = list(prompt_bank.prompts()) if not meeting.is_closed else []
     neighbours = series.meetings.exclude(pk=meeting.pk).exclude(status=MeetingStatus.CANCELLED)
     previous = neighbours.filter(starts_at__lt=meeting.starts_at).order_by("-starts_at").first()
@@ -484,6 +488,21 @@ def _meeting_context(request: HttpRequest, meeting: Meeting, **extra) -> dict:
         "now_dt": timezone.now(),
         "viewer_tz": me.effective_time_zone,
         "point_form": PointForm(),
+        "weekly_update": update,
+        "update_form": (
+            WeeklyUpdateForm(
+                initial={
+                    "wins": update.wins,
+                    "priorities": update.priorities,
+                    "blockers": update.blockers,
+                    "mood": update.mood,
+                }
+                if update
+                else None
+            )
+            if asks_update and me.pk == series.report_id and not meeting.is_closed
+            else None
+        ),
         "notes_form": NotesForm(
             initial={"shared_notes": meeting.shared_notes, "version": meeting.notes_version}
         ),
@@ -929,3 +948,23 @@ def checkin_settings(request: HttpRequest) -> HttpResponse:
         {"form": form, "tab": "settings"},
         status=400 if form.errors else 200,
     )
+
+
+@page()
+@require_POST
+def weekly_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report's update before the meeting; both people see it on the meeting page."""
+    meeting = _meeting_of(request, pk)
+    form = WeeklyUpdateForm(request.POST)
+    if form.is_valid():
+        try:
+            service.submit_weekly_update(
+                actor=request.membership, meeting=meeting, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Update shared. It's on the meeting for you both.")
+            return redirect("feedback:meeting", org_slug=request.organization.slug, pk=meeting.pk)
+    context = _meeting_context(request, meeting, update_form=form)
+    return render(request, MEETING_PAGE, context, status=400)

@@ -138,6 +138,7 @@ ORG_PAGES: dict[str, ObjectKwargs] = {
     "feedback:meeting_skip": lambda w: {"pk": w.feedback.meeting.pk},
     "feedback:meeting_move": lambda w: {"pk": w.feedback.meeting.pk},
     "feedback:meeting_prompt": lambda w: {"pk": w.feedback.meeting.pk},
+    "feedback:weekly_update": lambda w: {"pk": w.feedback.meeting.pk},
     "feedback:point_edit": lambda w: {"pk": w.feedback.point.pk},
     "feedback:point_remove": lambda w: {"pk": w.feedback.point.pk},
     "feedback:action_done": lambda w: {"pk": w.feedback.action.pk},

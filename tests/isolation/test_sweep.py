@@ -28,6 +28,7 @@ from feedback.models import (
     PrivateNote,
     RequestReviewer,
     ReviewerAssignment,
+    WeeklyUpdate,
 )
 from perfapp.audit.models import AuditEvent
 from perfapp.notifications.models import Notification
@@ -131,6 +132,9 @@ def snapshot_of(world) -> dict:
             ),
             "actions": sorted(
                 ActionItem.objects.filter(organization=org).values_list("id", "text", "done_at")
+            ),
+            "updates": sorted(
+                WeeklyUpdate.objects.filter(organization=org).values_list("id", "wins", "mood")
             ),
             "private_notes": sorted(
                 PrivateNote.objects.filter(organization=org).values_list("id", "body")
