@@ -29,12 +29,15 @@ from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
 from perfapp.api.pagination import StableCursorPagination
+from perfapp.api.params import id_param, path_id
 from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer
 from perfapp.orgs.models import Membership
 from perfapp.tenancy.api import OrganizationViewSet
 
 from . import checkins
-from .api.common import PlainChoiceField, _id_param, _path_id
+from .api.common import (
+    PlainChoiceField,
+)
 from .checkin_models import (
     ActionItem,
     AgendaItem,
@@ -113,7 +116,7 @@ class CheckinViewSet(OrganizationViewSet):
         raise NotImplementedError
 
     def get_object(self):
-        found = self.visible().filter(pk=_path_id(self.kwargs["pk"])).first()
+        found = self.visible().filter(pk=path_id(self.kwargs["pk"])).first()
         if found is None:
             raise exceptions.NotFound()
         return found
@@ -522,7 +525,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CheckinVi
         rows = meetings_of(self.membership).select_related(
             "series__manager__user", "series__report__user"
         )
-        wanted = _id_param(self.request, "series") if self.action == "list" else None
+        wanted = id_param(self.request, "series") if self.action == "list" else None
         if wanted is not None:
             rows = rows.filter(series_id=wanted)
         return rows
@@ -698,7 +701,7 @@ class AgendaItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Checki
 
     def get_queryset(self):
         rows = points_of(self.membership).select_related("author__user")
-        wanted = _id_param(self.request, "meeting") if self.action == "list" else None
+        wanted = id_param(self.request, "meeting") if self.action == "list" else None
         if wanted is not None:
             rows = rows.filter(meeting_id=wanted)
         return rows
@@ -793,7 +796,7 @@ class ActionItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Checki
         rows = actions_of(self.membership).select_related("owner__user")
         if self.action != "list":
             return rows
-        wanted = _id_param(self.request, "series")
+        wanted = id_param(self.request, "series")
         if wanted is not None:
             rows = rows.filter(series_id=wanted)
         raw = self.request.query_params.get("open", "")

@@ -11,6 +11,8 @@ from rest_framework import exceptions, mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from perfapp.api.errors import service_errors
+from perfapp.api.params import id_param, path_id
 from perfapp.orgs.api import OrgRelatedField
 from perfapp.tenancy.api import OrganizationViewSet
 
@@ -26,10 +28,7 @@ from .common import (
     MANAGE,
     TRUE,
     FrameworkPagination,
-    _numeric_param,
-    _path_id,
     _published_param,
-    _service_errors,
 )
 
 # --- competencies --------------------------------------------------------------------------
@@ -79,7 +78,7 @@ class CompetencyViewSet(
         return rows
 
     def perform_create(self, serializer):
-        with _service_errors():
+        with service_errors():
             serializer.instance = services.save_competency(
                 actor=self.membership, competency=Competency(**serializer.validated_data)
             )
@@ -88,14 +87,14 @@ class CompetencyViewSet(
         competency = serializer.instance
         for name, value in serializer.validated_data.items():
             setattr(competency, name, value)
-        with _service_errors():
+        with service_errors():
             services.save_competency(actor=self.membership, competency=competency)
 
     @extend_schema(request=None, responses=CompetencySerializer, summary="Archive (HR)")
     @action(detail=True, methods=["post"])
     def archive(self, request, *args, **kwargs):
         competency = self.get_object()
-        with _service_errors():
+        with service_errors():
             services.archive_competency(actor=self.membership, competency=competency)
         return Response(CompetencySerializer(competency).data)
 
@@ -103,7 +102,7 @@ class CompetencyViewSet(
     @action(detail=True, methods=["post"])
     def restore(self, request, *args, **kwargs):
         competency = self.get_object()
-        with _service_errors():
+        with service_errors():
             services.restore_competency(actor=self.membership, competency=competency)
         return Response(CompetencySerializer(competency).data)
 
@@ -230,7 +229,7 @@ class FrameworkPartViewSet(
         return self.request.query_params.get("published") in TRUE
 
     def _parent(self) -> int | None:
-        return _numeric_param(self.request, self.parent_param) if self.parent_param else None
+        return id_param(self.request, self.parent_param) if self.parent_param else None
 
     def get_queryset(self):
         rows = self.model.objects.all()
@@ -260,7 +259,7 @@ class FrameworkPartViewSet(
         if not self.reads_published():
             return super().retrieve(request, *args, **kwargs)
         version = selectors.current_version()
-        wanted = _path_id(kwargs[self.lookup_url_kwarg or self.lookup_field])
+        wanted = path_id(kwargs[self.lookup_url_kwarg or self.lookup_field])
         rows = self.published_rows(version.snapshot) if version else []
         row = next((row for row in rows if row["id"] == wanted), None)
         if row is None:
@@ -268,7 +267,7 @@ class FrameworkPartViewSet(
         return Response(row)
 
     def perform_create(self, serializer):
-        with _service_errors():
+        with service_errors():
             serializer.instance = self.save_service(
                 actor=self.membership,
                 **{self.service_kwarg: self.model(**serializer.validated_data)},
@@ -278,11 +277,11 @@ class FrameworkPartViewSet(
         instance = serializer.instance
         for name, value in serializer.validated_data.items():
             setattr(instance, name, value)
-        with _service_errors():
+        with service_errors():
             self.save_service(actor=self.membership, **{self.service_kwarg: instance})
 
     def perform_destroy(self, instance):
-        with _service_errors():
+        with service_errors():
             self.delete_service(actor=self.membership, **{self.service_kwarg: instance})
 
 

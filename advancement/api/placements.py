@@ -10,6 +10,8 @@ from drf_spectacular.utils import (
 from rest_framework import exceptions, mixins, serializers
 from rest_framework.response import Response
 
+from perfapp.api.errors import service_errors
+from perfapp.api.params import path_id
 from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer
 from perfapp.orgs.models import Membership
 from perfapp.tenancy.api import OrganizationViewSet
@@ -23,8 +25,6 @@ from ..permissions import can_see_placement
 from .common import (
     MANAGE,
     MAX_REPORTING_DEPTH,
-    _path_id,
-    _service_errors,
 )
 
 # --- placements ----------------------------------------------------------------------------
@@ -131,7 +131,7 @@ class PlacementViewSet(mixins.ListModelMixin, OrganizationViewSet):
 
     def _person(self, membership_id) -> Membership:
         return get_object_or_404(
-            Membership.objects.select_related("user"), pk=_path_id(membership_id), is_active=True
+            Membership.objects.select_related("user"), pk=path_id(membership_id), is_active=True
         )
 
     def _detail(self, person: Membership) -> dict:
@@ -160,7 +160,7 @@ class PlacementViewSet(mixins.ListModelMixin, OrganizationViewSet):
         person = self._person(membership_id)
         serializer = PlacementUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with _service_errors():
+        with service_errors():
             services.place(
                 actor=self.membership, membership=person, level=serializer.validated_data["level"]
             )

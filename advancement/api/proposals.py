@@ -11,7 +11,9 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from perfapp.api.errors import service_errors
 from perfapp.api.pagination import StableCursorPagination
+from perfapp.api.params import MAX_ID
 from perfapp.orgs.api import PersonRefSerializer
 from perfapp.tenancy.api import OrganizationViewSet
 
@@ -28,9 +30,7 @@ from ..models import (
 )
 from .common import (
     MANAGE,
-    MAX_ID,
     NewestFirstPagination,
-    _service_errors,
 )
 
 # --- proposals -----------------------------------------------------------------------------
@@ -181,7 +181,7 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organiza
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         obj = self._target(data["target"], data["target_id"])
-        with _service_errors():
+        with service_errors():
             proposal = services.propose(
                 author=self.membership,
                 target=data["target"],
@@ -197,7 +197,7 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organiza
     @action(detail=True, methods=["post"])
     def vote(self, request, *args, **kwargs):
         proposal = self.get_object()
-        with _service_errors():
+        with service_errors():
             voted = services.toggle_vote(voter=self.membership, proposal=proposal)
         count = ProposalVote.objects.filter(proposal=proposal).count()
         return Response({"voted": voted, "vote_count": count})
@@ -212,7 +212,7 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organiza
         proposal = self.get_object()
         serializer = ProposalAnswerSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with _service_errors():
+        with service_errors():
             services.answer(actor=self.membership, proposal=proposal, **serializer.validated_data)
         return Response(self._fresh(proposal))
 
@@ -233,7 +233,7 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organiza
         if request.method == "POST":
             serializer = ProposalCommentSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
-            with _service_errors():
+            with service_errors():
                 comment = services.comment(
                     author=self.membership,
                     proposal=proposal,

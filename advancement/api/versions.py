@@ -12,6 +12,8 @@ from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from perfapp.api.errors import service_errors
+from perfapp.api.params import id_param
 from perfapp.orgs.api import PersonRefSerializer
 from perfapp.tenancy.api import OrganizationViewSet
 
@@ -24,8 +26,6 @@ from .common import (
     NO_VERSION,
     VERSIONS_NEVER_CHANGE,
     VersionPagination,
-    _numeric_param,
-    _service_errors,
 )
 
 # --- versions ------------------------------------------------------------------------------
@@ -122,7 +122,7 @@ class VersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organizat
     def create(self, request, *args, **kwargs):
         serializer = PublishVersionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with _service_errors():
+        with service_errors():
             version = services.publish(
                 actor=self.membership, summary=serializer.validated_data["summary"]
             )
@@ -150,13 +150,13 @@ class VersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organizat
     )
     @action(detail=False, methods=["get"])
     def compare(self, request, *args, **kwargs):
-        newer = _numeric_param(request, "to", "Give a version number.")
+        newer = id_param(request, "to", "Give a version number.")
         if newer is None:
             latest = FrameworkVersion.objects.order_by("-number").values_list("number", flat=True)
             newer = latest.first()
             if newer is None:
                 raise exceptions.NotFound(NO_VERSION)
-        older = _numeric_param(request, "from", "Give a version number.")
+        older = id_param(request, "from", "Give a version number.", minimum=0)
         if older is None:
             older = max(newer - 1, 0)
         right = selectors.version_numbered(newer)

@@ -1,10 +1,7 @@
 """Shared pieces of the feedback API: id and query parsing, pagination, error mapping."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     extend_schema_field,
@@ -20,44 +17,9 @@ from ..models import (
 )
 
 MANAGE = Permission.MANAGE_CYCLES
-MAX_ID = 2**63 - 1
 MAX_TEXT = 4000
 ROLES = ("asked_by_me", "asked_of_me")
 REVIEW_STATUSES = (AssignmentStatus.PENDING, AssignmentStatus.ANSWERED)
-
-
-@contextmanager
-def _service_errors(rename: dict[str, str] | None = None) -> Iterator[None]:
-    """A service's ValidationError becomes the API's 400 envelope; ``rename`` maps the
-    service's field names to the API's where they differ."""
-    try:
-        yield
-    except ValidationError as error:
-        detail = serializers.as_serializer_error(error)
-        for old, new in (rename or {}).items():
-            if old in detail:
-                detail[new] = detail.pop(old)
-        raise serializers.ValidationError(detail) from error
-
-
-def _is_id(raw: str) -> bool:
-    """ASCII digits that fit a bigint ("²".isdigit() is true, but int("²") fails)."""
-    return raw.isascii() and raw.isdigit() and 0 < int(raw) <= MAX_ID
-
-
-def _path_id(raw) -> int:
-    if not _is_id(str(raw)):
-        raise exceptions.NotFound()
-    return int(raw)
-
-
-def _id_param(request, name: str) -> int | None:
-    raw = request.query_params.get(name, "")
-    if not raw:
-        return None
-    if not _is_id(raw):
-        raise serializers.ValidationError({name: ["Give a numeric id."]})
-    return int(raw)
 
 
 def _choice_param(request, name: str, choices, default: str = "") -> str:

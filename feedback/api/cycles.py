@@ -16,7 +16,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from advancement.models import Competency
+from perfapp.api.errors import service_errors
 from perfapp.api.pagination import StableCursorPagination
+from perfapp.api.params import MAX_ID
 from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer
 from perfapp.orgs.models import Membership
 from perfapp.tenancy.api import OrganizationViewSet
@@ -34,7 +36,6 @@ from ..models import (
 from ..permissions import can_manage_cycles
 from .common import (
     MANAGE,
-    MAX_ID,
     MAX_TEXT,
     REVIEW_STATUSES,
     CompetencyRefSerializer,
@@ -42,7 +43,6 @@ from .common import (
     PlainChoiceField,
     ResultsNotReady,
     _choice_param,
-    _service_errors,
 )
 
 # --- cycles (HR) --------------------------------------------------------------------------
@@ -261,7 +261,7 @@ class FeedbackCycleViewSet(mixins.ListModelMixin, OrganizationViewSet):
     def create(self, request, *args, **kwargs):
         serializer = CycleWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with _service_errors():
+        with service_errors():
             cycle = cycles.save_cycle(
                 actor=self.membership, cycle=FeedbackCycle(**serializer.validated_data)
             )
@@ -278,7 +278,7 @@ class FeedbackCycleViewSet(mixins.ListModelMixin, OrganizationViewSet):
         serializer.is_valid(raise_exception=True)
         for name, value in serializer.validated_data.items():
             setattr(cycle, name, value)
-        with _service_errors():
+        with service_errors():
             cycles.save_cycle(actor=self.membership, cycle=cycle)
         return Response(self._detail(cycle))
 
@@ -292,7 +292,7 @@ class FeedbackCycleViewSet(mixins.ListModelMixin, OrganizationViewSet):
         cycle = self.get_object()
         serializer = CycleQuestionCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with _service_errors():
+        with service_errors():
             question = cycles.add_question(
                 actor=self.membership, cycle=cycle, **serializer.validated_data
             )
@@ -308,7 +308,7 @@ class FeedbackCycleViewSet(mixins.ListModelMixin, OrganizationViewSet):
         cycle = self.get_object()
         serializer = ParticipantsSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with _service_errors(rename={"participants": "members"}):
+        with service_errors(rename={"participants": "members"}):
             count = cycles.set_participants(
                 actor=self.membership, cycle=cycle, members=serializer.validated_data["members"]
             )
@@ -322,7 +322,7 @@ class FeedbackCycleViewSet(mixins.ListModelMixin, OrganizationViewSet):
     @action(detail=True, methods=["post"])
     def open(self, request, *args, **kwargs):
         cycle = self.get_object()
-        with _service_errors():
+        with service_errors():
             cycles.open_cycle(actor=self.membership, cycle=cycle)
         return Response(self._detail(cycle))
 
@@ -334,7 +334,7 @@ class FeedbackCycleViewSet(mixins.ListModelMixin, OrganizationViewSet):
     @action(detail=True, methods=["post"])
     def close(self, request, *args, **kwargs):
         cycle = self.get_object()
-        with _service_errors():
+        with service_errors():
             cycles.close_cycle(actor=self.membership, cycle=cycle)
         return Response(self._detail(cycle))
 
@@ -346,7 +346,7 @@ class FeedbackCycleViewSet(mixins.ListModelMixin, OrganizationViewSet):
     @action(detail=True, methods=["post"])
     def remind(self, request, *args, **kwargs):
         cycle = self.get_object()
-        with _service_errors():
+        with service_errors():
             count = cycles.remind_reviewers(actor=self.membership, cycle=cycle)
         return Response({"reminded": count})
 
@@ -466,7 +466,7 @@ class CycleReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organ
                     {"answers": [f"Question {question} is answered twice."]}
                 )
             answers[question] = (item.get("rating"), item.get("text", ""))
-        with _service_errors():
+        with service_errors():
             cycles.submit_answers(reviewer=self.membership, assignment=assignment, answers=answers)
         return Response(CycleReviewSerializer(self.get_object()).data)
 

@@ -16,6 +16,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from advancement.models import Competency
+from perfapp.api.errors import service_errors
+from perfapp.api.params import id_param
 from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer
 from perfapp.orgs.models import Membership
 from perfapp.tenancy.api import OrganizationViewSet
@@ -35,8 +37,6 @@ from .common import (
     TimelinePagination,
     _choice_param,
     _date_param,
-    _id_param,
-    _service_errors,
 )
 
 # --- feedback -----------------------------------------------------------------------------
@@ -212,8 +212,8 @@ class FeedbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organiza
         criteria = {
             "box": _choice_param(request, "box", selectors.BOXES, "received"),
             "kind": _choice_param(request, "kind", FeedbackKind.values),
-            "competency_id": _id_param(request, "competency"),
-            "person_id": _id_param(request, "person"),
+            "competency_id": id_param(request, "competency"),
+            "person_id": id_param(request, "person"),
             "since": _date_param(request, "since"),
             "until": _date_param(request, "until"),
         }
@@ -239,7 +239,7 @@ class FeedbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organiza
     def create(self, request, *args, **kwargs):
         serializer = FeedbackCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with _service_errors():
+        with service_errors():
             feedback = services.give_feedback(author=self.membership, **serializer.validated_data)
         return Response(self._one(feedback.pk), status=status.HTTP_201_CREATED)
 
@@ -252,7 +252,7 @@ class FeedbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organiza
         feedback = self.get_object()
         serializer = FeedbackEditSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with _service_errors():
+        with service_errors():
             services.edit_feedback(
                 author=self.membership, feedback=feedback, **serializer.validated_data
             )
@@ -268,7 +268,7 @@ class FeedbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organiza
         feedback = self.get_object()
         serializer = EvidenceSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with _service_errors():
+        with service_errors():
             services.attach_as_evidence(
                 recipient=self.membership,
                 feedback=feedback,

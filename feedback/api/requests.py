@@ -13,6 +13,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from advancement.models import Competency
+from perfapp.api.errors import service_errors
+from perfapp.api.params import path_id
 from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer
 from perfapp.orgs.models import Membership
 from perfapp.tenancy.api import OrganizationViewSet
@@ -31,8 +33,6 @@ from .common import (
     NewestFirstPagination,
     PlainChoiceField,
     _choice_param,
-    _path_id,
-    _service_errors,
 )
 from .giving import FeedbackSerializer, RequestAnswerSerializer
 
@@ -203,7 +203,7 @@ class FeedbackRequestViewSet(OrganizationViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         data["subject"] = data.get("subject") or self.membership
-        with _service_errors():
+        with service_errors():
             asked = services.request_feedback(requester=self.membership, **data)
         fresh = self.get_queryset().get(pk=asked.pk)
         return Response(
@@ -213,7 +213,7 @@ class FeedbackRequestViewSet(OrganizationViewSet):
     def _my_row(self) -> RequestReviewer:
         row = (
             RequestReviewer.objects.select_related("request")
-            .filter(request_id=_path_id(self.kwargs["pk"]), reviewer=self.membership)
+            .filter(request_id=path_id(self.kwargs["pk"]), reviewer=self.membership)
             .first()
         )
         if row is None:
@@ -235,7 +235,7 @@ class FeedbackRequestViewSet(OrganizationViewSet):
             content["visibility"] = (
                 Visibility.MANAGER_ONLY if row.request.is_about_someone_else else Visibility.PRIVATE
             )
-        with _service_errors():
+        with service_errors():
             feedback = services.answer_request(reviewer=self.membership, row=row, **content)
         data = FeedbackSerializer(
             selectors.readable(self.membership).get(pk=feedback.pk),
@@ -253,7 +253,7 @@ class FeedbackRequestViewSet(OrganizationViewSet):
         row = self._my_row()
         serializer = DeclineSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with _service_errors():
+        with service_errors():
             services.decline_request(
                 reviewer=self.membership, row=row, reason=serializer.validated_data["reason"]
             )

@@ -5,6 +5,9 @@
 ``code`` is machine-readable and stable; ``message`` is for people.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -63,3 +66,18 @@ def error_envelope_handler(exc, context):
         return response
     response.data = {"error": {"code": code, "message": str(getattr(exc, "detail", exc))}}
     return response
+
+
+@contextmanager
+def service_errors(rename: dict[str, str] | None = None) -> Iterator[None]:
+    """Turn a service's ValidationError into the 400 envelope right where it is raised,
+    so a view can keep going after it; ``rename`` maps the service's field names to the
+    API's where they differ."""
+    try:
+        yield
+    except DjangoValidationError as error:
+        detail = as_serializer_error(error)
+        for old, new in (rename or {}).items():
+            if old in detail:
+                detail[new] = detail.pop(old)
+        raise exceptions.ValidationError(detail) from error

@@ -1,12 +1,12 @@
 """API: members, teams, invitations and /me/ of one organization."""
 
-from django.core.exceptions import ValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from perfapp.api.errors import service_errors
 from perfapp.orgs.selectors import organizations_of
 from perfapp.tenancy.api import OrganizationViewSet
 
@@ -135,10 +135,6 @@ class MeSerializer(serializers.Serializer):
         return sorted(ROLE_PERMISSIONS[data["member"].role])
 
 
-def _as_validation_error(error: ValidationError) -> serializers.ValidationError:
-    return serializers.ValidationError(serializers.as_serializer_error(error))
-
-
 @extend_schema_view(
     list=extend_schema(summary="List the organization's people"),
     retrieve=extend_schema(summary="One person"),
@@ -176,12 +172,10 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organizati
         member = self.get_object()
         serializer = MemberUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        try:
+        with service_errors():
             services.update_membership(
                 actor=self.membership, membership=member, **serializer.validated_data
             )
-        except ValidationError as error:
-            raise _as_validation_error(error) from error
         return Response(MemberSerializer(self.get_object()).data)
 
     @extend_schema(request=None, responses=MemberSerializer, summary="Deactivate (HR)")
@@ -196,10 +190,8 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organizati
 
     def _change(self, service):
         member = self.get_object()
-        try:
+        with service_errors():
             service(actor=self.membership, membership=member)
-        except ValidationError as error:
-            raise _as_validation_error(error) from error
         return Response(MemberSerializer(self.get_object()).data)
 
 
@@ -223,19 +215,15 @@ class TeamViewSet(
         return selectors.teams_with_counts().order_by("id")
 
     def perform_create(self, serializer):
-        try:
+        with service_errors():
             team = services.create_team(actor=self.membership, **serializer.validated_data)
-        except ValidationError as error:
-            raise _as_validation_error(error) from error
         serializer.instance = selectors.teams_with_counts().get(pk=team.pk)
 
     def perform_update(self, serializer):
         data = {"name": serializer.instance.name, "description": serializer.instance.description}
         data.update(serializer.validated_data)
-        try:
+        with service_errors():
             services.update_team(actor=self.membership, team=serializer.instance, **data)
-        except ValidationError as error:
-            raise _as_validation_error(error) from error
 
     def perform_destroy(self, instance):
         services.delete_team(actor=self.membership, team=instance)
@@ -263,21 +251,17 @@ class InvitationViewSet(
         return Invitation.objects.all()
 
     def perform_create(self, serializer):
-        try:
+        with service_errors():
             serializer.instance = services.invite(
                 actor=self.membership, **serializer.validated_data
             )
-        except ValidationError as error:
-            raise _as_validation_error(error) from error
 
     @extend_schema(request=None, responses=InvitationSerializer, summary="Revoke")
     @action(detail=True, methods=["post"])
     def revoke(self, request, *args, **kwargs):
         invitation = self.get_object()
-        try:
+        with service_errors():
             services.revoke_invitation(actor=self.membership, invitation=invitation)
-        except ValidationError as error:
-            raise _as_validation_error(error) from error
         return Response(InvitationSerializer(invitation).data, status=status.HTTP_200_OK)
 
 

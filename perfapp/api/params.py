@@ -1,0 +1,31 @@
+"""Ids from paths and query strings, checked the same way by every endpoint."""
+
+from rest_framework import exceptions, serializers
+
+MAX_ID = 2**63 - 1
+
+
+def is_id(raw: str, minimum: int = 1) -> bool:
+    """ASCII digits from ``minimum`` that fit a bigint. "²".isdigit() is true but int("²")
+    fails, and a path's ``\\d+`` also matches other scripts' digits ("١٢")."""
+    raw = str(raw)
+    return raw.isascii() and raw.isdigit() and minimum <= int(raw) <= MAX_ID
+
+
+def path_id(raw) -> int:
+    """An id from the URL; anything else answers 404 like a missing object."""
+    if not is_id(raw):
+        raise exceptions.NotFound()
+    return int(raw)
+
+
+def id_param(
+    request, name: str, message: str = "Give a numeric id.", minimum: int = 1
+) -> int | None:
+    """An optional id (or number) from the query string; a malformed one is a 400."""
+    raw = request.query_params.get(name, "")
+    if not raw:
+        return None
+    if not is_id(raw, minimum):
+        raise serializers.ValidationError({name: [message]})
+    return int(raw)
