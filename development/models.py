@@ -1,1 +1,524 @@
-"""Models of development arrive with their issue."""
+"""Growth: development plans made with people (not for them), their goals and learning,
+mentorship, and stretch assignments.
+
+A plan is co-created: the employee drafts, the manager comments and agrees, and both sign
+off. Every later change by either person is a row in ``PlanEvent``, so the plan's history
+shows who changed what and when.
+"""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from perfapp.tenancy.models import TenantModel
+
+# --- settings ---------------------------------------------------------------------------
+
+
+class DevelopmentSettings(TenantModel):
+    """An organization's cadence for plan reviews (HR edits it)."""
+
+    review_every_months = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text="How often a person and their manager review the plan together.",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization"], name="development_settings_one")
+        ]
+
+    def __str__(self) -> str:
+        return f"Development settings of {self.organization_id}"
+
+
+# --- plans ------------------------------------------------------------------------------
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    AGREED = "agreed", "Agreed"
+
+
+class DevelopmentPlan(TenantModel):
+    """One plan per person, owned by them and agreed with their manager."""
+
+    owner = models.OneToOneField(
+        "orgs.Membership", on_delete=models.CASCADE, related_name="development_plan"
+    )
+    aspirations = models.TextField(
+        max_length=4000,
+        blank=True,
+        help_text="Where you want to be in one to three years, in your own words.",
+    )
+    target_track = models.ForeignKey(
+        "advancement.Track", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    target_level = models.ForeignKey(
+        "advancement.Level", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    focus_competencies = models.ManyToManyField(
+        "advancement.Competency", blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=8, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    # Sign-offs name the version of the plan they agreed to: an edit after signing clears
+    # the other person's sign-off, so "agreed" always means both saw the same content.
+    owner_signed_at = models.DateTimeField(null=True, blank=True)
+    manager_signed_at = models.DateTimeField(null=True, blank=True)
+    manager_signed_by = models.ForeignKey(
+        "orgs.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    agreed_at = models.DateTimeField(null=True, blank=True)
+    next_review_on = models.DateField(null=True, blank=True)
+    last_reviewed_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["organization", "next_review_on"], name="plan_review_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Plan of {self.owner_id}"
+
+
+class PlanEventKind(models.TextChoices):
+    CREATED = "created", "Started the plan"
+    EDITED = "edited", "Edited the plan"
+    SIGNED = "signed", "Signed off"
+    AGREED = "agreed", "Agreed — both signed off"
+    COMMENTED = "commented", "Commented"
+    GOAL_ADDED = "goal_added", "Added a goal"
+    GOAL_CHANGED = "goal_changed", "Changed a goal"
+    MILESTONE = "milestone", "Updated a milestone"
+    LEARNING = "learning", "Updated learning"
+    REVIEWED = "reviewed", "Reviewed the plan"
+    STRETCH = "stretch", "Took on a stretch assignment"
+
+
+class PlanEvent(TenantModel):
+    """The plan's history: one row per change, with a short summary of what changed."""
+
+    plan = models.ForeignKey(DevelopmentPlan, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        "orgs.Membership", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=16, choices=PlanEventKind.choices)
+    summary = models.CharField(max_length=500, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["organization", "plan", "-created_at"], name="plan_event_recent")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.plan_id}"
+
+
+class PlanComment(TenantModel):
+    plan = models.ForeignKey(DevelopmentPlan, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey("orgs.Membership", on_delete=models.CASCADE, related_name="+")
+    body = models.TextField(max_length=4000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["organization", "plan"], name="plan_comment_plan")]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+
+class PlanReview(TenantModel):
+    """A periodic review the person and their manager hold together."""
+
+    plan = models.ForeignKey(DevelopmentPlan, on_delete=models.CASCADE, related_name="reviews")
+    recorded_by = models.ForeignKey(
+        "orgs.Membership", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    what_changed = models.TextField(max_length=4000)
+    next_review_on = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organization", "plan"], name="plan_review_plan")]
+
+    def __str__(self) -> str:
+        return f"Review of {self.plan_id}"
+
+
+# --- goals ------------------------------------------------------------------------------
+
+
+class GoalStatus(models.TextChoices):
+    ON_TRACK = "on_track", "On track"
+    AT_RISK = "at_risk", "At risk"
+    DONE = "done", "Done"
+    DROPPED = "dropped", "Dropped"
+
+
+class GoalVisibility(models.TextChoices):
+    PRIVATE = "private", "You and your manager"
+    TEAM = "team", "Shared with your team"
+
+
+class ProgressMode(models.TextChoices):
+    MILESTONES = "milestones", "From milestones"
+    MANUAL = "manual", "Set by hand"
+
+
+class Goal(TenantModel):
+    plan = models.ForeignKey(DevelopmentPlan, on_delete=models.CASCADE, related_name="goals")
+    title = models.CharField(max_length=200)
+    why = models.TextField("why it matters", max_length=2000, blank=True)
+    success_criteria = models.TextField(
+        "how we will know", max_length=2000, help_text="Measurable: what done looks like."
+    )
+    competencies = models.ManyToManyField("advancement.Competency", blank=True, related_name="+")
+    start_on = models.DateField()
+    target_on = models.DateField()
+    status = models.CharField(
+        max_length=10, choices=GoalStatus.choices, default=GoalStatus.ON_TRACK
+    )
+    dropped_reason = models.CharField(max_length=500, blank=True)
+    progress_mode = models.CharField(
+        max_length=10, choices=ProgressMode.choices, default=ProgressMode.MILESTONES
+    )
+    manual_progress = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(100)]
+    )
+    visibility = models.CharField(
+        max_length=8, choices=GoalVisibility.choices, default=GoalVisibility.PRIVATE
+    )
+    # Set when the goal came from a stretch assignment the person was chosen for.
+    stretch_interest = models.OneToOneField(
+        "development.StretchInterest",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="goal",
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
+    # The day the overdue flag was sent, so each overdue goal is flagged once.
+    overdue_flagged_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["target_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target_on__gte=models.F("start_on")), name="goal_target_after_start"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "plan", "status"], name="goal_plan_status"),
+            models.Index(
+                fields=["organization", "target_on"],
+                name="goal_open_target",
+                condition=Q(status__in=["on_track", "at_risk"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (GoalStatus.ON_TRACK, GoalStatus.AT_RISK)
+
+
+class Milestone(TenantModel):
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(max_length=200)
+    due_on = models.DateField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        indexes = [models.Index(fields=["organization", "goal"], name="milestone_goal")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class LearningKind(models.TextChoices):
+    COURSE = "course", "Course"
+    BOOK = "book", "Book"
+    TALK = "talk", "Talk"
+    SHADOWING = "shadowing", "Shadowing session"
+    OTHER = "other", "Other"
+
+
+class LearningStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+
+
+class LearningItem(TenantModel):
+    """Something to learn from, attached to a goal or to a competency of the plan."""
+
+    plan = models.ForeignKey(DevelopmentPlan, on_delete=models.CASCADE, related_name="learning")
+    goal = models.ForeignKey(
+        Goal, null=True, blank=True, on_delete=models.CASCADE, related_name="learning"
+    )
+    competency = models.ForeignKey(
+        "advancement.Competency",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    kind = models.CharField(max_length=10, choices=LearningKind.choices)
+    title = models.CharField(max_length=200)
+    url = models.URLField(max_length=500, blank=True)
+    status = models.CharField(
+        max_length=12, choices=LearningStatus.choices, default=LearningStatus.PLANNED
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["status", "id"]
+        indexes = [models.Index(fields=["organization", "plan"], name="learning_plan")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+# --- mentorship -------------------------------------------------------------------------
+
+
+class MentorProfile(TenantModel):
+    """Someone willing to mentor: in which competencies, and for how many people at once."""
+
+    membership = models.OneToOneField(
+        "orgs.Membership", on_delete=models.CASCADE, related_name="mentor_profile"
+    )
+    competencies = models.ManyToManyField("advancement.Competency", related_name="+")
+    capacity = models.PositiveSmallIntegerField(
+        default=1,
+        validators=[MinValueValidator(0), MaxValueValidator(10)],
+        help_text="How many people you can mentor at the same time.",
+    )
+    about = models.TextField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Mentor {self.membership_id}"
+
+
+class MentorshipRequestStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for an answer"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class MentorshipRequest(TenantModel):
+    mentee = models.ForeignKey("orgs.Membership", on_delete=models.CASCADE, related_name="+")
+    mentor = models.ForeignKey("orgs.Membership", on_delete=models.CASCADE, related_name="+")
+    competency = models.ForeignKey(
+        "advancement.Competency", on_delete=models.PROTECT, related_name="+"
+    )
+    message = models.TextField("what you want to learn", max_length=2000)
+    status = models.CharField(
+        max_length=10,
+        choices=MentorshipRequestStatus.choices,
+        default=MentorshipRequestStatus.PENDING,
+    )
+    answer = models.CharField(max_length=1000, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "mentee", "mentor", "competency"],
+                condition=Q(status="pending"),
+                name="mentorship_request_one_pending",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "mentor", "status"], name="mentor_request_inbox"),
+            models.Index(fields=["organization", "mentee", "status"], name="mentee_request_out"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentee_id} → {self.mentor_id}"
+
+
+class MentorshipCadence(models.TextChoices):
+    WEEKLY = "weekly", "Every week"
+    BIWEEKLY = "biweekly", "Every two weeks"
+    MONTHLY = "monthly", "Every month"
+
+
+class MentorshipStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    CLOSED = "closed", "Closed"
+
+
+class Mentorship(TenantModel):
+    mentor = models.ForeignKey("orgs.Membership", on_delete=models.CASCADE, related_name="+")
+    mentee = models.ForeignKey("orgs.Membership", on_delete=models.CASCADE, related_name="+")
+    competency = models.ForeignKey(
+        "advancement.Competency", on_delete=models.PROTECT, related_name="+"
+    )
+    request = models.OneToOneField(
+        MentorshipRequest,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="mentorship",
+    )
+    goals = models.TextField(max_length=2000, blank=True)
+    cadence = models.CharField(
+        max_length=10, choices=MentorshipCadence.choices, default=MentorshipCadence.BIWEEKLY
+    )
+    status = models.CharField(
+        max_length=8, choices=MentorshipStatus.choices, default=MentorshipStatus.ACTIVE
+    )
+    started_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        "orgs.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    mentor_reflection = models.TextField(max_length=2000, blank=True)
+    mentee_reflection = models.TextField(max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [
+            models.Index(fields=["organization", "mentor", "status"], name="mentorship_mentor"),
+            models.Index(fields=["organization", "mentee", "status"], name="mentorship_mentee"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentor_id} mentors {self.mentee_id}"
+
+
+class MentorshipSession(TenantModel):
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="sessions")
+    held_on = models.DateField()
+    notes = models.TextField(max_length=4000, blank=True)
+    logged_by = models.ForeignKey(
+        "orgs.Membership", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        indexes = [
+            models.Index(fields=["organization", "mentorship", "-held_on"], name="session_log")
+        ]
+
+    def __str__(self) -> str:
+        return f"Session {self.held_on}"
+
+
+# --- stretch assignments ----------------------------------------------------------------
+
+
+class Commitment(models.TextChoices):
+    LIGHT = "light", "A few hours a week"
+    PART = "part", "About a day a week"
+    HALF = "half", "About half the week"
+    FULL = "full", "Most of the week"
+
+
+class Audience(models.TextChoices):
+    EVERYONE = "everyone", "Everyone"
+    TEAMS = "teams", "Chosen teams"
+
+
+class OpportunityStatus(models.TextChoices):
+    OPEN = "open", "Open for interest"
+    UNDERWAY = "underway", "Underway"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class StretchAssignment(TenantModel):
+    """An opportunity to grow on real work, posted by a manager or HR."""
+
+    owner = models.ForeignKey("orgs.Membership", on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(max_length=200)
+    description = models.TextField(max_length=4000)
+    competencies = models.ManyToManyField("advancement.Competency", related_name="+")
+    commitment = models.CharField(max_length=8, choices=Commitment.choices)
+    duration_weeks = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(52)]
+    )
+    seats = models.PositiveSmallIntegerField(
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text="How many people the assignment takes.",
+    )
+    audience = models.CharField(max_length=8, choices=Audience.choices, default=Audience.EVERYONE)
+    teams = models.ManyToManyField("orgs.Team", blank=True, related_name="+")
+    status = models.CharField(
+        max_length=10, choices=OpportunityStatus.choices, default=OpportunityStatus.OPEN
+    )
+    closes_on = models.DateField(null=True, blank=True)
+    owner_outcome = models.TextField(max_length=2000, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["organization", "status", "-created_at"], name="stretch_board"),
+            models.Index(fields=["organization", "owner"], name="stretch_owner"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class InterestStatus(models.TextChoices):
+    INTERESTED = "interested", "Interested"
+    CHOSEN = "chosen", "Chosen"
+    NOT_CHOSEN = "not_chosen", "Not chosen this time"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class StretchInterest(TenantModel):
+    """A person's interest in an opportunity; the chosen ones carry the outcome."""
+
+    assignment = models.ForeignKey(
+        StretchAssignment, on_delete=models.CASCADE, related_name="interests"
+    )
+    person = models.ForeignKey("orgs.Membership", on_delete=models.CASCADE, related_name="+")
+    note = models.TextField(max_length=2000)
+    status = models.CharField(
+        max_length=12, choices=InterestStatus.choices, default=InterestStatus.INTERESTED
+    )
+    person_outcome = models.TextField(max_length=2000, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "assignment", "person"], name="stretch_interest_once"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "person", "status"], name="stretch_interest_mine")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} → {self.assignment_id}"

@@ -69,6 +69,9 @@ ORG_PAGES: dict[str, ObjectKwargs] = {
     "feedback:index": None,
     "feedback:checkins": None,
     "development:index": None,
+    "development:team": None,
+    "development:mentoring": None,
+    "development:opportunities": None,
     "recognition:index": None,
     "advancement:index": None,
     "advancement:track": lambda w: {"track_id": w.framework.track.pk},
@@ -138,9 +141,11 @@ ORG_PAGES: dict[str, ObjectKwargs] = {
     "feedback:meeting_skip": lambda w: {"pk": w.feedback.meeting.pk},
     "feedback:meeting_move": lambda w: {"pk": w.feedback.meeting.pk},
     "feedback:meeting_prompt": lambda w: {"pk": w.feedback.meeting.pk},
+    "feedback:meeting_suggestion": lambda w: {"pk": w.feedback.meeting.pk},
     "feedback:weekly_update": lambda w: {"pk": w.feedback.meeting.pk},
     "feedback:point_edit": lambda w: {"pk": w.feedback.point.pk},
     "feedback:point_remove": lambda w: {"pk": w.feedback.point.pk},
+    "feedback:action_edit": lambda w: {"pk": w.feedback.action.pk},
     "feedback:action_done": lambda w: {"pk": w.feedback.action.pk},
 }
 

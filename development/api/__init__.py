@@ -1,0 +1,1 @@
+"""The growth API, a module per resource."""

@@ -1,0 +1,2 @@
+"""Pages of the growth app, a module per area: plans, the manager's view, mentoring and
+stretch assignments."""
