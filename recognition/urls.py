@@ -1,9 +1,9 @@
 from django.urls import path
 
-from . import views
+from .views import wall
 
 app_name = "recognition"
 
 urlpatterns = [
-    path("", views.index, name="index"),
+    path("", wall.index, name="index"),
 ]

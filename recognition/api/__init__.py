@@ -1,0 +1,1 @@
+"""The recognition API, a module per resource."""
