@@ -16,10 +16,13 @@ STAMP  := $(VENV)/.installed
 
 DEV_SETTINGS  := perfapp.settings.dev
 TEST_SETTINGS := perfapp.settings.test
+BENCH_SETTINGS := perfapp.settings.bench
 DEFAULT_TEST_DATABASE_URL := postgres://postgres@127.0.0.1:5432/perfapp
 
 # Extra arguments for pytest, e.g. make test ARGS='tests/orgs -k invite'
 ARGS ?=
+# Extra arguments for the benchmark command, e.g. make bench BENCH_ARGS='--chunk-size 200'
+BENCH_ARGS ?=
 
 # Prints the path of a working Python >= 3.12 and succeeds, or fails silently.
 # Every candidate is actually run, because pyenv shims exist on PATH but fail when no
@@ -38,7 +41,7 @@ FIND_PYTHON = \
 	done; \
 	exit 1
 
-.PHONY: help venv install run test lint format check clean
+.PHONY: help venv install run test lint format check bench bench-quick clean
 
 # help: list the targets (the default).
 help:
@@ -52,6 +55,10 @@ help:
 	@echo "  make lint      ruff check + ruff format --check"
 	@echo "  make format    ruff check --fix + ruff format"
 	@echo "  make check     no missing migrations + Django system checks"
+	@echo "  make bench     benchmarks on Postgres + Redis (BENCH_DATABASE_URL, BENCH_REDIS_URL):"
+	@echo "                 100,000 reminders fanned out by a real Celery worker; results in"
+	@echo "                 bench/results/latest.md (a few minutes; see BENCHMARKS.md)"
+	@echo "  make bench-quick  the same at a small size (5,000 reminders), to try it out"
 	@echo "  make clean     remove runtime files in .run/ (keeps .venv)"
 
 # venv (internal): make sure .venv exists and runs Python >= 3.12; (re)create it if not.
@@ -110,6 +117,17 @@ check: install
 	@mkdir -p .run
 	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py check
+
+# bench: the benchmarks, on a Postgres database and a Redis database of their own
+# (BENCH_DATABASE_URL, default perfapp_bench; BENCH_REDIS_URL, default Redis DB 14), both
+# emptied by every run. Today: the reminder fan-out. Figures go to bench/results/.
+bench: install
+	DJANGO_SETTINGS_MODULE=$(BENCH_SETTINGS) $(PY) manage.py bench_fanout $(BENCH_ARGS)
+
+# bench-quick: the same at a small size (5,000 reminders over 50 organizations).
+bench-quick: install
+	DJANGO_SETTINGS_MODULE=$(BENCH_SETTINGS) $(PY) manage.py bench_fanout \
+		--organizations 50 --members 100 --baseline 1000 --name fanout-quick $(BENCH_ARGS)
 
 # clean: remove runtime files (.run/: SQLite database, broker folders, beat schedule,
 # collected static files). The virtualenv stays; delete .venv by hand to rebuild it.

@@ -5,7 +5,7 @@ import pytest
 from perfapp.notifications import kinds, services
 from perfapp.tenancy.scoping import organization_scope
 
-from .helpers import NEWS, REMINDER
+from .helpers import NEWS, REMINDER, ScriptedBackend
 
 
 @pytest.fixture
@@ -29,3 +29,15 @@ def queue():
             return services.queue(recipient=recipient, kind=kind, occasion=occasion, **fields)
 
     return _queue
+
+
+@pytest.fixture
+def mailer(settings, mailoutbox, monkeypatch):
+    """Deliver through ``ScriptedBackend``; call the fixture with a hook run before each
+    email (raise to refuse it, ``None`` to accept again). Sent emails are in ``mailoutbox``."""
+    settings.MAILERS = {"default": {"BACKEND": "tests.notifications.helpers.ScriptedBackend"}}
+
+    def script(before_send) -> None:
+        monkeypatch.setattr(ScriptedBackend, "before_send", staticmethod(before_send))
+
+    return script

@@ -12,7 +12,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
@@ -81,17 +80,10 @@ def _due_rows(people, count: int) -> list[OutboxMessage]:
 
 
 def test_two_dispatchers_at_the_same_time_deliver_every_row_exactly_once(
-    people, mailoutbox, monkeypatch
+    people, mailer, mailoutbox
 ):
     rows = _due_rows(people, 300)
-    real_send = mail.send_mail
-
-    def send_and_yield(*args, **kwargs):
-        result = real_send(*args, **kwargs)
-        threading.Event().wait(0.0005)  # let the other dispatcher run in between
-        return result
-
-    monkeypatch.setattr(services.mail, "send_mail", send_and_yield)
+    mailer(lambda email: threading.Event().wait(0.0005))  # let the other dispatcher run
 
     def dispatcher(_index: int) -> list[int]:
         claimed: list[int] = []
@@ -180,18 +172,16 @@ def _queue(person, **fields) -> OutboxMessage:
 
 
 def test_a_transient_email_error_is_retried_with_backoff_and_delivered_once(
-    person, mailoutbox, monkeypatch
+    person, mailer, mailoutbox
 ):
-    real_send = mail.send_mail
     calls = []
 
-    def flaky(*args, **kwargs):
+    def flaky(email):
         calls.append(timezone.now())
         if len(calls) <= 2:
             raise smtplib.SMTPServerDisconnected("connection unexpectedly closed")
-        return real_send(*args, **kwargs)
 
-    monkeypatch.setattr(services.mail, "send_mail", flaky)
+    mailer(flaky)
     with time_machine.travel(NOON, tick=False) as traveller:
         message = _queue(person, due_at=NOON)
         tasks.dispatch_outbox()
@@ -227,11 +217,11 @@ def test_a_transient_email_error_is_retried_with_backoff_and_delivered_once(
 
 
 @pytest.fixture
-def mail_always_down(monkeypatch):
-    def refuse(*args, **kwargs):
+def mail_always_down(mailer):
+    def refuse(email):
         raise smtplib.SMTPRecipientsRefused({"x@example.com": (550, b"mailbox unavailable")})
 
-    monkeypatch.setattr(services.mail, "send_mail", refuse)
+    mailer(refuse)
 
 
 def _dispatch_until_settled(message: OutboxMessage) -> OutboxMessage:

@@ -261,11 +261,11 @@ def test_dispatch_works_through_every_batch(world_a, queue, mailoutbox, monkeypa
 
 
 @pytest.fixture
-def failing_email(monkeypatch):
-    def _fail(message):
+def failing_email(mailer):
+    def _fail(email):
         raise ConnectionRefusedError("smtp is down")
 
-    monkeypatch.setattr(services, "_send_email", _fail)
+    mailer(_fail)
 
 
 def test_a_failed_delivery_is_retried_later(world_a, queue, failing_email, mailoutbox):
@@ -310,16 +310,15 @@ def test_retries_back_off_and_stop_after_max_attempts(world_a, queue, failing_em
 
 
 def test_a_retry_after_a_failure_never_duplicates_the_inbox_entry(
-    world_a, queue, mailoutbox, monkeypatch
+    world_a, queue, mailer, mailoutbox
 ):
-    real_send = services._send_email
-    monkeypatch.setattr(services, "_send_email", lambda message: 1 / 0)
+    mailer(lambda email: 1 / 0)
     with time_machine.travel(NOON, tick=False):
         message = queue(world_a.report)
         tasks.dispatch_outbox()
     assert len(delivered_for(message)) == 1  # the inbox entry came before the failing email
 
-    monkeypatch.setattr(services, "_send_email", real_send)
+    mailer(None)
     with time_machine.travel(NOON + timedelta(hours=1), tick=False):
         assert tasks.dispatch_outbox() == 1
 
@@ -349,15 +348,12 @@ def test_delivering_a_row_again_after_success_sends_nothing_twice(world_a, queue
     assert len(mailoutbox) == 1
 
 
-def test_one_failing_row_does_not_hold_up_the_others(world_a, queue, mailoutbox, monkeypatch):
-    real_send = services._send_email
-
-    def send(message):
-        if message.recipient_id == world_a.member.pk:
+def test_one_failing_row_does_not_hold_up_the_others(world_a, queue, mailer, mailoutbox):
+    def send(email):
+        if email.to == [world_a.member.user.email]:
             raise ConnectionResetError("mailbox full")
-        real_send(message)
 
-    monkeypatch.setattr(services, "_send_email", send)
+    mailer(send)
     broken = queue(world_a.member)
     fine = queue(world_a.report)
 

@@ -208,12 +208,12 @@ def test_news_that_is_not_a_reminder_arrives_at_night(in_new_york, queue, mailou
 
 
 def test_a_reminder_deferred_for_the_night_keeps_all_its_retries(
-    in_new_york, reminder_kind, queue, monkeypatch
+    in_new_york, reminder_kind, queue, mailer
 ):
     with time_machine.travel(utc(2026, 6, 10, 7, 0), tick=False):
         message = queue(in_new_york, kind=REMINDER)
         tasks.dispatch_outbox()
-    monkeypatch.setattr(services, "_send_email", lambda message: 1 / 0)
+    mailer(lambda email: 1 / 0)
 
     moment = outbox_row(message).due_at
     for _ in range(services.MAX_ATTEMPTS - 1):

@@ -23,6 +23,8 @@ CELERY_BROKER_URL = os.environ.get("WORKER_KILL_BROKER_URL", "redis://127.0.0.1:
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_DEFAULT_QUEUE = os.environ["WORKER_KILL_QUEUE"]
 CELERY_BEAT_SCHEDULE = {}
+# Small chunks, so the kill lands with some chunks sent and others still waiting.
+OUTBOX_BATCH_SIZE = int(os.environ.get("WORKER_KILL_BATCH_SIZE", "50"))
 
 
 class SlowFileBackend(BaseEmailBackend):

@@ -1,0 +1,1 @@
+"""Benchmarks: ``make bench`` (perfapp.settings.bench installs this app; nothing else does)."""
