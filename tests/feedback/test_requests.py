@@ -34,7 +34,9 @@ def text_of(response) -> str:
 
 
 def today() -> date:
-    return timezone.now().date()
+    """Today where the test organizations are (Europe/Berlin), as the services see it:
+    between 23:00 and midnight UTC that is already tomorrow."""
+    return timezone.localdate(timezone=ZoneInfo("Europe/Berlin"))
 
 
 def request_state(world) -> dict:
