@@ -9,3 +9,71 @@ class RecognitionConfig(AppConfig):
         from perfapp.web import navigation
 
         navigation.register(navigation.NavItem("Recognition", "recognition:index", 40))
+        self._register_giving_and_wall()
+        self._register_points_and_insights()
+
+    def _register_giving_and_wall(self) -> None:
+        """Giving, the wall, values and kinds: evidence, 1:1 links and coaching signals,
+        the home panel, audit actions, notification kinds and demo data."""
+        from advancement import evidence
+        from perfapp import coaching, links
+        from perfapp.audit.models import register_actions
+        from perfapp.notifications import kinds
+        from perfapp.orgs import demo
+
+        from .coaching import RecognitionLinks, quiet_recognition
+        from .demo import seed_recognition
+        from .evidence import RecognitionEvidence
+        from .panels import register_panels
+        from .services import CatalogueAction
+
+        evidence.register(RecognitionEvidence())
+        links.register(RecognitionLinks())
+        coaching.register("recognition.quiet", quiet_recognition, order=30)
+        register_panels()
+        register_actions(CatalogueAction.choices)
+        demo.register(seed_recognition, order=40)
+        for key, label, description, email in (
+            ("recognition.received", "Recognition for you", "A colleague recognized you.", True),
+            (
+                "recognition.for_report",
+                "Recognition for your reports",
+                "Someone recognized a person who reports to you.",
+                True,
+            ),
+            (
+                "recognition.comment",
+                "Comments on recognition",
+                "Someone commented on a recognition you gave or received.",
+                False,
+            ),
+        ):
+            kinds.register(kinds.NotificationKind(key, label, description, email_by_default=email))
+
+    def _register_points_and_insights(self) -> None:
+        """Points, rewards, insights and the weekly nudge: audit actions, notification
+        kinds and demo data."""
+        from perfapp.audit.models import register_actions
+        from perfapp.notifications import kinds
+        from perfapp.orgs import demo
+
+        from .demo_points import seed_points
+        from .points_audit import PointsAction
+
+        register_actions(PointsAction.choices)
+        demo.register(seed_points, order=50)
+        kinds.register(
+            kinds.NotificationKind(
+                "recognition.redemption_decided",
+                "Your reward requests",
+                "HR approved or declined a reward you asked for.",
+            )
+        )
+        kinds.register(
+            kinds.NotificationKind(
+                "recognition.quiet_reports",
+                "Reports not recognized lately",
+                "Weekly, for managers: direct reports nobody has recognized for a while.",
+                is_reminder=True,
+            )
+        )

@@ -93,18 +93,16 @@ def check_allowance(giver: Membership, points_each: int, recipients: int) -> int
     left = allowance_left(giver)
     if left is None:
         raise ValidationError(
-            {"points_each": "Points are turned off in this organization."}, code="points_off"
+            {
+                "points_each": ValidationError(
+                    "Points are turned off in this organization.", code="points_off"
+                )
+            }
         )
     total = points_each * recipients
     if total > left:
-        raise ValidationError(
-            {
-                "points_each": (
-                    f"That is {total} points in all, but you have {left} left to give this month."
-                )
-            },
-            code="over_allowance",
-        )
+        message = f"That is {total} points in all, but you have {left} left to give this month."
+        raise ValidationError({"points_each": ValidationError(message, code="over_allowance")})
     return total
 
 
@@ -122,3 +120,104 @@ def credit_recipients(recognition: Recognition, recipients: list[Membership]) ->
         )
         for recipient in recipients
     )
+
+
+# --- reads for the points pages and the API ----------------------------------------------
+
+
+def monthly_allowances_of(members: list[Membership], settings: RecognitionSettings) -> dict:
+    """Each person's monthly allowance, in one query (who among them manages someone)."""
+    managers: set[int] = set()
+    if settings.manager_allowance is not None and members:
+        managers = set(
+            Membership.objects.filter(manager__in=members, is_active=True)
+            .values_list("manager_id", flat=True)
+            .distinct()
+        )
+    allowances = {}
+    for member in members:
+        if member.role in (Role.OWNER, Role.HR_ADMIN) and settings.admin_allowance is not None:
+            allowances[member.pk] = settings.admin_allowance
+        elif member.pk in managers:
+            allowances[member.pk] = settings.manager_allowance
+        else:
+            allowances[member.pk] = settings.monthly_allowance
+    return allowances
+
+
+def allowances_left_of(
+    members: list[Membership], settings: RecognitionSettings, now: datetime | None = None
+) -> dict[int, int | None]:
+    """What each person may still give this month, in two queries whatever their number;
+    None for everyone when points are off."""
+    if not settings.points_enabled:
+        return dict.fromkeys((member.pk for member in members), None)
+    if not members:
+        return {}
+    since = month_start(members[0].organization, now)
+    given = dict(
+        Recognition.objects.filter(giver__in=members, created_at__gte=since)
+        .values("giver_id")
+        .annotate(total=Sum("points_total"))
+        .values_list("giver_id", "total")
+    )
+    allowances = monthly_allowances_of(members, settings)
+    return {
+        member.pk: max(0, allowances[member.pk] - (given.get(member.pk) or 0)) for member in members
+    }
+
+
+def ledger_of(member: Membership):
+    """A person's ledger, newest first, with what each row needs to explain itself."""
+    return (
+        PointsEntry.objects.filter(member=member)
+        .select_related("recognition__giver__user", "redemption__reward", "created_by__user")
+        .order_by("-created_at", "-id")
+    )
+
+
+# --- HR corrections ----------------------------------------------------------------------
+
+MAX_ADJUSTMENT = 100_000
+
+
+@transaction.atomic
+def adjust(*, actor: Membership, member: Membership, delta: int, note: str) -> PointsEntry:
+    """HR corrects a balance with a row of its own (never by editing rows): a welcome
+    bonus, or points given by mistake. A correction never takes a balance below zero."""
+    from perfapp.audit.services import record
+
+    from .points_audit import PointsAction
+
+    errors = {}
+    if not delta or abs(delta) > MAX_ADJUSTMENT:
+        errors["delta"] = f"Give a number of points between 1 and {MAX_ADJUSTMENT:,}, or minus."
+    if not note.strip():
+        errors["note"] = "Say why, so the person understands the change."
+    if member.organization_id != actor.organization_id or not member.is_active:
+        errors["member"] = "Choose an active person of this organization."
+    if errors:
+        raise ValidationError(errors)
+    lock(member)
+    balance = balance_of(member)
+    if balance + delta < 0:
+        raise ValidationError(
+            {"delta": f"{member.name} has {balance} points; a balance stays at 0 or more."}
+        )
+    entry = PointsEntry.objects.create(
+        organization_id=member.organization_id,
+        member=member,
+        delta=delta,
+        reason=LedgerReason.ADJUSTED,
+        created_by=actor,
+        note=note.strip()[:300],
+    )
+    record(
+        organization=actor.organization,
+        actor=actor,
+        action=PointsAction.POINTS_ADJUSTED,
+        target=member,
+        target_label=member.name,
+        changes={"points": [None, delta]},
+    )
+    return entry

@@ -1,0 +1,231 @@
+"""Forms of the recognition pages.
+
+They check shapes (a known person, a number, a choice); the rules (not yourself, not a
+deactivated colleague, not an archived value, within your allowance) live in
+``services`` so the pages and the API give the same clear answer. That is why the choice
+fields accept anything of the organization while offering only what it makes sense to
+pick.
+"""
+
+from django import forms
+from django.db.models import Q
+
+from advancement.models import Competency
+from perfapp.orgs.models import Membership, Team
+
+from .models import CompanyValue, ContributionKind
+
+PICK_COLLEAGUE = "Choose colleagues from the list."
+PICK_FROM_LIST = "Choose from the list."
+
+
+def member_label(person: Membership) -> str:
+    return f"{person.name} — {person.job_title}" if person.job_title else person.name
+
+
+class MembersField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Membership) -> str:
+        return member_label(obj)
+
+
+class MemberField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Membership) -> str:
+        return obj.name
+
+
+class ValuesField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: CompanyValue) -> str:
+        return f"{obj.emoji} {obj.name}".strip()
+
+
+def colleagues_of(viewer: Membership):
+    return (
+        Membership.objects.select_related("user")
+        .filter(is_active=True)
+        .exclude(pk=viewer.pk)
+        .order_by("user__name", "id")
+    )
+
+
+def _offer(field: forms.ChoiceField, choices) -> None:
+    """Show only ``choices`` while the field still accepts every value it knows, so a rule
+    broken on purpose reaches the service and its clear message."""
+    field.widget.choices = list(choices)
+
+
+class GiveForm(forms.Form):
+    recipients = MembersField(
+        label="Who you recognize",
+        queryset=Membership.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="One or several colleagues. Everyone at your organization sees it on the wall.",
+        error_messages={
+            "required": "Choose at least one colleague to recognize.",
+            "invalid_choice": PICK_COLLEAGUE,
+            "invalid_pk_value": PICK_COLLEAGUE,
+        },
+    )
+    message = forms.CharField(
+        label="What they did and why it mattered",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="One real moment and what it changed beats a list of adjectives.",
+        error_messages={"required": "Say what they did and why it mattered."},
+    )
+    kind = forms.ModelChoiceField(
+        label="Kind of contribution",
+        queryset=ContributionKind.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": "Choose the kind of contribution.",
+            "invalid_choice": PICK_FROM_LIST,
+        },
+    )
+    values = ValuesField(
+        label="Values it shows",
+        queryset=CompanyValue.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={"invalid_choice": PICK_FROM_LIST, "invalid_pk_value": PICK_FROM_LIST},
+    )
+    competencies = forms.ModelMultipleChoiceField(
+        label="Competencies",
+        queryset=Competency.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Tagged recognition counts as evidence for their promotion criteria.",
+        error_messages={"invalid_choice": PICK_FROM_LIST, "invalid_pk_value": PICK_FROM_LIST},
+    )
+    points_each = forms.IntegerField(
+        label="Points for each person",
+        required=False,
+        min_value=0,
+        max_value=100_000,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 1}),
+        error_messages={
+            "invalid": "Give a whole number of points.",
+            "min_value": "Points can't be negative.",
+            "max_value": "That is more points than anyone can give.",
+        },
+    )
+
+    def __init__(self, *args, viewer: Membership, kinds, values, points_enabled: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recipients"].queryset = Membership.objects.select_related("user")
+        _offer(
+            self.fields["recipients"],
+            [(person.pk, member_label(person)) for person in colleagues_of(viewer)],
+        )
+        self.fields["kind"].queryset = ContributionKind.objects.all()
+        _offer(self.fields["kind"], [(kind.pk, kind.name) for kind in kinds])
+        self.fields["values"].queryset = CompanyValue.objects.all()
+        _offer(self.fields["values"], [(v.pk, f"{v.emoji} {v.name}".strip()) for v in values])
+        competencies = Competency.objects.filter(archived_at__isnull=True).order_by("name")
+        self.fields["competencies"].queryset = Competency.objects.all()
+        _offer(self.fields["competencies"], [(c.pk, c.name) for c in competencies])
+        if not points_enabled:
+            del self.fields["points_each"]
+
+    def content(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "recipients": list(data["recipients"]),
+            "message": data["message"],
+            "kind": data["kind"],
+            "values": list(data.get("values") or []),
+            "competencies": list(data.get("competencies") or []),
+            "points_each": data.get("points_each") or 0,
+        }
+
+
+class WallFilterForm(forms.Form):
+    team = forms.ModelChoiceField(
+        label="Team", queryset=Team.objects.none(), required=False, empty_label="All teams"
+    )
+    value = forms.ModelChoiceField(
+        label="Value",
+        queryset=CompanyValue.objects.none(),
+        required=False,
+        empty_label="All values",
+    )
+    kind = forms.ModelChoiceField(
+        label="Kind",
+        queryset=ContributionKind.objects.none(),
+        required=False,
+        empty_label="All kinds",
+    )
+    person = MemberField(
+        label="Person", queryset=Membership.objects.none(), required=False, empty_label="Anyone"
+    )
+
+    def __init__(self, *args, kinds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.order_by("name")
+        self.fields["value"].queryset = CompanyValue.objects.order_by("archived_at", "position")
+        self.fields["kind"].queryset = ContributionKind.objects.all()
+        _offer(self.fields["kind"], [("", "All kinds"), *((k.pk, k.name) for k in kinds)])
+        self.fields["person"].queryset = Membership.objects.select_related("user").order_by(
+            "user__name", "id"
+        )
+
+    def criteria(self) -> dict:
+        """What was filled in validly (a stale or foreign id is ignored, not an error)."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {
+            key: data[key].pk if data.get(key) else None
+            for key in ("team", "value", "kind", "person")
+        }
+
+
+class ValueForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=60)
+    emoji = forms.CharField(
+        label="Emoji",
+        max_length=8,
+        required=False,
+        help_text="One emoji that people will recognize the value by, e.g. 🤝.",
+        widget=forms.TextInput(attrs={"class": "input-emoji", "autocomplete": "off"}),
+    )
+    description = forms.CharField(
+        label="What it means here",
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="A sentence people read when they pick it.",
+    )
+
+
+class KindForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=60)
+    description = forms.CharField(
+        label="Description",
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    competencies = forms.ModelMultipleChoiceField(
+        label="Competencies it shows",
+        queryset=Competency.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Recognition of this kind counts as evidence for these competencies.",
+        error_messages={"invalid_choice": PICK_FROM_LIST, "invalid_pk_value": PICK_FROM_LIST},
+    )
+
+    def __init__(self, *args, keep=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        kept = [c.pk for c in keep]
+        self.fields["competencies"].queryset = Competency.objects.all()
+        offered = Competency.objects.filter(Q(archived_at__isnull=True) | Q(pk__in=kept))
+        offered = offered.order_by("name")
+        _offer(self.fields["competencies"], [(c.pk, c.name) for c in offered])
+
+    def content(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "name": data["name"],
+            "description": data.get("description", ""),
+            "competencies": list(data.get("competencies") or []),
+        }

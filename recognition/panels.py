@@ -1,0 +1,23 @@
+"""What recognition adds to the home page: recent recognition for you, and the way to
+recognize someone."""
+
+from django.http import HttpRequest
+
+from perfapp.web.home import HomePanel, register
+
+from . import selectors
+
+RECENT_DAYS = 30
+SHOWN = 3
+
+
+def recent_recognition(request: HttpRequest) -> dict:
+    """Always shown: what you received lately (two queries), or an invitation to start."""
+    return {
+        "items": selectors.recent_for(request.membership, limit=SHOWN, days=RECENT_DAYS),
+        "days": RECENT_DAYS,
+    }
+
+
+def register_panels() -> None:
+    register(HomePanel("recognition", 40, "recognition/panels/recent.html", recent_recognition))

@@ -1,0 +1,398 @@
+"""Reads of recognition: the wall (keyset-paginated), values and kinds, profiles.
+
+The wall never counts its rows: pages are found with a keyset cursor on
+(created_at, id), which the (organization, -created_at, -id) index serves at any depth,
+and everything a page shows (people, values, kinds, competencies, the latest comments,
+reaction counts) is loaded in a fixed number of queries, however many items it holds.
+"""
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+
+from advancement.models import Competency
+from perfapp.orgs.models import Membership
+from perfapp.tenancy.scoping import get_active_organization_id
+
+from . import points, services
+from .models import (
+    CompanyValue,
+    ContributionKind,
+    Reaction,
+    Recognition,
+    RecognitionComment,
+    RecognitionRecipient,
+    RecognitionSettings,
+)
+
+LATEST_COMMENTS = 3
+CURSOR = re.compile(r"^(\d{1,20})-(\d{1,19})$")
+
+
+def settings_of(organization) -> RecognitionSettings:
+    return points.settings_for(organization)
+
+
+# --- values and kinds -----------------------------------------------------------------------
+
+
+def active_values() -> QuerySet[CompanyValue]:
+    return CompanyValue.objects.filter(archived_at__isnull=True).order_by("position", "id")
+
+
+def archived_values() -> QuerySet[CompanyValue]:
+    return CompanyValue.objects.filter(archived_at__isnull=False).order_by("name", "id")
+
+
+def kinds(*, include_archived: bool = False) -> QuerySet[ContributionKind]:
+    """The active organization's contribution kinds, starting from the built-in set on
+    first use."""
+    services.ensure_built_in_kinds(get_active_organization_id())
+    rows = ContributionKind.objects.all()
+    if not include_archived:
+        rows = rows.filter(archived_at__isnull=True)
+    return rows.order_by("archived_at", "position", "id")
+
+
+def kinds_with_competencies(*, include_archived: bool = False) -> QuerySet[ContributionKind]:
+    return kinds(include_archived=include_archived).prefetch_related(
+        Prefetch("competencies", queryset=Competency.objects.order_by("name"))
+    )
+
+
+# --- the wall ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a wall page starts: strictly older than (created_at, id)."""
+
+    created_at: datetime
+    id: int
+
+    @property
+    def token(self) -> str:
+        stamp = self.created_at.astimezone(UTC)
+        micros = int(stamp.timestamp()) * 1_000_000 + stamp.microsecond
+        return f"{micros}-{self.id}"
+
+    @classmethod
+    def parse(cls, raw: str | None) -> "Cursor | None":
+        """A cursor from a link; anything malformed is None (the first page)."""
+        found = CURSOR.match(raw or "")
+        if not found:
+            return None
+        micros, pk = int(found.group(1)), int(found.group(2))
+        try:
+            moment = datetime.fromtimestamp(micros // 1_000_000, tz=UTC).replace(
+                microsecond=micros % 1_000_000
+            )
+        except (OverflowError, OSError, ValueError):
+            return None
+        if pk <= 0 or pk > 2**63 - 1:
+            return None
+        return cls(moment, pk)
+
+    @classmethod
+    def after(cls, recognition: Recognition) -> "Cursor":
+        return cls(recognition.created_at, recognition.pk)
+
+
+@dataclass
+class WallPage:
+    items: list[Recognition]
+    next_cursor: Cursor | None = None
+
+
+@dataclass(frozen=True)
+class ReactionCount:
+    emoji: str
+    count: int
+    mine: bool
+
+
+@dataclass
+class Criteria:
+    team_id: int | None = None
+    value_id: int | None = None
+    kind_id: int | None = None
+    person_id: int | None = None
+    extra: dict = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return any((self.team_id, self.value_id, self.kind_id, self.person_id))
+
+
+def with_related(rows: QuerySet[Recognition]) -> QuerySet[Recognition]:
+    """Everything a recognition card shows except reactions (see ``attach_reactions``)."""
+    comment_count = (
+        RecognitionComment.objects.filter(recognition=OuterRef("pk"))
+        .order_by()
+        .values("recognition")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return (
+        rows.select_related("giver__user", "kind")
+        .annotate(comment_count=Coalesce(Subquery(comment_count), 0))
+        .prefetch_related(
+            Prefetch("values", queryset=CompanyValue.objects.order_by("position", "id")),
+            Prefetch("competencies", queryset=Competency.objects.order_by("name")),
+            Prefetch(
+                "recipient_rows",
+                queryset=RecognitionRecipient.objects.select_related("recipient__user").order_by(
+                    "id"
+                ),
+            ),
+        )
+    )
+
+
+def with_latest_comments(rows: QuerySet[Recognition]) -> QuerySet[Recognition]:
+    return rows.prefetch_related(
+        Prefetch(
+            "comments",
+            queryset=RecognitionComment.objects.select_related("author__user").order_by(
+                "-created_at", "-id"
+            )[:LATEST_COMMENTS],
+            to_attr="latest_comments_desc",
+        )
+    )
+
+
+def wall(criteria: Criteria | None = None) -> QuerySet[Recognition]:
+    """Recognition of the active organization, newest first, filtered:
+
+    team — received by someone now in the team; value, kind — showing it;
+    person — given or received by them."""
+    criteria = criteria or Criteria()
+    rows = Recognition.objects.all()
+    if criteria.kind_id:
+        rows = rows.filter(kind_id=criteria.kind_id)
+    if criteria.value_id:
+        through = Recognition.values.through
+        rows = rows.filter(
+            Exists(
+                through.objects.filter(
+                    recognition_id=OuterRef("pk"), companyvalue_id=criteria.value_id
+                )
+            )
+        )
+    if criteria.team_id:
+        rows = rows.filter(
+            Exists(
+                RecognitionRecipient.objects.filter(
+                    recognition=OuterRef("pk"), recipient__team_id=criteria.team_id
+                )
+            )
+        )
+    if criteria.person_id:
+        received = RecognitionRecipient.objects.filter(recipient_id=criteria.person_id).values(
+            "recognition_id"
+        )
+        rows = rows.filter(Q(giver_id=criteria.person_id) | Q(pk__in=received))
+    return rows.order_by("-created_at", "-id")
+
+
+def wall_page(
+    criteria: Criteria | None, cursor: Cursor | None, size: int, viewer: Membership
+) -> WallPage:
+    """One page of the wall after ``cursor``: its items (with reactions and the latest
+    comments attached) and the cursor of the next page, if there is one. No COUNT."""
+    rows = wall(criteria)
+    if cursor is not None:
+        rows = rows.filter(
+            Q(created_at__lt=cursor.created_at) | Q(created_at=cursor.created_at, id__lt=cursor.id),
+            created_at__lte=cursor.created_at,
+        )
+    items = list(with_latest_comments(with_related(rows))[: size + 1])
+    more = len(items) > size
+    items = items[:size]
+    decorate(items, viewer)
+    return WallPage(items, Cursor.after(items[-1]) if more and items else None)
+
+
+def decorate(items: list[Recognition], viewer: Membership) -> None:
+    """Reaction counts (one query for all items) and comments oldest first."""
+    attach_reactions(items, viewer)
+    for item in items:
+        latest = getattr(item, "latest_comments_desc", None)
+        if latest is not None:
+            item.latest_comments = list(reversed(latest))
+            item.more_comments = max(0, item.comment_count - len(latest))
+
+
+def reaction_counts(recognition_ids: list[int], viewer: Membership) -> dict[int, list]:
+    """Per recognition, every emoji of the fixed set with its count and whether the viewer
+    reacted with it. One query."""
+    found: dict[int, dict[str, tuple[int, bool]]] = defaultdict(dict)
+    rows = (
+        Reaction.objects.filter(recognition_id__in=recognition_ids)
+        .order_by()
+        .values("recognition_id", "emoji")
+        .annotate(n=Count("id"), mine=Count("id", filter=Q(member=viewer)))
+    )
+    for row in rows:
+        found[row["recognition_id"]][row["emoji"]] = (row["n"], row["mine"] > 0)
+    return {
+        pk: [ReactionCount(emoji, *found[pk].get(emoji, (0, False))) for emoji in Reaction.EMOJI]
+        for pk in recognition_ids
+    }
+
+
+def attach_reactions(items: list[Recognition], viewer: Membership) -> None:
+    counts = reaction_counts([item.pk for item in items], viewer)
+    for item in items:
+        item.reaction_counts = counts[item.pk]
+
+
+def one(pk: int, viewer: Membership) -> Recognition:
+    """One recognition with everything its page shows; DoesNotExist when missing."""
+    item = with_related(Recognition.objects.filter(pk=pk)).get()
+    attach_reactions([item], viewer)
+    return item
+
+
+def comments_of(recognition: Recognition, limit: int = 200) -> list[RecognitionComment]:
+    return list(
+        RecognitionComment.objects.filter(recognition=recognition)
+        .select_related("author__user")
+        .order_by("created_at", "id")[:limit]
+    )
+
+
+def recent_for(member: Membership, limit: int = 3, days: int = 30) -> list[Recognition]:
+    """Recognition the member received lately, newest first (the home panel)."""
+    since = timezone.now() - timedelta(days=days)
+    ids = list(
+        RecognitionRecipient.objects.filter(recipient=member, created_at__gte=since)
+        .order_by("-created_at", "-id")
+        .values_list("recognition_id", flat=True)[:limit]
+    )
+    if not ids:
+        return []
+    rows = Recognition.objects.filter(pk__in=ids).select_related("giver__user", "kind")
+    return sorted(rows, key=lambda row: (row.created_at, row.pk), reverse=True)
+
+
+def last_recognized_at(member: Membership) -> datetime | None:
+    row = (
+        RecognitionRecipient.objects.filter(recipient=member)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    return row
+
+
+# --- profile ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Profile:
+    received: int
+    given: int
+    months: list[dict]  # {"month": date, "received": n, "given": n}, oldest first
+    by_value: list[dict]  # {"value": CompanyValue, "received": n, "given": n}
+    by_kind: list[dict]  # {"kind": ContributionKind, "received": n, "given": n}
+
+
+def _month_starts(now: datetime, tz: ZoneInfo, months: int) -> list:
+    local = now.astimezone(tz)
+    year, month = local.year, local.month
+    starts = []
+    for _ in range(months):
+        starts.append(datetime(year, month, 1, tzinfo=tz))
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+    return list(reversed(starts))
+
+
+def profile(person: Membership, *, months: int = 12, tz_name: str = "UTC") -> Profile:
+    """Recognition ``person`` received and gave: totals, a monthly series over the last
+    ``months`` months, and both broken down by value and by contribution kind. Six
+    aggregate queries, whatever the amount of recognition."""
+    tz = ZoneInfo(tz_name)
+    starts = _month_starts(timezone.now(), tz, months)
+    since = starts[0]
+    received_ids = RecognitionRecipient.objects.filter(recipient=person).values("recognition_id")
+    received = Recognition.objects.filter(pk__in=received_ids)
+    given = Recognition.objects.filter(giver=person)
+
+    def per_month(rows: QuerySet) -> dict:
+        found = (
+            rows.filter(created_at__gte=since)
+            .annotate(month=TruncMonth("created_at", tzinfo=tz))
+            .order_by()
+            .values("month")
+            .annotate(n=Count("id"))
+        )
+        return {row["month"].date(): row["n"] for row in found}
+
+    received_months, given_months = per_month(received), per_month(given)
+    series = [
+        {
+            "month": start.date(),
+            "received": received_months.get(start.date(), 0),
+            "given": given_months.get(start.date(), 0),
+        }
+        for start in starts
+    ]
+
+    def counts(rows: QuerySet, key: str) -> dict[int, int]:
+        return dict(
+            rows.order_by().values(key).annotate(n=Count("id", distinct=True)).values_list(key, "n")
+        )
+
+    totals = (
+        Recognition.objects.filter(Q(pk__in=received_ids) | Q(giver=person))
+        .order_by()
+        .aggregate(
+            received=Count("id", filter=Q(pk__in=received_ids)),
+            given=Count("id", filter=Q(giver=person)),
+        )
+    )
+    value_received = counts(received.filter(values__isnull=False), "values")
+    value_given = counts(given.filter(values__isnull=False), "values")
+    kind_received, kind_given = counts(received, "kind"), counts(given, "kind")
+    value_ids = set(value_received) | set(value_given)
+    by_value = [
+        {
+            "value": value,
+            "received": value_received.get(value.pk, 0),
+            "given": value_given.get(value.pk, 0),
+        }
+        for value in CompanyValue.objects.filter(
+            Q(archived_at__isnull=True) | Q(pk__in=value_ids)
+        ).order_by("archived_at", "position", "id")
+    ]
+    kind_ids = set(kind_received) | set(kind_given)
+    by_kind = [
+        {
+            "kind": kind,
+            "received": kind_received.get(kind.pk, 0),
+            "given": kind_given.get(kind.pk, 0),
+        }
+        for kind in ContributionKind.objects.filter(
+            Q(archived_at__isnull=True) | Q(pk__in=kind_ids)
+        ).order_by("archived_at", "position", "id")
+    ]
+    return Profile(totals["received"], totals["given"], series, by_value, by_kind)
+
+
+def received_recently(person: Membership, limit: int = 5) -> list[Recognition]:
+    """The latest recognition ``person`` received, newest first."""
+    latest = (
+        RecognitionRecipient.objects.filter(recipient=person)
+        .order_by("-created_at", "-id")
+        .values("recognition_id")[:limit]
+    )
+    rows = Recognition.objects.filter(pk__in=latest).order_by("-created_at", "-id")
+    return list(with_related(rows))

@@ -1,0 +1,81 @@
+"""HR changes the organization's recognition settings: points on or off, the monthly
+allowances, and after how long someone counts as "not recognized lately"."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from perfapp.audit.services import record
+from perfapp.orgs.models import Membership
+
+from .models import RecognitionSettings
+from .points import settings_for
+from .points_audit import PointsAction
+from .points_permissions import can_change_settings
+
+SETTINGS_FIELDS = (
+    "points_enabled",
+    "monthly_allowance",
+    "manager_allowance",
+    "admin_allowance",
+    "quiet_after_days",
+)
+MAX_ALLOWANCE = 100_000
+QUIET_DAYS = (7, 365)
+
+
+def _validate(values: dict) -> None:
+    errors = {}
+    for name in ("monthly_allowance", "manager_allowance", "admin_allowance"):
+        if name not in values:
+            continue
+        value = values[name]
+        if value is None and name != "monthly_allowance":
+            continue
+        if not isinstance(value, int) or isinstance(value, bool):
+            errors[name] = "Give a whole number of points."
+        elif not 0 <= value <= MAX_ALLOWANCE:
+            errors[name] = f"Choose between 0 and {MAX_ALLOWANCE:,} points."
+    if "quiet_after_days" in values:
+        value = values["quiet_after_days"]
+        low, high = QUIET_DAYS
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            errors["quiet_after_days"] = f"Choose between {low} and {high} days."
+    if "points_enabled" in values and not isinstance(values["points_enabled"], bool):
+        errors["points_enabled"] = "Say whether points are on or off."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def save_settings(*, actor: Membership, **values) -> RecognitionSettings:
+    """Change some of the settings; the change (old and new values) goes to the audit log.
+    Saving unchanged values records nothing. Turning points off keeps every balance and
+    pending redemption: turning them on again brings them back as they were."""
+    if not can_change_settings(actor):
+        raise PermissionDenied
+    unknown = set(values) - set(SETTINGS_FIELDS)
+    if unknown:
+        raise ValueError(f"Not a recognition setting: {', '.join(sorted(unknown))}")
+    _validate(values)
+    current = RecognitionSettings.objects.select_for_update().get(
+        pk=settings_for(actor.organization).pk
+    )
+    changes = {
+        name: [getattr(current, name), value]
+        for name, value in values.items()
+        if getattr(current, name) != value
+    }
+    if not changes:
+        return current
+    for name, (_old, new) in changes.items():
+        setattr(current, name, new)
+    current.save(update_fields=list(changes))
+    record(
+        organization=actor.organization,
+        actor=actor,
+        action=PointsAction.SETTINGS_CHANGED,
+        target=current,
+        target_label="Recognition settings",
+        changes=changes,
+    )
+    return current

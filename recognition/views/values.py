@@ -1,0 +1,247 @@
+"""HR keeps the company values and the contribution kinds: add, edit, order, archive and
+restore; kinds also map to competencies (so recognition of that kind becomes evidence).
+
+Reordering and archiving swap the list in place with htmx; without JavaScript the same
+forms post and come back to the page. Every change is in the audit log.
+"""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_POST
+
+from perfapp.web.forms_util import apply_errors
+
+from .. import selectors, services
+from ..forms import KindForm, ValueForm
+from ..models import CompanyValue, ContributionKind
+from ..permissions import MANAGE
+from .wall import go, message_of, page
+
+# --- company values ---------------------------------------------------------------------------
+
+
+def _values_context(**extra) -> dict:
+    return {
+        "active": list(selectors.active_values()),
+        "archived": list(selectors.archived_values()),
+        **extra,
+    }
+
+
+@page(MANAGE)
+def values(request: HttpRequest) -> HttpResponse:
+    form = ValueForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            added = services.add_value(actor=request.membership, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"“{added.name}” is one of your values now.")
+            return go(request, "recognition:values")
+    return render(
+        request,
+        "recognition/values.html",
+        _values_context(form=form),
+        status=400 if form.errors else 200,
+    )
+
+
+@page(MANAGE)
+def value(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(CompanyValue, pk=pk)
+    initial = {"name": item.name, "emoji": item.emoji, "description": item.description}
+    form = ValueForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_value(actor=request.membership, value=item, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"“{item.name}” is saved.")
+            return go(request, "recognition:values")
+    return render(
+        request,
+        "recognition/value.html",
+        {"item": item, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _catalogue_action(
+    request: HttpRequest,
+    action: Callable[[], object],
+    done: str,
+    page_name: str,
+    fragment: str,
+    context: Callable[..., dict],
+    **extra,
+) -> HttpResponse:
+    error = ""
+    try:
+        action()
+    except ValidationError as problem:
+        error = message_of(problem)
+    if request.htmx:
+        return render(
+            request,
+            f"recognition/{page_name}.html#{fragment}",
+            context(list_error=error, list_notice="" if error else done, **extra),
+            status=400 if error else 200,
+        )
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, done)
+    return go(request, f"recognition:{page_name}")
+
+
+@page(MANAGE)
+@require_POST
+def value_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(CompanyValue, pk=pk)
+    return _catalogue_action(
+        request,
+        lambda: services.archive_value(actor=request.membership, value=item),
+        f"“{item.name}” is archived. Recognition that showed it keeps it.",
+        "values",
+        "lists",
+        _values_context,
+    )
+
+
+@page(MANAGE)
+@require_POST
+def value_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(CompanyValue, pk=pk)
+    return _catalogue_action(
+        request,
+        lambda: services.restore_value(actor=request.membership, value=item),
+        f"“{item.name}” is active again.",
+        "values",
+        "lists",
+        _values_context,
+    )
+
+
+@page(MANAGE)
+@require_POST
+def value_move(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(CompanyValue, pk=pk)
+    direction = request.POST.get("direction", "")
+    return _catalogue_action(
+        request,
+        lambda: services.move_value(actor=request.membership, value=item, direction=direction),
+        f"Moved “{item.name}” {direction}.",
+        "values",
+        "lists",
+        _values_context,
+        focus_pk=item.pk,
+        focus_direction=direction,
+    )
+
+
+# --- contribution kinds -----------------------------------------------------------------------
+
+
+def _kinds_context(**extra) -> dict:
+    rows = list(selectors.kinds_with_competencies(include_archived=True))
+    return {
+        "active": [row for row in rows if row.archived_at is None],
+        "archived": [row for row in rows if row.archived_at is not None],
+        **extra,
+    }
+
+
+@page(MANAGE)
+def kinds(request: HttpRequest) -> HttpResponse:
+    form = KindForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            added = services.add_kind(actor=request.membership, **form.content())
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"“{added.name}” is a contribution kind now.")
+            return go(request, "recognition:kinds")
+    return render(
+        request,
+        "recognition/kinds.html",
+        _kinds_context(form=form),
+        status=400 if form.errors else 200,
+    )
+
+
+@page(MANAGE)
+def kind(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(ContributionKind, pk=pk)
+    mapped = list(item.competencies.all())
+    initial = {
+        "name": item.name,
+        "description": item.description,
+        "competencies": [c.pk for c in mapped],
+    }
+    form = KindForm(request.POST or None, initial=initial, keep=mapped)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_kind(actor=request.membership, kind=item, **form.content())
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"“{item.name}” is saved.")
+            return go(request, "recognition:kinds")
+    return render(
+        request,
+        "recognition/kind.html",
+        {"item": item, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@page(MANAGE)
+@require_POST
+def kind_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(ContributionKind, pk=pk)
+    return _catalogue_action(
+        request,
+        lambda: services.archive_kind(actor=request.membership, kind=item),
+        f"“{item.name}” is archived. Recognition of this kind keeps it.",
+        "kinds",
+        "lists",
+        _kinds_context,
+    )
+
+
+@page(MANAGE)
+@require_POST
+def kind_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(ContributionKind, pk=pk)
+    return _catalogue_action(
+        request,
+        lambda: services.restore_kind(actor=request.membership, kind=item),
+        f"“{item.name}” is active again.",
+        "kinds",
+        "lists",
+        _kinds_context,
+    )
+
+
+@page(MANAGE)
+@require_POST
+def kind_move(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(ContributionKind, pk=pk)
+    direction = request.POST.get("direction", "")
+    return _catalogue_action(
+        request,
+        lambda: services.move_kind(actor=request.membership, kind=item, direction=direction),
+        f"Moved “{item.name}” {direction}.",
+        "kinds",
+        "lists",
+        _kinds_context,
+        focus_pk=item.pk,
+        focus_direction=direction,
+    )
