@@ -6,12 +6,14 @@ class AdvancementConfig(AppConfig):
     verbose_name = "Career framework"
 
     def ready(self) -> None:
+        from perfapp import coaching, links
         from perfapp.audit.models import register_actions
         from perfapp.notifications import kinds
         from perfapp.orgs import demo
         from perfapp.web import navigation
 
         from .audit import FrameworkAction
+        from .coaching import CriterionLinks, next_level_gaps
         from .demo import seed_framework
         from .panels import register_panels
 
@@ -19,6 +21,8 @@ class AdvancementConfig(AppConfig):
         register_actions(FrameworkAction.choices)
         demo.register(seed_framework, order=10)
         register_panels()
+        links.register(CriterionLinks())
+        coaching.register("career.next_level_gaps", next_level_gaps, order=10)
         for key, label, description in (
             (
                 "career.placement_changed",

@@ -7,17 +7,25 @@ class FeedbackConfig(AppConfig):
 
     def ready(self) -> None:
         from advancement import evidence
+        from perfapp import coaching, links
+        from perfapp.audit.models import register_actions
         from perfapp.notifications import kinds
         from perfapp.orgs import demo
         from perfapp.web import navigation
 
         from .checkin_demo import seed_checkins
+        from .checkin_links import FeedbackLinks, PromptLinks, feedback_signals
+        from .checkins import CheckinAction
         from .demo import seed_feedback
         from .evidence import FeedbackEvidence
 
         navigation.register(navigation.NavItem("Feedback", "feedback:index", 10))
         navigation.register(navigation.NavItem("Check-ins", "feedback:checkins", 20))
         evidence.register(FeedbackEvidence())
+        links.register(FeedbackLinks())
+        links.register(PromptLinks())
+        coaching.register("feedback.signals", feedback_signals, order=20)
+        register_actions(CheckinAction.choices)
         demo.register(seed_feedback, order=20)
         demo.register(seed_checkins, order=30)
         for key, label, description, reminder in (

@@ -28,6 +28,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
+from perfapp import links
 from perfapp.api.pagination import StableCursorPagination
 from perfapp.api.params import id_param, path_id
 from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer
@@ -38,6 +39,7 @@ from . import checkins
 from .api.common import (
     PlainChoiceField,
 )
+from .checkin_api_links import LinkInField, LinkOutField, SuggestionsSerializer
 from .checkin_models import (
     ActionItem,
     AgendaItem,
@@ -123,6 +125,17 @@ class CheckinViewSet(OrganizationViewSet):
 
     def context(self) -> dict:
         return self.get_serializer_context()
+
+
+class LinkedRowsMixin:
+    """Lists of rows that may link elsewhere: their links are shown for the whole page at
+    once (one load per kind of linked object), not row by row."""
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            links.show(page, self.membership)
+        return page
 
 
 class VisibleField(OrgRelatedField):
@@ -242,6 +255,7 @@ class MeetingSerializer(serializers.ModelSerializer):
 
 class AgendaItemSerializer(serializers.ModelSerializer):
     author = PersonRefSerializer(read_only=True)
+    link = LinkOutField(help_text="What the point links to, as you may see it, or null.")
 
     class Meta:
         model = AgendaItem
@@ -253,6 +267,7 @@ class AgendaItemSerializer(serializers.ModelSerializer):
             "position",
             "discussed",
             "carried_from",
+            "link",
             "version",
             "created_at",
         ]
@@ -262,6 +277,7 @@ class AgendaItemSerializer(serializers.ModelSerializer):
 class ActionItemSerializer(serializers.ModelSerializer):
     owner = PersonRefSerializer(read_only=True)
     done = serializers.SerializerMethodField()
+    link = LinkOutField(help_text="What the action item links to, as you may see it, or null.")
 
     class Meta:
         model = ActionItem
@@ -274,6 +290,7 @@ class ActionItemSerializer(serializers.ModelSerializer):
             "due_on",
             "done",
             "done_at",
+            "link",
             "version",
             "created_at",
         ]
@@ -367,16 +384,20 @@ class ReorderSerializer(serializers.Serializer):
 class PointCreateSerializer(serializers.Serializer):
     meeting = VisibleField(Meeting, meetings_of, help_text="A meeting id of one of your 1:1s.")
     text = serializers.CharField(max_length=500, allow_blank=True)
+    link = LinkInField()
 
 
 class PointEditSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=500, allow_blank=True, required=False)
     discussed = serializers.BooleanField(required=False)
+    link = LinkInField()
     version = serializers.IntegerField(min_value=0, help_text="The version you started from.")
 
     def validate(self, attrs):
-        if "text" not in attrs and "discussed" not in attrs:
-            raise serializers.ValidationError("Change the text, or mark it discussed or not.")
+        if not {"text", "discussed", "link"} & set(attrs):
+            raise serializers.ValidationError(
+                "Change the text or the link, or mark it discussed or not."
+            )
         return attrs
 
 
@@ -385,11 +406,22 @@ class ActionCreateSerializer(serializers.Serializer):
     owner = OrgRelatedField(Membership, help_text="One of the two people's member id.")
     text = serializers.CharField(max_length=500, allow_blank=True)
     due_on = serializers.DateField(required=False, allow_null=True, default=None)
+    link = LinkInField()
 
 
 class ActionEditSerializer(serializers.Serializer):
-    done = serializers.BooleanField()
+    done = serializers.BooleanField(required=False)
+    text = serializers.CharField(max_length=500, allow_blank=True, required=False)
+    due_on = serializers.DateField(required=False, allow_null=True)
+    link = LinkInField()
     version = serializers.IntegerField(min_value=0, help_text="The version you started from.")
+
+    def validate(self, attrs):
+        if not {"done", "text", "due_on", "link"} & set(attrs):
+            raise serializers.ValidationError(
+                "Change the text, the due date or the link, or mark it done or not."
+            )
+        return attrs
 
 
 _ENVELOPES: dict[type, type] = {}
@@ -553,6 +585,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CheckinVi
             .select_related("owner__user")
             .order_by("due_on", "id")
         )
+        links.show([*meeting.agenda_rows, *meeting.open_action_rows], self.membership)
         return MeetingDetailSerializer(meeting, context=self.context()).data
 
     def retrieve(self, request, *args, **kwargs):
@@ -651,7 +684,9 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CheckinVi
         serializer.is_valid(raise_exception=True)
 
         def fresh(rows):
-            return {"agenda": AgendaItemSerializer(_with_author(rows), many=True).data}
+            shown = list(_with_author(rows))
+            links.show(shown, self.membership)
+            return {"agenda": AgendaItemSerializer(shown, many=True, context=self.context()).data}
 
         with _domain(fresh=fresh):
             checkins.reorder(
@@ -660,6 +695,29 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CheckinVi
                 ordered_ids=serializer.validated_data["order"],
             )
         return Response(self._detail(meeting.pk))
+
+    @extend_schema(
+        request=None,
+        responses=SuggestionsSerializer,
+        summary="For the manager: talking points suggested by context (next-level gaps, "
+        "quiet feedback...)",
+    )
+    @action(detail=True, methods=["get"])
+    def suggestions(self, request, *args, **kwargs):
+        """What other apps suggest raising with the report in this meeting, minus what the
+        agenda already holds. The manager's only: the report gets 404."""
+        meeting = (
+            meetings_of(self.membership)
+            .select_related(
+                "series__organization", "series__report__user", "series__report__organization"
+            )
+            .filter(pk=path_id(self.kwargs["pk"]))
+            .first()
+        )
+        if meeting is None or meeting.series.manager_id != self.membership.pk:
+            raise exceptions.NotFound()
+        found = checkins.suggestions_for_meeting(actor=self.membership, meeting=meeting)
+        return Response(SuggestionsSerializer({"suggestions": found}).data)
 
 
 def _with_author(rows: list[AgendaItem]) -> QuerySet[AgendaItem]:
@@ -673,18 +731,22 @@ class AgendaPagination(StableCursorPagination):
     ordering = ("meeting_id", "position", "id")
 
 
-def _point(pk: int) -> dict:
-    return AgendaItemSerializer(AgendaItem.objects.select_related("author__user").get(pk=pk)).data
+def _point(pk: int, context: dict) -> dict:
+    row = AgendaItem.objects.select_related("author__user").get(pk=pk)
+    return AgendaItemSerializer(row, context=context).data
 
 
-def _fresh_point(fresh: AgendaItem | None) -> dict:
-    """The point as it is now; a point the other person removed meanwhile is not there."""
-    if fresh is None:
-        raise exceptions.NotFound("This talking point was removed meanwhile.")
-    try:
-        return _point(fresh.pk)
-    except AgendaItem.DoesNotExist:
-        raise exceptions.NotFound("This talking point was removed meanwhile.") from None
+def _fresh_point(context: dict) -> Callable:
+    def fresh(item: AgendaItem | None) -> dict:
+        """The point as it is now; one the other person removed meanwhile is not there."""
+        if item is None:
+            raise exceptions.NotFound("This talking point was removed meanwhile.")
+        try:
+            return _point(item.pk, context)
+        except AgendaItem.DoesNotExist:
+            raise exceptions.NotFound("This talking point was removed meanwhile.") from None
+
+    return fresh
 
 
 @extend_schema_view(
@@ -694,7 +756,9 @@ def _fresh_point(fresh: AgendaItem | None) -> dict:
     ),
     retrieve=extend_schema(summary="One talking point"),
 )
-class AgendaItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CheckinViewSet):
+class AgendaItemViewSet(
+    LinkedRowsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, CheckinViewSet
+):
     serializer_class = AgendaItemSerializer
     pagination_class = AgendaPagination
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
@@ -719,7 +783,7 @@ class AgendaItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Checki
         serializer.is_valid(raise_exception=True)
         with _domain():
             item = checkins.add_point(actor=self.membership, **serializer.validated_data)
-        return Response(_point(item.pk), status=status.HTTP_201_CREATED)
+        return Response(_point(item.pk, self.context()), status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request=PointEditSerializer,
@@ -732,17 +796,18 @@ class AgendaItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Checki
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:
-            with _domain(fresh=_fresh_point):
+            with _domain(fresh=_fresh_point(self.context())):
                 saved = checkins.edit_point(
                     actor=self.membership,
                     item=item,
                     expected_version=data["version"],
                     text=data.get("text"),
                     discussed=data.get("discussed"),
+                    link=data.get("link", checkins.UNCHANGED),
                 )
         except AgendaItem.DoesNotExist:
             raise exceptions.NotFound("This talking point was removed meanwhile.") from None
-        return Response(_point(saved.pk))
+        return Response(_point(saved.pk, self.context()))
 
     @extend_schema(
         parameters=[
@@ -762,7 +827,7 @@ class AgendaItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Checki
         if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
             raise serializers.ValidationError({"version": ["Give the version you started from."]})
         try:
-            with _domain(fresh=_fresh_point):
+            with _domain(fresh=_fresh_point(self.context())):
                 checkins.remove_point(actor=self.membership, item=item, expected_version=int(raw))
         except AgendaItem.DoesNotExist:
             raise exceptions.NotFound("This talking point was removed meanwhile.") from None
@@ -772,8 +837,9 @@ class AgendaItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Checki
 # --- action items ---------------------------------------------------------------------------
 
 
-def _action(pk: int) -> dict:
-    return ActionItemSerializer(ActionItem.objects.select_related("owner__user").get(pk=pk)).data
+def _action(pk: int, context: dict) -> dict:
+    row = ActionItem.objects.select_related("owner__user").get(pk=pk)
+    return ActionItemSerializer(row, context=context).data
 
 
 @extend_schema_view(
@@ -788,7 +854,9 @@ def _action(pk: int) -> dict:
     ),
     retrieve=extend_schema(summary="One action item"),
 )
-class ActionItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CheckinViewSet):
+class ActionItemViewSet(
+    LinkedRowsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, CheckinViewSet
+):
     serializer_class = ActionItemSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
 
@@ -819,22 +887,37 @@ class ActionItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Checki
         serializer.is_valid(raise_exception=True)
         with _domain():
             item = checkins.add_action(actor=self.membership, **serializer.validated_data)
-        return Response(_action(item.pk), status=status.HTTP_201_CREATED)
+        return Response(_action(item.pk, self.context()), status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request=ActionEditSerializer,
         responses={200: ActionItemSerializer, 409: _conflict_of(ActionItemSerializer)},
-        summary="Mark an action item done or not, if unchanged since your version",
+        summary="Edit an action item (text, due date, link) or mark it done or not, if "
+        "unchanged since your version",
     )
     def partial_update(self, request, *args, **kwargs):
         item = self.get_object()
         serializer = ActionEditSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with _domain(fresh=lambda fresh: _action(fresh.pk)):
-            saved = checkins.set_action_done(
-                actor=self.membership,
-                item=item,
-                done=serializer.validated_data["done"],
-                expected_version=serializer.validated_data["version"],
-            )
-        return Response(_action(saved.pk))
+        data = serializer.validated_data
+        context = self.context()
+        unchanged = checkins.UNCHANGED
+        with _domain(fresh=lambda fresh: _action(fresh.pk, context)):
+            if set(data) <= {"done", "version"}:
+                saved = checkins.set_action_done(
+                    actor=self.membership,
+                    item=item,
+                    done=data["done"],
+                    expected_version=data["version"],
+                )
+            else:
+                saved = checkins.edit_action(
+                    actor=self.membership,
+                    item=item,
+                    expected_version=data["version"],
+                    text=data.get("text", unchanged),
+                    due_on=data.get("due_on", unchanged),
+                    link=data.get("link", unchanged),
+                    done=data.get("done", unchanged),
+                )
+        return Response(_action(saved.pk, context))

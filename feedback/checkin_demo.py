@@ -1,13 +1,16 @@
 """Demo check-ins: each team lead meets their reports weekly; last week's meeting is held,
-with its notes, and the next one already has talking points and an open action item."""
+with its notes, and the next one already has talking points (one linked to feedback) and
+an open action item."""
 
 from datetime import time, timedelta
 
 from django.utils import timezone
 
+from perfapp.links import LinkRef
 from perfapp.orgs.models import Membership, Organization
 
 from . import checkins
+from .checkin_links import FeedbackLinks
 from .checkin_models import AgendaItem, CheckinSeries, Meeting, MeetingStatus
 
 
@@ -55,7 +58,14 @@ def _history(series: CheckinSeries, lead: Membership, report: Membership) -> Non
             discussed=discussed,
         )
     checkins.add_point(actor=report, meeting=upcoming, text="Conference talk proposal")
-    checkins.add_point(actor=lead, meeting=upcoming, text="Feedback from the design review")
+    # The lead's point links to the latest feedback about the report that they may read.
+    shared = FeedbackLinks().candidates(subject=report, viewer=lead)
+    checkins.add_point(
+        actor=lead,
+        meeting=upcoming,
+        text="Feedback from the design review",
+        link=LinkRef(FeedbackLinks.key, shared[0].pk) if shared else None,
+    )
     checkins.add_action(
         actor=lead,
         meeting=past,

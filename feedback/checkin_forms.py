@@ -7,11 +7,13 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.core.exceptions import ValidationError
 
+from perfapp import links
 from perfapp.orgs.models import Membership
 from perfapp.timezones import time_zone_choices
 
 from . import schedule
 from .checkin_models import Cadence, CheckinSettings, CoachingPrompt, PromptTheme
+from .checkins import UNCHANGED
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -62,6 +64,29 @@ class SeriesForm(forms.Form):
         self.manager_id = viewer.manager_id
 
 
+KEEP_LINK = "keep"
+
+
+class LinkField(forms.CharField):
+    """A link picked from the meeting's grouped select (``perfapp.links.choices_for``):
+    ``"feedback:12"``, empty for no link, or ``"keep"`` to leave an edited item's link
+    as it is. Whether the viewer may link to it is the service's check."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 40)
+        kwargs.setdefault("label", "Link to")
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        if value is None:  # not submitted at all: an edit leaves the link alone
+            return UNCHANGED
+        raw = super().clean(value)
+        if raw == KEEP_LINK:
+            return UNCHANGED
+        return links.parse(raw)
+
+
 class PointForm(forms.Form):
     text = forms.CharField(
         max_length=500,
@@ -69,10 +94,15 @@ class PointForm(forms.Form):
         error_messages={"required": "Write the talking point."},
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
+    link = LinkField()
 
 
 class PointEditForm(PointForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class SuggestionForm(forms.Form):
+    key = forms.CharField(max_length=100)
 
 
 class VersionForm(forms.Form):
@@ -114,6 +144,7 @@ class ActionForm(forms.Form):
     )
     owner = PersonChoiceField(queryset=Membership.objects.none(), label="Who", empty_label=None)
     due_on = forms.DateField(widget=DATE, required=False, label="Due")
+    link = LinkField()
 
     def __init__(self, *args, series, viewer: Membership, **kwargs):
         super().__init__(*args, **kwargs)
@@ -128,6 +159,14 @@ class ActionForm(forms.Form):
 
 class DoneForm(VersionForm):
     done = forms.BooleanField(required=False)
+
+
+class ActionEditForm(VersionForm):
+    text = forms.CharField(
+        max_length=500, label="Action item", error_messages={"required": "Say what needs doing."}
+    )
+    due_on = forms.DateField(widget=DATE, required=False, label="Due")
+    link = LinkField()
 
 
 class SkipForm(forms.Form):

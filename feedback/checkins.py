@@ -1,15 +1,20 @@
-"""Writes for coaching check-ins: series, meetings, agenda, notes, action items, reminders."""
+"""Writes for coaching check-ins: series, meetings, agenda (with links to other apps' objects),
+notes, action items, suggestions from context, settings (audited) and reminders."""
 
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F, Max
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from perfapp import coaching, links
+from perfapp.audit.services import record
+from perfapp.coaching import Suggestion
+from perfapp.links import LinkRef
 from perfapp.notifications import services as notifications
 from perfapp.notifications.models import OutboxMessage, OutboxStatus
 from perfapp.orgs.models import Membership
@@ -31,6 +36,13 @@ from .checkin_models import (
 
 UPCOMING = 4  # meetings generated ahead of time
 MAX_NOTES = 20000
+UNCHANGED = object()  # an edit that leaves this field as it is
+
+
+class CheckinAction(models.TextChoices):
+    """Audited check-in changes (registered with the audit log in ``FeedbackConfig``)."""
+
+    SETTINGS_CHANGED = "checkin.settings_changed", "Check-in settings changed"
 
 
 class StaleEdit(ValidationError):
@@ -46,6 +58,63 @@ class StaleEdit(ValidationError):
 def settings_for(organization) -> CheckinSettings:
     found, _ = CheckinSettings.objects.get_or_create(organization=organization)
     return found
+
+
+SETTINGS_FIELDS = ("default_cadence", "lapse_after_days", "reminder_lead_hours", "weekly_update")
+
+
+@transaction.atomic
+def save_settings(*, actor: Membership, **values) -> CheckinSettings:
+    """HR changes the organization's check-in defaults and policy; the change (old and new
+    values, none of them private) goes to the audit log. Saving unchanged values records
+    nothing."""
+    unknown = set(values) - set(SETTINGS_FIELDS)
+    if unknown:
+        raise ValueError(f"Not a check-in setting: {', '.join(sorted(unknown))}")
+    errors = {}
+    if "default_cadence" in values and values["default_cadence"] not in Cadence.values:
+        errors["default_cadence"] = "Choose weekly, every two weeks, or monthly."
+    if "lapse_after_days" in values and not 1 <= values["lapse_after_days"] <= 180:
+        errors["lapse_after_days"] = "Choose between 1 and 180 days."
+    if "reminder_lead_hours" in values and not 1 <= values["reminder_lead_hours"] <= 168:
+        errors["reminder_lead_hours"] = "Choose between 1 and 168 hours (a week)."
+    if errors:
+        raise ValidationError(errors)
+    current = CheckinSettings.objects.select_for_update().get(
+        pk=settings_for(actor.organization).pk
+    )
+    changes = {
+        name: [getattr(current, name), value]
+        for name, value in values.items()
+        if getattr(current, name) != value
+    }
+    if not changes:
+        return current
+    for name, (_old, new) in changes.items():
+        setattr(current, name, new)
+    current.save(update_fields=list(changes))
+    record(
+        organization=actor.organization,
+        actor=actor,
+        action=CheckinAction.SETTINGS_CHANGED,
+        target=current,
+        target_label="Check-in settings",
+        changes=changes,
+    )
+    return current
+
+
+def _link_fields(actor: Membership, link: LinkRef | None) -> dict:
+    """The columns that store ``link`` once the actor may link to it (see
+    ``perfapp.links``): an unknown source, another organization's object or one the actor
+    may not see is refused under ``link``."""
+    if link is not None:
+        try:
+            links.find(link, viewer=actor)
+        except ValidationError as error:
+            raise ValidationError({"link": error}) from error
+    link_type, link_id = links.store(link)
+    return {"link_type": link_type, "link_id": link_id}
 
 
 def _url(meeting: Meeting) -> str:
@@ -341,23 +410,25 @@ def _open_meeting(actor: Membership, meeting: Meeting) -> None:
         )
 
 
-def add_point(*, actor: Membership, meeting: Meeting, text: str, link=None) -> AgendaItem:
+def add_point(
+    *, actor: Membership, meeting: Meeting, text: str, link: LinkRef | None = None
+) -> AgendaItem:
+    """A talking point, optionally linked to something either app holds (a piece of
+    feedback, a criterion...) that the actor may see."""
     _open_meeting(actor, meeting)
     text = text.strip()
     if not text:
         raise ValidationError({"text": "Write the talking point."})
+    stored = _link_fields(actor, link)
     top = meeting.agenda.aggregate(top=Max("position"))["top"] or 0
-    item = AgendaItem(
+    return AgendaItem.objects.create(
         organization=meeting.organization,
         meeting=meeting,
         author=actor,
         text=text[:500],
         position=top + 1,
+        **stored,
     )
-    if link is not None:
-        item.link = link
-    item.save()
-    return item
 
 
 def edit_point(
@@ -367,8 +438,10 @@ def edit_point(
     expected_version: int,
     text: str | None = None,
     discussed: bool | None = None,
+    link=UNCHANGED,
 ) -> AgendaItem:
-    """Change a talking point only if nobody changed it since ``expected_version``."""
+    """Change a talking point only if nobody changed it since ``expected_version``.
+    ``link``: a ``LinkRef``, None to remove the link, or left out to keep it."""
     _open_meeting(actor, item.meeting)
     changes: dict = {"version": F("version") + 1}
     if text is not None:
@@ -377,6 +450,8 @@ def edit_point(
         changes["text"] = text.strip()[:500]
     if discussed is not None:
         changes["discussed"] = discussed
+    if link is not UNCHANGED:
+        changes.update(_link_fields(actor, link))
     updated = AgendaItem.objects.filter(pk=item.pk, version=expected_version).update(**changes)
     fresh = AgendaItem.objects.filter(pk=item.pk).first()
     if not updated:
@@ -462,6 +537,45 @@ def submit_weekly_update(
     return update
 
 
+# --- suggestions from context ------------------------------------------------------------
+
+
+def suggestions_for_meeting(
+    *, actor: Membership, meeting: Meeting, agenda_texts: set[str] | None = None
+) -> list[Suggestion]:
+    """What other apps suggest raising with the report (``perfapp.coaching``): for the
+    manager of an open meeting only, without what the agenda already holds. Pass
+    ``agenda_texts`` when the agenda is at hand, to save a query."""
+    series = meeting.series
+    if actor.pk != series.manager_id or meeting.is_closed:
+        return []
+    if agenda_texts is None:
+        agenda_texts = set(meeting.agenda.values_list("text", flat=True))
+    return [
+        suggestion
+        for suggestion in coaching.suggestions_for(subject=series.report, viewer=actor)
+        if suggestion.text[:500] not in agenda_texts
+    ]
+
+
+def add_suggested_point(*, actor: Membership, meeting: Meeting, key: str) -> AgendaItem:
+    """The manager adds a suggestion to the agenda, with its link; the suggestion is
+    looked up again, so only what is offered to this manager now can be added."""
+    if actor.pk != meeting.series.manager_id:
+        _require_participant(actor, meeting.series)
+        raise ValidationError("Suggestions are for the manager of this 1:1.")
+    _open_meeting(actor, meeting)
+    chosen = next(
+        (s for s in suggestions_for_meeting(actor=actor, meeting=meeting) if s.key == key),
+        None,
+    )
+    if chosen is None:
+        raise ValidationError(
+            {"key": "This suggestion is already on the agenda or no longer applies."}
+        )
+    return add_point(actor=actor, meeting=meeting, text=chosen.text, link=chosen.link)
+
+
 # --- action items ---------------------------------------------------------------------------
 
 
@@ -472,7 +586,7 @@ def add_action(
     owner: Membership,
     text: str,
     due_on: date | None = None,
-    link=None,
+    link: LinkRef | None = None,
 ) -> ActionItem:
     series = meeting.series
     _require_participant(actor, series)
@@ -487,18 +601,56 @@ def add_action(
         errors["due_on"] = "Choose a due date from today on."
     if errors:
         raise ValidationError(errors)
-    item = ActionItem(
+    stored = _link_fields(actor, link)
+    return ActionItem.objects.create(
         organization=meeting.organization,
         series=series,
         meeting=meeting,
         owner=owner,
         text=text.strip()[:500],
         due_on=due_on,
+        **stored,
     )
-    if link is not None:
-        item.link = link
-    item.save()
-    return item
+
+
+def edit_action(
+    *,
+    actor: Membership,
+    item: ActionItem,
+    expected_version: int,
+    text=UNCHANGED,
+    due_on=UNCHANGED,
+    link=UNCHANGED,
+    done=UNCHANGED,
+) -> ActionItem:
+    """Change an action item's text, due date, link or done state, only if nobody changed
+    it since ``expected_version``. Fields left out stay as they are; a new due date is
+    today or later (an unchanged past one may stay)."""
+    _require_participant(actor, item.series)
+    if item.series.status == SeriesStatus.ENDED:
+        raise ValidationError("This series has ended; its action items are final.")
+    changes: dict = {"version": F("version") + 1}
+    errors = {}
+    if text is not UNCHANGED:
+        if not (text or "").strip():
+            errors["text"] = "Say what needs doing."
+        else:
+            changes["text"] = text.strip()[:500]
+    if due_on is not UNCHANGED:
+        if due_on is not None and due_on != item.due_on and due_on < _local_today(actor):
+            errors["due_on"] = "Choose a due date from today on."
+        changes["due_on"] = due_on
+    if errors:
+        raise ValidationError(errors)
+    if done is not UNCHANGED:
+        changes["done_at"] = (item.done_at or timezone.now()) if done else None
+    if link is not UNCHANGED:
+        changes.update(_link_fields(actor, link))
+    updated = ActionItem.objects.filter(pk=item.pk, version=expected_version).update(**changes)
+    fresh = ActionItem.objects.filter(pk=item.pk).first()
+    if not updated:
+        raise StaleEdit(fresh)
+    return fresh
 
 
 def set_action_done(

@@ -59,9 +59,15 @@ urlpatterns = [
     path("check-ins/meetings/<int:pk>/move/", checkins.meeting_move, name="meeting_move"),
     path("check-ins/meetings/<int:pk>/prompt/", checkins.meeting_prompt, name="meeting_prompt"),
     path(
+        "check-ins/meetings/<int:pk>/suggestion/",
+        checkins.meeting_suggestion,
+        name="meeting_suggestion",
+    ),
+    path(
         "check-ins/meetings/<int:pk>/weekly-update/", checkins.weekly_update, name="weekly_update"
     ),
     path("check-ins/points/<int:pk>/", checkins.point_edit, name="point_edit"),
     path("check-ins/points/<int:pk>/remove/", checkins.point_remove, name="point_remove"),
+    path("check-ins/actions/<int:pk>/", checkins.action_edit, name="action_edit"),
     path("check-ins/actions/<int:pk>/done/", checkins.action_done, name="action_done"),
 ]

@@ -1,9 +1,13 @@
-"""A manager starts weekly 1:1s, both people add talking points, the meeting is held with
-an action item, and what was left open shows up on the next meeting."""
+"""A manager starts weekly 1:1s, both people add talking points (one linked to a piece of
+feedback), the meeting is held with an action item, and what was left open shows up on
+the next meeting."""
 
 import re
 
 from playwright.sync_api import Browser, Page, expect
+
+from feedback import services
+from feedback.models import Visibility
 
 from ..factories import PASSWORD
 
@@ -23,6 +27,14 @@ def test_weekly_one_on_one_carries_open_points_and_actions(
     browser: Browser, live_server, transactional_db, world_a
 ):
     manager, report = world_a.owner, world_a.hr  # the HR admin reports to the owner
+    with world_a.scope():
+        services.give_feedback(
+            author=manager,
+            recipient=report,
+            kind="praise",
+            situation="You ran the offsite brilliantly.",
+            visibility=Visibility.PRIVATE,
+        )
     boss = signed_in(browser, live_server, manager)
     boss.get_by_role("navigation", name="Main").get_by_role("link", name="Check-ins").click()
     boss.get_by_role("link", name=f"Start 1:1s with {report.name}").click()
@@ -33,14 +45,18 @@ def test_weekly_one_on_one_carries_open_points_and_actions(
     meeting_url = boss.url
 
     boss.get_by_role("textbox", name="Add a talking point").fill("Quarterly goals")
+    boss.locator("#agenda").get_by_label("Link to").select_option(index=1)  # the feedback
     boss.get_by_role("button", name="Add talking point").click()
     expect(boss.locator("#agenda")).to_contain_text("Quarterly goals")
+    expect(boss.locator("#agenda .link-chip")).to_contain_text("Praise from you")
 
     colleague = signed_in(browser, live_server, report)
     colleague.goto(meeting_url)
     colleague.get_by_role("textbox", name="Add a talking point").fill("Conference budget")
     colleague.get_by_role("button", name="Add talking point").click()
     expect(colleague.locator("#agenda")).to_contain_text("Conference budget")
+    # Both of them may read the linked feedback: the chip opens it.
+    expect(colleague.locator("#agenda .link-chip")).to_contain_text("to you")
 
     boss.reload()
     expect(boss.locator("#agenda")).to_contain_text("Conference budget")
