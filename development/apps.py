@@ -9,3 +9,46 @@ class DevelopmentConfig(AppConfig):
         from perfapp.web import navigation
 
         navigation.register(navigation.NavItem("Growth", "development:index", 30))
+        self._register_plans()
+        self._register_mentoring_and_stretch()
+
+    def _register_plans(self) -> None:
+        """Development plans: notification kinds, audited actions, the goal evidence
+        source, the home panel and the demo seeder."""
+        from advancement import evidence
+        from perfapp.audit.models import register_actions
+        from perfapp.notifications import kinds
+        from perfapp.orgs import demo
+
+        from .demo import seed_plans
+        from .evidence import GoalEvidence
+        from .panels import register_panels
+        from .plans import NOTIFICATION_KINDS, PlanAction
+
+        for key, label, description, reminder in NOTIFICATION_KINDS:
+            kinds.register(kinds.NotificationKind(key, label, description, is_reminder=reminder))
+        register_actions(PlanAction.choices)
+        evidence.register(GoalEvidence())
+        register_panels()
+        demo.register(seed_plans, order=60)
+
+    def _register_mentoring_and_stretch(self) -> None:
+        """Mentoring and stretch assignments: notification kinds, audited actions,
+        evidence sources and the demo seeder."""
+        from advancement import evidence
+        from perfapp.audit.models import register_actions
+        from perfapp.notifications import kinds
+        from perfapp.orgs import demo
+
+        from . import mentoring, stretch
+        from .demo_growth import seed_growth
+        from .growth_evidence import MentoringEvidence, StretchEvidence
+
+        growth_kinds = (*mentoring.NOTIFICATION_KINDS, *stretch.NOTIFICATION_KINDS)
+        for key, label, description in growth_kinds:
+            kinds.register(kinds.NotificationKind(key, label, description))
+        register_actions(mentoring.MentoringAction.choices)
+        register_actions(stretch.StretchAction.choices)
+        evidence.register(StretchEvidence())
+        evidence.register(MentoringEvidence())
+        demo.register(seed_growth, order=70)

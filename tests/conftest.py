@@ -16,6 +16,8 @@ from perfapp.orgs.roles import Role
 from perfapp.tenancy.scoping import organization_scope
 
 from .advancement.world import build_framework
+from .development.growth_world import build_growth
+from .development.plan_world import build_plans
 from .factories import (
     InvitationFactory,
     MembershipFactory,
@@ -40,6 +42,8 @@ class OrgWorld:
     invitation: Invitation
     framework: object = None  # tests.advancement.world.FrameworkWorld
     feedback: object = None  # tests.feedback.world.FeedbackWorld
+    growth: object = None  # tests.development.growth_world.GrowthWorld (mentoring, stretch)
+    plans: object = None  # tests.development.plan_world.PlanWorld (the report's plan)
 
     def scope(self):
         return organization_scope(self.organization)
@@ -70,6 +74,8 @@ def build_org_world(slug: str) -> OrgWorld:
     world = OrgWorld(organization, owner, hr, manager, report, member, team, invitation)
     world.framework = build_framework(world)
     world.feedback = build_feedback(world)
+    world.growth = build_growth(world)
+    world.plans = build_plans(world)
     clear_outbox(world)
     return world
 

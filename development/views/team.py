@@ -1,7 +1,64 @@
-from perfapp.web.views import section_intro
+"""The manager's view of their reports' plans, and HR's growth settings.
 
-index = section_intro(
-    title="Team growth",
-    purpose="Your reports' development plans.",
-    empty="Each report's plan status, last review and goals at risk will live here.",
-)
+A manager sees, for each direct report: the plan's status (none, draft, waiting for
+their sign-off, agreed), the last and next review, and goals at risk or past their
+target date — in a fixed number of queries whatever the size of the team. HR
+(``MANAGE_GROWTH``) sets the review cadence and sees plan status across the organization
+as counts only.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
+
+from perfapp.orgs.roles import Permission
+from perfapp.web.forms_util import apply_errors
+
+from .. import plans as service
+from ..plan_forms import SettingsForm
+from ..plan_selectors import organization_figures, team_rows
+from .plan_common import initials, page
+
+
+@page()
+@require_safe
+def index(request: HttpRequest) -> HttpResponse:
+    rows = team_rows(request.membership)
+    for row in rows:
+        row.person.initials = initials(row.person.name)
+    counts = {
+        "waiting": sum(1 for row in rows if row.status == "waiting_manager"),
+        "attention": sum(1 for row in rows if row.at_risk or row.overdue or row.review_overdue),
+        "agreed": sum(1 for row in rows if row.status == "agreed"),
+    }
+    return render(
+        request,
+        "development/team.html",
+        {"rows": rows, "counts": counts, "tab": "team"},
+    )
+
+
+@page(Permission.MANAGE_GROWTH)
+def settings(request: HttpRequest) -> HttpResponse:
+    current = service.settings_for(request.organization)
+    form = SettingsForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service.save_settings(
+                actor=request.membership,
+                review_every_months=form.cleaned_data["review_every_months"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Growth settings saved.")
+            return redirect("development:settings", org_slug=request.organization.slug)
+    figures = organization_figures(service.local_today(request.membership))
+    return render(
+        request,
+        "development/settings.html",
+        {"form": form, "figures": figures, "tab": "settings"},
+        status=400 if form.errors else 200,
+    )

@@ -13,6 +13,14 @@ from advancement.api import (
     TrackViewSet,
     VersionViewSet,
 )
+from development.api.goals import GoalViewSet, LearningItemViewSet, MilestoneViewSet
+from development.api.mentoring import (
+    MentorProfileViewSet,
+    MentorshipRequestViewSet,
+    MentorshipViewSet,
+)
+from development.api.plans import PlanReviewViewSet, PlanViewSet
+from development.api.stretch import OpportunityViewSet, StretchInterestViewSet
 from feedback.api import (
     CycleResultViewSet,
     CycleReviewViewSet,
@@ -27,6 +35,16 @@ from feedback.checkin_api import (
     MeetingViewSet,
 )
 from perfapp.orgs.api import InvitationViewSet, MemberViewSet, MeViewSet, TeamViewSet
+from recognition.api.insights import RecognitionInsightsViewSet
+from recognition.api.points import (
+    PointsBalanceViewSet,
+    PointsEntryViewSet,
+    RedemptionViewSet,
+    RewardViewSet,
+)
+from recognition.api.recognition import CommentViewSet as RecognitionCommentViewSet
+from recognition.api.recognition import ReactionViewSet, RecognitionViewSet
+from recognition.api.values import CompanyValueViewSet, ContributionKindViewSet
 
 router = SimpleRouter()
 router.register("members", MemberViewSet, basename="member")
@@ -52,6 +70,32 @@ router.register("checkin-series", CheckinSeriesViewSet, basename="checkin-series
 router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("agenda-items", AgendaItemViewSet, basename="agenda-item")
 router.register("action-items", ActionItemViewSet, basename="action-item")
+# Development plans: the owner and their manager read everything, the line above and HR
+# read the outline (development/permissions.py).
+router.register("plans", PlanViewSet, basename="plan")
+router.register("plan-reviews", PlanReviewViewSet, basename="plan-review")
+router.register("goals", GoalViewSet, basename="goal")
+router.register("milestones", MilestoneViewSet, basename="milestone")
+router.register("learning-items", LearningItemViewSet, basename="learning-item")
+# Recognition: the wall, giving, reactions and comments (public inside the organization),
+# company values and contribution kinds (HR writes).
+router.register("recognitions", RecognitionViewSet, basename="recognition")
+router.register("recognition-reactions", ReactionViewSet, basename="recognition-reaction")
+router.register("recognition-comments", RecognitionCommentViewSet, basename="recognition-comment")
+router.register("company-values", CompanyValueViewSet, basename="company-value")
+router.register("contribution-kinds", ContributionKindViewSet, basename="contribution-kind")
+# Recognition: points, rewards and insights.
+router.register("points-balances", PointsBalanceViewSet, basename="points-balance")
+router.register("points-entries", PointsEntryViewSet, basename="points-entry")
+router.register("rewards", RewardViewSet, basename="reward")
+router.register("redemptions", RedemptionViewSet, basename="redemption")
+router.register("recognition-insights", RecognitionInsightsViewSet, basename="recognition-insights")
+# Mentoring and stretch assignments (development): a mentorship is its two people's only.
+router.register("mentor-profiles", MentorProfileViewSet, basename="mentor-profile")
+router.register("mentorship-requests", MentorshipRequestViewSet, basename="mentorship-request")
+router.register("mentorships", MentorshipViewSet, basename="mentorship")
+router.register("opportunities", OpportunityViewSet, basename="opportunity")
+router.register("stretch-interests", StretchInterestViewSet, basename="stretch-interest")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -24,6 +24,8 @@ class Permission(StrEnum):
     MANAGE_ORGANIZATION = "org.manage"  # name, time zone, defaults
     MANAGE_FRAMEWORK = "framework.manage"  # career framework draft, publishing, placements
     MANAGE_CYCLES = "cycles.manage"  # structured feedback cycles and their progress
+    MANAGE_GROWTH = "growth.manage"  # plan review cadence; plan status across the org
+    MANAGE_RECOGNITION = "recognition.manage"  # values, kinds, points, rewards, insights
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -36,6 +38,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.MANAGE_ORGANIZATION,
             Permission.MANAGE_FRAMEWORK,
             Permission.MANAGE_CYCLES,
+            Permission.MANAGE_GROWTH,
+            Permission.MANAGE_RECOGNITION,
         }
     ),
     Role.MEMBER: frozenset(),

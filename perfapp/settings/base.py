@@ -7,6 +7,7 @@ see the README's "Configuration" table for every variable.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -194,6 +195,15 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-stuck-outbox": {
         "task": "perfapp.notifications.tasks.requeue_stuck_outbox",
         "schedule": 300.0,
+    },
+    "development-plan-housekeeping": {
+        "task": "development.tasks.plan_housekeeping",
+        "schedule": 3600.0,
+    },
+    # Mondays 07:00 UTC; a reminder, so it waits for each manager's morning.
+    "recognition-quiet-reports": {
+        "task": "recognition.tasks.nudge_quiet_reports",
+        "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
     },
 }
 

@@ -95,3 +95,52 @@
     if (event.target.matches && event.target.matches("input[data-weekday-out]")) { sayWeekday(event.target); }
   });
 })();
+
+// --- recognition ------------------------------------------------------------------------
+// A fragment that carries an error (400, 409) replaces its target too, where the page opts
+// in with data-swap-errors on the element that asked or an ancestor: the message shows
+// where the person acted (a duplicate reaction, an empty comment).
+(function () {
+  "use strict";
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr.status;
+    var source = event.detail.elt || event.target;
+    if ((status === 400 || status === 409) && source && source.closest && source.closest("[data-swap-errors]")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+  // A search box that narrows a long list of choices: <input data-filter-list="id">.
+  document.addEventListener("input", function (event) {
+    var input = event.target;
+    if (!input.matches || !input.matches("input[data-filter-list]")) { return; }
+    var list = document.getElementById(input.dataset.filterList);
+    if (!list) { return; }
+    var wanted = input.value.trim().toLowerCase();
+    list.querySelectorAll("label").forEach(function (label) {
+      var row = label.parentElement && label.parentElement !== list ? label.parentElement : label;
+      var keep = !wanted || label.textContent.toLowerCase().indexOf(wanted) !== -1 ||
+        (label.querySelector("input:checked") !== null);
+      row.hidden = !keep;
+    });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && event.target.matches && event.target.matches("input[data-filter-list]")) {
+      event.preventDefault();  // narrowing the list never sends the form
+    }
+  });
+})();
+
+// --- growth plans: a status select saves as soon as it changes -----------------------------
+// <select data-autosubmit> inside a plain form submits it; htmx forms (hx-trigger="change")
+// already do, so they are left alone.
+(function () {
+  "use strict";
+  document.addEventListener("change", function (event) {
+    var select = event.target;
+    if (!select.matches || !select.matches("select[data-autosubmit]")) { return; }
+    var form = select.form;
+    if (!form || form.hasAttribute("hx-post")) { return; }
+    if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
+  });
+})();

@@ -39,6 +39,48 @@ def _notification(world) -> int:
         return Notification.objects.filter(recipient=world.report).first().pk
 
 
+def _recognition(world) -> int:
+    from tests.recognition.wall_world import recognition_of
+
+    return recognition_of(world).pk
+
+
+def _reaction(world) -> int:
+    from tests.recognition.wall_world import reaction_of
+
+    return reaction_of(world).pk
+
+
+def _comment(world) -> int:
+    from tests.recognition.wall_world import comment_of
+
+    return comment_of(world).pk
+
+
+def _value(world) -> int:
+    from tests.recognition.wall_world import value_of
+
+    return value_of(world).pk
+
+
+def _kind(world) -> int:
+    from tests.recognition.wall_world import kind_of
+
+    return kind_of(world).pk
+
+
+def _reward(world) -> int:
+    from tests.recognition.points_world import reward_of
+
+    return reward_of(world)
+
+
+def _redemption(world) -> int:
+    from tests.recognition.points_world import redemption_of
+
+    return redemption_of(world)
+
+
 # route name -> how to fill its object kwargs from an organization's world (None: no object)
 ObjectKwargs = Callable[[object], dict] | None
 
@@ -70,9 +112,74 @@ ORG_PAGES: dict[str, ObjectKwargs] = {
     "feedback:checkins": None,
     "development:index": None,
     "development:team": None,
+    "development:settings": None,
+    "development:plan": lambda w: {"pk": w.report.pk},
+    "development:plan_edit": lambda w: {"pk": w.report.pk},
+    "development:plan_sign": lambda w: {"pk": w.report.pk},
+    "development:plan_comment": lambda w: {"pk": w.report.pk},
+    "development:plan_review": lambda w: {"pk": w.report.pk},
+    "development:learning_add": lambda w: {"pk": w.report.pk},
+    "development:goal_new": lambda w: {"pk": w.report.pk},
+    "development:goal_edit": lambda w: {"pk": w.plans.goal.pk},
+    "development:goal_status": lambda w: {"pk": w.plans.goal.pk},
+    "development:goal_progress": lambda w: {"pk": w.plans.goal.pk},
+    "development:milestone_add": lambda w: {"pk": w.plans.goal.pk},
+    "development:milestone_done": lambda w: {"pk": w.plans.milestone.pk},
+    "development:milestone_remove": lambda w: {"pk": w.plans.milestone.pk},
+    "development:learning_status": lambda w: {"pk": w.plans.learning.pk},
+    "development:learning_remove": lambda w: {"pk": w.plans.learning.pk},
     "development:mentoring": None,
+    "development:mentor_find": None,
+    "development:mentor_offer": None,
+    "development:mentor_ask": None,
+    "development:mentor_request": lambda w: {"pk": w.growth.request.pk},
+    "development:mentor_request_accept": lambda w: {"pk": w.growth.request.pk},
+    "development:mentor_request_decline": lambda w: {"pk": w.growth.request.pk},
+    "development:mentor_request_withdraw": lambda w: {"pk": w.growth.request.pk},
+    "development:mentorship": lambda w: {"pk": w.growth.mentorship.pk},
+    "development:mentorship_session": lambda w: {"pk": w.growth.mentorship.pk},
+    "development:mentorship_goals": lambda w: {"pk": w.growth.mentorship.pk},
+    "development:mentorship_close": lambda w: {"pk": w.growth.mentorship.pk},
     "development:opportunities": None,
+    "development:opportunities_mine": None,
+    "development:opportunities_posted": None,
+    "development:opportunity_new": None,
+    "development:opportunity": lambda w: {"pk": w.growth.opportunity.pk},
+    "development:opportunity_edit": lambda w: {"pk": w.growth.opportunity.pk},
+    "development:opportunity_interest": lambda w: {"pk": w.growth.opportunity.pk},
+    "development:opportunity_choose": lambda w: {"pk": w.growth.opportunity.pk},
+    "development:opportunity_complete": lambda w: {"pk": w.growth.opportunity.pk},
+    "development:opportunity_cancel": lambda w: {"pk": w.growth.opportunity.pk},
+    "development:interest_withdraw": lambda w: {"pk": w.growth.interest.pk},
+    "development:interest_outcome": lambda w: {"pk": w.growth.interest.pk},
     "recognition:index": None,
+    "recognition:give": None,
+    "recognition:nudge": None,
+    "recognition:detail": lambda w: {"pk": _recognition(w)},
+    "recognition:react": lambda w: {"pk": _recognition(w)},
+    "recognition:comment": lambda w: {"pk": _recognition(w)},
+    "recognition:profile": lambda w: {"pk": w.report.pk},
+    "recognition:values": None,
+    "recognition:value": lambda w: {"pk": _value(w)},
+    "recognition:value_archive": lambda w: {"pk": _value(w)},
+    "recognition:value_restore": lambda w: {"pk": _value(w)},
+    "recognition:value_move": lambda w: {"pk": _value(w)},
+    "recognition:kinds": None,
+    "recognition:kind": lambda w: {"pk": _kind(w)},
+    "recognition:kind_archive": lambda w: {"pk": _kind(w)},
+    "recognition:kind_restore": lambda w: {"pk": _kind(w)},
+    "recognition:kind_move": lambda w: {"pk": _kind(w)},
+    "recognition:points": None,
+    "recognition:redeem": lambda w: {"pk": _reward(w)},
+    "recognition:rewards": None,
+    "recognition:reward_new": None,
+    "recognition:reward_edit": lambda w: {"pk": _reward(w)},
+    "recognition:reward_archive": lambda w: {"pk": _reward(w)},
+    "recognition:reward_restore": lambda w: {"pk": _reward(w)},
+    "recognition:redemption_decide": lambda w: {"pk": _redemption(w)},
+    "recognition:insights": None,
+    "recognition:insights_export": None,
+    "recognition:settings": None,
     "advancement:index": None,
     "advancement:track": lambda w: {"track_id": w.framework.track.pk},
     "advancement:next_level": None,
@@ -216,10 +323,76 @@ ORG_API: dict[str, ObjectKwargs] = {
     "api:meeting-shared-notes": lambda w: {"pk": w.feedback.meeting.pk},
     "api:meeting-private-note": lambda w: {"pk": w.feedback.meeting.pk},
     "api:meeting-reorder": lambda w: {"pk": w.feedback.meeting.pk},
+    "api:meeting-suggestions": lambda w: {"pk": w.feedback.meeting.pk},
     "api:agenda-item-list": None,
     "api:agenda-item-detail": lambda w: {"pk": w.feedback.point.pk},
     "api:action-item-list": None,
     "api:action-item-detail": lambda w: {"pk": w.feedback.action.pk},
+    "api:recognition-list": None,
+    "api:recognition-nudge": None,
+    "api:recognition-detail": lambda w: {"pk": _recognition(w)},
+    "api:recognition-reaction-list": None,
+    "api:recognition-reaction-detail": lambda w: {"pk": _reaction(w)},
+    "api:recognition-comment-list": None,
+    "api:recognition-comment-detail": lambda w: {"pk": _comment(w)},
+    "api:company-value-list": None,
+    "api:company-value-detail": lambda w: {"pk": _value(w)},
+    "api:company-value-archive": lambda w: {"pk": _value(w)},
+    "api:company-value-restore": lambda w: {"pk": _value(w)},
+    "api:company-value-move": lambda w: {"pk": _value(w)},
+    "api:contribution-kind-list": None,
+    "api:contribution-kind-detail": lambda w: {"pk": _kind(w)},
+    "api:contribution-kind-archive": lambda w: {"pk": _kind(w)},
+    "api:contribution-kind-restore": lambda w: {"pk": _kind(w)},
+    "api:contribution-kind-move": lambda w: {"pk": _kind(w)},
+    "api:points-balance-list": None,
+    "api:points-balance-detail": lambda w: {"pk": w.report.pk},
+    "api:points-entry-list": None,
+    "api:reward-list": None,
+    "api:reward-detail": lambda w: {"pk": _reward(w)},
+    "api:reward-archive": lambda w: {"pk": _reward(w)},
+    "api:reward-restore": lambda w: {"pk": _reward(w)},
+    "api:redemption-list": None,
+    "api:redemption-detail": lambda w: {"pk": _redemption(w)},
+    "api:redemption-approve": lambda w: {"pk": _redemption(w)},
+    "api:redemption-reject": lambda w: {"pk": _redemption(w)},
+    "api:recognition-insights-quiet": None,
+    "api:recognition-insights-spread": None,
+    "api:recognition-insights-givers": None,
+    "api:recognition-insights-trend": None,
+    "api:plan-list": None,
+    "api:plan-detail": lambda w: {"pk": w.plans.plan.pk},
+    "api:plan-sign": lambda w: {"pk": w.plans.plan.pk},
+    "api:plan-review-list": None,
+    "api:plan-review-detail": lambda w: {"pk": w.plans.review.pk},
+    "api:goal-list": None,
+    "api:goal-detail": lambda w: {"pk": w.plans.goal.pk},
+    "api:milestone-list": None,
+    "api:milestone-detail": lambda w: {"pk": w.plans.milestone.pk},
+    "api:learning-item-list": None,
+    "api:learning-item-detail": lambda w: {"pk": w.plans.learning.pk},
+    "api:mentor-profile-list": None,
+    "api:mentor-profile-mine": None,
+    "api:mentor-profile-detail": lambda w: {"pk": w.growth.profile.pk},
+    "api:mentorship-request-list": None,
+    "api:mentorship-request-detail": lambda w: {"pk": w.growth.request.pk},
+    "api:mentorship-request-accept": lambda w: {"pk": w.growth.request.pk},
+    "api:mentorship-request-decline": lambda w: {"pk": w.growth.request.pk},
+    "api:mentorship-request-withdraw": lambda w: {"pk": w.growth.request.pk},
+    "api:mentorship-list": None,
+    "api:mentorship-detail": lambda w: {"pk": w.growth.mentorship.pk},
+    "api:mentorship-sessions": lambda w: {"pk": w.growth.mentorship.pk},
+    "api:mentorship-close": lambda w: {"pk": w.growth.mentorship.pk},
+    "api:opportunity-list": None,
+    "api:opportunity-detail": lambda w: {"pk": w.growth.opportunity.pk},
+    "api:opportunity-cancel": lambda w: {"pk": w.growth.opportunity.pk},
+    "api:opportunity-choose": lambda w: {"pk": w.growth.opportunity.pk},
+    "api:opportunity-complete": lambda w: {"pk": w.growth.opportunity.pk},
+    "api:opportunity-interests": lambda w: {"pk": w.growth.opportunity.pk},
+    "api:stretch-interest-list": None,
+    "api:stretch-interest-detail": lambda w: {"pk": w.growth.interest.pk},
+    "api:stretch-interest-withdraw": lambda w: {"pk": w.growth.interest.pk},
+    "api:stretch-interest-outcome": lambda w: {"pk": w.growth.interest.pk},
 }
 
 # Routes whose path values are not ids but keys that every organization has its own of

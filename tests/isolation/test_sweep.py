@@ -35,6 +35,8 @@ from perfapp.notifications.models import Notification
 from perfapp.orgs.models import Invitation, Membership, Team
 from perfapp.tenancy.scoping import scopes_disabled
 
+from ..development.growth_world import growth_snapshot
+from ..development.plan_world import plans_snapshot
 from .routes import ORG_API, ORG_LOCAL_KEYS, ORG_PAGES, PUBLIC, PUBLIC_PREFIXES, iter_routes
 
 WRITE_METHODS = ("post", "patch", "put", "delete")
@@ -142,6 +144,8 @@ def snapshot_of(world) -> dict:
             "prompts": sorted(
                 CoachingPrompt.objects.filter(organization=org).values_list("id", "archived_at")
             ),
+            "growth": growth_snapshot(org),
+            "plans": plans_snapshot(org),
             "org": (org.name, org.time_zone),
         }
 
@@ -255,6 +259,8 @@ def test_signed_out_visitors_are_sent_to_sign_in_and_the_api_asks_for_credential
         ("advancement:proposal_new", "level", lambda w: w.framework.level.pk),
         ("advancement:proposal_new", "competency", lambda w: w.framework.competency.pk),
         ("advancement:next_level", "person", lambda w: w.report.pk),
+        ("development:mentor_ask", "mentor", lambda w: w.member.pk),
+        ("development:mentor_ask", "competency", lambda w: w.framework.competency.pk),
     ],
 )
 def test_foreign_ids_in_the_query_string_answer_404(name, param, pick, world_a, world_b, login):

@@ -124,7 +124,8 @@ def test_home_query_count_does_not_grow_with_the_team(
     for _ in range(team_size):
         MembershipFactory(organization=world_a.organization, manager=world_a.manager)
     client = login(world_a.manager)
-    with django_assert_max_num_queries(13):
+    # A fixed budget whatever the team's size: each app's panel answers in a query or two.
+    with django_assert_max_num_queries(14):
         html = client.get(reverse("web:home", kwargs={"org_slug": "alpha"})).content.decode()
     assert "people report to you" in html
 

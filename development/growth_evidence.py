@@ -1,0 +1,103 @@
+"""Stretch assignments and mentoring given, as evidence for promotion criteria.
+
+- A completed stretch assignment is evidence for each person chosen for it, for the
+  competencies it builds, at the moment it was completed; the owner's outcome is its
+  summary.
+- Mentoring given is evidence for the mentor, for the mentorship's competency: one item
+  per mentorship with at least one logged session, dated when it closed or, while it
+  runs, at the start of the day of its latest session in the organization's time zone
+  (never later than when it was logged). The mentee is not named and the log stays private: the
+  item says only how many sessions there were.
+"""
+
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Max, Prefetch
+from django.urls import reverse
+
+from advancement.evidence import EvidenceItem
+from advancement.models import Competency
+from perfapp.orgs.models import Membership
+
+from .models import (
+    InterestStatus,
+    Mentorship,
+    MentorshipStatus,
+    OpportunityStatus,
+    StretchAssignment,
+)
+
+
+class StretchEvidence:
+    key = "stretch"
+    label = "Stretch assignments"
+
+    def items(
+        self, *, subject: Membership, competency_ids: set[int], since: datetime, until: datetime
+    ):
+        through = StretchAssignment.competencies.through
+        wanted = through.objects.filter(competency_id__in=competency_ids).values(
+            "stretchassignment_id"
+        )
+        rows = (
+            StretchAssignment.objects.filter(
+                status=OpportunityStatus.COMPLETED,
+                completed_at__range=(since, until),
+                interests__person=subject,
+                interests__status=InterestStatus.CHOSEN,
+                pk__in=wanted,
+            )
+            .select_related("owner__user")
+            .prefetch_related(Prefetch("competencies", queryset=Competency.objects.only("id")))
+            .distinct()
+        )
+        for assignment in rows:
+            yield EvidenceItem(
+                source=self.key,
+                kind="stretch",
+                title=f"Stretch assignment: {assignment.title}",
+                occurred_at=assignment.completed_at,
+                competency_ids=frozenset(c.pk for c in assignment.competencies.all()),
+                summary=f"{assignment.owner.name}: {assignment.owner_outcome}"[:280],
+                url=reverse(
+                    "development:opportunity",
+                    kwargs={"org_slug": subject.organization.slug, "pk": assignment.pk},
+                ),
+            )
+
+
+class MentoringEvidence:
+    key = "mentoring"
+    label = "Mentoring given"
+
+    def items(
+        self, *, subject: Membership, competency_ids: set[int], since: datetime, until: datetime
+    ):
+        zone = ZoneInfo(subject.organization.time_zone)
+        rows = (
+            Mentorship.objects.filter(mentor=subject, competency_id__in=competency_ids)
+            .select_related("competency")
+            .annotate(
+                session_count=Count("sessions"),
+                last_session=Max("sessions__held_on"),
+                last_logged=Max("sessions__created_at"),
+            )
+            .filter(session_count__gt=0)
+        )
+        for mentorship in rows:
+            closed = mentorship.status == MentorshipStatus.CLOSED and mentorship.closed_at
+            held = datetime.combine(mentorship.last_session, time(0), tzinfo=zone)
+            moment = mentorship.closed_at if closed else min(held, mentorship.last_logged)
+            if not since <= moment <= until:
+                continue
+            sessions = mentorship.session_count
+            count = f"{sessions} session{'s' if sessions != 1 else ''}"
+            yield EvidenceItem(
+                source=self.key,
+                kind="mentoring",
+                title=f"Mentored a colleague in {mentorship.competency.name}",
+                occurred_at=moment,
+                competency_ids=frozenset({mentorship.competency_id}),
+                summary=f"{count}, {'closed' if closed else 'ongoing'}.",
+            )

@@ -1,0 +1,67 @@
+"""What development plans add to the home page: your plan's status, your next milestone
+and goals at risk; for managers, their reports' plans waiting for their sign-off."""
+
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.http import HttpRequest
+
+from perfapp.web.home import HomePanel, register
+
+from .models import DevelopmentPlan, GoalStatus, Milestone
+from .plan_selectors import OPEN, plan_status
+from .plans import local_today
+
+WAITING_SHOWN = 10
+
+
+def growth_panel(request: HttpRequest) -> dict | None:
+    """One query: the reader's own plan (with its goal counts and next milestone) and the
+    plans of their reports that wait for their sign-off."""
+    me = request.membership
+    today = local_today(me)
+    upcoming = Milestone.objects.filter(
+        goal__plan=OuterRef("pk"), goal__status__in=OPEN, done_at__isnull=True
+    ).order_by("due_on", "goal__target_on", "position", "id")
+    rows = list(
+        DevelopmentPlan.objects.filter(
+            Q(owner=me)
+            | Q(
+                owner__manager=me,
+                owner__is_active=True,
+                owner_signed_at__isnull=False,
+                manager_signed_at__isnull=True,
+            )
+        )
+        .select_related("owner__user")
+        .annotate(
+            mine=Case(When(owner=me, then=Value(0)), default=Value(1), output_field=IntegerField()),
+            open_goals=Count("goals", filter=Q(goals__status__in=OPEN), distinct=True),
+            at_risk=Count("goals", filter=Q(goals__status=GoalStatus.AT_RISK), distinct=True),
+            overdue=Count(
+                "goals", filter=Q(goals__status__in=OPEN, goals__target_on__lt=today), distinct=True
+            ),
+            next_title=Subquery(upcoming.values("title")[:1]),
+            next_goal=Subquery(upcoming.values("goal__title")[:1]),
+            next_due=Subquery(upcoming.values("due_on")[:1]),
+        )
+        .order_by("mine", "owner_signed_at", "id")[: WAITING_SHOWN + 1]
+    )
+    plan = rows[0] if rows and rows[0].owner_id == me.pk else None
+    waiting = [row for row in rows if row.owner_id != me.pk][:WAITING_SHOWN]
+    next_milestone = None
+    if plan is not None and plan.next_title:
+        next_milestone = {"title": plan.next_title, "goal": plan.next_goal, "due_on": plan.next_due}
+    return {
+        "plan": plan,
+        "status": plan_status(plan),
+        "view_flags": {"is_owner": True, "is_manager": False},
+        "open_goals": getattr(plan, "open_goals", 0),
+        "at_risk": getattr(plan, "at_risk", 0),
+        "overdue": getattr(plan, "overdue", 0),
+        "next_milestone": next_milestone,
+        "next_review_due": bool(plan and plan.next_review_on and plan.next_review_on <= today),
+        "waiting": waiting,
+    }
+
+
+def register_panels() -> None:
+    register(HomePanel("growth", 40, "development/panels/growth.html", growth_panel))
