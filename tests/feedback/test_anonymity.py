@@ -44,7 +44,13 @@ SELF_TEXT = "I could delegate more."
 
 # API endpoints that are the people directory: they list every colleague's name by design,
 # so only the answers themselves must be absent from them.
-DIRECTORY_ENDPOINTS = {"api:member-list", "api:team-list", "api:team-detail", "api:me-list"}
+DIRECTORY_ENDPOINTS = {
+    "api:member-list",
+    "api:team-list",
+    "api:team-detail",
+    "api:me-list",
+    "api:points-balance-list",  # HR reads everyone's points balance
+}
 
 
 def signed_in(membership) -> Client:
@@ -208,7 +214,7 @@ def round_world(world, cycle, entry, question):
             "assignment": assignment,
         }
     )
-    return SimpleNamespace(**{**vars(world), "feedback": feedback})
+    return SimpleNamespace(**{**vars(world), "feedback": feedback, "scope": world.scope})
 
 
 def test_no_page_api_email_or_log_reveals_who_wrote_an_anonymous_answer(
