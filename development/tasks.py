@@ -20,8 +20,10 @@ def plan_housekeeping() -> int:
     from .models import DevelopmentPlan
 
     with scopes_disabled():  # organization ids only; each run re-enters its own scope
-        organization_ids = sorted(
-            set(DevelopmentPlan.objects.values_list("organization_id", flat=True))
+        organization_ids = list(
+            DevelopmentPlan.objects.order_by("organization_id")
+            .values_list("organization_id", flat=True)
+            .distinct()
         )
     for organization_id in organization_ids:
         remind_plans.delay(organization_id)

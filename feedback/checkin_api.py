@@ -29,6 +29,7 @@ from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
 from perfapp import links
+from perfapp.api.fields import PlainChoiceField
 from perfapp.api.pagination import StableCursorPagination
 from perfapp.api.params import id_param, path_id
 from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer
@@ -36,9 +37,6 @@ from perfapp.orgs.models import Membership
 from perfapp.tenancy.api import OrganizationViewSet
 
 from . import checkins
-from .api.common import (
-    PlainChoiceField,
-)
 from .checkin_api_links import LinkInField, LinkOutField, SuggestionsSerializer
 from .checkin_models import (
     ActionItem,

@@ -4,7 +4,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
 )
+from rest_framework import serializers
 
+from advancement.models import Competency
 from perfapp.api.pagination import StableCursorPagination
 from perfapp.orgs.roles import Permission
 
@@ -62,3 +64,12 @@ class FrameworkPagination(StableCursorPagination):
         }
         properties["results"] = properties.pop("results")
         return schema
+
+
+class CompetencyRefSerializer(serializers.ModelSerializer):
+    """A competency as other resources name it (feedback, goals, recognition...)."""
+
+    class Meta:
+        model = Competency
+        fields = ["id", "name"]
+        read_only_fields = fields

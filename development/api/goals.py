@@ -15,6 +15,7 @@ from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
 from advancement.models import Competency
+from perfapp.api.fields import PlainChoiceField
 from perfapp.api.pagination import StableCursorPagination
 from perfapp.api.params import id_param
 from perfapp.orgs.api import PersonRefSerializer
@@ -34,7 +35,6 @@ from ..models import (
 )
 from ..plan_selectors import decorate, visible_goals, with_progress
 from ..plans import local_today
-from .growth_common import PlainChoiceField
 from .plans import GrowthRefSerializer, GrowthViewSet, VisibleField, domain, editable_plans
 
 

@@ -19,8 +19,10 @@ from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from advancement.api.common import CompetencyRefSerializer
 from advancement.models import Competency
 from perfapp.api.errors import service_errors
+from perfapp.api.fields import PlainChoiceField
 from perfapp.api.pagination import StableCursorPagination
 from perfapp.api.params import id_param
 from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer
@@ -39,10 +41,8 @@ from ..models import (
     MentorshipStatus,
 )
 from .growth_common import (
-    GrowthCompetencySerializer,
     GrowthTeamSerializer,
     NewestFirst,
-    PlainChoiceField,
     choice_param,
     visible_object,
 )
@@ -54,7 +54,7 @@ class MentorProfileSerializer(serializers.ModelSerializer):
     person = PersonRefSerializer(source="membership", read_only=True)
     job_title = serializers.CharField(source="membership.job_title", read_only=True)
     team = GrowthTeamSerializer(source="membership.team", read_only=True, allow_null=True)
-    competencies = GrowthCompetencySerializer(many=True, read_only=True)
+    competencies = CompetencyRefSerializer(many=True, read_only=True)
     mentees = serializers.IntegerField(read_only=True, help_text="Current mentees.")
     has_room = serializers.BooleanField(
         read_only=True, help_text="Whether they can take on one more mentee now."
@@ -183,7 +183,7 @@ class MentorProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Org
 class MentorshipSerializer(serializers.ModelSerializer):
     mentor = PersonRefSerializer(read_only=True)
     mentee = PersonRefSerializer(read_only=True)
-    competency = GrowthCompetencySerializer(read_only=True)
+    competency = CompetencyRefSerializer(read_only=True)
     cadence = PlainChoiceField(MentorshipCadence.choices, read_only=True)
     status = PlainChoiceField(MentorshipStatus.choices, read_only=True)
     closed_by = PersonRefSerializer(read_only=True, allow_null=True)
@@ -248,7 +248,7 @@ def _mentorships():
 class MentorshipRequestSerializer(serializers.ModelSerializer):
     mentee = PersonRefSerializer(read_only=True)
     mentor = PersonRefSerializer(read_only=True)
-    competency = GrowthCompetencySerializer(read_only=True)
+    competency = CompetencyRefSerializer(read_only=True)
     status = PlainChoiceField(MentorshipRequestStatus.choices, read_only=True)
     mentorship = serializers.SerializerMethodField(
         help_text="The mentorship it started, once accepted."

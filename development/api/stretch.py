@@ -19,8 +19,10 @@ from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from advancement.api.common import CompetencyRefSerializer
 from advancement.models import Competency
 from perfapp.api.errors import service_errors
+from perfapp.api.fields import PlainChoiceField
 from perfapp.api.pagination import StableCursorPagination
 from perfapp.api.params import id_param
 from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer
@@ -40,10 +42,8 @@ from ..models import (
 )
 from ..stretch_permissions import can_manage_opportunity, can_post_opportunities, can_see_interest
 from .growth_common import (
-    GrowthCompetencySerializer,
     GrowthTeamSerializer,
     NewestFirst,
-    PlainChoiceField,
     choice_param,
     visible_object,
 )
@@ -62,7 +62,7 @@ class StretchInterestRefSerializer(serializers.ModelSerializer):
 
 class OpportunitySerializer(serializers.ModelSerializer):
     owner = PersonRefSerializer(read_only=True)
-    competencies = GrowthCompetencySerializer(many=True, read_only=True)
+    competencies = CompetencyRefSerializer(many=True, read_only=True)
     teams = GrowthTeamSerializer(many=True, read_only=True)
     commitment = PlainChoiceField(Commitment.choices, read_only=True)
     audience = PlainChoiceField(Audience.choices, read_only=True)

@@ -2,13 +2,8 @@
 
 from datetime import date
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    extend_schema_field,
-)
 from rest_framework import exceptions, serializers, status
 
-from advancement.models import Competency
 from perfapp.api.pagination import StableCursorPagination
 from perfapp.orgs.roles import Permission
 
@@ -60,23 +55,3 @@ class ResultsNotReady(exceptions.APIException):
 
 
 # --- shared shapes ------------------------------------------------------------------------
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class PlainChoiceField(serializers.ChoiceField):
-    """A choice documented as a string listing its values, not as an OpenAPI enum: the
-    API already has a "status" and a "kind" enum, and one enum per field name keeps
-    generated clients (and ``spectacular --fail-on-warn``) unambiguous."""
-
-    def __init__(self, choices, **kwargs):
-        values = ", ".join(str(value) for value, _ in choices)
-        help_text = kwargs.pop("help_text", "")
-        kwargs["help_text"] = f"{help_text} One of: {values}.".strip()
-        super().__init__(choices, **kwargs)
-
-
-class CompetencyRefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Competency
-        fields = ["id", "name"]
-        read_only_fields = fields

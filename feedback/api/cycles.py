@@ -15,8 +15,10 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from advancement.api.common import CompetencyRefSerializer
 from advancement.models import Competency
 from perfapp.api.errors import service_errors
+from perfapp.api.fields import PlainChoiceField
 from perfapp.api.pagination import StableCursorPagination
 from perfapp.api.params import MAX_ID
 from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer
@@ -38,9 +40,7 @@ from .common import (
     MANAGE,
     MAX_TEXT,
     REVIEW_STATUSES,
-    CompetencyRefSerializer,
     NewestFirstPagination,
-    PlainChoiceField,
     ResultsNotReady,
     _choice_param,
 )

@@ -15,8 +15,10 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from advancement.api.common import CompetencyRefSerializer
 from advancement.models import Competency
 from perfapp.api.errors import service_errors
+from perfapp.api.fields import PlainChoiceField
 from perfapp.api.params import id_param
 from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer
 from perfapp.orgs.models import Membership
@@ -32,8 +34,6 @@ from ..models import (
 from .common import (
     MANAGE,
     MAX_TEXT,
-    CompetencyRefSerializer,
-    PlainChoiceField,
     TimelinePagination,
     _choice_param,
     _date_param,

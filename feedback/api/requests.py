@@ -12,8 +12,10 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from advancement.api.common import CompetencyRefSerializer
 from advancement.models import Competency
 from perfapp.api.errors import service_errors
+from perfapp.api.fields import PlainChoiceField
 from perfapp.api.params import path_id
 from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer
 from perfapp.orgs.models import Membership
@@ -29,9 +31,7 @@ from ..models import (
 from ..permissions import can_read_feedback, can_see_request
 from .common import (
     ROLES,
-    CompetencyRefSerializer,
     NewestFirstPagination,
-    PlainChoiceField,
     _choice_param,
 )
 from .giving import FeedbackSerializer, RequestAnswerSerializer

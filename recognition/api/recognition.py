@@ -19,6 +19,7 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from advancement.api.common import CompetencyRefSerializer
 from advancement.models import Competency
 from perfapp.api.errors import service_errors
 from perfapp.api.pagination import StableCursorPagination
@@ -37,7 +38,6 @@ from ..models import (
     RecognitionComment,
 )
 from ..selectors import Criteria
-from .values import RecognitionCompetencySerializer
 
 
 class WallPagination(StableCursorPagination):
@@ -83,7 +83,7 @@ class RecognitionSerializer(serializers.ModelSerializer):
     recipients = serializers.SerializerMethodField()
     kind = KindRefSerializer(read_only=True)
     values = ValueRefSerializer(many=True, read_only=True)
-    competencies = RecognitionCompetencySerializer(many=True, read_only=True)
+    competencies = CompetencyRefSerializer(many=True, read_only=True)
     reactions = serializers.SerializerMethodField(
         help_text="The emoji people reacted with, each with its count (only those used)."
     )

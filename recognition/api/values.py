@@ -11,6 +11,7 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from advancement.api.common import CompetencyRefSerializer
 from advancement.models import Competency
 from perfapp.api.errors import service_errors
 from perfapp.api.pagination import StableCursorPagination
@@ -39,13 +40,6 @@ def _include_archived() -> OpenApiParameter:
     )
 
 
-class RecognitionCompetencySerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Competency
-        fields = ["id", "name"]
-        read_only_fields = fields
-
-
 class CompanyValueSerializer(serializers.ModelSerializer):
     archived = serializers.BooleanField(source="is_archived", read_only=True)
 
@@ -71,7 +65,7 @@ class CatalogueMovedSerializer(serializers.Serializer):
 
 class ContributionKindSerializer(serializers.ModelSerializer):
     archived = serializers.SerializerMethodField()
-    competencies = RecognitionCompetencySerializer(many=True, read_only=True)
+    competencies = CompetencyRefSerializer(many=True, read_only=True)
 
     class Meta:
         model = ContributionKind
