@@ -267,3 +267,26 @@ class ProposalVote(TenantModel):
 
     def __str__(self) -> str:
         return f"+1 {self.proposal_id}"
+
+
+# Assessments, readiness and promotions live in their own modules; importing them here
+# is what makes them this app's models.
+from .promotion_models import (  # noqa: E402, F401
+    CalibrationNote,
+    Case,
+    CaseEvent,
+    CaseState,
+    Decision,
+    Endorsement,
+    Round,
+)
+from .readiness_models import (  # noqa: E402, F401
+    Assessment,
+    AssessmentAnswer,
+    AssessmentResponse,
+    CriterionNarrative,
+    EvidenceMark,
+    EvidenceMarkAction,
+    Perspective,
+    Rating,
+)

@@ -26,6 +26,7 @@ class Permission(StrEnum):
     MANAGE_CYCLES = "cycles.manage"  # structured feedback cycles and their progress
     MANAGE_GROWTH = "growth.manage"  # plan review cadence; plan status across the org
     MANAGE_RECOGNITION = "recognition.manage"  # values, kinds, points, rewards, insights
+    MANAGE_PROMOTIONS = "promotions.manage"  # rounds, calibration, decisions, any readiness
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -40,6 +41,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.MANAGE_CYCLES,
             Permission.MANAGE_GROWTH,
             Permission.MANAGE_RECOGNITION,
+            Permission.MANAGE_PROMOTIONS,
         }
     ),
     Role.MEMBER: frozenset(),
