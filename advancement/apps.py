@@ -16,13 +16,22 @@ class AdvancementConfig(AppConfig):
         from .coaching import CriterionLinks, next_level_gaps
         from .demo import seed_framework
         from .panels import register_panels
+        from .promotion_setup import register_promotions
 
         navigation.register(navigation.NavItem("Career", "advancement:index", 50))
         register_actions(FrameworkAction.choices)
         demo.register(seed_framework, order=10)
         register_panels()
+        from .dashboard import register_dashboard
+
+        register_dashboard()  # team dashboard readiness; the home career panel with it
         links.register(CriterionLinks())
         coaching.register("career.next_level_gaps", next_level_gaps, order=10)
+        register_promotions()
+        self._register_readiness()
+        from .contributions import register_contributions
+
+        register_contributions()  # analytics, search, data export and erasure
         for key, label, description in (
             (
                 "career.placement_changed",
@@ -40,4 +49,18 @@ class AdvancementConfig(AppConfig):
                 "A change you proposed is part of a new framework version.",
             ),
         ):
+            kinds.register(kinds.NotificationKind(key, label, description))
+
+    def _register_readiness(self) -> None:
+        """Assessments and readiness: audited actions and notification kinds."""
+        from perfapp.audit.models import register_actions
+        from perfapp.notifications import kinds
+        from perfapp.orgs import demo
+
+        from .demo_readiness import seed_readiness
+        from .readiness_audit import NOTIFICATION_KINDS, AssessmentAction
+
+        register_actions(AssessmentAction.choices)
+        demo.register(seed_readiness, order=80)  # after the evidence, before promotions
+        for key, label, description in NOTIFICATION_KINDS:
             kinds.register(kinds.NotificationKind(key, label, description))

@@ -22,6 +22,9 @@ class EvidenceItem:
     competency_ids: frozenset[int] = field(default_factory=frozenset)
     summary: str = ""
     url: str = ""
+    # Stable reference of the underlying record ("feedback:42"): what the subject pins,
+    # hides or attaches in their readiness view, across periods and versions.
+    ref: str = ""
 
 
 class EvidenceSource(Protocol):
@@ -35,6 +38,17 @@ class EvidenceSource(Protocol):
         competency_ids: set[int],
         since: datetime,
         until: datetime,
+    ) -> Iterable[EvidenceItem]: ...
+
+
+class AttachableSource(Protocol):
+    """A source that also holds items readiness never shows unless the subject attaches
+    them (private feedback). Optional: ``attachable`` is looked up with ``getattr``."""
+
+    key: str
+
+    def attachable(
+        self, *, subject: Membership, competency_ids: set[int], since: datetime, until: datetime
     ) -> Iterable[EvidenceItem]: ...
 
 
@@ -64,6 +78,25 @@ def evidence_for(
     gathered = []
     for source in list(_SOURCES.values()):
         for item in source.items(
+            subject=subject, competency_ids=set(wanted), since=since, until=until
+        ):
+            if since <= item.occurred_at <= until and not wanted.isdisjoint(item.competency_ids):
+                gathered.append(item)
+    return sorted(gathered, key=lambda item: item.occurred_at, reverse=True)
+
+
+def attachable_for(
+    subject: Membership, competency_ids: set[int], since: datetime, until: datetime
+) -> list[EvidenceItem]:
+    """Items only the subject sees and may choose to attach as evidence (not yet attached),
+    from every source that has such items, newest first."""
+    wanted = frozenset(competency_ids)
+    gathered = []
+    for source in list(_SOURCES.values()):
+        attachable = getattr(source, "attachable", None)
+        if attachable is None:
+            continue
+        for item in attachable(
             subject=subject, competency_ids=set(wanted), since=since, until=until
         ):
             if since <= item.occurred_at <= until and not wanted.isdisjoint(item.competency_ids):

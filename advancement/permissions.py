@@ -3,6 +3,8 @@
 from perfapp.orgs.models import Membership
 from perfapp.orgs.roles import Permission
 
+from .promotion_models import Round
+
 
 def can_see_placement(viewer: Membership, subject: Membership) -> bool:
     """A placement is seen by the person, their manager chain, and HR."""
@@ -19,3 +21,16 @@ def can_see_placement(viewer: Membership, subject: Membership) -> bool:
 
 def can_answer_proposals(viewer: Membership) -> bool:
     return viewer.has_perm(Permission.MANAGE_FRAMEWORK)
+
+
+def can_see_readiness(viewer: Membership, subject: Membership) -> bool:
+    """Readiness (and promotion cases) are seen by the person, their manager chain, HR
+    (promotions), and, while a round is open, its calibration group for the people with a
+    case in that round."""
+    if viewer.organization_id != subject.organization_id:
+        return False
+    if viewer.has_perm(Permission.MANAGE_PROMOTIONS) or can_see_placement(viewer, subject):
+        return True
+    return Round.objects.filter(
+        closed_at__isnull=True, calibration_group=viewer, cases__subject=subject
+    ).exists()

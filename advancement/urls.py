@@ -1,6 +1,7 @@
 from django.urls import path
 
-from .views import draft, placements, proposals, reading
+from .promotion_urls import urlpatterns as promotion_patterns
+from .views import assessments, draft, placements, proposals, readiness, reading
 
 app_name = "advancement"
 
@@ -41,4 +42,27 @@ urlpatterns = [
     path("competencies/<int:pk>/restore/", draft.competency_restore, name="competency_restore"),
     path("placements/", placements.placements, name="placements"),
     path("placements/<int:pk>/", placements.placement, name="placement"),
+    # Assessments and readiness (the person, their manager chain, HR).
+    path("assessments/", assessments.assessments_mine, name="assessments_mine"),
+    path("assessments/people/<int:member_id>/", assessments.assessments, name="assessments"),
+    path(
+        "assessments/people/<int:member_id>/start/",
+        assessments.assessment_start,
+        name="assessment_start",
+    ),
+    path("assessments/<int:pk>/", assessments.assessment, name="assessment"),
+    path(
+        "assessments/<int:pk>/discard/", assessments.assessment_discard, name="assessment_discard"
+    ),
+    path("readiness/", readiness.readiness_mine, name="readiness_mine"),
+    path("readiness/<int:member_id>/", readiness.readiness, name="readiness"),
+    path(
+        "readiness/narratives/<int:criterion_id>/",
+        readiness.readiness_narrative,
+        name="readiness_narrative",
+    ),
+    path("readiness/marks/", readiness.readiness_mark, name="readiness_mark"),
 ]
+
+# Promotion rounds, cases, endorsements, calibration and outcomes.
+urlpatterns += promotion_patterns

@@ -11,6 +11,12 @@ class DevelopmentConfig(AppConfig):
         navigation.register(navigation.NavItem("Growth", "development:index", 30))
         self._register_plans()
         self._register_mentoring_and_stretch()
+        from .dashboard import register_dashboard
+
+        register_dashboard()  # team dashboard: plan status, goals at risk
+        from .contributions import register_contributions
+
+        register_contributions()  # analytics, search, data export and erasure
 
     def _register_plans(self) -> None:
         """Development plans: notification kinds, audited actions, the goal evidence
@@ -20,7 +26,7 @@ class DevelopmentConfig(AppConfig):
         from perfapp.notifications import kinds
         from perfapp.orgs import demo
 
-        from .demo import seed_plans
+        from .demo import seed_attention, seed_plans
         from .evidence import GoalEvidence
         from .panels import register_panels
         from .plans import NOTIFICATION_KINDS, PlanAction
@@ -31,6 +37,7 @@ class DevelopmentConfig(AppConfig):
         evidence.register(GoalEvidence())
         register_panels()
         demo.register(seed_plans, order=60)
+        demo.register(seed_attention, order=65)  # a goal at risk on a lead's dashboard
 
     def _register_mentoring_and_stretch(self) -> None:
         """Mentoring and stretch assignments: notification kinds, audited actions,
@@ -51,4 +58,22 @@ class DevelopmentConfig(AppConfig):
         register_actions(stretch.StretchAction.choices)
         evidence.register(StretchEvidence())
         evidence.register(MentoringEvidence())
+        self._register_readiness_remedies()
+        self._register_promotion_outcomes()
         demo.register(seed_growth, order=70)
+
+    def _register_readiness_remedies(self) -> None:
+        """What the plan does about readiness gaps (goals, stretch, mentors)."""
+        from advancement import remedies
+
+        from .readiness_remedies import DevelopmentRemedies
+
+        remedies.register(DevelopmentRemedies())
+
+    def _register_promotion_outcomes(self) -> None:
+        """A "not yet" promotion decision adds goals to the person's plan."""
+        from advancement import outcomes
+
+        from .promotion_outcomes import add_not_yet_goals
+
+        outcomes.register(add_not_yet_goals)

@@ -21,7 +21,14 @@ from advancement.selectors import placement_of
 from perfapp.orgs.models import Membership, Organization
 
 from . import plans
-from .models import DevelopmentPlan, GoalStatus, GoalVisibility, LearningKind, LearningStatus
+from .models import (
+    DevelopmentPlan,
+    Goal,
+    GoalStatus,
+    GoalVisibility,
+    LearningKind,
+    LearningStatus,
+)
 
 
 def _competencies(*names: str) -> list[Competency]:
@@ -206,3 +213,21 @@ def _kwame(owner: Membership, today) -> None:
     plan.refresh_from_db()
     plan.owner = owner
     _agree(plan, owner)
+
+
+def seed_attention(organization: Organization, members: list[Membership]) -> None:
+    """One goal at risk on the first team lead's dashboard (Aisha's customer interviews
+    slipped). Idempotent."""
+    if len(members) < 10:
+        return
+    lead = members[1]
+    if Goal.objects.filter(plan__owner__manager=lead, status=GoalStatus.AT_RISK).exists():
+        return
+    goal = (
+        Goal.objects.filter(plan__owner=members[6], status=GoalStatus.ON_TRACK)
+        .select_related("plan__owner")
+        .order_by("id")
+        .first()
+    )
+    if goal is not None:
+        plans.set_goal_status(actor=goal.plan.owner, goal=goal, status=GoalStatus.AT_RISK)

@@ -55,6 +55,7 @@ class GoalEvidence:
                 competency_ids=frozenset(c.pk for c in goal.competencies.all()),
                 summary=goal.success_criteria[:280] if shared else "",
                 url=url,
+                ref=f"goal:{goal.pk}",
             )
         milestones = (
             Milestone.objects.filter(
@@ -83,4 +84,5 @@ class GoalEvidence:
                 occurred_at=milestone.done_at,
                 competency_ids=frozenset(c.pk for c in goal.competencies.all()),
                 url=url,
+                ref=f"milestone:{milestone.pk}",
             )

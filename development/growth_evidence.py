@@ -64,6 +64,7 @@ class StretchEvidence:
                     "development:opportunity",
                     kwargs={"org_slug": subject.organization.slug, "pk": assignment.pk},
                 ),
+                ref=f"stretch:{assignment.pk}",
             )
 
 
@@ -100,4 +101,5 @@ class MentoringEvidence:
                 occurred_at=moment,
                 competency_ids=frozenset({mentorship.competency_id}),
                 summary=f"{count}, {'closed' if closed else 'ongoing'}.",
+                ref=f"mentorship:{mentorship.pk}",
             )

@@ -3,14 +3,18 @@ and goals at risk; for managers, their reports' plans waiting for their sign-off
 
 from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.http import HttpRequest
+from django.urls import reverse
 
 from perfapp.web.home import HomePanel, register
 
-from .models import DevelopmentPlan, GoalStatus, Milestone
+from . import stretch_selectors
+from .models import DevelopmentPlan, Goal, GoalStatus, Milestone
 from .plan_selectors import OPEN, plan_status
 from .plans import local_today
 
 WAITING_SHOWN = 10
+AT_RISK_SHOWN = 5
+STRETCH_SHOWN = 3
 
 
 def growth_panel(request: HttpRequest) -> dict | None:
@@ -47,6 +51,13 @@ def growth_panel(request: HttpRequest) -> dict | None:
     )
     plan = rows[0] if rows and rows[0].owner_id == me.pk else None
     waiting = [row for row in rows if row.owner_id != me.pk][:WAITING_SHOWN]
+    at_risk_goals = []
+    if plan is not None and plan.at_risk:
+        at_risk_goals = list(
+            Goal.objects.filter(plan=plan, status=GoalStatus.AT_RISK)
+            .order_by("target_on", "id")
+            .values("id", "title", "target_on")[:AT_RISK_SHOWN]
+        )
     next_milestone = None
     if plan is not None and plan.next_title:
         next_milestone = {"title": plan.next_title, "goal": plan.next_goal, "due_on": plan.next_due}
@@ -60,8 +71,57 @@ def growth_panel(request: HttpRequest) -> dict | None:
         "next_milestone": next_milestone,
         "next_review_due": bool(plan and plan.next_review_on and plan.next_review_on <= today),
         "waiting": waiting,
+        "at_risk_goals": at_risk_goals,
     }
 
 
+def growth_data(context: dict) -> dict:
+    """The growth panel for the API: plain values, no model instances."""
+    return {
+        "status": context["status"],
+        "open_goals": context["open_goals"],
+        "at_risk": context["at_risk"],
+        "overdue": context["overdue"],
+        "goals_at_risk": context["at_risk_goals"],
+        "next_milestone": context["next_milestone"],
+        "next_review_due": context["next_review_due"],
+        "waiting_for_sign_off": [
+            {"id": plan.owner_id, "name": plan.owner.name} for plan in context["waiting"]
+        ],
+    }
+
+
+def stretch_panel(request: HttpRequest) -> dict | None:
+    """Open stretch assignments that build a focus competency of your plan. Hidden
+    without a plan focus; otherwise shown, with an empty state. Four queries (focus,
+    board, its competencies and teams)."""
+    me = request.membership
+    if not stretch_selectors.focus_competency_ids(me):
+        return None
+    board = stretch_selectors.board(me, today=local_today(me)).filter(focus_matches__gt=0)
+    slug = request.organization.slug
+    items = [
+        {
+            "id": row.pk,
+            "title": row.title,
+            "owner": row.owner.name,
+            "competencies": [competency.name for competency in row.competencies.all()],
+            "closes_on": row.closes_on,
+            "interested": bool(row.my_status),
+            "url": reverse("development:opportunity", kwargs={"org_slug": slug, "pk": row.pk}),
+        }
+        for row in board[:STRETCH_SHOWN]
+    ]
+    return {
+        "items": items,
+        "board_url": reverse("development:opportunities", kwargs={"org_slug": slug}),
+    }
+
+
+def _plain(context: dict) -> dict:
+    return context
+
+
 def register_panels() -> None:
-    register(HomePanel("growth", 40, "development/panels/growth.html", growth_panel))
+    register(HomePanel("growth", 40, "development/panels/growth.html", growth_panel, growth_data))
+    register(HomePanel("stretch", 42, "development/panels/stretch.html", stretch_panel, _plain))

@@ -13,7 +13,7 @@ class FeedbackConfig(AppConfig):
         from perfapp.orgs import demo
         from perfapp.web import navigation
 
-        from .checkin_demo import seed_checkins
+        from .checkin_demo import seed_attention, seed_checkins
         from .checkin_links import FeedbackLinks, PromptLinks, feedback_signals
         from .checkins import CheckinAction
         from .demo import seed_feedback
@@ -28,6 +28,15 @@ class FeedbackConfig(AppConfig):
         register_actions(CheckinAction.choices)
         demo.register(seed_feedback, order=20)
         demo.register(seed_checkins, order=30)
+        demo.register(seed_attention, order=35)  # a lapsed 1:1 and an overdue action
+        from .dashboard import register_dashboard
+        from .panels import register_panels
+
+        register_panels()  # home: next 1:1, action items, requests, recent feedback
+        register_dashboard()  # team dashboard: check-ins, action items, feedback counts
+        from .contributions import register_contributions
+
+        register_contributions()  # analytics, search, data export and erasure
         for key, label, description, reminder in (
             ("feedback.received", "Feedback for you", "Someone gave you feedback.", False),
             (

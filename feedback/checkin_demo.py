@@ -11,7 +11,7 @@ from perfapp.orgs.models import Membership, Organization
 
 from . import checkins
 from .checkin_links import FeedbackLinks
-from .checkin_models import AgendaItem, CheckinSeries, Meeting, MeetingStatus
+from .checkin_models import ActionItem, AgendaItem, CheckinSeries, Meeting, MeetingStatus
 
 
 def seed_checkins(organization: Organization, members: list[Membership]) -> None:
@@ -72,4 +72,51 @@ def _history(series: CheckinSeries, lead: Membership, report: Membership) -> Non
         owner=report,
         text="Write the one-page plan for the export release",
         due_on=None,
+    )
+
+
+def seed_attention(organization: Organization, members: list[Membership]) -> None:
+    """Give the first team lead's dashboard something to attend to: one report whose 1:1s
+    lapsed (last held weeks ago) and one overdue action item. Idempotent."""
+    if len(members) < 10:
+        return
+    lead = members[1]
+    today = timezone.now().date()
+    series = list(CheckinSeries.objects.filter(manager=lead).order_by("id"))
+    overdue = ActionItem.objects.filter(series__in=series, done_at__isnull=True)
+    if series and not overdue.filter(due_on__lt=today).exists():
+        first = overdue.filter(series=series[-1]).order_by("id").first()
+        if first is not None:
+            ActionItem.objects.filter(pk=first.pk).update(due_on=today - timedelta(days=5))
+    if Meeting.objects.filter(
+        series__manager=lead,
+        status=MeetingStatus.HELD,
+        held_at__lt=timezone.now() - timedelta(days=20),
+    ).exists():
+        return
+    paired = {one.report_id for one in series}
+    report = (
+        Membership.objects.filter(manager=lead, is_active=True)
+        .exclude(pk__in=paired)
+        .order_by("id")
+        .first()
+    )
+    if report is None:
+        return
+    lapsed = checkins.start_series(
+        actor=lead,
+        other=report,
+        cadence="biweekly",
+        time_of_day=time(14, 0),
+        starts_on=today + timedelta(days=1),
+    )
+    CheckinSeries.objects.filter(pk=lapsed.pk).update(starts_on=today - timedelta(days=45))
+    held = timezone.now() - timedelta(days=24)
+    Meeting.objects.create(
+        organization=organization,
+        series=lapsed,
+        starts_at=held,
+        status=MeetingStatus.HELD,
+        held_at=held + timedelta(minutes=30),
+        shared_notes="Talked about the on-call rotation; agreed to revisit in two weeks.",
     )

@@ -6,12 +6,16 @@ deactivated colleague, which visibility fits, a due date from today on) live in
 accept anyone of the organization while offering only the people it makes sense to pick.
 """
 
+from functools import cache
+
 from django import forms
+from django.db.models import Q
 
 from advancement.models import Competency
 from perfapp.orgs.models import Membership
 
 from .models import FeedbackKind, Visibility
+from .selectors import timeline_people
 
 PICK_COLLEAGUE = "Choose one of your colleagues from the list."
 PICK_COMPETENCY = "Choose competencies from the list."
@@ -178,6 +182,15 @@ class EditForm(FeedbackContentForm):
     """The writer's fix within the edit window; recipient and visibility stay."""
 
 
+PERSON_CHOICES_FROM = 40  # latest feedback items whose people the timeline filter offers
+
+
+def _id(raw) -> int | None:
+    if isinstance(raw, str) and raw.isascii() and raw.isdigit() and int(raw) < 2**63:
+        return int(raw)
+    return None
+
+
 class TimelineFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label="Kind", choices=[("", "All kinds"), *FeedbackKind.choices], required=False
@@ -198,14 +211,28 @@ class TimelineFilterForm(forms.Form):
         label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args, viewer: Membership, **kwargs):
+    def __init__(self, *args, viewer: Membership, box: str = "received", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["competency"].queryset = Competency.objects.order_by("name")
-        self.fields["person"].queryset = (
-            Membership.objects.select_related("user")
-            .exclude(pk=viewer.pk)
-            .order_by("user__name", "id")
-        )
+        # Accepted: the people on the other side of this box's feedback (filtering by
+        # anyone else finds nothing). Offered: those of the latest items, and the one
+        # chosen. Listing the whole organization made a 20,000-option select (megabytes of
+        # HTML on every timeline page of a large organization), and everyone who ever
+        # wrote to a person is still hundreds of options, each rendered by a template.
+        field = self.fields["person"]
+        people = Membership.objects.select_related("user").order_by("user__name", "id")
+        field.queryset = people.filter(pk__in=timeline_people(viewer, box))
+        chosen = _id(self.data.get("person")) if self.is_bound else None
+
+        @cache
+        def offered():  # evaluated once, and only when the select is rendered
+            wanted = Q(pk__in=timeline_people(viewer, box, latest=PERSON_CHOICES_FROM))
+            if chosen is not None:  # an OR costs a scan of the people: only when needed
+                wanted |= Q(pk=chosen, pk__in=field.queryset)
+            found = people.filter(wanted)
+            return [("", "Anyone"), *((m.pk, field.label_from_instance(m)) for m in found)]
+
+        field.widget.choices = offered
 
     def criteria(self) -> dict:
         """What was filled in validly (a mistyped date is ignored, not an error page)."""

@@ -67,6 +67,24 @@ def timeline(
     return _with_related(rows).order_by("-created_at", "-id")
 
 
+def timeline_people(viewer: Membership, box: str, latest: int | None = None) -> QuerySet:
+    """Ids of the people on the other side of the viewer's feedback in ``box`` (authors
+    and recipients, the viewer excluded), as a subquery for the timeline's person filter;
+    with ``latest``, only those of the latest that many items."""
+    rows = timeline(viewer, box=box).order_by()
+    if latest is not None:
+        rows = rows.order_by("-created_at", "-id")
+    # Received: the viewer is every recipient; given: every author. One side each keeps
+    # the plan an index probe per item, not a scan of the organization's people.
+    sides = {"received": ["author_id"], "given": ["recipient_id"]}.get(
+        box, ["author_id", "recipient_id"]
+    )
+    found = Q()
+    for side in sides:
+        found |= Q(pk__in=rows.values_list(side, flat=True)[:latest])
+    return Membership.objects.filter(found).exclude(pk=viewer.pk).values("pk")
+
+
 def readable(viewer: Membership) -> QuerySet[Feedback]:
     """Every piece of feedback the viewer may open (for detail pages and the API)."""
     return _with_related(

@@ -1,8 +1,10 @@
 """The roof: the only core module that names the domain apps."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from perfapp.notifications import views as notification_views
 from perfapp.orgs import views as org_views
 from perfapp.web import views as web_views
 from perfapp.web.health import health
@@ -12,6 +14,8 @@ organization_pages = [
     path("", include("perfapp.orgs.urls")),
     path("notifications/", include("perfapp.notifications.urls")),
     path("audit/", include("perfapp.audit.urls")),
+    path("analytics/", include("perfapp.analytics.urls")),
+    path("privacy/", include("perfapp.privacy.urls")),
     path("feedback/", include("feedback.urls")),
     path("growth/", include("development.urls")),
     path("recognition/", include("recognition.urls")),
@@ -24,7 +28,14 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("orgs/new/", org_views.create_organization, name="orgs_create"),
     path("invitations/<str:token>/", org_views.invitation, name="invitation"),
+    path(
+        "unsubscribe/<str:token>/", notification_views.unsubscribe, name="notifications_unsubscribe"
+    ),
     path("o/<slug:org_slug>/", include(organization_pages)),
     path("api/", include(("perfapp.api.urls", "api"), namespace="api")),
     path("admin/", admin.site.urls),
 ]
+
+# The benchmark's anchor page, only with the settings make bench runs gunicorn with.
+if getattr(settings, "BENCH_ANCHOR", False):
+    urlpatterns.append(path("bench/", include("perfapp.bench.urls")))

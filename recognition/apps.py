@@ -11,6 +11,12 @@ class RecognitionConfig(AppConfig):
         navigation.register(navigation.NavItem("Recognition", "recognition:index", 40))
         self._register_giving_and_wall()
         self._register_points_and_insights()
+        from .dashboard import register_dashboard
+
+        register_dashboard()  # team dashboard: last recognized
+        from .contributions import register_contributions
+
+        register_contributions()  # analytics, search, data export and erasure
 
     def _register_giving_and_wall(self) -> None:
         """Giving, the wall, values and kinds: evidence, 1:1 links and coaching signals,

@@ -65,4 +65,5 @@ class RecognitionEvidence:
                 competency_ids=frozenset(tagged | mapped),
                 summary=recognition.message[:280],
                 url=reverse("recognition:detail", kwargs={"org_slug": slug, "pk": recognition.pk}),
+                ref=f"recognition:{recognition.pk}",
             )

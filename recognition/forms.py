@@ -139,6 +139,15 @@ class GiveForm(forms.Form):
         }
 
 
+NEARBY = 60  # people offered in the wall's person filter
+
+
+def _id(raw) -> int | None:
+    if isinstance(raw, str) and raw.isascii() and raw.isdigit() and int(raw) < 2**63:
+        return int(raw)
+    return None
+
+
 class WallFilterForm(forms.Form):
     team = forms.ModelChoiceField(
         label="Team", queryset=Team.objects.none(), required=False, empty_label="All teams"
@@ -159,15 +168,28 @@ class WallFilterForm(forms.Form):
         label="Person", queryset=Membership.objects.none(), required=False, empty_label="Anyone"
     )
 
-    def __init__(self, *args, kinds, **kwargs):
+    def __init__(self, *args, kinds, viewer: Membership | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = Team.objects.order_by("name")
         self.fields["value"].queryset = CompanyValue.objects.order_by("archived_at", "position")
         self.fields["kind"].queryset = ContributionKind.objects.all()
         _offer(self.fields["kind"], [("", "All kinds"), *((k.pk, k.name) for k in kinds)])
-        self.fields["person"].queryset = Membership.objects.select_related("user").order_by(
-            "user__name", "id"
-        )
+        people = Membership.objects.select_related("user").order_by("user__name", "id")
+        self.fields["person"].queryset = people
+        if viewer is not None:
+            # Anyone can be filtered by (profile pages link here with ?person=), but the
+            # list offers the people around the viewer and the one chosen: listing the
+            # whole organization made a 20,000-option select, a megabyte on every page.
+            field = self.fields["person"]
+            chosen = _id(self.data.get("person")) if self.is_bound else None
+            near = people.filter(
+                Q(pk=viewer.pk)
+                | Q(pk=viewer.manager_id)
+                | Q(manager_id=viewer.pk)
+                | (Q(manager_id=viewer.manager_id) if viewer.manager_id else Q(pk__in=[]))
+                | Q(pk=chosen)
+            )[:NEARBY]
+            _offer(field, [("", "Anyone"), *((m.pk, field.label_from_instance(m)) for m in near)])
 
     def criteria(self) -> dict:
         """What was filled in validly (a stale or foreign id is ignored, not an error)."""

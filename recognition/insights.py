@@ -144,11 +144,18 @@ class TeamSpread:
         return round(100 * self.recognized / self.people) if self.people else 0
 
 
-def _received_in(scope: InsightScope, since: datetime) -> QuerySet[RecognitionRecipient]:
-    return RecognitionRecipient.objects.filter(recipient__in=scope.members(), created_at__gte=since)
+def _received_in(
+    scope: InsightScope, since: datetime, until: datetime | None = None
+) -> QuerySet[RecognitionRecipient]:
+    received = RecognitionRecipient.objects.filter(
+        recipient__in=scope.members(), created_at__gte=since
+    )
+    return received.filter(created_at__lt=until) if until is not None else received
 
 
-def spread_by_team(scope: InsightScope, since: datetime) -> list[TeamSpread]:
+def spread_by_team(
+    scope: InsightScope, since: datetime, until: datetime | None = None
+) -> list[TeamSpread]:
     """Per team: people, how many were recognized, how often. Two queries."""
     rows = {
         row["team_id"]: TeamSpread(row["team_id"], row["team__name"] or "No team", row["people"])
@@ -158,7 +165,7 @@ def spread_by_team(scope: InsightScope, since: datetime) -> list[TeamSpread]:
         .order_by()
     }
     for row in (
-        _received_in(scope, since)
+        _received_in(scope, since, until)
         .values("recipient__team_id")
         .annotate(received=Count("id"), recognized=Count("recipient_id", distinct=True))
         .order_by()
@@ -175,25 +182,34 @@ class KindSpread:
     name: str
     count: int
     share: int = 0  # percentage of all recognitions in the window
+    people: int = 0  # distinct people recognized for this kind
 
 
-def spread_by_kind(scope: InsightScope, since: datetime) -> list[KindSpread]:
+def spread_by_kind(
+    scope: InsightScope, since: datetime, until: datetime | None = None
+) -> list[KindSpread]:
     """Recognitions received in scope per kind of contribution, every active kind listed
     (zero included, so a kind nobody sees shows). Two queries."""
-    counts = dict(
-        _received_in(scope, since)
+    found = {
+        row["recognition__kind_id"]: row
+        for row in _received_in(scope, since, until)
         .values("recognition__kind_id")
-        .annotate(n=Count("recognition_id", distinct=True))
+        .annotate(
+            n=Count("recognition_id", distinct=True), people=Count("recipient_id", distinct=True)
+        )
         .order_by()
-        .values_list("recognition__kind_id", "n")
-    )
+    }
+    counts = {kind_id: row["n"] for kind_id, row in found.items()}
     kinds = list(
         ContributionKind.objects.filter(Q(archived_at__isnull=True) | Q(pk__in=list(counts)))
         .order_by("position", "id")
         .values_list("pk", "name")
     )
     total = sum(counts.values())
-    rows = [KindSpread(pk, name, counts.get(pk, 0)) for pk, name in kinds]
+    rows = [
+        KindSpread(pk, name, counts.get(pk, 0), people=found.get(pk, {}).get("people", 0))
+        for pk, name in kinds
+    ]
     for row in rows:
         row.share = round(100 * row.count / total) if total else 0
     return rows

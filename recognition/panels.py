@@ -19,5 +19,30 @@ def recent_recognition(request: HttpRequest) -> dict:
     }
 
 
+def recognition_data(context: dict) -> dict:
+    """The panel for the API: plain values, no model instances."""
+    return {
+        "days": context["days"],
+        "items": [
+            {
+                "id": item.pk,
+                "from": item.giver.name,
+                "kind": item.kind.name,
+                "message": item.message,
+                "created_at": item.created_at,
+            }
+            for item in context["items"]
+        ],
+    }
+
+
 def register_panels() -> None:
-    register(HomePanel("recognition", 40, "recognition/panels/recent.html", recent_recognition))
+    register(
+        HomePanel(
+            "recognition",
+            40,
+            "recognition/panels/recent.html",
+            recent_recognition,
+            recognition_data,
+        )
+    )

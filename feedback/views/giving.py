@@ -142,7 +142,7 @@ def index(request: HttpRequest) -> HttpResponse:
     box = request.GET.get("box", "received")
     if box not in boxes:
         box = "received"
-    filters = TimelineFilterForm(request.GET, viewer=viewer)
+    filters = TimelineFilterForm(request.GET, viewer=viewer, box=box)
     criteria = filters.criteria()
     rows = selectors.timeline(viewer, box=box, **criteria)
     found = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))

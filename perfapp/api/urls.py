@@ -13,6 +13,18 @@ from advancement.api import (
     TrackViewSet,
     VersionViewSet,
 )
+from advancement.api.assessments import AssessmentViewSet
+from advancement.api.promotions import (
+    EndorsementViewSet,
+    PromotionCaseViewSet,
+    PromotionOutcomesViewSet,
+    PromotionRoundViewSet,
+)
+from advancement.api.readiness import (
+    ReadinessMarkViewSet,
+    ReadinessNarrativeViewSet,
+    ReadinessViewSet,
+)
 from development.api.goals import GoalViewSet, LearningItemViewSet, MilestoneViewSet
 from development.api.mentoring import (
     MentorProfileViewSet,
@@ -34,7 +46,11 @@ from feedback.checkin_api import (
     CheckinSeriesViewSet,
     MeetingViewSet,
 )
+from perfapp.analytics.api import AnalyticsViewSet
+from perfapp.api.search import SearchViewSet
 from perfapp.orgs.api import InvitationViewSet, MemberViewSet, MeViewSet, TeamViewSet
+from perfapp.privacy.api import MyDataViewSet
+from perfapp.web.api import HomeViewSet, TeamDashboardViewSet
 from recognition.api.insights import RecognitionInsightsViewSet
 from recognition.api.points import (
     PointsBalanceViewSet,
@@ -51,6 +67,9 @@ router.register("members", MemberViewSet, basename="member")
 router.register("teams", TeamViewSet, basename="team")
 router.register("invitations", InvitationViewSet, basename="invitation")
 router.register("me", MeViewSet, basename="me")
+# The home page and the manager's team dashboard, as data.
+router.register("home", HomeViewSet, basename="home")
+router.register("team-dashboard", TeamDashboardViewSet, basename="team-dashboard")
 # The career framework (advancement).
 router.register("competencies", CompetencyViewSet, basename="competency")
 router.register("tracks", TrackViewSet, basename="track")
@@ -59,6 +78,14 @@ router.register("criteria", CriterionViewSet, basename="criterion")
 router.register("versions", VersionViewSet, basename="version")
 router.register("placements", PlacementViewSet, basename="placement")
 router.register("proposals", ProposalViewSet, basename="proposal")
+router.register("assessments", AssessmentViewSet, basename="assessment")
+router.register("readiness", ReadinessViewSet, basename="readiness")
+router.register("readiness-narratives", ReadinessNarrativeViewSet, basename="readiness-narrative")
+router.register("readiness-marks", ReadinessMarkViewSet, basename="readiness-mark")
+router.register("promotion-rounds", PromotionRoundViewSet, basename="promotion-round")
+router.register("promotion-cases", PromotionCaseViewSet, basename="promotion-case")
+router.register("endorsements", EndorsementViewSet, basename="endorsement")
+router.register("promotion-outcomes", PromotionOutcomesViewSet, basename="promotion-outcomes")
 # Continuous feedback.
 router.register("feedback", FeedbackViewSet, basename="feedback")
 router.register("feedback-requests", FeedbackRequestViewSet, basename="feedback-request")
@@ -96,6 +123,11 @@ router.register("mentorship-requests", MentorshipRequestViewSet, basename="mento
 router.register("mentorships", MentorshipViewSet, basename="mentorship")
 router.register("opportunities", OpportunityViewSet, basename="opportunity")
 router.register("stretch-interests", StretchInterestViewSet, basename="stretch-interest")
+
+# HR analytics and personal data (the core, fed by every app's registrations).
+router.register("analytics", AnalyticsViewSet, basename="analytics")
+router.register("my-data", MyDataViewSet, basename="my-data")
+router.register("search", SearchViewSet, basename="search")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,6 +1,8 @@
 from django import forms
 
 from . import kinds
+from .digest import UNKNOWN_FREQUENCY
+from .models import DigestFrequency
 
 
 class PreferencesForm(forms.Form):
@@ -29,3 +31,12 @@ class PreferencesForm(forms.Form):
             )
             for kind in kinds.all_kinds()
         }
+
+
+class DigestForm(forms.Form):
+    frequency = forms.ChoiceField(
+        choices=DigestFrequency.choices,
+        widget=forms.RadioSelect,
+        label="Email digest",
+        error_messages={"invalid_choice": UNKNOWN_FREQUENCY, "required": UNKNOWN_FREQUENCY},
+    )

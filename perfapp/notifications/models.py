@@ -120,3 +120,35 @@ class NotificationPreference(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.membership_id}:{self.kind}"
+
+
+class DigestFrequency(models.TextChoices):
+    OFF = "off", "Off: an email for each notification, as chosen per kind"
+    DAILY = "daily", "Daily, in my morning"
+    WEEKLY = "weekly", "Weekly, on Monday morning"
+
+
+class DigestPreference(TenantModel):
+    """A person's digest choice. With a digest, the kinds they get by email arrive
+    gathered in one email in their local morning instead of one email each."""
+
+    membership = models.OneToOneField(
+        "orgs.Membership", on_delete=models.CASCADE, related_name="digest_preference"
+    )
+    frequency = models.CharField(
+        max_length=8, choices=DigestFrequency.choices, default=DigestFrequency.OFF
+    )
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            # The hourly digest run crosses tenants by design; a partial index keeps its
+            # scan to the people who chose a digest.
+            models.Index(
+                fields=["frequency"], name="digest_on", condition=~models.Q(frequency="off")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership_id}: {self.frequency}"

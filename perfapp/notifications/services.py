@@ -16,7 +16,13 @@ from django.utils import timezone
 from perfapp.tenancy.scoping import scopes_disabled
 
 from . import kinds
-from .models import Notification, NotificationPreference, OutboxMessage, OutboxStatus
+from .models import (
+    DigestFrequency,
+    Notification,
+    NotificationPreference,
+    OutboxMessage,
+    OutboxStatus,
+)
 from .quiet_hours import is_quiet, next_waking_moment
 
 logger = logging.getLogger(__name__)
@@ -131,6 +137,7 @@ class _Row:
     email: str
     time_zone: str
     organization_name: str
+    digest: bool  # the person chose a digest: their emails wait for it
 
 
 _ROW_FIELDS = (
@@ -149,6 +156,7 @@ _ROW_FIELDS = (
     "recipient__time_zone",
     "recipient__organization__time_zone",
     "recipient__organization__name",
+    "recipient__digest_preference__frequency",  # a join, not another query
 )
 
 
@@ -171,6 +179,7 @@ def _claimed_rows(ids: list[int], claimed_at: datetime) -> list[_Row]:
             # Membership.effective_time_zone: the person's, else HR's, else the organization's
             time_zone=user_zone or member_zone or organization_zone,
             organization_name=organization_name,
+            digest=digest not in (None, DigestFrequency.OFF),
         )
         for (
             pk,
@@ -188,6 +197,7 @@ def _claimed_rows(ids: list[int], claimed_at: datetime) -> list[_Row]:
             member_zone,
             organization_zone,
             organization_name,
+            digest,
         ) in found
     ]
 
@@ -256,7 +266,7 @@ def _deliver_batch(rows: list[_Row], now: datetime) -> int:
         )
         if wants_in_app:
             in_app.append(row.pk)
-        if wants_email and row.emailed_at is None:
+        if wants_email and row.emailed_at is None and not row.digest:
             to_email.append(row)
         else:
             without_email.append(row.pk)

@@ -14,7 +14,7 @@ from celery.result import EagerResult
 from django.conf import settings
 from django.utils import timezone
 
-from . import services
+from . import digest, services
 
 # Rows per claim and per deliver_batch task. Big enough that the fixed cost of a batch (a
 # broker message, a handful of queries, one mail connection) vanishes per row; small
@@ -67,3 +67,9 @@ def deliver_batch(ids: list[int], claimed_at: str) -> int:
 @shared_task(acks_late=True, ignore_result=True)
 def requeue_stuck_outbox() -> int:
     return services.requeue_stuck(timezone.now())
+
+
+@shared_task(ignore_result=True)
+def send_digests() -> int:
+    """Hourly: every person whose local morning it is and who chose a digest."""
+    return digest.send_digests(timezone.now())

@@ -3,19 +3,37 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from perfapp.orgs.models import Membership
+from perfapp.tenancy.scoping import organization_scope, scopes_disabled
 from perfapp.tenancy.views import org_view, render_htmx
 
-from . import selectors, services
-from .forms import PreferencesForm
+from . import digest, kinds, selectors, services
+from .forms import DigestForm, PreferencesForm
 from .models import Notification
 
 
 @org_view()
 def inbox(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.inbox(request.membership), 20).get_page(request.GET.get("page"))
-    return render_htmx(request, "notifications/inbox.html", {"page": page}, fragment="list")
+    context = {"page": page, "groups": _by_kind(page.object_list)}
+    return render_htmx(request, "notifications/inbox.html", context, fragment="list")
+
+
+def _by_kind(items) -> list[dict]:
+    """The page's notifications grouped by kind, the group with the newest first."""
+    groups: dict[str, dict] = {}
+    for item in items:
+        if item.kind not in groups:
+            try:
+                label = kinds.get(item.kind).label
+            except KeyError:
+                label = "Other"
+            groups[item.kind] = {"kind": item.kind, "label": label, "items": [], "unread": 0}
+        groups[item.kind]["items"].append(item)
+        groups[item.kind]["unread"] += item.read_at is None
+    return list(groups.values())
 
 
 @org_view()
@@ -69,4 +87,51 @@ def preferences(request: HttpRequest) -> HttpResponse:
         services.set_preferences(request.membership, form.choices())
         messages.success(request, "Notification preferences saved.")
         return redirect("notifications:preferences", org_slug=request.organization.slug)
-    return render(request, "notifications/preferences.html", {"form": form})
+    return _preferences_page(request, form, DigestForm(initial=_digest_initial(request)))
+
+
+def _digest_initial(request: HttpRequest) -> dict:
+    return {"frequency": digest.frequency_of(request.membership)}
+
+
+def _preferences_page(request, form, digest_form, status: int = 200) -> HttpResponse:
+    context = {"form": form, "digest_form": digest_form}
+    return render(request, "notifications/preferences.html", context, status=status)
+
+
+@org_view()
+@require_POST
+def digest_choice(request: HttpRequest) -> HttpResponse:
+    """Daily, weekly or no digest. An unknown value is a 400 and changes nothing."""
+    digest_form = DigestForm(request.POST)
+    if digest_form.is_valid():
+        digest.set_digest(request.membership, digest_form.cleaned_data["frequency"])
+        messages.success(request, "Digest choice saved.")
+        return redirect("notifications:preferences", org_slug=request.organization.slug)
+    form = PreferencesForm(None, rows=selectors.preferences(request.membership))
+    return _preferences_page(request, form, digest_form, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """From a digest email, signed in or not: GET says what will stop, POST stops it.
+
+    The signed token names the person and the kind; the form posts with the CSRF token
+    like every other form, so a link opened by a mail scanner changes nothing."""
+    found = digest.read_token(token)
+    person = None
+    if found is not None:
+        with scopes_disabled():
+            person = Membership.objects.select_related("organization").filter(pk=found[0]).first()
+    if person is None:
+        return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=404)
+    kind = found[1]
+    label = "Your email digest" if kind == digest.DIGEST else digest.kind_label(kind)
+    done = False
+    if request.method == "POST":
+        with organization_scope(person.organization):
+            digest.unsubscribe(person, kind)
+        done = True
+    context = {"label": label, "org_name": person.organization.name}
+    context.update(done=done, is_digest=kind == digest.DIGEST)
+    return render(request, "notifications/unsubscribe.html", context)

@@ -26,7 +26,12 @@ def organizations_of(user) -> list[Organization]:
 
 
 def with_manager_flag(members: QuerySet[Membership]) -> QuerySet[Membership]:
-    reports = Membership.objects.filter(manager=OuterRef("pk"), is_active=True)
+    # "Not themselves" is always true (membership_not_own_manager) but keeps Postgres from
+    # turning the EXISTS into a hashed subplan over every active member of the
+    # organization (20 ms at 20,000 people) instead of probing the page's 50 rows (0.2 ms).
+    reports = Membership.objects.filter(manager=OuterRef("pk"), is_active=True).exclude(
+        pk=OuterRef("pk")
+    )
     return members.annotate(has_reports=Exists(reports))
 
 

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "perfapp.notifications",
     "perfapp.audit",
     "perfapp.web",
+    "perfapp.analytics",
+    "perfapp.privacy",
     # Domain apps, in dependency order.
     "advancement",
     "feedback",
@@ -191,6 +193,11 @@ CELERY_BEAT_SCHEDULE = {
     "checkin-housekeeping": {
         "task": "feedback.tasks.checkin_housekeeping",
         "schedule": 3600.0,
+    },
+    # Hourly, so each person's digest leaves in their own morning (their time zone).
+    "notification-digests": {
+        "task": "perfapp.notifications.tasks.send_digests",
+        "schedule": crontab(minute=5),
     },
     "requeue-stuck-outbox": {
         "task": "perfapp.notifications.tasks.requeue_stuck_outbox",

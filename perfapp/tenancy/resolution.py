@@ -3,6 +3,7 @@
 from django.http import Http404
 
 from perfapp.orgs.models import Membership, Organization
+from perfapp.orgs.selectors import with_manager_flag
 
 from .scoping import organization_scope
 
@@ -20,11 +21,13 @@ def active_membership_for(user, org_slug: str) -> Membership:
         raise Http404
     with organization_scope(organization):
         membership = (
-            Membership.objects.select_related("user", "team")
+            with_manager_flag(Membership.objects.select_related("user", "team"))
             .filter(user=user, is_active=True)
             .first()
         )
     if membership is None:
         raise Http404
     membership.organization = organization
+    # Read with the membership, so the navigation's "My team" costs no query of its own.
+    membership.__dict__["is_manager"] = membership.has_reports
     return membership

@@ -1,6 +1,7 @@
 """The main navigation. Domain apps register their section in ``AppConfig.ready`` so the
 core never names them."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from perfapp.orgs.roles import Permission
@@ -12,9 +13,17 @@ class NavItem:
     url_name: str
     order: int
     permission: Permission | None = None
+    when: Callable | None = None  # membership -> bool: a section for some people only
 
 
-_ITEMS: list[NavItem] = [NavItem("Home", "web:home", 0)]
+def _manages_or_hr(membership) -> bool:
+    return membership.is_manager or membership.has_perm(Permission.VIEW_PEOPLE_ADMIN)
+
+
+_ITEMS: list[NavItem] = [
+    NavItem("Home", "web:home", 0),
+    NavItem("My team", "web:team", 5, when=_manages_or_hr),
+]
 _ADMIN_ITEMS: list[NavItem] = [
     NavItem("People", "orgs:people", 100, Permission.VIEW_PEOPLE_ADMIN),
     NavItem("Settings", "orgs:settings", 110, Permission.MANAGE_ORGANIZATION),
@@ -30,6 +39,7 @@ def items_for(membership) -> list[NavItem]:
     visible = [
         item
         for item in (*_ITEMS, *_ADMIN_ITEMS)
-        if item.permission is None or membership.has_perm(item.permission)
+        if (item.permission is None or membership.has_perm(item.permission))
+        and (item.when is None or item.when(membership))
     ]
     return sorted(visible, key=lambda item: item.order)

@@ -67,8 +67,55 @@ def unread_notifications(request: HttpRequest) -> dict | None:
     return {"items": items}
 
 
+# --- the same panels as API data (plain values, no model instances) ----------------------
+
+
+def _person(member: Membership | None) -> dict | None:
+    return {"id": member.pk, "name": member.name} if member is not None else None
+
+
+def setup_data(context: dict) -> dict:
+    return {"steps": context["steps"], "done_count": context["done_count"]}
+
+
+def notifications_data(context: dict) -> dict:
+    return {
+        "unread": [
+            {"id": item.pk, "title": item.title, "created_at": item.created_at}
+            for item in context["items"]
+        ]
+    }
+
+
+def team_data(context: dict) -> dict:
+    return {
+        "reports": [
+            {**_person(person), "job_title": person.job_title} for person in context["reports"]
+        ],
+        "more": context["more"],
+    }
+
+
+def place_data(context: dict) -> dict:
+    person = context["person"]
+    return {
+        "job_title": person.job_title,
+        "team": person.team.name if person.team_id else None,
+        "manager": _person(context["manager"]),
+        "time_zone": person.effective_time_zone,
+    }
+
+
 def register_core_panels() -> None:
-    register(HomePanel("setup", 0, "web/panels/setup.html", setup_checklist))
-    register(HomePanel("notifications", 10, "web/panels/notifications.html", unread_notifications))
-    register(HomePanel("team", 20, "web/panels/team.html", my_team))
-    register(HomePanel("place", 90, "web/panels/place.html", my_place))
+    register(HomePanel("setup", 0, "web/panels/setup.html", setup_checklist, setup_data))
+    register(
+        HomePanel(
+            "notifications",
+            10,
+            "web/panels/notifications.html",
+            unread_notifications,
+            notifications_data,
+        )
+    )
+    register(HomePanel("team", 20, "web/panels/team.html", my_team, team_data))
+    register(HomePanel("place", 90, "web/panels/place.html", my_place, place_data))

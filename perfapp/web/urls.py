@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import search_views, team, views
 
 app_name = "web"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("team/", team.team, name="team"),
     path("profile/", views.profile, name="profile"),
     path("profile/api-token/", views.api_token, name="api_token"),
+    path("search/", search_views.search_page, name="search"),
 ]

@@ -10,12 +10,12 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from perfapp.audit.services import record
+from perfapp.charts import bar_chart, column_chart
 from perfapp.orgs.roles import Permission
 from perfapp.tenancy.scoping import organization_scope
 
 from .. import insights, points
 from ..forms_points import InsightsFilterForm
-from ..insights_charts import bar_chart, column_chart
 from ..points_audit import PointsAction
 from ..points_permissions import can_export_insights, can_see_insights, is_recognition_admin
 from .points import initials, page

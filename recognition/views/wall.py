@@ -72,7 +72,7 @@ def message_of(error: ValidationError) -> str:
 def index(request: HttpRequest) -> HttpResponse:
     viewer = request.membership
     kinds = list(selectors.kinds())
-    filters = WallFilterForm(request.GET or None, kinds=kinds)
+    filters = WallFilterForm(request.GET or None, kinds=kinds, viewer=viewer)
     chosen = filters.criteria()
     criteria = Criteria(
         team_id=chosen["team"],

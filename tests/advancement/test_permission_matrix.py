@@ -10,10 +10,13 @@ from django.urls import get_resolver, reverse
 
 from advancement.models import Competency, Criterion, Level, Placement, Proposal, Track
 
+from .readiness_world import assessment_of, next_criterion_of
+
 ROLES = ("owner", "hr", "manager", "member")
 EVERYONE = dict.fromkeys(ROLES, 200)
 HR_ONLY = {"owner": 200, "hr": 200, "manager": 404, "member": 404}
 POST_ONLY = dict.fromkeys(ROLES, 405)
+CHAIN = {"owner": 200, "hr": 200, "manager": 200, "member": 404}  # of the report
 HR_POST_ONLY = {"owner": 405, "hr": 405, "manager": 404, "member": 404}
 
 
@@ -48,6 +51,17 @@ PAGES = {
     "competency_restore": (lambda w: {"pk": w.framework.competency.pk}, HR_POST_ONLY),
     "placements": (None, HR_ONLY),
     "placement": (lambda w: {"pk": w.report.pk}, HR_ONLY),
+    # Readiness and assessments: the full matrix (with the report) is in
+    # test_readiness_pages.py; here the report's pages as the four roles see them.
+    "readiness_mine": (None, EVERYONE),
+    "readiness": (lambda w: {"member_id": w.report.pk}, CHAIN),
+    "readiness_narrative": (lambda w: {"criterion_id": next_criterion_of(w)}, POST_ONLY),
+    "readiness_mark": (None, POST_ONLY),
+    "assessments_mine": (None, EVERYONE),
+    "assessments": (lambda w: {"member_id": w.report.pk}, CHAIN),
+    "assessment_start": (lambda w: {"member_id": w.report.pk}, POST_ONLY),
+    "assessment": (lambda w: {"pk": assessment_of(w).pk}, CHAIN),
+    "assessment_discard": (lambda w: {"pk": assessment_of(w).pk}, POST_ONLY),
 }
 
 HR_WRITE = {"owner": 302, "hr": 302, "manager": 404, "member": 404}
@@ -159,7 +173,8 @@ def test_every_page_is_classified():
     names = {
         pattern.name
         for pattern in get_resolver("advancement.urls").url_patterns
-        if getattr(pattern, "name", None)
+        # Promotion pages have their own matrix (more roles): test_promotion_permissions.py.
+        if getattr(pattern, "name", None) and not pattern.name.startswith("promotion")
     }
     assert names == set(PAGES)
     assert set(POSTS) <= set(PAGES)
@@ -193,8 +208,9 @@ def test_another_organizations_hr_finds_nothing(name, method, world_a, world_b, 
     from .test_services import db_state
 
     client = login(world_b.hr)
+    url = url_for(world_a, name)  # first: building it may create the object (assessments)
     before = db_state()
-    assert getattr(client, method)(url_for(world_a, name)).status_code == 404
+    assert getattr(client, method)(url).status_code == 404
     if PAGES[name][0] is not None and name not in {"version", "draft_template"}:
         # Their own organization's URL with world_a's ids: missing, not world_a's data.
         response = getattr(client, method)(url_for(world_a, name, slug="beta"))

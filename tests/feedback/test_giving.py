@@ -493,3 +493,22 @@ def test_the_writer_sees_the_edit_window_end(world_a, login):
         )
     page = text_of(login(world_a.member).get(url("detail", pk=feedback.pk)))
     assert re.search(r"You can edit it for [45] more minutes", page)
+
+
+def _person_choices(response) -> str:
+    html = response.content.decode()
+    start = html.index('name="person"')
+    return html[start : html.index("</select>", start)]
+
+
+def test_timeline_person_filter_offers_only_people_on_the_other_side(world_a, login):
+    """Not the whole organization (a 20,000-option select on every timeline page of a
+    large customer): who wrote to you, or whom you wrote to, in the box shown."""
+    client = login(world_a.report)
+    received = _person_choices(client.get(url("index")))
+    assert world_a.member.name in received  # wrote the world's feedback to the report
+    assert world_a.hr.name not in received
+    give(world_a, world_a.report, world_a.hr)
+    given = _person_choices(client.get(url("index"), {"box": "given"}))
+    assert world_a.hr.name in given
+    assert world_a.member.name not in given

@@ -81,11 +81,30 @@ def _redemption(world) -> int:
     return redemption_of(world)
 
 
+def _assessment(world) -> int:
+    from tests.advancement.readiness_world import assessment_of
+
+    return assessment_of(world).pk
+
+
+def _next_criterion(world) -> int:
+    from tests.advancement.readiness_world import next_criterion_of
+
+    return next_criterion_of(world)
+
+
+def _promotion(world):
+    from tests.advancement.promotion_world import promotion_of
+
+    return promotion_of(world)
+
+
 # route name -> how to fill its object kwargs from an organization's world (None: no object)
 ObjectKwargs = Callable[[object], dict] | None
 
 ORG_PAGES: dict[str, ObjectKwargs] = {
     "web:home": None,
+    "web:team": None,
     "web:profile": None,
     "web:api_token": None,
     "orgs:people": None,
@@ -105,9 +124,16 @@ ORG_PAGES: dict[str, ObjectKwargs] = {
     "notifications:badge": None,
     "notifications:read_all": None,
     "notifications:preferences": None,
+    "notifications:digest": None,
     "notifications:open": lambda w: {"pk": _notification(w)},
     "notifications:read": lambda w: {"pk": _notification(w)},
     "audit:log": None,
+    "analytics:index": None,
+    "analytics:csv": lambda w: {"key": "feedback.by_team"},
+    "privacy:mine": None,
+    "privacy:download": None,
+    "privacy:erase": lambda w: {"pk": w.report.pk},
+    "web:search": None,
     "feedback:index": None,
     "feedback:checkins": None,
     "development:index": None,
@@ -209,6 +235,33 @@ ORG_PAGES: dict[str, ObjectKwargs] = {
     "advancement:competency_restore": lambda w: {"pk": w.framework.competency.pk},
     "advancement:placements": None,
     "advancement:placement": lambda w: {"pk": w.report.pk},
+    "advancement:readiness_mine": None,
+    "advancement:readiness": lambda w: {"member_id": w.report.pk},
+    "advancement:readiness_narrative": lambda w: {"criterion_id": _next_criterion(w)},
+    "advancement:readiness_mark": None,
+    "advancement:assessments_mine": None,
+    "advancement:assessments": lambda w: {"member_id": w.report.pk},
+    "advancement:assessment_start": lambda w: {"member_id": w.report.pk},
+    "advancement:assessment": lambda w: {"pk": _assessment(w)},
+    "advancement:assessment_discard": lambda w: {"pk": _assessment(w)},
+    "advancement:promotions": None,
+    "advancement:promotion_outcomes": None,
+    "advancement:promotion_rounds": None,
+    "advancement:promotion_round_new": None,
+    "advancement:promotion_round": lambda w: {"pk": _promotion(w).round.pk},
+    "advancement:promotion_round_close": lambda w: {"pk": _promotion(w).round.pk},
+    "advancement:promotion_round_calibrate": lambda w: {"pk": _promotion(w).round.pk},
+    "advancement:promotion_calibration": lambda w: {"pk": _promotion(w).round.pk},
+    "advancement:promotion_case_new": lambda w: {"pk": _promotion(w).round.pk},
+    "advancement:promotion_case": lambda w: {"pk": _promotion(w).case.pk},
+    "advancement:promotion_case_summary": lambda w: {"pk": _promotion(w).case.pk},
+    "advancement:promotion_case_endorser": lambda w: {"pk": _promotion(w).case.pk},
+    "advancement:promotion_case_refresh": lambda w: {"pk": _promotion(w).case.pk},
+    "advancement:promotion_case_submit": lambda w: {"pk": _promotion(w).case.pk},
+    "advancement:promotion_case_calibrate": lambda w: {"pk": _promotion(w).case.pk},
+    "advancement:promotion_case_decide": lambda w: {"pk": _promotion(w).case.pk},
+    "advancement:promotion_case_note": lambda w: {"pk": _promotion(w).case.pk},
+    "advancement:promotion_endorsement": lambda w: {"pk": _promotion(w).endorsement.pk},
     "feedback:give": None,
     "feedback:nudge": None,
     "feedback:detail": lambda w: {"pk": w.feedback.feedback.pk},
@@ -288,6 +341,29 @@ ORG_API: dict[str, ObjectKwargs] = {
     "api:proposal-vote": lambda w: {"pk": w.framework.proposal.pk},
     "api:proposal-answer": lambda w: {"pk": w.framework.proposal.pk},
     "api:proposal-comments": lambda w: {"pk": w.framework.proposal.pk},
+    "api:assessment-list": None,
+    "api:assessment-detail": lambda w: {"pk": _assessment(w)},
+    "api:assessment-answers": lambda w: {"pk": _assessment(w)},
+    "api:assessment-submit": lambda w: {"pk": _assessment(w)},
+    "api:readiness-detail": lambda w: {"pk": w.report.pk},
+    "api:readiness-mine": None,
+    "api:readiness-narrative-list": None,
+    "api:readiness-mark-list": None,
+    "api:promotion-round-list": None,
+    "api:promotion-round-detail": lambda w: {"pk": _promotion(w).round.pk},
+    "api:promotion-round-close": lambda w: {"pk": _promotion(w).round.pk},
+    "api:promotion-round-calibrate": lambda w: {"pk": _promotion(w).round.pk},
+    "api:promotion-case-list": None,
+    "api:promotion-case-detail": lambda w: {"pk": _promotion(w).case.pk},
+    "api:promotion-case-submit": lambda w: {"pk": _promotion(w).case.pk},
+    "api:promotion-case-refresh": lambda w: {"pk": _promotion(w).case.pk},
+    "api:promotion-case-calibrate": lambda w: {"pk": _promotion(w).case.pk},
+    "api:promotion-case-decide": lambda w: {"pk": _promotion(w).case.pk},
+    "api:promotion-case-endorsers": lambda w: {"pk": _promotion(w).case.pk},
+    "api:endorsement-list": None,
+    "api:endorsement-detail": lambda w: {"pk": _promotion(w).endorsement.pk},
+    "api:endorsement-write": lambda w: {"pk": _promotion(w).endorsement.pk},
+    "api:promotion-outcomes-list": None,
     "api:feedback-list": None,
     "api:feedback-nudge": None,
     "api:feedback-stats": None,
@@ -356,6 +432,8 @@ ORG_API: dict[str, ObjectKwargs] = {
     "api:redemption-detail": lambda w: {"pk": _redemption(w)},
     "api:redemption-approve": lambda w: {"pk": _redemption(w)},
     "api:redemption-reject": lambda w: {"pk": _redemption(w)},
+    "api:home-list": None,
+    "api:team-dashboard-list": None,
     "api:recognition-insights-quiet": None,
     "api:recognition-insights-spread": None,
     "api:recognition-insights-givers": None,
@@ -393,11 +471,19 @@ ORG_API: dict[str, ObjectKwargs] = {
     "api:stretch-interest-detail": lambda w: {"pk": w.growth.interest.pk},
     "api:stretch-interest-withdraw": lambda w: {"pk": w.growth.interest.pk},
     "api:stretch-interest-outcome": lambda w: {"pk": w.growth.interest.pk},
+    "api:analytics-list": None,
+    "api:my-data-list": None,
+    "api:search-list": None,
 }
 
 # Routes whose path values are not ids but keys that every organization has its own of
 # (a version number, a built-in template); the foreign-id check does not apply to them.
-ORG_LOCAL_KEYS = {"advancement:version", "advancement:draft_template", "api:version-detail"}
+ORG_LOCAL_KEYS = {
+    "advancement:version",
+    "advancement:draft_template",
+    "api:version-detail",
+    "analytics:csv",  # a table key, the same in every organization
+}
 
 # Routes outside any organization: they show no tenant data by construction.
 PUBLIC = {
@@ -405,6 +491,7 @@ PUBLIC = {
     "health",
     "orgs_create",  # creates a new organization for the signed-in user
     "invitation",  # the token in the URL is the secret; it names its organization
+    "notifications_unsubscribe",  # a signed token names the person and the kind
     "api:schema",
     "api:docs",
     "api:redoc",

@@ -14,6 +14,7 @@ HR_ONLY = {"owner": 200, "hr": 200, "manager": 404, "member": 404}
 PAGES = {
     "web:home": EVERYONE,
     "web:profile": EVERYONE,
+    "web:team": EVERYONE,  # your own team; an empty state without reports
     "notifications:inbox": EVERYONE,
     "notifications:preferences": EVERYONE,
     "feedback:index": EVERYONE,
@@ -54,6 +55,8 @@ API = {
     ("get", "api:member-list"): EVERYONE,
     ("get", "api:team-list"): EVERYONE,
     ("get", "api:me-list"): EVERYONE,
+    ("get", "api:home-list"): EVERYONE,
+    ("get", "api:team-dashboard-list"): EVERYONE,
     ("get", "api:invitation-list"): HR_ONLY,
     ("post", "api:team-list"): {"owner": 201, "hr": 201, "manager": 404, "member": 404},
 }

@@ -124,8 +124,9 @@ def test_home_query_count_does_not_grow_with_the_team(
     for _ in range(team_size):
         MembershipFactory(organization=world_a.organization, manager=world_a.manager)
     client = login(world_a.manager)
-    # A fixed budget whatever the team's size: each app's panel answers in a query or two.
-    with django_assert_max_num_queries(14):
+    # A fixed budget whatever the team's size: each app's panel answers in a few queries
+    # (the shell 4 + the switcher 1; panels: 1:1s 3, waiting 2, career 5, the rest 1).
+    with django_assert_max_num_queries(23):
         html = client.get(reverse("web:home", kwargs={"org_slug": "alpha"})).content.decode()
     assert "people report to you" in html
 

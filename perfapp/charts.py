@@ -1,6 +1,7 @@
-"""Coordinates of the insights charts. Python computes where every bar, tick and label
-goes; the templates draw them as SVG (no JavaScript, nothing from a CDN), and each chart
-comes with the same numbers as a table."""
+"""Coordinates of server-side charts (recognition insights, HR analytics). Python
+computes where every bar, tick and label goes; ``templates/charts/_bars.html`` and
+``_columns.html`` draw them as SVG (no JavaScript, nothing from a CDN), and each page
+shows the same numbers as a table next to the chart."""
 
 import math
 from dataclasses import dataclass

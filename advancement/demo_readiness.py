@@ -1,0 +1,61 @@
+"""Demo assessments and readiness: the first individual contributor of each demo
+organization (tom@acme.example) and their manager have completed an assessment, with a
+few honest disagreements, and the person wrote narratives for their next level."""
+
+from django.core.exceptions import ValidationError
+
+from perfapp.orgs.models import Membership, Organization
+
+from . import assessment_services, readiness_services
+from .assessment_services import AnswerInput, criteria_of
+from .readiness_models import Assessment
+
+SELF = ["consistently", "partly", "consistently", "beyond", "partly", "consistently"]
+MANAGER = ["consistently", "consistently", "partly", "consistently", "partly", "partly"]
+SELF_NOTES = [
+    "I do this every sprint; the billing work is the clearest example.",
+    "Getting there: I still ask for a second opinion on larger designs.",
+    "I lead our reviews now and the team asks me first.",
+]
+MANAGER_NOTES = [
+    "Agreed, and others notice it too.",
+    "Stronger than you think: the queue redesign was yours end to end.",
+    "Good progress; let's find a bigger stage for it this half.",
+]
+NARRATIVES = [
+    "I designed and shipped the billing retry service: I wrote the design doc, ran the "
+    "review with two teams and owned the rollout.",
+    "I mentor our two newest engineers weekly and paired with them on their first on-call shifts.",
+]
+
+
+def seed_readiness(organization: Organization, members: list[Membership]) -> None:
+    if len(members) < 6:
+        return
+    person = members[5]
+    manager = person.manager
+    if manager is None or Assessment.objects.filter(subject=person).exists():
+        return
+    try:
+        assessment = assessment_services.start_assessment(actor=manager, subject=person)
+    except ValidationError:  # not placed, no framework: nothing to assess
+        return
+    pairs = criteria_of(assessment)
+    for actor, ratings, notes in ((person, SELF, SELF_NOTES), (manager, MANAGER, MANAGER_NOTES)):
+        answers = [
+            AnswerInput(c["id"], ratings[i % len(ratings)], notes[i % len(notes)])
+            for i, (_level, c) in enumerate(pairs)
+        ]
+        assessment_services.save_response(
+            actor=actor,
+            assessment=assessment,
+            version_number=assessment.version.number,
+            answers=answers,
+            submit=True,
+        )
+    for criterion, body in zip(
+        readiness_services.next_level_criteria(person), NARRATIVES, strict=False
+    ):
+        readiness_services.save_narrative(
+            actor=person, subject=person, criterion_id=criterion["id"], body=body
+        )

@@ -1,0 +1,156 @@
+"""Forms of promotion rounds, cases, endorsements, notes and decisions. Querysets are
+built per request, inside the tenant scope."""
+
+from django import forms
+
+from perfapp.orgs.models import Membership
+
+from .models import Track
+from .promotion_models import Decision, Round
+from .selectors import current_version
+
+
+def _people():
+    return Membership.objects.select_related("user").filter(is_active=True).order_by("user__name")
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.name
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.name
+
+
+class RoundForm(forms.Form):
+    """A plain form (not a ModelForm): the window and tracks are checked by
+    ``promotion_services.save_round``, so pages and the API give the same messages."""
+
+    name = forms.CharField(max_length=120)
+    opens_on = forms.DateField(
+        label="Nominations open on",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    closes_on = forms.DateField(
+        label="Last day for submissions",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    tracks = forms.ModelMultipleChoiceField(
+        queryset=Track.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tracks of the published career framework the round covers.",
+    )
+    allow_self_nomination = forms.BooleanField(
+        label="People may nominate themselves", required=False
+    )
+    calibration_group = PeopleChoiceField(
+        queryset=Membership.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text="Besides HR, who calibrates and decides while the round is open.",
+    )
+
+    def __init__(self, *args, instance: Round, **kwargs):
+        super().__init__(*args, **kwargs)
+        version = current_version()
+        published = [t["id"] for t in version.snapshot["tracks"]] if version else []
+        self.fields["tracks"].queryset = Track.objects.filter(pk__in=published).order_by("name")
+        self.fields["calibration_group"].queryset = _people()
+        if instance.pk:
+            self.initial.update(
+                {
+                    "name": instance.name,
+                    "opens_on": instance.opens_on,
+                    "closes_on": instance.closes_on,
+                    "allow_self_nomination": instance.allow_self_nomination,
+                    "tracks": list(instance.tracks.values_list("pk", flat=True)),
+                    "calibration_group": list(
+                        instance.calibration_group.values_list("pk", flat=True)
+                    ),
+                }
+            )
+
+
+class OpenCaseForm(forms.Form):
+    subject = PersonChoiceField(queryset=Membership.objects.none(), label="Who")
+    summary = forms.CharField(
+        label="Nominator's summary",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Why now: what the person does at the next level. You can finish it later.",
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subject"].queryset = candidates
+
+
+class SummaryForm(forms.Form):
+    summary = forms.CharField(
+        label="Nominator's summary",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class LockForm(forms.Form):
+    """Actions that change only the case's state carry the version they were shown."""
+
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class EndorserForm(forms.Form):
+    endorser = PersonChoiceField(queryset=Membership.objects.none(), label="Ask a colleague")
+
+    def __init__(self, *args, exclude: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["endorser"].queryset = _people().exclude(pk__in=exclude)
+
+
+class EndorsementForm(forms.Form):
+    body = forms.CharField(
+        label="Your endorsement",
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="What you saw first-hand that shows the next level. Specific beats general.",
+    )
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        label="Calibration note", max_length=3000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+def _short(text: str, length: int = 70) -> str:
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=Decision.choices, widget=forms.RadioSelect)
+    rationale = forms.CharField(
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The person reads it with the decision.",
+        error_messages={"required": "Write the rationale: the person reads it with the decision."},
+    )
+    not_yet_criteria = forms.TypedMultipleChoiceField(
+        label="For “not yet”: criteria to work on",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Each becomes a goal in the person's development plan.",
+    )
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, criteria: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["not_yet_criteria"].choices = [
+            (c["id"], f"{c.get('competency') or 'Criterion'}: {_short(c.get('expectation', ''))}")
+            for c in criteria
+        ]

@@ -1,0 +1,398 @@
+"""Promotion rounds (HR), cases (nominators, subjects, calibrators) and endorsements.
+
+Anything a viewer may not read answers 404, exactly like missing. Writes go through
+``promotion_services``; their errors are shown on the page with nothing changed.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from perfapp.orgs.models import Membership
+from perfapp.orgs.roles import Permission
+from perfapp.tenancy.views import org_view
+from perfapp.web.forms_util import apply_errors
+
+from .. import promotion_selectors as selectors
+from .. import promotion_services as services
+from ..promotion_forms import (
+    DecisionForm,
+    EndorsementForm,
+    EndorserForm,
+    LockForm,
+    NoteForm,
+    OpenCaseForm,
+    RoundForm,
+    SummaryForm,
+)
+from ..promotion_models import CaseState, Endorsement, Round
+from ..promotion_permissions import (
+    can_calibrate,
+    can_edit_case,
+    can_read_endorsement,
+    manages_promotions,
+)
+from ..readiness_models import Rating
+
+MANAGE = Permission.MANAGE_PROMOTIONS
+
+
+def _case_or_404(request: HttpRequest, pk: int):
+    case = selectors.case_for(request.membership, pk)
+    if case is None:
+        raise Http404
+    return case
+
+
+def _to_case(request: HttpRequest, case) -> HttpResponse:
+    return redirect("advancement:promotion_case", org_slug=request.organization.slug, pk=case.pk)
+
+
+def _error(request: HttpRequest, error: ValidationError) -> None:
+    messages.error(request, " ".join(error.messages))
+
+
+# --- everyone: my promotion -------------------------------------------------------------------
+
+
+@org_view()
+def promotions(request: HttpRequest) -> HttpResponse:
+    """The viewer's own cases (state, and the decision once made), the endorsements asked
+    of them, the cases they follow as a manager, and the rounds they may nominate in."""
+    viewer = request.membership
+    mine = list(selectors.my_cases(viewer))
+    following = list(
+        selectors.visible_cases(viewer).exclude(subject=viewer).order_by("-created_at", "-id")[:50]
+    )
+    today = services.today_for(viewer)
+    has_reports = Membership.objects.filter(manager=viewer, is_active=True).exists()
+    nominate_in = [
+        r for r in selectors.open_rounds(today) if has_reports or r.allow_self_nomination
+    ]
+    return render(
+        request,
+        "advancement/promotions/index.html",
+        {
+            "mine": mine,
+            "following": following,
+            "endorsements": selectors.endorsements_of(viewer)[:50],
+            "nominate_in": nominate_in,
+            "manages": manages_promotions(viewer),
+        },
+    )
+
+
+# --- HR: rounds -------------------------------------------------------------------------------
+
+
+@org_view(MANAGE)
+def rounds(request: HttpRequest) -> HttpResponse:
+    return render(request, "advancement/promotions/rounds.html", {"rounds": selectors.rounds()})
+
+
+def _round_form(request: HttpRequest, round_: Round) -> HttpResponse:
+    form = RoundForm(request.POST or None, instance=round_)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        for field in ("name", "opens_on", "closes_on", "allow_self_nomination"):
+            setattr(round_, field, data[field])
+        try:
+            saved = services.save_round(
+                actor=request.membership,
+                round_=round_,
+                tracks=data["tracks"],
+                calibration_group=data["calibration_group"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"“{saved.name}” is saved.")
+            return redirect("advancement:promotion_rounds", org_slug=request.organization.slug)
+    return render(
+        request,
+        "advancement/promotions/round_form.html",
+        {"form": form, "round": round_},
+        status=400 if form.errors else 200,
+    )
+
+
+@org_view(MANAGE)
+def round_new(request: HttpRequest) -> HttpResponse:
+    return _round_form(request, Round())
+
+
+@org_view(MANAGE)
+def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _round_form(request, get_object_or_404(Round, pk=pk))
+
+
+@org_view(MANAGE)
+@require_POST
+def round_close(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = get_object_or_404(Round, pk=pk)
+    try:
+        services.close_round(actor=request.membership, round_=round_)
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, f"“{round_.name}” is closed.")
+    return redirect("advancement:promotion_rounds", org_slug=request.organization.slug)
+
+
+@org_view(MANAGE)
+@require_POST
+def round_calibrate(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = get_object_or_404(Round, pk=pk)
+    moved = services.move_round_to_calibration(actor=request.membership, round_=round_)
+    messages.success(
+        request, f"{moved} submitted case{'s' if moved != 1 else ''} moved to calibration."
+    )
+    return redirect(
+        "advancement:promotion_calibration", org_slug=request.organization.slug, pk=round_.pk
+    )
+
+
+# --- cases ------------------------------------------------------------------------------------
+
+
+@org_view()
+def case_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Nominate a direct report (or oneself, where the round allows) for the next level."""
+    viewer = request.membership
+    round_ = get_object_or_404(Round, pk=pk)
+    candidates = Membership.objects.select_related("user").filter(is_active=True, manager=viewer)
+    if round_.allow_self_nomination:
+        candidates = Membership.objects.select_related("user").filter(
+            is_active=True, pk__in=[viewer.pk, *candidates.values_list("pk", flat=True)]
+        )
+    if not services.round_is_open(round_, viewer) or not candidates.exists():
+        raise Http404
+    form = OpenCaseForm(request.POST or None, candidates=candidates.order_by("user__name"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.open_case(
+                actor=viewer,
+                round_=round_,
+                subject=form.cleaned_data["subject"],
+                summary=form.cleaned_data["summary"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Case opened for {case.target_level_label}. Ask for endorsements, then submit.",
+            )
+            return _to_case(request, case)
+    return render(
+        request,
+        "advancement/promotions/case_new.html",
+        {"form": form, "round": round_},
+        status=400 if form.errors else 200,
+    )
+
+
+def _with_labels(criterion: dict) -> dict:
+    """A packet criterion with its ratings as people read them ("Consistently")."""
+    labels = dict(Rating.choices)
+    return {
+        **criterion,
+        "self_label": labels.get(criterion.get("self_rating") or "", ""),
+        "manager_label": labels.get(criterion.get("manager_rating") or "", ""),
+    }
+
+
+@org_view()
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = request.membership
+    case = _case_or_404(request, pk)
+    editable = can_edit_case(viewer, case)
+    calibrates = case.state != CaseState.DRAFT and can_calibrate(viewer, case.round)
+    is_subject = viewer.pk == case.subject_id
+    endorsements = list(
+        Endorsement.objects.select_related("endorser__user").filter(case=case).order_by("id")
+    )
+    if is_subject:
+        endorsements = [e for e in endorsements if e.endorser_id == viewer.pk]
+    criteria = [_with_labels(c) for c in (case.packet or {}).get("criteria", [])]
+    not_yet = [c for c in criteria if c["id"] in set(case.not_yet_criteria or [])]
+    lock = {"lock_version": case.lock_version}
+    context = {
+        "case": case,
+        "criteria": criteria,
+        "not_yet": not_yet,
+        "editable": editable,
+        "calibrates": calibrates,
+        "is_subject": is_subject,
+        "manages": manages_promotions(viewer),
+        "endorsements": endorsements,
+        "events": case.events.select_related("actor__user"),
+        "stale": services.stale_version(case) if editable else None,
+        "lock_form": LockForm(initial=lock),
+        "summary_form": SummaryForm(initial={"summary": case.summary, **lock})
+        if editable
+        else None,
+        "endorser_form": (
+            EndorserForm(exclude=[case.subject_id, *[e.endorser_id for e in endorsements]])
+            if editable
+            else None
+        ),
+        "notes": case.calibration_notes.select_related("author__user") if calibrates else None,
+        "note_form": NoteForm() if calibrates else None,
+        "decision_form": (
+            DecisionForm(criteria=criteria, initial=lock)
+            if calibrates and case.state == CaseState.CALIBRATION
+            else None
+        ),
+    }
+    return render(request, "advancement/promotions/case.html", context)
+
+
+def _case_action(request: HttpRequest, pk: int, action, success: str) -> HttpResponse:
+    """POST an action that needs only the case's lock version."""
+    case = _case_or_404(request, pk)
+    form = LockForm(request.POST)
+    lock_version = form.cleaned_data["lock_version"] if form.is_valid() else None
+    if lock_version is None:
+        messages.error(request, services.STALE)
+        return _to_case(request, case)
+    try:
+        action(actor=request.membership, case=case, lock_version=lock_version)
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, success)
+    return _to_case(request, case)
+
+
+@org_view()
+@require_POST
+def case_summary(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_or_404(request, pk)
+    form = SummaryForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Keep the summary to 5,000 characters.")
+        return _to_case(request, case)
+    try:
+        services.save_summary(actor=request.membership, case=case, **form.cleaned_data)
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, "Summary saved.")
+    return _to_case(request, case)
+
+
+@org_view()
+@require_POST
+def case_refresh(request: HttpRequest, pk: int) -> HttpResponse:
+    return _case_action(
+        request, pk, services.refresh_version, "The case now uses the current framework version."
+    )
+
+
+@org_view()
+@require_POST
+def case_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _case_action(
+        request, pk, services.submit_case, "Submitted. The packet is frozen as it stands today."
+    )
+
+
+@org_view()
+@require_POST
+def case_calibrate(request: HttpRequest, pk: int) -> HttpResponse:
+    return _case_action(request, pk, services.move_to_calibration, "Moved to calibration.")
+
+
+@org_view()
+@require_POST
+def case_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_or_404(request, pk)
+    form = DecisionForm(request.POST, criteria=(case.packet or {}).get("criteria", []))
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return _to_case(request, case)
+    try:
+        services.decide(actor=request.membership, case=case, **form.cleaned_data)
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, "Decided. The person has been told.")
+    return _to_case(request, case)
+
+
+@org_view()
+@require_POST
+def case_note(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_or_404(request, pk)
+    form = NoteForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError("Write a note of at most 3,000 characters.")
+        services.add_note(actor=request.membership, case=case, body=form.cleaned_data["body"])
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, "Note added.")
+    return _to_case(request, case)
+
+
+@org_view()
+@require_POST
+def case_endorser(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_or_404(request, pk)
+    form = EndorserForm(request.POST, exclude=[case.subject_id])
+    try:
+        if not form.is_valid():
+            raise ValidationError("Choose a colleague to ask.")
+        endorser = form.cleaned_data["endorser"]
+        services.request_endorsement(actor=request.membership, case=case, endorser=endorser)
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, f"{endorser.name} is asked for an endorsement.")
+    return _to_case(request, case)
+
+
+# --- endorsers --------------------------------------------------------------------------------
+
+
+@org_view()
+def endorsement(request: HttpRequest, pk: int) -> HttpResponse:
+    """The endorser writes their endorsement; they see nothing else of the case."""
+    row = get_object_or_404(
+        Endorsement.objects.select_related("case__subject__user", "case__round", "endorser__user"),
+        pk=pk,
+    )
+    if not can_read_endorsement(request.membership, row):
+        raise Http404
+    is_endorser = row.endorser_id == request.membership.pk
+    form = EndorsementForm(request.POST or None, initial={"body": row.body})
+    if request.method == "POST":
+        if not is_endorser:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.write_endorsement(
+                    actor=request.membership, endorsement=row, body=form.cleaned_data["body"]
+                )
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, "Thank you: your endorsement is with the case.")
+                return redirect(
+                    "advancement:promotion_endorsement",
+                    org_slug=request.organization.slug,
+                    pk=row.pk,
+                )
+    return render(
+        request,
+        "advancement/promotions/endorsement.html",
+        {
+            "endorsement": row,
+            "form": form if is_endorser and row.case.state != CaseState.DECIDED else None,
+        },
+        status=400 if form.errors else 200,
+    )

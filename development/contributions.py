@@ -1,0 +1,17 @@
+"""What development contributes to the core's HR tools: analytics figures, search, the
+personal data export and erasure."""
+
+
+def register_contributions() -> None:
+    from perfapp import search
+    from perfapp.analytics import registry
+    from perfapp.privacy import registry as privacy
+
+    from .analytics import plan_tables
+    from .personal_data import PERSONAL_DATA
+    from .search_sources import GoalSearch, OpportunitySearch
+
+    registry.register(registry.Contribution("plans", 40, "Development plans", plan_tables))
+    privacy.register(PERSONAL_DATA)
+    search.register(GoalSearch())
+    search.register(OpportunitySearch())

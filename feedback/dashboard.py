@@ -1,0 +1,185 @@
+"""What feedback and check-ins contribute to the manager's team dashboard
+(``perfapp.web.dashboard``): last and next 1:1 with the policy's lapse highlighted, open
+action items, and feedback given and received lately. Registered in ``FeedbackConfig``.
+
+Each source answers for the whole team in a fixed number of queries, and says only
+counts and dates: never an agenda, a note or what a piece of feedback says.
+"""
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Max, Min, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from perfapp.orgs.models import Membership
+from perfapp.web.dashboard import Attention, Cell, Column, Contribution, days_ago
+
+from .checkin_models import ActionItem, CheckinSeries, MeetingStatus, SeriesStatus
+from .checkins import settings_for
+from .models import Feedback
+
+LIVE = (SeriesStatus.ACTIVE, SeriesStatus.PAUSED, SeriesStatus.PROPOSED)
+FEEDBACK_DAYS = 30
+
+
+def _local_date(moment: datetime | None, viewer: Membership) -> date | None:
+    if moment is None:
+        return None
+    return moment.astimezone(ZoneInfo(viewer.effective_time_zone)).date()
+
+
+def series_of(members: list[Membership], now: datetime) -> dict[int, CheckinSeries]:
+    """Each member's running 1:1 series as the report, with its last held and next
+    scheduled meeting: one query for any number of members."""
+    rows = (
+        CheckinSeries.objects.filter(report__in=members, status__in=LIVE)
+        .annotate(
+            last_held=Max("meetings__held_at"),
+            next_at=Min(
+                "meetings__starts_at",
+                filter=Q(meetings__status=MeetingStatus.SCHEDULED, meetings__starts_at__gte=now),
+            ),
+        )
+        .order_by("report_id", "-created_at", "-id")
+    )
+    found: dict[int, CheckinSeries] = {}
+    for series in rows:
+        found.setdefault(series.report_id, series)  # the newest running series
+    return found
+
+
+def idle_days(series: CheckinSeries, viewer: Membership, today: date) -> int:
+    """Whole days since the last held meeting (or since the series started), counted
+    in the viewer's calendar so the cell and the reason agree."""
+    since = _local_date(series.last_held, viewer) or series.starts_on
+    return max(0, (today - since).days)
+
+
+class CheckinColumns:
+    """Last and next 1:1 (lapsed per the organization's policy) and open action items.
+    Three queries: the policy, the series with their meetings, the action items."""
+
+    key = "checkins"
+    order = 10
+    columns = (
+        Column("checkin_last", "Last 1:1"),
+        Column("checkin_next", "Next 1:1"),
+        Column("actions_open", "Open actions", numeric=True),
+    )
+
+    def rows(self, members, *, viewer, today):
+        now = timezone.now()
+        lapse_days = settings_for(viewer.organization).lapse_after_days
+        series = series_of(members, now)
+        actions = {
+            row["series__report_id"]: row
+            for row in ActionItem.objects.filter(
+                series__report__in=members, series__status__in=LIVE, done_at__isnull=True
+            )
+            .values("series__report_id")
+            .annotate(open=Count("id"), overdue=Count("id", filter=Q(due_on__lt=today)))
+            .order_by()
+        }
+        slug = viewer.organization.slug
+        found = {}
+        for person in members:
+            contribution = Contribution()
+            one = series.get(person.pk)
+            counts = actions.get(person.pk, {"open": 0, "overdue": 0})
+            contribution.cells.update(
+                self._checkin_cells(one, now, today, lapse_days, viewer, slug)
+            )
+            lapsed = contribution.cells["checkin_last"].tone == "danger"
+            if one is None:
+                contribution.attention.append(Attention("checkin.none", "No 1:1s set up"))
+            elif lapsed:
+                contribution.attention.append(
+                    Attention("checkin.lapsed", f"No 1:1 for {idle_days(one, viewer, today)} days")
+                )
+            contribution.cells["actions_open"] = Cell(
+                text=str(counts["open"]),
+                sort=counts["open"],
+                tone="danger" if counts["overdue"] else "",
+                detail=f"{counts['overdue']} overdue" if counts["overdue"] else "",
+                url=contribution.cells["checkin_last"].url,
+            )
+            if counts["overdue"]:
+                n = counts["overdue"]
+                contribution.attention.append(
+                    Attention("checkin.actions_overdue", f"{n} overdue action item{'s' * (n > 1)}")
+                )
+            found[person.pk] = contribution
+        return found
+
+    def _checkin_cells(self, series, now, today, lapse_days, viewer, slug) -> dict[str, Cell]:
+        if series is None:
+            return {
+                "checkin_last": Cell("No 1:1s yet", sort=None, tone="warning"),
+                "checkin_next": Cell("—", sort=None),
+            }
+        url = reverse("feedback:series", kwargs={"org_slug": slug, "pk": series.pk})
+        idle = idle_days(series, viewer, today)
+        lapsed = series.status == SeriesStatus.ACTIVE and idle >= lapse_days
+        held_on = _local_date(series.last_held, viewer)
+        last = Cell(
+            text=days_ago(held_on, today) if held_on else "Not met yet",
+            sort=series.last_held,
+            tone="danger" if lapsed else "",
+            detail="Lapsed" if lapsed else "",
+            url=url,
+        )
+        if series.status != SeriesStatus.ACTIVE:
+            upcoming = Cell(series.get_status_display(), sort=None, url=url)
+        elif series.next_at is None:
+            upcoming = Cell("Not scheduled", sort=None, url=url)
+        else:
+            local = timezone.localtime(series.next_at, ZoneInfo(viewer.effective_time_zone))
+            upcoming = Cell(
+                f"{local:%a %-d %b}", sort=series.next_at, detail=f"{local:%H:%M}", url=url
+            )
+        return {"checkin_last": last, "checkin_next": upcoming}
+
+
+class FeedbackColumns:
+    """Feedback given and received in the last 30 days: counts only, two queries."""
+
+    key = "feedback"
+    order = 20
+    columns = (
+        Column("feedback_given", "Feedback given", numeric=True),
+        Column("feedback_received", "Feedback received", numeric=True),
+    )
+
+    def rows(self, members, *, viewer, today):
+        since = timezone.now() - timedelta(days=FEEDBACK_DAYS)
+        recent = Feedback.objects.filter(created_at__gte=since).order_by()
+        given = dict(
+            recent.filter(author__in=members).values_list("author_id").annotate(n=Count("id"))
+        )
+        received = dict(
+            recent.filter(recipient__in=members).values_list("recipient_id").annotate(n=Count("id"))
+        )
+        found = {}
+        for person in members:
+            gave, got = given.get(person.pk, 0), received.get(person.pk, 0)
+            contribution = Contribution(
+                cells={
+                    "feedback_given": Cell(str(gave), sort=gave),
+                    "feedback_received": Cell(str(got), sort=got, tone="" if got else "warning"),
+                }
+            )
+            if not got:
+                contribution.attention.append(
+                    Attention("feedback.quiet", f"No feedback received in {FEEDBACK_DAYS} days")
+                )
+            found[person.pk] = contribution
+        return found
+
+
+def register_dashboard() -> None:
+    from perfapp.web import dashboard
+
+    dashboard.register(CheckinColumns())
+    dashboard.register(FeedbackColumns())

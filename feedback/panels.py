@@ -1,0 +1,166 @@
+"""What feedback and check-ins add to the home page: your next 1:1 and its agenda, your
+action items, feedback people wait for from you, and feedback you received lately.
+
+Contexts are plain values (strings, numbers, dates, URLs), so the API's home gives them
+as they are. Each panel costs a fixed, small number of queries.
+"""
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import F, Q
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator
+
+from perfapp.web.home import HomePanel, register
+
+from . import selectors
+from .checkin_models import ActionItem, AgendaItem, Meeting, MeetingStatus, SeriesStatus
+
+ACTIONS_SHOWN = 5
+WAITING_SHOWN = 5
+RECENT_SHOWN = 3
+RECENT_DAYS = 30
+
+
+def _url(request: HttpRequest, name: str, **kwargs) -> str:
+    return reverse(name, kwargs={"org_slug": request.organization.slug, **kwargs})
+
+
+def checkin_panel(request: HttpRequest) -> dict:
+    """Always shown. Three queries: the next meeting, its agenda, my open action items."""
+    me = request.membership
+    tz = ZoneInfo(me.effective_time_zone)
+    now = timezone.now()
+    today = now.astimezone(tz).date()
+    meeting = (
+        Meeting.objects.filter(
+            Q(series__manager=me) | Q(series__report=me),
+            series__status=SeriesStatus.ACTIVE,
+            status=MeetingStatus.SCHEDULED,
+            starts_at__gte=now,
+        )
+        .select_related("series__manager__user", "series__report__user")
+        .order_by("starts_at", "id")
+        .first()
+    )
+    upcoming = None
+    if meeting is not None:
+        series = meeting.series
+        other = series.report if series.manager_id == me.pk else series.manager
+        agenda = AgendaItem.objects.filter(meeting=meeting).select_related("author__user")
+        upcoming = {
+            "with": other.name,
+            "starts_at": meeting.starts_at,
+            "when": f"{timezone.localtime(meeting.starts_at, tz):%A %-d %B, %H:%M}",
+            "url": _url(request, "feedback:meeting", pk=meeting.pk),
+            "agenda": [
+                {
+                    "text": item.text,
+                    "by": "you" if item.author_id == me.pk else item.author.name,
+                }
+                for item in agenda
+            ],
+        }
+    actions = ActionItem.objects.filter(
+        owner=me,
+        done_at__isnull=True,
+        series__status__in=[SeriesStatus.ACTIVE, SeriesStatus.PAUSED],
+    ).order_by(F("due_on").asc(nulls_last=True), "id")[:ACTIONS_SHOWN]
+    return {
+        "next": upcoming,
+        "actions": [
+            {
+                "text": item.text,
+                "due_on": item.due_on,
+                "overdue": bool(item.due_on and item.due_on < today),
+                "url": _url(request, "feedback:series", pk=item.series_id),
+            }
+            for item in actions
+        ],
+        "start_url": _url(request, "feedback:series_new"),
+        "checkins_url": _url(request, "feedback:checkins"),
+        "has_manager": me.manager_id is not None,
+    }
+
+
+def waiting_panel(request: HttpRequest) -> dict | None:
+    """Requests and cycle reviews waiting for my answer; hidden when there are none.
+    Two queries."""
+    me = request.membership
+    today = timezone.localdate()
+    requests = [
+        {
+            "topic": row.request.topic,
+            "about": "you" if row.request.subject_id == me.pk else row.request.subject.name,
+            "from": row.request.requester.name,
+            "due_on": row.request.due_date,
+            "overdue": row.request.due_date < today,
+            "url": _url(request, "feedback:answer", pk=row.pk),
+        }
+        for row in selectors.requests_for_me(me)[:WAITING_SHOWN]
+    ]
+    reviews = [
+        {
+            "cycle": row.cycle.name,
+            "about": (
+                "yourself"
+                if row.participant.participant_id == me.pk
+                else row.participant.participant.name
+            ),
+            "closes_on": row.cycle.closes_on,
+            "url": _url(request, "feedback:cycle_answer", pk=row.pk),
+        }
+        for row in selectors.my_cycle_reviews(me)[:WAITING_SHOWN]
+    ]
+    if not requests and not reviews:
+        return None
+    return {"requests": requests, "reviews": reviews}
+
+
+def recent_feedback_panel(request: HttpRequest) -> dict:
+    """Always shown: feedback I received lately, or how to ask for some. One query (the
+    competencies the timeline prefetches are not needed here)."""
+    me = request.membership
+    since = timezone.localdate() - timedelta(days=RECENT_DAYS)
+    rows = (
+        selectors.timeline(me, box="received", since=since)
+        .prefetch_related(None)
+        .select_related("author__user")[:RECENT_SHOWN]
+    )
+    return {
+        "items": [
+            {
+                "kind": row.kind,
+                "kind_label": row.get_kind_display(),
+                "from": row.author.name,
+                "created_at": row.created_at,
+                "excerpt": Truncator(row.situation).chars(140),
+                "url": _url(request, "feedback:detail", pk=row.pk),
+            }
+            for row in rows
+        ],
+        "days": RECENT_DAYS,
+        "ask_url": _url(request, "feedback:request_new"),
+        "give_url": _url(request, "feedback:give"),
+    }
+
+
+def _plain(context: dict) -> dict:
+    return context
+
+
+def register_panels() -> None:
+    register(HomePanel("checkins", 12, "feedback/panels/checkins.html", checkin_panel, _plain))
+    register(HomePanel("waiting", 14, "feedback/panels/waiting.html", waiting_panel, _plain))
+    register(
+        HomePanel(
+            "recent_feedback",
+            44,
+            "feedback/panels/recent.html",
+            recent_feedback_panel,
+            _plain,
+        )
+    )

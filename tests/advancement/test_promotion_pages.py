@@ -1,0 +1,393 @@
+"""Promotion pages end to end: nominate, submit, calibrate, decide; the employee reads the
+decision and the "not yet" criteria land in their development plan; outcomes shown only
+for groups of at least five; the calibration page's query budget at 10 and 300 cases."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from advancement import promotion_services as services
+from advancement.models import Placement
+from advancement.promotion_models import (
+    CalibrationNote,
+    Case,
+    CaseState,
+    Decision,
+    Endorsement,
+    Round,
+)
+from development.models import Goal
+from perfapp.notifications.models import OutboxMessage
+
+from ..factories import MembershipFactory
+from .promotion_world import open_round, promotion_of
+
+
+def url(world, name, **kwargs):
+    return reverse(f"advancement:{name}", kwargs={"org_slug": world.organization.slug, **kwargs})
+
+
+def test_a_manager_nominates_through_the_page_and_a_wrong_second_nomination_is_refused(
+    world_a, login
+):
+    with world_a.scope():
+        round_ = open_round(world_a)
+    client = login(world_a.manager)
+    page = client.get(url(world_a, "promotion_case_new", pk=round_.pk))
+    assert world_a.report.name in page.content.decode()
+    response = client.post(
+        url(world_a, "promotion_case_new", pk=round_.pk),
+        {"subject": world_a.report.pk, "summary": "Leads the platform."},
+    )
+    with world_a.scope():
+        case = Case.objects.get()
+    assert response.status_code == 302
+    assert case.target_level_label == "L2 Senior"
+    again = client.post(
+        url(world_a, "promotion_case_new", pk=round_.pk), {"subject": world_a.report.pk}
+    )
+    assert again.status_code == 400
+    assert "already has a case in" in again.content.decode()
+    with world_a.scope():
+        assert Case.objects.count() == 1
+
+
+def test_hr_calibrates_and_decides_not_yet_and_the_criteria_land_in_the_plan(world_a, login):
+    promotion = promotion_of(world_a)
+    hr = login(world_a.hr)
+    calibration = hr.get(url(world_a, "promotion_calibration", pk=promotion.round.pk))
+    assert world_a.report.name in calibration.content.decode()
+    hr.post(url(world_a, "promotion_round_calibrate", pk=promotion.round.pk))
+    with world_a.scope():
+        case = Case.objects.get(pk=promotion.case.pk)
+        goals_before = Goal.objects.filter(plan__owner=world_a.report).count()
+    assert case.state == CaseState.CALIBRATION
+    chosen = case.packet["criteria"][1]
+    page = hr.get(url(world_a, "promotion_case", pk=case.pk)).content.decode()
+    assert "Record decision" in page
+    # Without a rationale: refused, nothing changed.
+    hr.post(
+        url(world_a, "promotion_case_decide", pk=case.pk),
+        {"decision": "not_yet", "rationale": "", "lock_version": case.lock_version},
+    )
+    with world_a.scope():
+        assert Case.objects.get(pk=case.pk).state == CaseState.CALIBRATION
+    response = hr.post(
+        url(world_a, "promotion_case_decide", pk=case.pk),
+        {
+            "decision": "not_yet",
+            "rationale": "Close: lead one more design end to end.",
+            "not_yet_criteria": [chosen["id"]],
+            "lock_version": case.lock_version,
+        },
+    )
+    assert response.status_code == 302
+    with world_a.scope():
+        case.refresh_from_db()
+        assert case.decision == Decision.NOT_YET
+        goals = Goal.objects.filter(plan__owner=world_a.report)
+        assert goals.count() == goals_before + 1
+        goal = goals.order_by("-id").first()
+        assert goal.title == f"Toward L2 Senior: {chosen['competency']}"
+        assert goal.success_criteria == chosen["expectation"]
+        assert list(goal.competencies.values_list("pk", flat=True)) == [chosen["competency_id"]]
+        assert OutboxMessage.objects.filter(
+            recipient=world_a.report, occasion=f"promotion:{case.pk}:goals"
+        ).exists()
+    # The employee reads the decision and the rationale, on the case and "My promotion".
+    report = login(world_a.report)
+    mine = report.get(url(world_a, "promotions")).content.decode()
+    assert "Close: lead one more design end to end." in mine
+    page = report.get(url(world_a, "promotion_case", pk=case.pk)).content.decode()
+    assert "Decision: Not yet" in page
+    assert chosen["expectation"] in page
+    assert "Calibration notes" not in page
+
+
+def test_a_not_yet_decision_starts_a_plan_for_someone_without_one(world_a):
+    with world_a.scope():
+        person = MembershipFactory(organization=world_a.organization, manager=world_a.manager)
+        from advancement import services as framework_services
+
+        framework_services.place(actor=world_a.hr, membership=person, level=world_a.framework.level)
+        round_ = open_round(world_a)
+        case = services.open_case(
+            actor=world_a.manager, round_=round_, subject=person, summary="Growing fast."
+        )
+        case = services.submit_case(
+            actor=world_a.manager, case=case, lock_version=case.lock_version
+        )
+        case = services.move_to_calibration(actor=world_a.hr, case=case)
+        criteria = [c["id"] for c in case.packet["criteria"]]
+        services.decide(
+            actor=world_a.hr,
+            case=case,
+            decision=Decision.NOT_YET,
+            rationale="Not yet.",
+            not_yet_criteria=criteria,
+            lock_version=case.lock_version,
+        )
+        goals = Goal.objects.filter(plan__owner=person)
+        assert goals.count() == len(criteria) == 2
+        assert goals.first().plan.status == "draft"
+
+
+def test_a_promotion_adds_no_goals(world_a):
+    promotion = promotion_of(world_a)
+    with world_a.scope():
+        before = Goal.objects.count()
+        case = services.move_to_calibration(actor=world_a.hr, case=promotion.case)
+        services.decide(
+            actor=promotion.calibrator,
+            case=case,
+            decision=Decision.PROMOTED,
+            rationale="Operates at L2.",
+            lock_version=case.lock_version,
+        )
+        assert Goal.objects.count() == before
+
+
+# --- outcomes ---------------------------------------------------------------------------------
+
+
+def _decided_cases(world, count: int, promoted: int) -> None:
+    """``count`` decided cases into L2 in a past round (``promoted`` of them promoted)."""
+    with world.scope():
+        today = timezone.localdate()
+        round_ = Round.objects.create(
+            organization=world.organization,
+            name="Last autumn",
+            opens_on=today - timedelta(days=200),
+            closes_on=today - timedelta(days=170),
+            closed_at=timezone.now() - timedelta(days=160),
+        )
+        framework = world.framework
+        people = MembershipFactory.create_batch(count, organization=world.organization)
+        Case.objects.bulk_create(
+            Case(
+                organization=world.organization,
+                round=round_,
+                subject=person,
+                version=framework.version,
+                track_id=framework.track.pk,
+                track_name=framework.track.name,
+                from_level_id=framework.level.pk,
+                from_level_label="L1 Engineer",
+                target_level_id=framework.next_level.pk,
+                target_level_label="L2 Senior",
+                target_rank=2,
+                state=CaseState.DECIDED,
+                decision=Decision.PROMOTED if index < promoted else Decision.NOT_YET,
+                rationale="…",
+            )
+            for index, person in enumerate(people)
+        )
+
+
+def _placed_at_first_level(world, count: int) -> None:
+    with world.scope():
+        people = MembershipFactory.create_batch(count, organization=world.organization)
+        Placement.objects.bulk_create(
+            Placement(
+                organization=world.organization,
+                membership=person,
+                track=world.framework.track,
+                level=world.framework.level,
+            )
+            for person in people
+        )
+
+
+def test_outcomes_are_shown_for_groups_of_five(world_a, login):
+    _decided_cases(world_a, 5, promoted=3)
+    _placed_at_first_level(world_a, 4)  # with the report: five at L1
+    page = login(world_a.member).get(url(world_a, "promotion_outcomes")).content.decode()
+    assert "3 of 5 cases" in page
+    assert "(5 people)" in page
+    assert "Last autumn" in page
+
+
+def test_outcomes_of_groups_under_five_are_not_shown(world_a, login):
+    _decided_cases(world_a, 4, promoted=2)
+    _placed_at_first_level(world_a, 3)  # with the report: four at L1
+    page = login(world_a.member).get(url(world_a, "promotion_outcomes")).content.decode()
+    assert "2 of 4" not in page
+    assert "(4 people)" not in page
+    assert page.count("Not shown: fewer than 5 people") == 4  # both columns of L1 and L2
+
+
+# --- calibration query budget ----------------------------------------------------------------
+
+
+def _submitted_cases(world, round_, count: int) -> None:
+    framework = world.framework
+    people = MembershipFactory.create_batch(count, organization=world.organization)
+    cases = Case.objects.bulk_create(
+        Case(
+            organization=world.organization,
+            round=round_,
+            subject=person,
+            version=framework.version,
+            track_id=framework.track.pk,
+            track_name=framework.track.name,
+            from_level_id=framework.level.pk,
+            from_level_label="L1 Engineer",
+            target_level_id=framework.next_level.pk,
+            target_level_label="L2 Senior",
+            target_rank=2,
+            state=[CaseState.SUBMITTED, CaseState.CALIBRATION, CaseState.DECIDED][index % 3],
+            decision=Decision.PROMOTED if index % 3 == 2 else "",
+            criteria_total=2,
+            criteria_with_evidence=index % 3,
+            evidence_count=index,
+            packet={"criteria": []},
+        )
+        for index, person in enumerate(people)
+    )
+    endorser = world.member
+    Endorsement.objects.bulk_create(
+        Endorsement(
+            organization=world.organization,
+            case=case,
+            endorser=endorser,
+            body="Yes.",
+            submitted_at=timezone.now(),
+        )
+        for case in cases
+    )
+    CalibrationNote.objects.bulk_create(
+        CalibrationNote(organization=world.organization, case=case, author=world.hr, body="Note")
+        for case in cases
+    )
+
+
+@pytest.mark.parametrize("viewer", ["hr", "calibrator"])
+def test_the_calibration_page_holds_its_query_budget_at_10_and_300_cases(
+    viewer, world_a, login, django_assert_num_queries
+):
+    promotion = promotion_of(world_a)
+    person = getattr(promotion, viewer, None) or getattr(world_a, viewer)
+    client = login(person)
+    page = url(world_a, "promotion_calibration", pk=promotion.round.pk)
+    with world_a.scope():
+        _submitted_cases(world_a, promotion.round, 9)
+    with CaptureQueriesContext(connection) as small:
+        response = client.get(page)
+    assert response.status_code == 200
+    assert response.content.decode().count('class="case-link"') == 10
+    with world_a.scope():
+        _submitted_cases(world_a, promotion.round, 290)
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(page)
+    assert response.content.decode().count('class="case-link"') == 300
+    assert "<svg" in response.content.decode()
+
+
+def test_hr_opens_a_round_through_the_form_and_a_reversed_window_is_refused(world_a, login):
+    client = login(world_a.hr)
+    today = services.today_for(world_a.hr)
+    data = {
+        "name": "Autumn",
+        "opens_on": str(today),
+        "closes_on": str(today - timedelta(days=2)),
+        "tracks": [world_a.framework.track.pk],
+        "calibration_group": [world_a.member.pk],
+    }
+    refused = client.post(url(world_a, "promotion_round_new"), data)
+    assert refused.status_code == 400
+    assert "The round closes before it opens" in refused.content.decode()
+    with world_a.scope():
+        assert not Round.objects.exists()
+    data["closes_on"] = str(today + timedelta(days=10))
+    assert client.post(url(world_a, "promotion_round_new"), data).status_code == 302
+    listing = client.get(url(world_a, "promotion_rounds")).content.decode()
+    assert "Autumn" in listing
+    with world_a.scope():
+        assert list(Round.objects.get().calibration_group.all()) == [world_a.member]
+
+
+def test_a_draft_on_an_old_version_offers_a_refresh(world_a, login):
+    from advancement import services as framework_services
+    from advancement.models import Criterion
+
+    with world_a.scope():
+        round_ = open_round(world_a)
+        case = services.open_case(
+            actor=world_a.manager, round_=round_, subject=world_a.report, summary="Ready."
+        )
+        framework_services.save_criterion(
+            actor=world_a.hr,
+            criterion=Criterion(
+                level=world_a.framework.next_level, competency=None, expectation="Writes docs."
+            ),
+        )
+        framework_services.publish(actor=world_a.hr, summary="One more criterion.")
+    client = login(world_a.manager)
+    page = client.get(url(world_a, "promotion_case", pk=case.pk)).content.decode()
+    assert "Refresh to version 2" in page
+    submitted = client.post(
+        url(world_a, "promotion_case_submit", pk=case.pk),
+        {"lock_version": case.lock_version},
+        follow=True,
+    )
+    assert "Refresh the case to version 2" in submitted.content.decode()
+    with world_a.scope():
+        assert Case.objects.get(pk=case.pk).state == CaseState.DRAFT
+    client.post(
+        url(world_a, "promotion_case_refresh", pk=case.pk), {"lock_version": case.lock_version}
+    )
+    with world_a.scope():
+        assert Case.objects.get(pk=case.pk).version.number == 2
+
+
+def test_the_readiness_page_links_to_the_case(world_a, login):
+    promotion = promotion_of(world_a)
+    page = login(world_a.report).get(url(world_a, "readiness_mine")).content.decode()
+    assert url(world_a, "promotion_case", pk=promotion.case.pk) in page
+    assert "Submitted" in page
+
+
+def _more_rounds(world, count: int) -> None:
+    today = services.today_for(world.hr)
+    for index in range(count):
+        open_round(world, name=f"Round {index}", opens_on=today - timedelta(days=index + 1))
+
+
+@pytest.mark.parametrize(
+    ("viewer", "name"),
+    [("hr", "promotion_rounds"), ("manager", "promotions"), ("hr", "promotions")],
+)
+def test_list_pages_hold_their_query_budget(
+    viewer, name, world_a, login, django_assert_num_queries
+):
+    promotion = promotion_of(world_a)
+    client = login(getattr(world_a, viewer))
+    with world_a.scope():
+        _more_rounds(world_a, 1)
+        _submitted_cases(world_a, promotion.round, 2)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url(world_a, name)).status_code == 200
+    with world_a.scope():
+        _more_rounds(world_a, 20)
+        _submitted_cases(world_a, promotion.round, 40)
+    with django_assert_num_queries(len(small.captured_queries)):
+        assert client.get(url(world_a, name)).status_code == 200
+
+
+def test_the_calibration_page_filters_by_state(world_a, login):
+    promotion = promotion_of(world_a)
+    with world_a.scope():
+        _submitted_cases(world_a, promotion.round, 3)  # submitted, in calibration, decided
+    client = login(world_a.hr)
+    page = url(world_a, "promotion_calibration", pk=promotion.round.pk)
+    everything = client.get(page).content.decode()
+    assert everything.count('class="case-link"') == 4
+    decided = client.get(page, {"state": "decided"}).content.decode()
+    assert decided.count('class="case-link"') == 1
+    other_level = client.get(page, {"level": world_a.framework.level.pk}).content.decode()
+    assert other_level.count('class="case-link"') == 0
+    assert "No submitted cases match" in other_level

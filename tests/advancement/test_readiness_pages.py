@@ -1,0 +1,320 @@
+"""Assessments and readiness in the browser: who may open what (everyone else 404),
+independent sides, the side-by-side view, marks and narratives, bad input."""
+
+import html
+
+import pytest
+from django.urls import reverse
+
+from advancement.readiness_models import (
+    Assessment,
+    AssessmentAnswer,
+    CriterionNarrative,
+    EvidenceMark,
+)
+from feedback import services as feedback_services
+from feedback.models import Visibility
+
+from .readiness_world import complete, start
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("owner", "hr", "manager", "report", "member")  # the owner is the skip-level
+
+
+def url(name, slug="alpha", **kwargs):
+    return reverse(f"advancement:{name}", kwargs={"org_slug": slug, **kwargs})
+
+
+def text_of(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def next_criteria(world):
+    from advancement.readiness_services import next_level_criteria
+
+    with world.scope():
+        return next_level_criteria(world.report)
+
+
+CHAIN = {"owner": 200, "hr": 200, "manager": 200, "report": 200, "member": 404}
+AUTHORS = {"owner": 404, "hr": 404, "manager": 200, "report": 200, "member": 404}
+EVERYONE = dict.fromkeys(ROLES, 200)
+
+# name -> (kwargs from the world, GET status per role)
+PAGES = {
+    "readiness_mine": (lambda w: {}, EVERYONE),
+    "readiness": (lambda w: {"member_id": w.report.pk}, CHAIN),
+    "assessments_mine": (lambda w: {}, EVERYONE),
+    "assessments": (lambda w: {"member_id": w.report.pk}, CHAIN),
+    "assessment": (lambda w: {"pk": complete(w).pk}, CHAIN),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_pages_by_role(name, role, world_a, login):
+    kwargs, statuses = PAGES[name]
+    address = url(name, **kwargs(world_a))
+    assert login(getattr(world_a, role)).get(address).status_code == statuses[role]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_an_open_assessment_is_for_its_two_authors_only(role, world_a, login):
+    assessment = start(world_a)
+    response = login(getattr(world_a, role)).get(url("assessment", pk=assessment.pk))
+    assert response.status_code == AUTHORS[role]
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_another_organization_finds_nothing(name, world_a, world_b, login):
+    kwargs = PAGES[name][0](world_a)
+    client = login(world_b.hr)
+    assert client.get(url(name, **kwargs)).status_code == 404
+    if kwargs:  # world_a's ids under world_b's own slug
+        assert client.get(url(name, slug="beta", **kwargs)).status_code == 404
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_starting_an_assessment_by_role(role, world_a, login):
+    response = login(getattr(world_a, role)).post(
+        url("assessment_start", member_id=world_a.report.pk)
+    )
+    assert response.status_code == (302 if AUTHORS[role] == 200 else 404)
+    with world_a.scope():
+        assert Assessment.objects.exists() == (AUTHORS[role] == 200)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_discarding_an_open_assessment_by_role(role, world_a, login):
+    assessment = start(world_a)
+    response = login(getattr(world_a, role)).post(url("assessment_discard", pk=assessment.pk))
+    assert response.status_code == (302 if AUTHORS[role] == 200 else 404)
+    with world_a.scope():
+        assert Assessment.objects.exists() == (AUTHORS[role] != 200)
+
+
+def form_data(world, assessment, rating, intent="save", version=None):
+    from advancement.assessment_services import criteria_of
+
+    with world.scope():
+        pairs = criteria_of(Assessment.objects.select_related("version").get(pk=assessment.pk))
+    data = {"version": version or 1, "intent": intent}
+    for _level, criterion in pairs:
+        data[f"rating_{criterion['id']}"] = rating
+        data[f"comment_{criterion['id']}"] = f"{rating} because."
+    return data
+
+
+def test_both_sides_write_then_read_side_by_side(world_a, login, client):
+    assessment = start(world_a)
+    page = url("assessment", pk=assessment.pk)
+    login(world_a.report)
+    response = client.post(page, form_data(world_a, assessment, "beyond", "submit"))
+    assert response.status_code == 302
+    login(world_a.manager)
+    waiting = text_of(client.get(page))
+    assert "The other side is submitted." in waiting
+    assert "beyond because." not in waiting  # the report's side stays private
+    client.post(page, form_data(world_a, assessment, "partly", "submit"))
+    shown = text_of(client.get(page))
+    assert "Side by side" in shown and "beyond because." in shown and "partly because." in shown
+    assert shown.count("Differs by 2 steps") == 3
+    login(world_a.owner)
+    assert "Differs by 2 steps" in text_of(client.get(page))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d.update(version=0) or d, "framework version is missing or wrong"),
+        (lambda d: d.update(version=7) or d, "Stale framework version"),
+        (
+            lambda d: d.update({k: "excellent" for k in d if k.startswith("rating_")}) or d,
+            "Select a valid choice.",
+        ),
+    ],
+)
+def test_bad_assessment_forms_show_the_error_and_save_nothing(change, message, world_a, login):
+    assessment = start(world_a)
+    response = login(world_a.report).post(
+        url("assessment", pk=assessment.pk), change(form_data(world_a, assessment, "partly"))
+    )
+    assert response.status_code == 400
+    assert message in text_of(response)
+    with world_a.scope():
+        assert not AssessmentAnswer.objects.exists()
+
+
+def test_submitting_a_locked_side_again_changes_nothing(world_a, login):
+    assessment = start(world_a)
+    client = login(world_a.report)
+    page = url("assessment", pk=assessment.pk)
+    client.post(page, form_data(world_a, assessment, "partly", "submit"))
+    response = client.post(page, form_data(world_a, assessment, "beyond", "submit"), follow=True)
+    assert "it can no longer change" in text_of(response)
+    with world_a.scope():
+        assert set(AssessmentAnswer.objects.values_list("rating", flat=True)) == {"partly"}
+
+
+def test_the_readiness_page_shows_criteria_evidence_gaps_and_the_chart(world_a, login):
+    complete(world_a)
+    page = text_of(login(world_a.manager).get(url("readiness", member_id=world_a.report.pk)))
+    assert f"{world_a.report.name}'s readiness for L2 Senior" in page
+    assert "Designs systems." in page and "Mentors others." in page
+    assert "Praise from" in page  # the shared feedback, under craft
+    assert "Weak evidence" in page and "No evidence" in page
+    assert "Ratings differ" in page
+    assert '<svg class="chart"' in page and "Show as a table" in page
+    assert "What the development plan does about it" in page
+    assert "Save narrative" not in page  # only the person writes
+
+
+def test_an_inverted_period_is_a_clear_error(world_a, login):
+    response = login(world_a.report).get(
+        url("readiness_mine"), {"since": "2026-05-01", "until": "2026-01-01"}
+    )
+    assert response.status_code == 400
+    assert "The period starts after it ends" in text_of(response)
+
+
+def test_the_person_attaches_private_feedback_and_the_manager_then_sees_it(world_a, login):
+    with world_a.scope():
+        note = feedback_services.give_feedback(
+            author=world_a.member,
+            recipient=world_a.report,
+            kind="constructive",
+            situation="Only for you: the rollout notes were thin.",
+            impact="",
+            visibility=Visibility.PRIVATE,
+            competencies=[world_a.framework.competency],
+        )
+    manager_page = url("readiness", member_id=world_a.report.pk)
+    assert "rollout notes were thin" not in text_of(login(world_a.manager).get(manager_page))
+    mine = text_of(login(world_a.report).get(url("readiness_mine")))
+    assert "Private feedback you could attach (1)" in mine
+    criterion = next_criteria(world_a)[0]["id"]
+    response = login(world_a.report).post(
+        url("readiness_mark"),
+        {
+            "item_ref": f"feedback:{note.pk}",
+            "action": "attach",
+            "on": "1",
+            "criterion_id": criterion,
+        },
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    assert "rollout notes were thin" in text_of(response)
+    assert "rollout notes were thin" in text_of(login(world_a.manager).get(manager_page))
+
+
+def test_hiding_an_item_keeps_it_from_the_manager(world_a, login):
+    ref = f"feedback:{world_a.feedback.feedback.pk}"
+    criterion = next_criteria(world_a)[0]["id"]
+    response = login(world_a.report).post(
+        url("readiness_mark"),
+        {"item_ref": ref, "action": "hide", "on": "1", "criterion_id": criterion},
+    )
+    assert response.status_code == 302
+    assert "Hidden from others" in text_of(login(world_a.report).get(url("readiness_mine")))
+    page = text_of(login(world_a.manager).get(url("readiness", member_id=world_a.report.pk)))
+    assert "Praise from" not in page
+
+
+def test_a_mark_on_someone_elses_item_is_refused(world_a, login):
+    response = login(world_a.member).post(
+        url("readiness_mark"),
+        {"item_ref": f"feedback:{world_a.feedback.feedback.pk}", "action": "pin", "on": "1"},
+        follow=True,
+    )
+    assert "not part of your evidence" in text_of(response)
+    with world_a.scope():
+        assert not EvidenceMark.objects.exists()
+
+
+def test_narratives_by_htmx_with_clear_errors(world_a, login):
+    criterion = next_criteria(world_a)[0]["id"]
+    client = login(world_a.report)
+    address = url("readiness_narrative", criterion_id=criterion)
+    saved = client.post(
+        address, {"body": "I designed the billing service."}, headers={"HX-Request": "true"}
+    )
+    assert saved.status_code == 200 and "I designed the billing service." in text_of(saved)
+    too_long = client.post(address, {"body": "x" * 1501}, headers={"HX-Request": "true"})
+    assert too_long.status_code == 400
+    assert "at most 1500 characters" in text_of(too_long)
+    with world_a.scope():
+        assert list(CriterionNarrative.objects.values_list("body", flat=True)) == [
+            "I designed the billing service."
+        ]
+    assert "I designed the billing service." in text_of(
+        login(world_a.manager).get(url("readiness", member_id=world_a.report.pk))
+    )
+
+
+@pytest.mark.parametrize("role", ("owner", "hr", "manager", "member"))
+def test_nobody_else_writes_a_narrative(role, world_a, login):
+    criterion = next_criteria(world_a)[0]["id"]
+    response = login(getattr(world_a, role)).post(
+        url("readiness_narrative", criterion_id=criterion), {"body": "Not mine to write."}
+    )
+    assert response.status_code == 404  # not one of *their* next level's criteria
+    with world_a.scope():
+        assert not CriterionNarrative.objects.exists()
+
+
+def test_the_readiness_page_holds_its_query_count(world_a, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .test_readiness import add_feedback
+
+    complete(world_a)
+    client = login(world_a.report)
+    client.get(url("readiness_mine"))  # warm caches (session, etc.)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url("readiness_mine")).status_code == 200
+    add_feedback(world_a, 200)
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(url("readiness_mine"))
+    assert text_of(response).count("Evidence 1") >= 1
+    assert len(small) == len(large)
+
+
+def test_an_open_rounds_calibration_group_reads_its_cases_readiness(world_a, login, api_as):
+    from django.utils import timezone
+
+    from advancement.promotion_models import Round
+
+    from .promotion_world import promotion_of
+
+    promotion = promotion_of(world_a)
+    page = url("readiness", member_id=world_a.report.pk)
+    path = f"/api/v1/orgs/alpha/readiness/{world_a.report.pk}/"
+    assert login(promotion.calibrator).get(page).status_code == 200
+    assert api_as(promotion.calibrator).get(path).status_code == 200
+    # Not a calibrator: the endorser; and not a person without a case in the round.
+    assert login(promotion.endorser).get(page).status_code == 404
+    other = url("readiness", member_id=world_a.member.pk)
+    assert login(promotion.calibrator).get(other).status_code == 404
+    with world_a.scope():
+        Round.objects.filter(pk=promotion.round.pk).update(closed_at=timezone.now())
+    assert login(promotion.calibrator).get(page).status_code == 404
+
+
+def test_the_assessment_history_holds_its_query_count(world_a, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    complete(world_a)
+    client = login(world_a.owner)
+    page = url("assessments", member_id=world_a.report.pk)
+    client.get(page)
+    with CaptureQueriesContext(connection) as small:
+        assert text_of(client.get(page)).count("Complete</span>") == 1
+    for _ in range(4):
+        complete(world_a)
+    with CaptureQueriesContext(connection) as large:
+        assert text_of(client.get(page)).count("Complete</span>") == 5
+    assert len(small) == len(large)
