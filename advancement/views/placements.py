@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from perfapp.api.params import is_id
 from perfapp.orgs.models import Membership
 from perfapp.orgs.roles import Permission
 from perfapp.tenancy.views import org_view, render_htmx
@@ -50,10 +51,15 @@ def placements(request: HttpRequest) -> HttpResponse:
 def placement(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Membership.objects.select_related("user"), pk=pk, is_active=True)
     current = selectors.placement_of(person)
+    published = _published_level_ids()
+    # ?level= proposes a level (a "promoted" decision links here with its target level);
+    # anything but a published level's id is ignored, and HR still saves the form.
+    proposed = request.GET.get("level", "")
+    initial = int(proposed) if is_id(proposed) and int(proposed) in published else None
     form = PlacementForm(
         request.POST or None,
-        published_level_ids=_published_level_ids(),
-        initial={"level": current.level_id if current else None},
+        published_level_ids=published,
+        initial={"level": initial or (current.level_id if current else None)},
     )
     if request.method == "POST" and form.is_valid():
         try:

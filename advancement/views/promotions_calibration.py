@@ -71,7 +71,7 @@ def _charts(cases) -> dict:
             for row in decision_rows
             for total in [row["promoted"] + row["not_yet"] + row["open"]]
         ],
-        width=440,
+        width=340,  # the narrow column of .two-col: at 440 its 12 px labels shrank to 9 px
     )
     return {
         "coverage_rows": coverage_rows,

@@ -151,6 +151,35 @@ def test_a_promotion_adds_no_goals(world_a):
         assert Goal.objects.count() == before
 
 
+def test_a_promotion_offers_hr_the_placement_at_the_target_level(world_a, client):
+    promotion = promotion_of(world_a)
+    next_level = world_a.framework.next_level
+    with world_a.scope():
+        case = services.move_to_calibration(actor=world_a.hr, case=promotion.case)
+        services.decide(
+            actor=world_a.hr,
+            case=case,
+            decision=Decision.PROMOTED,
+            rationale="Operates at L2.",
+            lock_version=case.lock_version,
+        )
+    placement = url(world_a, "placement", pk=world_a.report.pk)
+    apply = f"{placement}?level={next_level.pk}"
+    client.force_login(promotion.calibrator.user)  # decides, but does not place people
+    assert apply not in client.get(url(world_a, "promotion_case", pk=case.pk)).content.decode()
+    client.force_login(world_a.hr.user)
+    page = client.get(url(world_a, "promotion_case", pk=case.pk)).content.decode()
+    assert f'href="{apply}"' in page
+    assert f"Apply: place {world_a.report.name} at L2 Senior" in page
+    # The placement page proposes the target level; a bad ?level= keeps the current one.
+    proposed = client.get(apply).context["form"]
+    assert proposed["level"].value() == next_level.pk
+    kept = client.get(f"{placement}?level=x").context["form"]
+    assert kept["level"].value() == world_a.framework.level.pk
+    with world_a.scope():
+        assert Placement.objects.get(membership=world_a.report).level_id == kept["level"].value()
+
+
 # --- outcomes ---------------------------------------------------------------------------------
 
 

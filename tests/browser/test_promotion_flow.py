@@ -43,6 +43,8 @@ STRETCH_OUTCOME = "Ran the review calmly; three fixes shipped."
 
 def _shoot(page: Page, name: str) -> None:
     if SHOTS_DIR:
+        for close in page.get_by_role("button", name="Dismiss").all():
+            close.click()  # a toast would cover part of the page
         Path(SHOTS_DIR).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(SHOTS_DIR) / name), full_page=True)
 
@@ -105,6 +107,7 @@ def _fill_assessment(page: Page, ratings: dict[str, str], comment: str) -> None:
         group = page.get_by_role("group", name=criterion)
         group.get_by_label(rating, exact=True).check()
         group.get_by_label("Comment").fill(f"{comment} ({rating.lower()})")
+    _shoot(page, "assessment-form.png")
     page.get_by_role("button", name="Submit my side").click()
     expect(page.get_by_role("status")).to_contain_text("Your side is submitted")
 
