@@ -102,7 +102,8 @@ def bar_chart(rows: list[tuple[str, int, str]], *, width: int = 560, top_value=N
     for index, (label, value, text) in enumerate(rows):
         y = top + index * row_h
         bar_w = round(plot_w * min(value, scale) / scale)
-        fits = max(8, label_w // 7)  # characters of about 7 px at 12 px
+        # Characters of about 7 px at 12 px, in the space left of the bars (capitals are wider).
+        fits = max(8, (label_w - 16) // 7)
         short = label if len(label) <= fits else label[: fits - 1] + "…"
         bars.append(
             Bar(
