@@ -21,7 +21,8 @@ DEFAULT_TEST_DATABASE_URL := postgres://postgres@127.0.0.1:5432/perfapp
 
 # Extra arguments for pytest, e.g. make test ARGS='tests/orgs -k invite'
 ARGS ?=
-# Extra arguments for the benchmark command, e.g. make bench BENCH_ARGS='--chunk-size 200'
+# Extra arguments for the load benchmark, e.g. make bench BENCH_ARGS='--seconds 10', and
+# for the fan-out, e.g. make bench FANOUT_ARGS='--chunk-size 200'
 BENCH_ARGS ?=
 
 # Prints the path of a working Python >= 3.12 and succeeds, or fails silently.
@@ -41,7 +42,7 @@ FIND_PYTHON = \
 	done; \
 	exit 1
 
-.PHONY: help venv install run test lint format check bench bench-quick clean
+.PHONY: help venv install run test lint format check bench bench-quick wrk clean
 
 # help: list the targets (the default).
 help:
@@ -55,10 +56,11 @@ help:
 	@echo "  make lint      ruff check + ruff format --check"
 	@echo "  make format    ruff check --fix + ruff format"
 	@echo "  make check     no missing migrations + Django system checks"
-	@echo "  make bench     benchmarks on Postgres + Redis (BENCH_DATABASE_URL, BENCH_REDIS_URL):"
-	@echo "                 100,000 reminders fanned out by a real Celery worker; results in"
-	@echo "                 bench/results/latest.md (a few minutes; see BENCHMARKS.md)"
-	@echo "  make bench-quick  the same at a small size (5,000 reminders), to try it out"
+	@echo "  make bench     benchmarks on Postgres + Redis (under 30 minutes; see BENCHMARKS.md):"
+	@echo "                 reminder fan-out, 100,000 people seeded, pages of a 20,000-person"
+	@echo "                 organization under load (wrk) as ratios to an anchor, query plans,"
+	@echo "                 memory; the table in bench/results/latest.md"
+	@echo "  make bench-quick  the same harness on a small seed, a few minutes"
 	@echo "  make clean     remove runtime files in .run/ (keeps .venv)"
 
 # venv (internal): make sure .venv exists and runs Python >= 3.12; (re)create it if not.
@@ -118,16 +120,41 @@ check: install
 	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py check
 
-# bench: the benchmarks, on a Postgres database and a Redis database of their own
-# (BENCH_DATABASE_URL, default perfapp_bench; BENCH_REDIS_URL, default Redis DB 14), both
-# emptied by every run. Today: the reminder fan-out. Figures go to bench/results/.
-bench: install
-	DJANGO_SETTINGS_MODULE=$(BENCH_SETTINGS) $(PY) manage.py bench_fanout $(BENCH_ARGS)
+# bench: the benchmarks (BENCHMARKS.md). Three steps, each on databases of its own that it
+# empties: the reminder fan-out (BENCH_FANOUT_DATABASE_URL, default perfapp_bench_fanout),
+# the seed of 100,000 people (BENCH_DATABASE_URL, default perfapp_bench), then the pages of
+# the 20,000-person organization under load, their query plans and memory. Redis:
+# BENCH_REDIS_URL (default DB 14), flushed. Figures and the table: bench/results/latest.md.
+BENCH_FANOUT_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/perfapp_bench_fanout
+# Per-person volumes of every organization but the largest (which always gets all of it).
+BENCH_SMALL_VOLUME ?= 0.25
+FANOUT_ARGS ?=
 
-# bench-quick: the same at a small size (5,000 reminders over 50 organizations).
-bench-quick: install
-	DJANGO_SETTINGS_MODULE=$(BENCH_SETTINGS) $(PY) manage.py bench_fanout \
-		--organizations 50 --members 100 --baseline 1000 --name fanout-quick $(BENCH_ARGS)
+bench: install wrk
+	DJANGO_SETTINGS_MODULE=$(BENCH_SETTINGS) BENCH_DATABASE_URL=$(BENCH_FANOUT_DATABASE_URL) \
+		$(PY) manage.py bench_fanout $(FANOUT_ARGS)
+	DJANGO_SETTINGS_MODULE=$(BENCH_SETTINGS) $(PY) manage.py seed_scale \
+		--small-volume $(BENCH_SMALL_VOLUME)
+	DJANGO_SETTINGS_MODULE=$(BENCH_SETTINGS) $(PY) manage.py bench_web $(BENCH_ARGS)
+
+# bench-quick: the same harness at a small size: 5,000 reminders; 5,000 people (largest
+# organization 1,000); 2-second runs.
+bench-quick: install wrk
+	DJANGO_SETTINGS_MODULE=$(BENCH_SETTINGS) BENCH_DATABASE_URL=$(BENCH_FANOUT_DATABASE_URL) \
+		$(PY) manage.py bench_fanout --organizations 50 --members 100 --baseline 1000 \
+		--baseline-seconds 20 --name fanout-quick $(FANOUT_ARGS)
+	DJANGO_SETTINGS_MODULE=$(BENCH_SETTINGS) $(PY) manage.py seed_scale --scale 0.05 \
+		--name seed-quick
+	DJANGO_SETTINGS_MODULE=$(BENCH_SETTINGS) $(PY) manage.py bench_web --seconds 2 \
+		--name web-quick --fanout fanout-quick $(BENCH_ARGS)
+
+# wrk (internal): the load generator, from Debian's packages, installed when missing.
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+		echo "Installing wrk (Debian package) ..."; \
+		sudo=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+		$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq wrk; \
+	}
 
 # clean: remove runtime files (.run/: SQLite database, broker folders, beat schedule,
 # collected static files). The virtualenv stays; delete .venv by hand to rebuild it.

@@ -84,3 +84,21 @@ class Meter:
         for (kind, pid), seconds in self.last.items():
             totals[kind] += seconds - self.start.get((kind, pid), 0.0)
         return totals
+
+
+def peak_rss_mib(pid: int) -> float | None:
+    """The process's peak resident memory (VmHWM) in MiB; None when it is gone."""
+    try:
+        for line in (PROC / str(pid) / "status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def peak_rss_of_tree(pid: int) -> float | None:
+    """The largest peak resident memory among a process and its children, in MiB."""
+    peaks = [peak_rss_mib(each) for each in (pid, *children(pid))] if PROC.is_dir() else []
+    peaks = [peak for peak in peaks if peak is not None]
+    return max(peaks) if peaks else None

@@ -5,6 +5,7 @@ A benchmark calls ``write(...)`` with its ``Figure`` rows; later benchmarks add 
 sections the same way.
 """
 
+import contextlib
 import csv
 import os
 import platform
@@ -20,6 +21,7 @@ from django.conf import settings
 from django.db import connection
 
 RESULTS_DIR = Path(settings.BASE_DIR) / "bench" / "results"
+FIRST = "web"  # sections shown first in latest.md
 FIELDS = ["benchmark", "metric", "value", "unit", "target", "passed", "measured_at"]
 
 
@@ -34,6 +36,8 @@ class Figure:
     @property
     def shown(self) -> str:
         if isinstance(self.value, float):
+            if abs(self.value) < 1:
+                return f"{self.value:.3f}"  # ratios: 0.04 and 0.30 must not both read 0.0
             return f"{self.value:,.1f}" if self.value < 100 else f"{self.value:,.0f}"
         if isinstance(self.value, int):
             return f"{self.value:,}"
@@ -48,12 +52,10 @@ def machine() -> dict[str, str]:
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         postgres = cursor.fetchone()[0].split()[0]
-    try:
-        redis_version = redis.Redis.from_url(settings.BENCH_REDIS_URL).info("server")[
-            "redis_version"
-        ]
-    except redis.RedisError:
-        redis_version = "unknown"
+    redis_version = "unknown"
+    if url := getattr(settings, "BENCH_REDIS_URL", ""):
+        with contextlib.suppress(redis.RedisError):
+            redis_version = redis.Redis.from_url(url).info("server")["redis_version"]
     return {
         "cpus": str(os.cpu_count()),
         "cpu": _cpu_model(),
@@ -146,12 +148,17 @@ def _rebuild_latest(directory: Path) -> Path:
     )
     sections = [
         path.read_text()
-        for path in sorted(directory.glob("*.md"), key=lambda path: path.stem)
+        for path in sorted(directory.glob("*.md"), key=_section_order)
         if path.name != "latest.md"
     ]
     latest = directory / "latest.md"
     latest.write_text("\n".join([header, *sections]))
     return latest
+
+
+def _section_order(path: Path) -> tuple[int, str]:
+    """The pages' table (every target of the issue) first, then the others by name."""
+    return (0 if path.stem.startswith(FIRST) else 1, path.stem)
 
 
 def table(figures: list[Figure]) -> str:

@@ -38,3 +38,7 @@ MAILERS = {
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGGING["root"]["level"] = env("LOG_LEVEL", default="WARNING")
+
+# The anchor page of the load test (perfapp/bench/urls.py); gunicorn runs with
+# perfapp.settings.bench_server, which sets it too.
+BENCH_ANCHOR = True

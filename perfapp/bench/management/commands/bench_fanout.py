@@ -22,17 +22,14 @@ import time
 from collections import defaultdict
 from datetime import UTC, datetime
 
-import psycopg2
 import redis
 from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, connections
+from django.db import connection
 from django.db.models import Count
-from psycopg2 import sql
 
-from perfapp.bench import mail, report, seed
-from perfapp.bench.cpu import Meter
+from perfapp.bench import database, mail, report, seed
+from perfapp.bench.cpu import Meter, peak_rss_of_tree
 from perfapp.bench.report import Figure
 from perfapp.bench.tasks import queue_one_task_per_row
 from perfapp.bench.worker import Worker, WorkerFailed
@@ -44,6 +41,7 @@ TARGET_RATE = 2000  # reminders per second
 TARGET_SECONDS = 60  # for every reminder
 TARGET_RATIO = 10  # times the one-task-per-reminder baseline
 BASELINE_QUEUE = "bench-baseline"
+MEMORY_METRIC = "Celery worker: peak RSS (largest process)"
 
 
 class Command(BaseCommand):
@@ -89,7 +87,7 @@ class Command(BaseCommand):
 
         load_before = os.getloadavg()[0]
         self.step("Preparing the bench database and Redis database")
-        setup_seconds = self.prepare_database(recreate=options["recreate"])
+        setup_seconds = database.prepare(recreate=options["recreate"])
         self.flush_redis()
 
         self.step(f"Inserting {organizations:,} organizations × {members:,} people")
@@ -124,6 +122,7 @@ class Command(BaseCommand):
                     lambda: worker.consume(BASELINE_QUEUE),
                     cap=options["baseline_seconds"],
                 )
+                worker_rss = peak_rss_of_tree(worker.process.pid)
         except WorkerFailed as error:
             raise CommandError(str(error)) from error
 
@@ -139,6 +138,7 @@ class Command(BaseCommand):
             fanout_cpu=fanout_cpu,
             baseline_cpu=baseline_cpu,
             again=again,
+            worker_rss=worker_rss,
             setup_seconds=setup_seconds,
             seed_seconds=seed_seconds,
             total_seconds=time.perf_counter() - started,
@@ -168,63 +168,6 @@ class Command(BaseCommand):
             raise CommandError(f"Speed targets missed: {', '.join(slow)}.")
 
     # --- setup --------------------------------------------------------------------------
-
-    def prepare_database(self, recreate: bool) -> float:
-        """An empty, migrated bench database: emptied (``flush``) when it exists and
-        migrates, else dropped and created afresh."""
-        clock = time.perf_counter()
-        name = settings.DATABASES["default"]["NAME"]
-        if "bench" not in name:
-            raise CommandError(
-                f"Refusing to empty the database {name!r}: BENCH_DATABASE_URL must name a "
-                "database with 'bench' in its name."
-            )
-        if recreate or not self.database_exists(name):
-            self.create_database(name)
-            call_command("migrate", verbosity=0, interactive=False)
-        else:
-            try:
-                call_command("migrate", verbosity=0, interactive=False)
-            except Exception as error:  # e.g. migrations rewritten since the last run
-                self.stdout.write(f"  migrating failed ({error}); recreating the database")
-                self.create_database(name)
-                call_command("migrate", verbosity=0, interactive=False)
-            call_command("flush", verbosity=0, interactive=False)
-        return time.perf_counter() - clock
-
-    def admin_connection(self):
-        config = settings.DATABASES["default"]
-        try:
-            admin = psycopg2.connect(
-                dbname="postgres",
-                user=config.get("USER") or None,
-                password=config.get("PASSWORD") or None,
-                host=config.get("HOST") or None,
-                port=config.get("PORT") or None,
-                connect_timeout=5,
-            )
-        except psycopg2.OperationalError as error:
-            raise CommandError(f"The benchmark needs Postgres ({error}).") from error
-        admin.autocommit = True
-        return admin
-
-    def database_exists(self, name: str) -> bool:
-        admin = self.admin_connection()
-        with admin.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-            exists = cursor.fetchone() is not None
-        admin.close()
-        return exists
-
-    def create_database(self, name: str) -> None:
-        connections.close_all()
-        admin = self.admin_connection()
-        with admin.cursor() as cursor:
-            cursor.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
-            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        admin.close()
 
     def flush_redis(self) -> None:
         try:
@@ -351,6 +294,7 @@ class Command(BaseCommand):
                 "exactly 1",
                 again["inbox_entries"] == again["inbox_rows"] == reminders,
             ),
+            *self.memory_figures(run),
             Figure("setup: empty and migrate the database", round(run["setup_seconds"], 1), "s"),
             Figure("setup: bulk insert", round(run["seed_seconds"], 1), "s"),
             Figure("benchmark: total time", round(run["total_seconds"], 1), "s"),
@@ -361,6 +305,13 @@ class Command(BaseCommand):
                 "{:.1f} / {:.1f}".format(*run["load"]),
             ),
         ]
+
+    def memory_figures(self, run) -> list[Figure]:
+        """Peak resident memory of the worker's largest process (pool processes included),
+        read from /proc before the worker stops."""
+        if run["worker_rss"] is None:
+            return []
+        return [Figure(MEMORY_METRIC, round(run["worker_rss"]), "MiB")]
 
     def cpu_figures(self, run) -> list[Figure]:
         """CPU seconds per 1,000 reminders, worker + its database backends: what the load

@@ -1,0 +1,234 @@
+"""The load benchmark's arithmetic and outputs: ratios and medians, wrk's figures, the
+query-plan rules, the report, and the anchor route that only the bench settings add."""
+
+import importlib
+import json
+
+import pytest
+from django.test import RequestFactory, override_settings
+from django.urls import NoReverseMatch, clear_url_caches, reverse
+
+from perfapp.bench import load, plans, report
+from perfapp.bench.report import Figure
+from perfapp.bench.views import anchor
+from tests.factories import MembershipFactory
+
+
+def _run(rps: float, label: str = "x", **changes) -> load.Run:
+    values = {
+        "label": label, "requests": round(rps * 10), "seconds": 10.0, "errors": 0,
+        "non200": 0, "bad_status": 0, "p50_ms": 5.0, "p99_ms": 20.0,
+    }  # fmt: skip
+    values.update(changes)
+    return load.Run(**values)
+
+
+def test_ratio_is_the_median_of_each_rounds_target_over_its_anchor():
+    comparison = load.Comparison("page")
+    comparison.pairs = [
+        (_run(400), _run(100)),  # 0.25
+        (_run(200), _run(100)),  # 0.50: the machine was busy during that anchor
+        (_run(400), _run(120)),  # 0.30
+    ]
+    assert comparison.ratios == pytest.approx([0.25, 0.5, 0.3])
+    assert comparison.ratio == pytest.approx(0.30)
+    assert comparison.rps == pytest.approx(100)
+    assert comparison.anchor_rps == pytest.approx(400)
+    assert comparison.ok
+
+
+def test_a_redirect_or_an_error_spoils_the_comparison():
+    comparison = load.Comparison("page")
+    comparison.pairs = [(_run(400), _run(100, non200=3, bad_status=302))]
+    assert not comparison.ok
+    assert load.median_ratio([]) == 0.0
+
+
+def test_deep_page_within_ten_percent_of_the_first():
+    assert load.within(91, 100)
+    assert load.within(130, 100)
+    assert not load.within(89, 100)
+    assert not load.within(50, 0)
+
+
+def test_wrk_figures_are_read_from_the_scripts_json_line():
+    output = (
+        "Running 5s test @ http://127.0.0.1:8000/\n"
+        'WRK_JSON {"requests": 1500, "duration_us": 5000000, "errors": 0, "non200": 2, '
+        '"bad_status": 302, "p50_us": 2500, "p99_us": 41000}\n'
+    )
+    run = load.parse_wrk("timeline", output)
+    assert run.rps == pytest.approx(300)
+    assert run.p99_ms == pytest.approx(41)
+    assert run.non200 == 2 and not run.ok
+    with pytest.raises(load.LoadError, match="no figures for timeline"):
+        load.parse_wrk("timeline", "unable to connect")
+
+
+class FakeCatalog(plans.Catalog):
+    def __init__(self, tables, indexes):
+        super().__init__()
+        self._tables, self._indexes = tables, indexes
+
+
+def _plan(node, ms=0.5):
+    return {"Plan": node, "Execution Time": ms}
+
+
+CATALOG = FakeCatalog(
+    tables={"feedback_feedback": (1e6, True), "orgs_organization": (1000.0, False)},
+    indexes={
+        "feedback_received": ("organization_id", False),
+        "feedback_feedback_recipient_id": ("recipient_id", False),
+        "feedback_feedback_pkey": ("id", True),
+    },
+)
+
+
+def test_plan_rules_pass_an_index_leading_with_the_organization():
+    verdict = plans.judge(
+        "timeline",
+        "SELECT 1",
+        _plan(
+            {
+                "Node Type": "Limit",
+                "Plans": [
+                    {
+                        "Node Type": "Index Scan",
+                        "Relation Name": "feedback_feedback",
+                        "Index Name": "feedback_received",
+                        "Actual Rows": 20,
+                    }
+                ],
+            }
+        ),
+        CATALOG,
+    )
+    assert verdict.passed, verdict.problems
+
+
+def test_plan_rules_accept_a_primary_key_lookup_and_say_so():
+    verdict = plans.judge(
+        "detail",
+        "SELECT 1",
+        _plan(
+            {
+                "Node Type": "Index Scan",
+                "Relation Name": "feedback_feedback",
+                "Index Name": "feedback_feedback_pkey",
+                "Index Cond": "(id = ANY ('{5,6}'::bigint[]))",
+            }
+        ),
+        CATALOG,
+    )
+    assert verdict.passed
+    assert verdict.notes == ["unique lookup on feedback_feedback_pkey"]
+
+
+@pytest.mark.parametrize(
+    "node, ms, problem",
+    [
+        (
+            {"Node Type": "Seq Scan", "Relation Name": "feedback_feedback"},
+            0.5,
+            "sequential scan of feedback_feedback (1,000,000 rows)",
+        ),
+        (
+            {
+                "Node Type": "Index Scan",
+                "Relation Name": "feedback_feedback",
+                "Index Name": "feedback_feedback_recipient_id",
+            },
+            0.5,
+            "feedback_feedback_recipient_id on feedback_feedback does not lead with "
+            "organization_id",
+        ),
+        (
+            {
+                "Node Type": "Aggregate",
+                "Plans": [{"Node Type": "Index Only Scan", "Index Name": "feedback_received",
+                           "Relation Name": "feedback_feedback", "Actual Rows": 25_000}],
+            },
+            0.5,
+            "aggregate over 25,000 rows (an exact COUNT?)",
+        ),
+        (
+            {
+                "Node Type": "Index Scan",
+                "Relation Name": "feedback_feedback",
+                "Index Name": "feedback_feedback_pkey",
+                "Filter": "(organization_id = 1)",
+            },
+            0.5,
+            "feedback_feedback_pkey on feedback_feedback read in order, filtering the "
+            "organization",
+        ),
+        ({"Node Type": "Result"}, 2.4, "2.40 ms ≥ 2 ms"),
+    ],
+)  # fmt: skip
+def test_plan_rules_flag_what_the_issue_forbids(node, ms, problem):
+    verdict = plans.judge("page", "SELECT 1", _plan(node, ms), CATALOG)
+    assert not verdict.passed
+    assert verdict.problems == [problem]
+
+
+def test_a_sequential_scan_of_a_small_table_is_fine():
+    node = {"Node Type": "Seq Scan", "Relation Name": "orgs_organization"}
+    assert plans.judge("page", "SELECT 1", _plan(node), CATALOG).passed
+
+
+def test_report_writes_the_table_the_csv_and_latest_with_the_pages_first(tmp_path, db):
+    figures = [
+        Figure("employee feedback timeline", 0.412, "× anchor", "≥ 0.30×", True),
+        Figure("manager team dashboard", "not built", "", "≥ 0.25×", False),
+        Figure("gunicorn worker: peak RSS (largest worker)", 118, "MiB"),
+    ]
+    report.write(
+        "fanout", "Reminder fan-out", [Figure("fan-out rate", 2500, "per s")], "", tmp_path
+    )
+    latest = report.write("web", "Pages", figures, "Some notes.", tmp_path)
+    text = latest.read_text()
+    assert text.index("## Pages") < text.index("## Reminder fan-out")
+    assert "| employee feedback timeline | 0.412 | × anchor | ≥ 0.30× | pass |" in text
+    assert "| manager team dashboard | not built |  | ≥ 0.25× | **FAIL** |" in text
+    assert "| cpus |" in text
+    rows = (tmp_path / "web.csv").read_text().splitlines()
+    assert rows[0] == "benchmark,metric,value,unit,target,passed,measured_at"
+    assert rows[1].startswith("web,employee feedback timeline,0.412,× anchor,≥ 0.30×,true,")
+    printed = report.table(figures)
+    assert "not built" in printed and "FAIL" in printed and "**" not in printed
+
+
+def test_anchor_is_not_routed_without_the_bench_flag(client):
+    with pytest.raises(NoReverseMatch):
+        reverse("bench_anchor", kwargs={"organization_id": 1, "membership_id": 1})
+    assert client.get("/bench/anchor/1/1/").status_code == 404
+
+
+def test_anchor_is_routed_with_the_bench_flag():
+    import perfapp.urls
+
+    try:
+        with override_settings(BENCH_ANCHOR=True):
+            importlib.reload(perfapp.urls)
+            clear_url_caches()
+            assert (
+                reverse("bench_anchor", kwargs={"organization_id": 1, "membership_id": 2})
+                == "/bench/anchor/1/2/"
+            )
+    finally:
+        importlib.reload(perfapp.urls)
+        clear_url_caches()
+    with pytest.raises(NoReverseMatch):
+        reverse("bench_anchor", kwargs={"organization_id": 1, "membership_id": 2})
+
+
+def test_anchor_answers_one_membership_of_its_organization(db, django_assert_num_queries):
+    member = MembershipFactory(job_title="Engineer")
+    request = RequestFactory().get("/")
+    with django_assert_num_queries(1):
+        response = anchor(request, member.organization_id, member.pk)
+    assert response.status_code == 200
+    assert json.loads(response.content) == {"id": member.pk, "title": "Engineer"}
+    other = MembershipFactory()
+    assert anchor(request, other.organization_id, member.pk).status_code == 404
