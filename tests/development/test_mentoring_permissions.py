@@ -13,39 +13,29 @@ from django.urls import get_resolver, reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from ..factories import MembershipFactory
+from . import growth_roles
+from .growth_roles import everyone, post_only
 from .test_mentoring_services import state
 
 PEOPLE = ("mentee", "mentor", "manager", "skip_level", "hr", "peer", "other_org")
 PARTIES = {"mentee", "mentor"}
 
 
+ROLES = {
+    "mentee": "report",
+    "mentor": "member",
+    "manager": "manager",
+    "skip_level": "owner",
+    "hr": "hr",
+}
+
+
 def who(world_a, world_b, name: str):
-    if name == "other_org":
-        return world_b.hr
-    if name == "peer":
-        return MembershipFactory(
-            organization=world_a.organization, team=world_a.team, manager=world_a.manager
-        )
-    return {
-        "mentee": world_a.report,
-        "mentor": world_a.member,
-        "manager": world_a.manager,
-        "skip_level": world_a.owner,
-        "hr": world_a.hr,
-    }[name]
-
-
-def everyone(name):
-    return 404 if name == "other_org" else 200
+    return growth_roles.person(world_a, world_b, name, ROLES)
 
 
 def parties_only(name):
     return 200 if name in PARTIES else 404
-
-
-def post_only(name):
-    return 404 if name == "other_org" else 405
 
 
 def mine_only(name):

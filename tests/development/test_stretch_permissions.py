@@ -15,6 +15,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from ..factories import MembershipFactory
+from . import growth_roles
+from .growth_roles import everyone, post_only
 from .test_stretch_services import state
 
 # The owner of the organization is the manager's manager (skip-level) and, as an owner,
@@ -23,31 +25,20 @@ PEOPLE = ("owner_of_it", "interested", "skip_level", "hr", "peer", "other_org")
 MANAGERS = {"owner_of_it", "skip_level", "hr"}
 
 
+ROLES = {
+    "owner_of_it": "manager",
+    "interested": "report",
+    "skip_level": "owner",
+    "hr": "hr",
+}
+
+
 def who(world_a, world_b, name: str):
-    if name == "other_org":
-        return world_b.hr
-    if name == "peer":
-        return MembershipFactory(
-            organization=world_a.organization, team=world_a.team, manager=world_a.manager
-        )
-    return {
-        "owner_of_it": world_a.manager,
-        "interested": world_a.report,
-        "skip_level": world_a.owner,
-        "hr": world_a.hr,
-    }[name]
-
-
-def everyone(name):
-    return 404 if name == "other_org" else 200
+    return growth_roles.person(world_a, world_b, name, ROLES)
 
 
 def managers(name):
     return 200 if name in MANAGERS else 404
-
-
-def post_only(name):
-    return 404 if name == "other_org" else 405
 
 
 def interest_readers(name):
