@@ -57,7 +57,7 @@ class Decision(models.TextChoices):
 class Case(TenantModel):
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="cases")
     subject = models.ForeignKey(
-        "orgs.Membership", on_delete=models.CASCADE, related_name="promotion_cases"
+        "orgs.Membership", on_delete=models.CASCADE, related_name="promotion_cases", db_index=False
     )
     nominator = models.ForeignKey(
         "orgs.Membership", null=True, on_delete=models.SET_NULL, related_name="+"
@@ -122,7 +122,9 @@ class Endorsement(TenantModel):
     """A colleague's endorsement, asked for by the nominator. Endorsers see only their own."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="endorsements")
-    endorser = models.ForeignKey("orgs.Membership", on_delete=models.CASCADE, related_name="+")
+    endorser = models.ForeignKey(
+        "orgs.Membership", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     requested_by = models.ForeignKey(
         "orgs.Membership", null=True, on_delete=models.SET_NULL, related_name="+"
     )

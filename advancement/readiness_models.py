@@ -31,7 +31,7 @@ class Assessment(TenantModel):
     """One occasion: the subject and their manager each assess, against one version."""
 
     subject = models.ForeignKey(
-        "orgs.Membership", on_delete=models.CASCADE, related_name="assessments"
+        "orgs.Membership", on_delete=models.CASCADE, related_name="assessments", db_index=False
     )
     version = models.ForeignKey(
         "advancement.FrameworkVersion", on_delete=models.PROTECT, related_name="assessments"
@@ -112,7 +112,9 @@ class AssessmentAnswer(TenantModel):
 class CriterionNarrative(TenantModel):
     """The subject's own short account of how they meet a next-level criterion."""
 
-    subject = models.ForeignKey("orgs.Membership", on_delete=models.CASCADE, related_name="+")
+    subject = models.ForeignKey(
+        "orgs.Membership", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     criterion_id = models.PositiveIntegerField()
     body = models.TextField(max_length=1500)
     updated_at = models.DateTimeField(auto_now=True)
@@ -142,7 +144,9 @@ class EvidenceMark(TenantModel):
     ``item_ref`` is the item's stable reference from its evidence source ("feedback:42").
     """
 
-    subject = models.ForeignKey("orgs.Membership", on_delete=models.CASCADE, related_name="+")
+    subject = models.ForeignKey(
+        "orgs.Membership", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     item_ref = models.CharField(max_length=64)
     action = models.CharField(max_length=8, choices=EvidenceMarkAction.choices)
     criterion_id = models.PositiveIntegerField(null=True, blank=True)

@@ -326,8 +326,12 @@ class MentorshipRequestStatus(models.TextChoices):
 
 
 class MentorshipRequest(TenantModel):
-    mentee = models.ForeignKey("orgs.Membership", on_delete=models.CASCADE, related_name="+")
-    mentor = models.ForeignKey("orgs.Membership", on_delete=models.CASCADE, related_name="+")
+    mentee = models.ForeignKey(
+        "orgs.Membership", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    mentor = models.ForeignKey(
+        "orgs.Membership", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     competency = models.ForeignKey(
         "advancement.Competency", on_delete=models.PROTECT, related_name="+"
     )
@@ -371,8 +375,12 @@ class MentorshipStatus(models.TextChoices):
 
 
 class Mentorship(TenantModel):
-    mentor = models.ForeignKey("orgs.Membership", on_delete=models.CASCADE, related_name="+")
-    mentee = models.ForeignKey("orgs.Membership", on_delete=models.CASCADE, related_name="+")
+    mentor = models.ForeignKey(
+        "orgs.Membership", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    mentee = models.ForeignKey(
+        "orgs.Membership", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     competency = models.ForeignKey(
         "advancement.Competency", on_delete=models.PROTECT, related_name="+"
     )
@@ -453,7 +461,9 @@ class OpportunityStatus(models.TextChoices):
 class StretchAssignment(TenantModel):
     """An opportunity to grow on real work, posted by a manager or HR."""
 
-    owner = models.ForeignKey("orgs.Membership", on_delete=models.CASCADE, related_name="+")
+    owner = models.ForeignKey(
+        "orgs.Membership", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     title = models.CharField(max_length=200)
     description = models.TextField(max_length=4000)
     competencies = models.ManyToManyField("advancement.Competency", related_name="+")
@@ -500,7 +510,9 @@ class StretchInterest(TenantModel):
     assignment = models.ForeignKey(
         StretchAssignment, on_delete=models.CASCADE, related_name="interests"
     )
-    person = models.ForeignKey("orgs.Membership", on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(
+        "orgs.Membership", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     note = models.TextField(max_length=2000)
     status = models.CharField(
         max_length=12, choices=InterestStatus.choices, default=InterestStatus.INTERESTED

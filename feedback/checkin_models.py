@@ -67,10 +67,16 @@ class CheckinSettings(TenantModel):
 
 class CheckinSeries(TenantModel):
     manager = models.ForeignKey(
-        "orgs.Membership", on_delete=models.CASCADE, related_name="checkins_as_manager"
+        "orgs.Membership",
+        on_delete=models.CASCADE,
+        related_name="checkins_as_manager",
+        db_index=False,
     )
     report = models.ForeignKey(
-        "orgs.Membership", on_delete=models.CASCADE, related_name="checkins_as_report"
+        "orgs.Membership",
+        on_delete=models.CASCADE,
+        related_name="checkins_as_report",
+        db_index=False,
     )
     proposed_by = models.ForeignKey(
         "orgs.Membership", on_delete=models.SET_NULL, null=True, related_name="+"
@@ -199,7 +205,9 @@ class PrivateNote(TenantModel):
 class ActionItem(TenantModel, Linkable):
     series = models.ForeignKey(CheckinSeries, on_delete=models.CASCADE, related_name="actions")
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="actions_created")
-    owner = models.ForeignKey("orgs.Membership", on_delete=models.CASCADE, related_name="+")
+    owner = models.ForeignKey(
+        "orgs.Membership", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     text = models.CharField(max_length=500)
     due_on = models.DateField(null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)

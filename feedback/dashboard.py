@@ -75,8 +75,11 @@ class CheckinColumns:
         series = series_of(members, now)
         actions = {
             row["series__report_id"]: row
+            # The series as a subquery of their own (scoped, so both sides carry the
+            # organization): filtering through the join read every series of every tenant.
             for row in ActionItem.objects.filter(
-                series__report__in=members, series__status__in=LIVE, done_at__isnull=True
+                series__in=CheckinSeries.objects.filter(report__in=members, status__in=LIVE),
+                done_at__isnull=True,
             )
             .values("series__report_id")
             .annotate(open=Count("id"), overdue=Count("id", filter=Q(due_on__lt=today)))

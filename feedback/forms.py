@@ -13,6 +13,7 @@ from django.db.models import Q
 
 from advancement.models import Competency
 from perfapp.orgs.models import Membership
+from perfapp.web.widgets import QuickSelect
 
 from .models import FeedbackKind, Visibility
 from .selectors import timeline_people
@@ -193,16 +194,24 @@ def _id(raw) -> int | None:
 
 class TimelineFilterForm(forms.Form):
     kind = forms.ChoiceField(
-        label="Kind", choices=[("", "All kinds"), *FeedbackKind.choices], required=False
+        label="Kind",
+        choices=[("", "All kinds"), *FeedbackKind.choices],
+        required=False,
+        widget=QuickSelect,
     )
     competency = forms.ModelChoiceField(
         label="Competency",
         queryset=Competency.objects.none(),
         required=False,
+        widget=QuickSelect,
         empty_label="All competencies",
     )
     person = MemberField(
-        label="Person", queryset=Membership.objects.none(), required=False, empty_label="Anyone"
+        label="Person",
+        queryset=Membership.objects.none(),
+        required=False,
+        widget=QuickSelect,
+        empty_label="Anyone",
     )
     since = forms.DateField(
         label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})

@@ -27,10 +27,13 @@ class Visibility(models.TextChoices):
 
 class Feedback(TenantModel):
     author = models.ForeignKey(
-        "orgs.Membership", on_delete=models.CASCADE, related_name="feedback_given"
+        "orgs.Membership", on_delete=models.CASCADE, related_name="feedback_given", db_index=False
     )
     recipient = models.ForeignKey(
-        "orgs.Membership", on_delete=models.CASCADE, related_name="feedback_received"
+        "orgs.Membership",
+        on_delete=models.CASCADE,
+        related_name="feedback_received",
+        db_index=False,
     )
     kind = models.CharField(max_length=16, choices=FeedbackKind.choices)
     situation = models.TextField("what happened", max_length=4000)
@@ -70,7 +73,10 @@ class FeedbackRequest(TenantModel):
     manager) about one of their reports."""
 
     requester = models.ForeignKey(
-        "orgs.Membership", on_delete=models.CASCADE, related_name="feedback_requests_made"
+        "orgs.Membership",
+        on_delete=models.CASCADE,
+        related_name="feedback_requests_made",
+        db_index=False,
     )
     subject = models.ForeignKey(
         "orgs.Membership", on_delete=models.CASCADE, related_name="feedback_requests_about"
@@ -109,7 +115,10 @@ class RequestStatus(models.TextChoices):
 class RequestReviewer(TenantModel):
     request = models.ForeignKey(FeedbackRequest, on_delete=models.CASCADE, related_name="reviewers")
     reviewer = models.ForeignKey(
-        "orgs.Membership", on_delete=models.CASCADE, related_name="feedback_asked_of_me"
+        "orgs.Membership",
+        on_delete=models.CASCADE,
+        related_name="feedback_asked_of_me",
+        db_index=False,
     )
     status = models.CharField(
         max_length=12, choices=RequestStatus.choices, default=RequestStatus.PENDING
@@ -230,7 +239,7 @@ class ReviewerAssignment(TenantModel):
         CycleParticipant, on_delete=models.CASCADE, related_name="assignments"
     )
     reviewer = models.ForeignKey(
-        "orgs.Membership", on_delete=models.CASCADE, related_name="cycle_reviews"
+        "orgs.Membership", on_delete=models.CASCADE, related_name="cycle_reviews", db_index=False
     )
     relation = models.CharField(max_length=8, choices=Relation.choices)
     status = models.CharField(

@@ -48,10 +48,7 @@ def timeline(
     if box == "given":
         rows = Feedback.objects.filter(author=viewer)
     elif box == "team":
-        rows = Feedback.objects.filter(
-            Q(recipient__manager=viewer, visibility=Visibility.WITH_MANAGER)
-            | Q(visibility=Visibility.MANAGER_ONLY, request_reviewer__request__requester=viewer)
-        ).exclude(author=viewer)
+        rows = Feedback.objects.filter(_team_box(viewer)).exclude(author=viewer)
     else:
         rows = Feedback.objects.filter(recipient=viewer).exclude(visibility=Visibility.MANAGER_ONLY)
     if kind:
@@ -65,6 +62,30 @@ def timeline(
     if until:
         rows = rows.filter(created_at__date__lte=until)
     return _with_related(rows).order_by("-created_at", "-id")
+
+
+def _team_box(viewer: Membership) -> Q:
+    """What a manager reads of their reports' feedback: what each shared with their
+    manager, and the answers to the manager's own requests (which may be manager-only).
+
+    The report and request ids are read first (two small indexed queries): an ``OR``
+    across joins, or of ``IN (subquery)`` conditions, made Postgres read every feedback
+    item of the organization (470 ms at 20,000 people); literal id lists let it combine
+    two index scans instead. Read once per request (the timeline and its person filter
+    both ask): kept on the viewer's membership, which lives as long as the request."""
+    found = viewer.__dict__.get("_team_box_ids")
+    if found is None:
+        reports = list(Membership.objects.filter(manager=viewer).values_list("pk", flat=True))
+        asked = list(
+            RequestReviewer.objects.filter(
+                request__in=FeedbackRequest.objects.filter(requester=viewer).values("pk")
+            ).values_list("pk", flat=True)
+        )
+        found = viewer.__dict__["_team_box_ids"] = (reports, asked)
+    reports, asked = found
+    return Q(recipient_id__in=reports, visibility=Visibility.WITH_MANAGER) | Q(
+        request_reviewer_id__in=asked, visibility=Visibility.MANAGER_ONLY
+    )
 
 
 def timeline_people(viewer: Membership, box: str, latest: int | None = None) -> QuerySet:

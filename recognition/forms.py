@@ -12,6 +12,7 @@ from django.db.models import Q
 
 from advancement.models import Competency
 from perfapp.orgs.models import Membership, Team
+from perfapp.web.widgets import QuickSelect
 
 from .models import CompanyValue, ContributionKind
 
@@ -150,22 +151,32 @@ def _id(raw) -> int | None:
 
 class WallFilterForm(forms.Form):
     team = forms.ModelChoiceField(
-        label="Team", queryset=Team.objects.none(), required=False, empty_label="All teams"
+        label="Team",
+        queryset=Team.objects.none(),
+        required=False,
+        widget=QuickSelect,
+        empty_label="All teams",
     )
     value = forms.ModelChoiceField(
         label="Value",
         queryset=CompanyValue.objects.none(),
         required=False,
+        widget=QuickSelect,
         empty_label="All values",
     )
     kind = forms.ModelChoiceField(
         label="Kind",
         queryset=ContributionKind.objects.none(),
         required=False,
+        widget=QuickSelect,
         empty_label="All kinds",
     )
     person = MemberField(
-        label="Person", queryset=Membership.objects.none(), required=False, empty_label="Anyone"
+        label="Person",
+        queryset=Membership.objects.none(),
+        required=False,
+        widget=QuickSelect,
+        empty_label="Anyone",
     )
 
     def __init__(self, *args, kinds, viewer: Membership | None = None, **kwargs):

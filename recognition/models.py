@@ -107,7 +107,9 @@ class ContributionKind(TenantModel):
 
 
 class Recognition(TenantModel):
-    giver = models.ForeignKey("orgs.Membership", on_delete=models.CASCADE, related_name="+")
+    giver = models.ForeignKey(
+        "orgs.Membership", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     message = models.TextField(max_length=2000)
     kind = models.ForeignKey(ContributionKind, on_delete=models.PROTECT, related_name="+")
     values = models.ManyToManyField(CompanyValue, blank=True, related_name="+")
@@ -136,7 +138,9 @@ class RecognitionRecipient(TenantModel):
     recognition = models.ForeignKey(
         Recognition, on_delete=models.CASCADE, related_name="recipient_rows"
     )
-    recipient = models.ForeignKey("orgs.Membership", on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(
+        "orgs.Membership", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     # Denormalized from the recognition so "received, newest first" needs no join.
     created_at = models.DateTimeField()
 
@@ -220,7 +224,9 @@ class Redemption(TenantModel):
     (so they cannot be spent twice) and come back with a refund row if HR rejects it."""
 
     reward = models.ForeignKey(Reward, on_delete=models.PROTECT, related_name="redemptions")
-    member = models.ForeignKey("orgs.Membership", on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(
+        "orgs.Membership", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     cost = models.PositiveIntegerField()
     status = models.CharField(
         max_length=10, choices=RedemptionStatus.choices, default=RedemptionStatus.PENDING
@@ -253,7 +259,9 @@ class LedgerReason(models.TextChoices):
 class PointsEntry(TenantModel):
     """One change to a person's received-points balance. Rows are only ever added."""
 
-    member = models.ForeignKey("orgs.Membership", on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(
+        "orgs.Membership", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     delta = models.IntegerField()
     reason = models.CharField(max_length=10, choices=LedgerReason.choices)
     recognition = models.ForeignKey(

@@ -31,7 +31,6 @@ from ..permissions import can_read_feedback, can_see_request
 
 PAGE_SIZE = 20
 ASKED_OF_YOU_SHOWN = 5
-RECENT = timedelta(days=7)
 RECENTLY_ANSWERED = timedelta(days=30)
 DEFAULT_DUE_IN = timedelta(days=7)
 MAX_ID = 2**63 - 1
@@ -162,7 +161,6 @@ def index(request: HttpRequest) -> HttpResponse:
         "asked_of_you": asked[:ASKED_OF_YOU_SHOWN],
         "more_asked": len(asked) > ASKED_OF_YOU_SHOWN,
         "hr_counts": selectors.counts_for_hr() if viewer.is_hr else None,
-        "recent": timezone.now() - RECENT,
         "today": _today(viewer),
     }
     return render_htmx(request, "feedback/index.html", context, fragment="results")
@@ -198,7 +196,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "asked": asked,
             "asked_readable": asked is not None
             and can_see_request(viewer, asked, {feedback.request_reviewer.reviewer_id}),
-            "recent": timezone.now() - RECENT,
         },
     )
 

@@ -4,7 +4,11 @@
 - a tenant table is read through an index that leads with ``organization_id`` (a unique
   lookup by primary key, e.g. a prefetch ``WHERE id IN (…)``, is accepted and reported as
   such: it reads exactly the rows named; reading the primary key in order while filtering
-  the organization is not);
+  the organization is not). So is a probe of the rows that belong to parents already read
+  (a recognition's reactions, a series' meetings: ``recognition_id IN (…)``) through the
+  foreign key to that parent, which keeps its own index for joins
+  (``perfapp/tenancy/models.py``): a parent belongs to one organization, so the probe
+  reads that organization's rows and no others;
 - under ``MAX_MS`` of execution (the second of two runs, so the cache is warm, as it is
   under load);
 - no sequential scan of a table with more than ``LARGE_TABLE`` rows;
@@ -19,6 +23,12 @@ from django.db import connection
 MAX_MS = 2.0
 LARGE_TABLE = 10_000
 SCANS = {"Index Scan", "Index Only Scan", "Bitmap Index Scan"}
+# Indexes of tenant tables that serve lookups crossing organizations by design, with why
+# (the same list as tests/tenancy/test_indexes.py, in the database's names).
+PEOPLE = {"orgs_membership", "orgs_team"}  # their foreign keys use the tenant's indexes
+CROSS_TENANT = {
+    ("orgs_membership", "user_id"): "a person's memberships: sign-in, organization switcher",
+}
 
 
 @dataclass
@@ -41,6 +51,7 @@ class Catalog:
     def __init__(self):
         self._tables: dict[str, tuple[float, bool]] = {}
         self._indexes: dict[str, tuple[str, bool]] = {}
+        self._parents: dict[tuple[str, str], str | None] = {}
 
     def table(self, name: str) -> tuple[float, bool]:
         """(estimated rows, has an organization_id column)."""
@@ -71,6 +82,27 @@ class Catalog:
                 row = cursor.fetchone()
             self._indexes[name] = (row[0], bool(row[1])) if row else ("?", False)
         return self._indexes[name]
+
+    def parent(self, table: str, column: str) -> str | None:
+        """The tenant table ``table.column`` refers to as its parent (a foreign key to a
+        tenant-owned row other than a person or a team), or None."""
+        if (table, column) not in self._parents:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT ft.relname FROM pg_constraint con "
+                    "JOIN pg_class t ON t.oid = con.conrelid "
+                    "JOIN pg_class ft ON ft.oid = con.confrelid "
+                    "JOIN pg_attribute a ON a.attrelid = con.conrelid "
+                    "AND a.attnum = con.conkey[1] "
+                    "WHERE con.contype = 'f' AND t.relname = %s AND a.attname = %s",
+                    [table, column],
+                )
+                row = cursor.fetchone()
+            parent = row[0] if row else None
+            if parent in PEOPLE or (parent and not self.table(parent)[1]):
+                parent = None
+            self._parents[table, column] = parent
+        return self._parents[table, column]
 
 
 def is_plannable(sql: str) -> bool:
@@ -116,12 +148,17 @@ def judge(page: str, sql: str, plan: dict, catalog: Catalog) -> Verdict:
             rows, tenant = catalog.table(table) if table else (0.0, False)
             first, unique = catalog.index(index)
             if tenant and first != "organization_id":
-                if unique and node.get("Index Cond"):
+                if (table, first) in CROSS_TENANT:
+                    verdict.notes.append(f"{index}: {CROSS_TENANT[table, first]}")
+                elif unique and node.get("Index Cond"):
                     verdict.notes.append(f"unique lookup on {index}")
                 elif unique:
                     verdict.problems.append(
                         f"{index} on {table} read in order, filtering the organization"
                     )
+                elif node.get("Index Cond") and catalog.parent(table, first):
+                    parent = catalog.parent(table, first)
+                    verdict.notes.append(f"rows of the {parent} rows read, through {index}")
                 else:
                     verdict.problems.append(
                         f"{index} on {table} does not lead with organization_id"

@@ -21,7 +21,7 @@ class OutboxMessage(TenantModel):
     """
 
     recipient = models.ForeignKey(
-        "orgs.Membership", on_delete=models.CASCADE, related_name="outbox_messages"
+        "orgs.Membership", on_delete=models.CASCADE, related_name="outbox_messages", db_index=False
     )
     kind = models.CharField(max_length=60)
     occasion = models.CharField(max_length=200)
@@ -71,7 +71,7 @@ class Notification(TenantModel):
     """An entry in a person's in-app inbox."""
 
     recipient = models.ForeignKey(
-        "orgs.Membership", on_delete=models.CASCADE, related_name="notifications"
+        "orgs.Membership", on_delete=models.CASCADE, related_name="notifications", db_index=False
     )
     kind = models.CharField(max_length=60)
     title = models.CharField(max_length=200)
@@ -105,7 +105,10 @@ class NotificationPreference(TenantModel):
     """A person's choice for one kind; absent means the kind's defaults."""
 
     membership = models.ForeignKey(
-        "orgs.Membership", on_delete=models.CASCADE, related_name="notification_preferences"
+        "orgs.Membership",
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+        db_index=False,
     )
     kind = models.CharField(max_length=60)
     in_app = models.BooleanField(default=True)

@@ -58,10 +58,20 @@ class Membership(TenantModel):
     )
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
     manager = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="direct_reports"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="direct_reports",
+        db_index=False,
     )
     team = models.ForeignKey(
-        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+        Team,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+        db_index=False,
     )
     job_title = models.CharField(max_length=120, blank=True)
     time_zone = models.CharField(

@@ -29,9 +29,11 @@ def with_manager_flag(members: QuerySet[Membership]) -> QuerySet[Membership]:
     # "Not themselves" is always true (membership_not_own_manager) but keeps Postgres from
     # turning the EXISTS into a hashed subplan over every active member of the
     # organization (20 ms at 20,000 people) instead of probing the page's 50 rows (0.2 ms).
-    reports = Membership.objects.filter(manager=OuterRef("pk"), is_active=True).exclude(
-        pk=OuterRef("pk")
-    )
+    # The organization is named outright, so the probe reads membership_org_manager even
+    # where no tenant scope adds it (resolving the tenant itself).
+    reports = Membership.objects.filter(
+        organization=OuterRef("organization"), manager=OuterRef("pk"), is_active=True
+    ).exclude(pk=OuterRef("pk"))
     return members.annotate(has_reports=Exists(reports))
 
 

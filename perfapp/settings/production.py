@@ -14,6 +14,17 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=env("REDIS_URL"))
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 MAILERS = {"default": mailer_from_url(env("EMAIL_URL"))}  # noqa: F405
 
+# Shared by every worker: sessions are read from it (written through to the database, so a
+# flushed cache signs nobody out), and DRF's throttles count in it across workers.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env("CACHE_URL", default=env("REDIS_URL")),
+        "KEY_PREFIX": "perfapp",
+    }
+}
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)

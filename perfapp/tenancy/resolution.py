@@ -2,10 +2,10 @@
 
 from django.http import Http404
 
-from perfapp.orgs.models import Membership, Organization
+from perfapp.orgs.models import Membership
 from perfapp.orgs.selectors import with_manager_flag
 
-from .scoping import organization_scope
+from .scoping import scopes_disabled
 
 
 def active_membership_for(user, org_slug: str) -> Membership:
@@ -16,18 +16,17 @@ def active_membership_for(user, org_slug: str) -> Membership:
     """
     if not getattr(user, "is_authenticated", False):
         raise Http404
-    organization = Organization.objects.filter(slug=org_slug).first()
-    if organization is None:
-        raise Http404
-    with organization_scope(organization):
+    # One query for the organization and the membership: the slug is the organization's
+    # condition, so the tenant filter is in the statement itself.
+    with scopes_disabled():
         membership = (
-            with_manager_flag(Membership.objects.select_related("user", "team"))
-            .filter(user=user, is_active=True)
+            with_manager_flag(Membership.objects.select_related("organization", "team"))
+            .filter(organization__slug=org_slug, user=user, is_active=True)
             .first()
         )
     if membership is None:
         raise Http404
-    membership.organization = organization
+    membership.user = user  # the signed-in user, already read by the session
     # Read with the membership, so the navigation's "My team" costs no query of its own.
     membership.__dict__["is_manager"] = membership.has_reports
     return membership

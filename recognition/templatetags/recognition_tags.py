@@ -1,28 +1,9 @@
 """Small template helpers of the recognition pages."""
 
-from datetime import timedelta
-
 from django import template
-from django.contrib.humanize.templatetags.humanize import naturaltime
-from django.utils import timezone
-from django.utils.html import format_html
+
+from perfapp.web.templatetags.moments import when
 
 register = template.Library()
 
-RECENT = timedelta(days=7)
-
-
-@register.filter
-def when(moment) -> str:
-    """A <time> element: "3 hours ago" within a week, the date after that (in the
-    reader's time zone, which the page activates)."""
-    if not moment:
-        return ""
-    local = timezone.localtime(moment)
-    shown = naturaltime(moment) if timezone.now() - moment < RECENT else local.strftime("%-d %b %Y")
-    return format_html(
-        '<time datetime="{}" title="{}">{}</time>',
-        local.isoformat(),
-        local.strftime("%-d %B %Y, %H:%M"),
-        shown,
-    )
+register.filter("when", when)  # shared with every list (perfapp/web/templatetags/moments.py)

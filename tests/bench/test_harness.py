@@ -66,9 +66,10 @@ def test_wrk_figures_are_read_from_the_scripts_json_line():
 
 
 class FakeCatalog(plans.Catalog):
-    def __init__(self, tables, indexes):
+    def __init__(self, tables, indexes, parents=None):
         super().__init__()
         self._tables, self._indexes = tables, indexes
+        self._parents = parents or {}
 
 
 def _plan(node, ms=0.5):
@@ -76,11 +77,20 @@ def _plan(node, ms=0.5):
 
 
 CATALOG = FakeCatalog(
-    tables={"feedback_feedback": (1e6, True), "orgs_organization": (1000.0, False)},
+    tables={
+        "feedback_feedback": (1e6, True),
+        "orgs_organization": (1000.0, False),
+        "recognition_reaction": (1.5e6, True),
+    },
     indexes={
         "feedback_received": ("organization_id", False),
         "feedback_feedback_recipient_id": ("recipient_id", False),
         "feedback_feedback_pkey": ("id", True),
+        "recognition_reaction_recognition_id": ("recognition_id", False),
+    },
+    parents={
+        ("feedback_feedback", "recipient_id"): None,  # a person: not a parent
+        ("recognition_reaction", "recognition_id"): "recognition_recognition",
     },
 )
 
@@ -123,6 +133,27 @@ def test_plan_rules_accept_a_primary_key_lookup_and_say_so():
     )
     assert verdict.passed
     assert verdict.notes == ["unique lookup on feedback_feedback_pkey"]
+
+
+def test_plan_rules_accept_the_rows_of_parents_read_and_say_so():
+    verdict = plans.judge(
+        "wall",
+        "SELECT 1",
+        _plan(
+            {
+                "Node Type": "Index Scan",
+                "Relation Name": "recognition_reaction",
+                "Index Name": "recognition_reaction_recognition_id",
+                "Index Cond": "(recognition_id = ANY ('{5,6}'::bigint[]))",
+            }
+        ),
+        CATALOG,
+    )
+    assert verdict.passed, verdict.problems
+    assert verdict.notes == [
+        "rows of the recognition_recognition rows read, through "
+        "recognition_reaction_recognition_id"
+    ]
 
 
 @pytest.mark.parametrize(

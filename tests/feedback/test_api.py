@@ -1116,7 +1116,8 @@ def _progress(world) -> str:
     [
         # token, organization, membership, then the page (and the competencies of its rows)
         (lambda w: url("feedback-list"), _grow_feedback, "report", (20, 480), 5),
-        (lambda w: url("feedback-list") + "?box=team", _grow_feedback, "manager", (20, 480), 5),
+        # + the manager's reports and requests, read first as literal ids (selectors._team_box)
+        (lambda w: url("feedback-list") + "?box=team", _grow_feedback, "manager", (20, 480), 7),
         # + the requests' reviewer rows
         (lambda w: url("feedback-request-list"), _grow_requests, "report", (5, 60), 5),
         (
