@@ -35,6 +35,9 @@ from .selectors import current_version, placement_of
 
 DEFAULT_PERIOD = timedelta(days=365)
 WEAK_EVIDENCE = 2  # fewer visible items than this makes a criterion a gap
+# Evidence items listed per criterion before "Show all": 200 items over nine criteria made
+# a page of 100 KB that nobody reads row by row; the pinned items and the newest tell.
+EVIDENCE_LISTED = 10
 RATING_STEPS = {value: step for step, value in enumerate(Rating.values)}
 
 
@@ -79,6 +82,17 @@ class CriterionReadiness:
     evidence: list[ShownItem] = field(default_factory=list)
     remedies: list[Remedy] = field(default_factory=list)
     attachable: list[EvidenceItem] = field(default_factory=list)  # the subject's eyes only
+    # How many items the page lists (None: all). The pinned ones come first, then the
+    # newest; the rest is one "Show all" away.
+    listed_limit: int | None = EVIDENCE_LISTED
+
+    @property
+    def listed(self) -> list[ShownItem]:
+        return self.evidence if self.listed_limit is None else self.evidence[: self.listed_limit]
+
+    @property
+    def unlisted_count(self) -> int:
+        return len(self.evidence) - len(self.listed)
 
     @property
     def visible_evidence(self) -> list[ShownItem]:

@@ -65,6 +65,13 @@ def _page(request: HttpRequest, member_id: int | None) -> HttpResponse:
     if readiness is not None:
         context["chart"] = _chart(readiness)
         add_attachable(readiness)
+        expanded = request.GET.get("all", "")
+        for criterion in readiness.criteria:
+            if str(criterion.id) == expanded:
+                criterion.listed_limit = None
+        query = request.GET.copy()
+        query.pop("all", None)
+        context["query"] = query.urlencode()
     return render(request, "advancement/readiness/page.html", context)
 
 

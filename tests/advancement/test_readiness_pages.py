@@ -2,6 +2,7 @@
 independent sides, the side-by-side view, marks and narratives, bad input."""
 
 import html
+import re
 
 import pytest
 from django.urls import reverse
@@ -280,6 +281,30 @@ def test_the_readiness_page_holds_its_query_count(world_a, login):
         response = client.get(url("readiness_mine"))
     assert text_of(response).count("Evidence 1") >= 1
     assert len(small) == len(large)
+
+
+def test_a_long_evidence_list_shows_the_newest_ten_and_the_rest_on_demand(world_a, login):
+    from advancement.readiness import EVIDENCE_LISTED
+
+    from .test_readiness import add_feedback
+
+    add_feedback(world_a, 14)  # teamwork, shared with the manager
+    teamwork = next(
+        c["id"]
+        for c in next_criteria(world_a)
+        if c["competency_id"] == world_a.framework.other_competency.pk
+    )
+    client = login(world_a.manager)
+    address = url("readiness", member_id=world_a.report.pk)
+    page = text_of(client.get(address))
+    assert len(re.findall(r"Evidence \d+", page)) == EVIDENCE_LISTED == 10
+    assert "Show all 14 items for" in page and "(4 more)" in page
+    assert f"all={teamwork}#criterion-{teamwork}" in page
+    everything = text_of(client.get(address, {"all": teamwork, "since": "2025-12-01"}))
+    assert len(re.findall(r"Evidence \d+", everything)) == 14
+    assert "Show all 14 items" not in everything
+    # The period chosen survives in the link.
+    assert "since=2025-12-01&all=" in text_of(client.get(address, {"since": "2025-12-01"}))
 
 
 def test_an_open_rounds_calibration_group_reads_its_cases_readiness(world_a, login, api_as):

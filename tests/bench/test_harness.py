@@ -151,8 +151,7 @@ def test_plan_rules_accept_the_rows_of_parents_read_and_say_so():
     )
     assert verdict.passed, verdict.problems
     assert verdict.notes == [
-        "rows of the recognition_recognition rows read, through "
-        "recognition_reaction_recognition_id"
+        "rows of the recognition_recognition rows read, through recognition_reaction_recognition_id"
     ]
 
 
