@@ -91,6 +91,15 @@ def clear_outbox(world) -> None:
     ]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: what one cached (throttle counts, HR's
+    feedback counts) must not answer for the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def world_a(db) -> OrgWorld:
     return build_org_world("alpha")

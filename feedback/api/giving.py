@@ -294,4 +294,4 @@ class FeedbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organiza
     )
     @action(detail=False, methods=["get"])
     def stats(self, request, *args, **kwargs):
-        return Response(selectors.counts_for_hr())
+        return Response(selectors.counts_for_hr(self.membership.organization_id))

@@ -160,7 +160,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "asked_of_you": asked[:ASKED_OF_YOU_SHOWN],
         "more_asked": len(asked) > ASKED_OF_YOU_SHOWN,
-        "hr_counts": selectors.counts_for_hr() if viewer.is_hr else None,
+        "hr_counts": selectors.counts_for_hr(viewer.organization_id) if viewer.is_hr else None,
         "today": _today(viewer),
     }
     return render_htmx(request, "feedback/index.html", context, fragment="results")

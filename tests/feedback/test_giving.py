@@ -6,7 +6,9 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
 from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -383,6 +385,21 @@ def test_empty_states_say_what_each_box_is_for(world_a, login):
     assert "No feedback for you yet" in text_of(client.get(url("index")))
     assert "You haven't given feedback yet" in text_of(client.get(url("index"), {"box": "given"}))
     assert "Nothing shared with you yet" in text_of(client.get(url("index"), {"box": "team"}))
+
+
+def test_hr_counts_are_counted_every_five_minutes(world_a, login):
+    client = login(world_a.hr)
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        assert re.search(r"Given in total</dt><dd>1</dd>", text_of(client.get(url("index"))))
+        give(world_a, world_a.member, world_a.report, kind="constructive")
+        with CaptureQueriesContext(connection) as captured:
+            page = text_of(client.get(url("index")))
+        assert re.search(r"Given in total</dt><dd>1</dd>", page)  # not counted again
+        assert not [q for q in captured if "'praise'" in q["sql"]]  # HR's counts
+        clock.shift(timedelta(minutes=5, seconds=1))
+        page = text_of(client.get(url("index")))
+    assert re.search(r"Given in total</dt><dd>2</dd>", page)
+    assert re.search(r"Constructive</dt><dd>1</dd>", page)
 
 
 def test_hr_sees_counts_but_no_content_of_others(world_a, login):
