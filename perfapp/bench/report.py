@@ -98,7 +98,9 @@ def _commit() -> str:
 
     try:
         commit = git("rev-parse", "--short", "HEAD") or "unknown"
-        return f"{commit} (with local changes)" if git("status", "--porcelain") else commit
+        # The results the benchmark itself writes are not changes to what it measured.
+        changed = git("status", "--porcelain", "--", ".", ":(exclude)bench/results")
+        return f"{commit} (with local changes)" if changed else commit
     except (OSError, subprocess.SubprocessError):
         return "unknown"
 
