@@ -95,6 +95,8 @@ def _criterion_fragment(request: HttpRequest, criterion_id: int, *, error: str =
     criterion = next((c for c in found.criteria if c.id == criterion_id), None) if found else None
     if criterion is None:
         return HttpResponse(error or "Not found.", status=400 if error else 404)
+    if request.POST.get("all") == str(criterion_id):  # the list was open in full: keep it so
+        criterion.listed_limit = None
     return render(
         request,
         "advancement/readiness/page.html#criterion",
@@ -105,6 +107,8 @@ def _criterion_fragment(request: HttpRequest, criterion_id: int, *, error: str =
 
 def _back(request: HttpRequest, criterion_id: int | None = None) -> HttpResponse:
     url = reverse("advancement:readiness_mine", kwargs={"org_slug": request.organization.slug})
+    if criterion_id and request.POST.get("all") == str(criterion_id):
+        url += f"?all={criterion_id}"
     return redirect(f"{url}#criterion-{criterion_id}" if criterion_id else url)
 
 

@@ -14,7 +14,7 @@ from advancement.readiness_models import (
     EvidenceMark,
 )
 from feedback import services as feedback_services
-from feedback.models import Visibility
+from feedback.models import Feedback, Visibility
 
 from .readiness_world import complete, start
 
@@ -305,6 +305,34 @@ def test_a_long_evidence_list_shows_the_newest_ten_and_the_rest_on_demand(world_
     assert "Show all 14 items" not in everything
     # The period chosen survives in the link.
     assert "since=2025-12-01&all=" in text_of(client.get(address, {"since": "2025-12-01"}))
+
+
+def test_marking_an_item_of_a_list_open_in_full_keeps_it_open(world_a, login):
+    from .test_readiness import add_feedback
+
+    add_feedback(world_a, 14)
+    teamwork = next(
+        c["id"]
+        for c in next_criteria(world_a)
+        if c["competency_id"] == world_a.framework.other_competency.pk
+    )
+    client = login(world_a.report)
+    with world_a.scope():
+        newest = Feedback.objects.filter(situation="Evidence 13").get()
+    mark = {
+        "item_ref": f"feedback:{newest.pk}",
+        "action": "pin",
+        "on": "1",
+        "criterion_id": teamwork,
+    }
+    folded = client.post(url("readiness_mark"), mark, headers={"HX-Request": "true"})
+    assert len(re.findall(r"Evidence \d+", text_of(folded))) == 10
+    opened = client.post(
+        url("readiness_mark"), {**mark, "on": "", "all": teamwork}, headers={"HX-Request": "true"}
+    )
+    assert len(re.findall(r"Evidence \d+", text_of(opened))) == 14
+    redirected = client.post(url("readiness_mark"), {**mark, "all": teamwork})
+    assert redirected["Location"].endswith(f"?all={teamwork}#criterion-{teamwork}")
 
 
 def test_an_open_rounds_calibration_group_reads_its_cases_readiness(world_a, login, api_as):
