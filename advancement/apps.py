@@ -24,7 +24,7 @@ class AdvancementConfig(AppConfig):
         register_panels()
         from .dashboard import register_dashboard
 
-        register_dashboard()  # team dashboard readiness; the home career panel with it
+        register_dashboard()
         links.register(CriterionLinks())
         coaching.register("career.next_level_gaps", next_level_gaps, order=10)
         register_promotions()

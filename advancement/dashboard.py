@@ -15,7 +15,6 @@ from django.urls import NoReverseMatch, reverse
 from perfapp.orgs.models import Membership
 from perfapp.orgs.roles import Permission
 from perfapp.web.dashboard import Cell, Column, Contribution
-from perfapp.web.home import HomePanel
 
 from . import panels, snapshots
 from .models import Assessment, Case, CaseState, Placement
@@ -169,10 +168,11 @@ def readiness_cell(readiness: Readiness, url: str) -> Cell:
 
 
 def career_panel(request: HttpRequest) -> dict | None:
-    """The career panel (``panels.career_panel``: where you stand, and where your reports
-    stand) with your readiness at a glance: latest assessment and promotion case, and the
-    way to your readiness page. Two queries more than the career panel."""
-    context = panels.career_panel(request)
+    """The home page's career panel: where you stand and where your reports stand
+    (``panels.standing``), with your readiness at a glance: latest assessment and
+    promotion case, and the way to your readiness page. Two queries more than
+    ``standing`` alone."""
+    context = panels.standing(request)
     if context is None:
         return None
     me = request.membership
@@ -217,11 +217,7 @@ def career_data(context: dict) -> dict:
 
 
 def register_dashboard() -> None:
-    """The readiness columns, and the career panel that supersedes ``panels.career_panel``
-    on the home page (same key, so registering replaces it)."""
-    from perfapp.web import dashboard, home
+    """The readiness columns of the team dashboard."""
+    from perfapp.web import dashboard
 
     dashboard.register(ReadinessColumns())
-    home.register(
-        HomePanel("career", 30, "advancement/panels/readiness.html", career_panel, career_data)
-    )

@@ -5,12 +5,17 @@ Each leaf app registers a source in its ``AppConfig.ready``. A source answers fo
 person, a set of competencies and a period, in a bounded number of queries.
 """
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from django.urls import reverse
+
 from perfapp.orgs.models import Membership
+
+_ANY_ID = 987654321987  # stands for the id in the one reversed URL of ``urls_of``
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,21 @@ class AttachableSource(Protocol):
     def attachable(
         self, *, subject: Membership, competency_ids: set[int], since: datetime, until: datetime
     ) -> Iterable[EvidenceItem]: ...
+
+
+def urls_of(url_name: str, org_slug: str) -> Callable[[int], str]:
+    """The detail URL of any item by id, reversed once: a source lists hundreds of items,
+    and a ``reverse()`` per item was a visible part of a readiness view."""
+    template = reverse(url_name, kwargs={"org_slug": org_slug, "pk": _ANY_ID})
+    return lambda pk: template.replace(str(_ANY_ID), str(pk))
+
+
+def competencies_by_item(pairs: Iterable[tuple[int, int]]) -> dict[int, set[int]]:
+    """``(item id, competency id)`` rows, as each item's competencies."""
+    found: dict[int, set[int]] = defaultdict(set)
+    for item_id, competency_id in pairs:
+        found[item_id].add(competency_id)
+    return found
 
 
 _SOURCES: dict[str, EvidenceSource] = {}

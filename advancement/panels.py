@@ -10,7 +10,7 @@ from .models import Placement
 from .selectors import current_version
 
 
-def career_panel(request: HttpRequest) -> dict | None:
+def standing(request: HttpRequest) -> dict | None:
     """Where you stand and what is next; for managers, where their reports stand."""
     version = current_version()
     if version is None:
@@ -41,4 +41,7 @@ def career_panel(request: HttpRequest) -> dict | None:
 
 
 def register_panels() -> None:
-    register(HomePanel("career", 30, "advancement/panels/career.html", career_panel))
+    # With your readiness at a glance (advancement/dashboard.py reads it with the team's).
+    from .dashboard import career_data, career_panel
+
+    register(HomePanel("career", 30, "advancement/panels/career.html", career_panel, career_data))

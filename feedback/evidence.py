@@ -1,21 +1,19 @@
 """Feedback as evidence for the recipient's promotion criteria."""
 
-from collections import defaultdict
 from collections.abc import Iterator
 from datetime import datetime
 
 from django.db.models import CharField, Exists, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat
-from django.urls import reverse
 
-from advancement.evidence import EvidenceItem
+from advancement.evidence import EvidenceItem, competencies_by_item, urls_of
 from advancement.models import EvidenceMark, EvidenceMarkAction
+from perfapp.accounts.models import display_name
 from perfapp.orgs.models import Membership
 
 from .models import Feedback, FeedbackKind, Visibility
 
 REF_PREFIX = "feedback:"
-URL_ID = 987654321987  # stands for the id in the one reversed detail URL
 
 
 class FeedbackEvidence:
@@ -50,18 +48,15 @@ class FeedbackEvidence:
                 "pk", "kind", "created_at", "situation", "author__user__name", "author__user__email"
             )
         )
-        competencies: dict[int, set[int]] = defaultdict(set)
-        for feedback_id, competency_id in Feedback.competencies.through.objects.filter(
-            feedback_id__in=[row["pk"] for row in found]
-        ).values_list("feedback_id", "competency_id"):
-            competencies[feedback_id].add(competency_id)
-        kinds = dict(FeedbackKind.choices)
-        # One reverse() for the page, not one per row: only the id differs.
-        url = reverse(
-            "feedback:detail", kwargs={"org_slug": subject.organization.slug, "pk": URL_ID}
+        competencies = competencies_by_item(
+            Feedback.competencies.through.objects.filter(
+                feedback_id__in=[row["pk"] for row in found]
+            ).values_list("feedback_id", "competency_id")
         )
+        kinds = dict(FeedbackKind.choices)
+        url_of = urls_of("feedback:detail", subject.organization.slug)
         for row in found:
-            author = row["author__user__name"] or row["author__user__email"].split("@")[0]
+            author = display_name(row["author__user__name"], row["author__user__email"])
             yield EvidenceItem(
                 source=self.key,
                 kind=row["kind"],
@@ -69,7 +64,7 @@ class FeedbackEvidence:
                 occurred_at=row["created_at"],
                 competency_ids=frozenset(competencies[row["pk"]]),
                 summary=row["situation"][:280],
-                url=url.replace(str(URL_ID), str(row["pk"])),
+                url=url_of(row["pk"]),
                 ref=f"{REF_PREFIX}{row['pk']}",
             )
 

@@ -6,19 +6,16 @@ when HR mapped its contribution kind to it (so "Mentorship" recognition can coun
 organization, so every recipient's evidence may show it.
 """
 
-from collections import defaultdict
 from collections.abc import Iterator
 from datetime import datetime
 
 from django.db.models import Exists, OuterRef
-from django.urls import reverse
 
-from advancement.evidence import EvidenceItem
+from advancement.evidence import EvidenceItem, competencies_by_item, urls_of
+from perfapp.accounts.models import display_name
 from perfapp.orgs.models import Membership
 
 from .models import ContributionKind, Recognition, RecognitionRecipient
-
-URL_ID = 987654321987  # stands for the id in the one reversed detail URL
 
 
 class RecognitionEvidence:
@@ -61,22 +58,19 @@ class RecognitionEvidence:
                 "giver__user__email",
             )
         )
-        tags: dict[int, set[int]] = defaultdict(set)
-        for recognition_id, competency_id in Recognition.competencies.through.objects.filter(
-            recognition_id__in=[row["pk"] for row in rows]
-        ).values_list("recognition_id", "competency_id"):
-            tags[recognition_id].add(competency_id)
-        kinds: dict[int, set[int]] = defaultdict(set)
-        for kind_id, competency_id in ContributionKind.competencies.through.objects.filter(
-            contributionkind_id__in={row["kind_id"] for row in rows}
-        ).values_list("contributionkind_id", "competency_id"):
-            kinds[kind_id].add(competency_id)
-        # One reverse() for the page, not one per row: only the id differs.
-        url = reverse(
-            "recognition:detail", kwargs={"org_slug": subject.organization.slug, "pk": URL_ID}
+        tags = competencies_by_item(
+            Recognition.competencies.through.objects.filter(
+                recognition_id__in=[row["pk"] for row in rows]
+            ).values_list("recognition_id", "competency_id")
         )
+        kinds = competencies_by_item(
+            ContributionKind.competencies.through.objects.filter(
+                contributionkind_id__in={row["kind_id"] for row in rows}
+            ).values_list("contributionkind_id", "competency_id")
+        )
+        url_of = urls_of("recognition:detail", subject.organization.slug)
         for row in rows:
-            giver = row["giver__user__name"] or row["giver__user__email"].split("@")[0]
+            giver = display_name(row["giver__user__name"], row["giver__user__email"])
             yield EvidenceItem(
                 source=self.key,
                 kind="recognition",
@@ -84,6 +78,6 @@ class RecognitionEvidence:
                 occurred_at=row["created_at"],
                 competency_ids=frozenset(tags[row["pk"]] | kinds[row["kind_id"]]),
                 summary=row["message"][:280],
-                url=url.replace(str(URL_ID), str(row["pk"])),
+                url=url_of(row["pk"]),
                 ref=f"recognition:{row['pk']}",
             )

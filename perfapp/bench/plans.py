@@ -17,18 +17,32 @@
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
+from django.apps import apps
 from django.db import connection
+
+from perfapp.tenancy.models import CROSS_TENANT_INDEXES, PERSON_MODELS
 
 MAX_MS = 2.0
 LARGE_TABLE = 10_000
 SCANS = {"Index Scan", "Index Only Scan", "Bitmap Index Scan"}
-# Indexes of tenant tables that serve lookups crossing organizations by design, with why
-# (the same list as tests/tenancy/test_indexes.py, in the database's names).
-PEOPLE = {"orgs_membership", "orgs_team"}  # their foreign keys use the tenant's indexes
-CROSS_TENANT = {
-    ("orgs_membership", "user_id"): "a person's memberships: sign-in, organization switcher",
-}
+
+
+@cache
+def people_tables() -> frozenset[str]:
+    """Tables of ``PERSON_MODELS``: a foreign key to them is no parent."""
+    return frozenset(apps.get_model(label)._meta.db_table for label in PERSON_MODELS)
+
+
+@cache
+def cross_tenant() -> dict[tuple[str, str], str]:
+    """``CROSS_TENANT_INDEXES`` in the database's names: (table, column) → why."""
+    found = {}
+    for (label, name), why in CROSS_TENANT_INDEXES.items():
+        model = apps.get_model(label)
+        found[model._meta.db_table, model._meta.get_field(name).column] = why
+    return found
 
 
 @dataclass
@@ -99,7 +113,7 @@ class Catalog:
                 )
                 row = cursor.fetchone()
             parent = row[0] if row else None
-            if parent in PEOPLE or (parent and not self.table(parent)[1]):
+            if parent in people_tables() or (parent and not self.table(parent)[1]):
                 parent = None
             self._parents[table, column] = parent
         return self._parents[table, column]
@@ -148,8 +162,8 @@ def judge(page: str, sql: str, plan: dict, catalog: Catalog) -> Verdict:
             rows, tenant = catalog.table(table) if table else (0.0, False)
             first, unique = catalog.index(index)
             if tenant and first != "organization_id":
-                if (table, first) in CROSS_TENANT:
-                    verdict.notes.append(f"{index}: {CROSS_TENANT[table, first]}")
+                if (table, first) in cross_tenant():
+                    verdict.notes.append(f"{index}: {cross_tenant()[table, first]}")
                 elif unique and node.get("Index Cond"):
                     verdict.notes.append(f"unique lookup on {index}")
                 elif unique:

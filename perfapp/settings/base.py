@@ -139,6 +139,17 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="perfapp <no-reply@perfap
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 
+def redis_cache(location: str) -> dict:
+    """A cache shared by every worker, in Redis (production and the benchmark)."""
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": location,
+            "KEY_PREFIX": "perfapp",
+        }
+    }
+
+
 def mailer_from_url(url: str) -> dict:
     """Translate an EMAIL_URL into a Django 6.1 MAILERS entry."""
     config = environ.Env.email_url_config(url)

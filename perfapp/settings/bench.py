@@ -7,7 +7,7 @@ email backend that counts emails in that Redis database instead of sending them.
 """
 
 from .base import *  # noqa: F403
-from .base import INSTALLED_APPS, LOGGING, env
+from .base import INSTALLED_APPS, LOGGING, env, redis_cache
 
 DEBUG = False
 
@@ -22,13 +22,7 @@ INSTALLED_APPS = [*INSTALLED_APPS, "perfapp.bench"]
 BENCH_REDIS_URL = env("BENCH_REDIS_URL", default="redis://127.0.0.1:6379/14")
 CELERY_BROKER_URL = BENCH_REDIS_URL
 # As in production: sessions read from Redis, written through to the database.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": BENCH_REDIS_URL,
-        "KEY_PREFIX": "perfapp",
-    }
-}
+CACHES = redis_cache(BENCH_REDIS_URL)
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_DEFAULT_QUEUE = "bench"

@@ -16,13 +16,7 @@ MAILERS = {"default": mailer_from_url(env("EMAIL_URL"))}  # noqa: F405
 
 # Shared by every worker: sessions are read from it (written through to the database, so a
 # flushed cache signs nobody out), and DRF's throttles count in it across workers.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": env("CACHE_URL", default=env("REDIS_URL")),
-        "KEY_PREFIX": "perfapp",
-    }
-}
+CACHES = redis_cache(env("CACHE_URL", default=env("REDIS_URL")))  # noqa: F405
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

@@ -15,6 +15,14 @@ belongs to keeps its index, for joins from the parent. ``make bench`` measures t
 from django.db import models
 from django_scopes import ScopedManager
 
+# Foreign keys to these use the tenant's indexes: no index of their own where an index
+# leading with ``organization`` covers them.
+PERSON_MODELS = frozenset({"orgs.Membership", "orgs.Team"})
+# The indexes that serve lookups across organizations by design, and why.
+CROSS_TENANT_INDEXES = {
+    ("orgs.Membership", "user"): "a person's memberships: sign-in, organization switcher",
+}
+
 
 class TenantModel(models.Model):
     organization = models.ForeignKey(

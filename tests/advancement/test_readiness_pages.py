@@ -283,17 +283,22 @@ def test_the_readiness_page_holds_its_query_count(world_a, login):
     assert len(small) == len(large)
 
 
+def teamwork_criterion(world) -> int:
+    """The next level's criterion for teamwork, which ``add_feedback`` tags."""
+    return next(
+        c["id"]
+        for c in next_criteria(world)
+        if c["competency_id"] == world.framework.other_competency.pk
+    )
+
+
 def test_a_long_evidence_list_shows_the_newest_ten_and_the_rest_on_demand(world_a, login):
     from advancement.readiness import EVIDENCE_LISTED
 
     from .test_readiness import add_feedback
 
     add_feedback(world_a, 14)  # teamwork, shared with the manager
-    teamwork = next(
-        c["id"]
-        for c in next_criteria(world_a)
-        if c["competency_id"] == world_a.framework.other_competency.pk
-    )
+    teamwork = teamwork_criterion(world_a)
     client = login(world_a.manager)
     address = url("readiness", member_id=world_a.report.pk)
     page = text_of(client.get(address))
@@ -303,6 +308,9 @@ def test_a_long_evidence_list_shows_the_newest_ten_and_the_rest_on_demand(world_
     everything = text_of(client.get(address, {"all": teamwork, "since": "2025-12-01"}))
     assert len(re.findall(r"Evidence \d+", everything)) == 14
     assert "Show all 14 items" not in everything
+    for unknown in ("x", "999999", ""):  # not a criterion of this page: the list stays short
+        shown = text_of(client.get(address, {"all": unknown}))
+        assert len(re.findall(r"Evidence \d+", shown)) == 10
     # The period chosen survives in the link.
     assert "since=2025-12-01&all=" in text_of(client.get(address, {"since": "2025-12-01"}))
 
@@ -311,11 +319,7 @@ def test_marking_an_item_of_a_list_open_in_full_keeps_it_open(world_a, login):
     from .test_readiness import add_feedback
 
     add_feedback(world_a, 14)
-    teamwork = next(
-        c["id"]
-        for c in next_criteria(world_a)
-        if c["competency_id"] == world_a.framework.other_competency.pk
-    )
+    teamwork = teamwork_criterion(world_a)
     client = login(world_a.report)
     with world_a.scope():
         newest = Feedback.objects.filter(situation="Evidence 13").get()

@@ -12,12 +12,7 @@ probe it without an organization condition.
 from django.apps import apps
 from django.db import models
 
-PEOPLE = {"orgs.Membership", "orgs.Team"}
-# Lookups that cross tenants by design keep their one-column index.
-CROSS_TENANT = {
-    # A person's memberships in every organization: sign-in and the organization switcher.
-    ("orgs.Membership", "user"),
-}
+from perfapp.tenancy.models import CROSS_TENANT_INDEXES, PERSON_MODELS
 
 
 def _covered_by_organization_index(model) -> dict[str, str]:
@@ -41,15 +36,15 @@ def test_no_foreign_key_index_shadows_an_organization_leading_one():
             if (
                 isinstance(field, models.ForeignKey)
                 and not isinstance(field, models.OneToOneField)
-                and field.related_model._meta.label in PEOPLE
+                and field.related_model._meta.label in PERSON_MODELS
                 and field.db_index
                 and field.name in covered
-                and key not in CROSS_TENANT
+                and key not in CROSS_TENANT_INDEXES
             ):
                 shadowing.append(f"{key[0]}.{key[1]} (covered by {covered[field.name]})")
     assert shadowing == []
 
 
 def test_cross_tenant_lookups_keep_their_index():
-    for label, name in CROSS_TENANT:
+    for label, name in CROSS_TENANT_INDEXES:
         assert apps.get_model(label)._meta.get_field(name).db_index
