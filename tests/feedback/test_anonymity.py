@@ -152,8 +152,8 @@ def answer_as(membership, entry, rating_q, text_q, score, text):
     with scopes_disabled():
         assignment = ReviewerAssignment.objects.get(participant=entry, reviewer=membership)
     response = signed_in(membership).post(
-        page_url("cycle_answer", pk=assignment.pk),
-        {f"q{rating_q.pk}": str(score), f"q{text_q.pk}": text},
+        page_url("cycle_answer_send"),
+        {"review": assignment.pk, f"q{rating_q.pk}": str(score), f"q{text_q.pk}": text},
     )
     assert response.status_code == 302, text_of(response)
     return assignment

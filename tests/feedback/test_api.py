@@ -26,6 +26,7 @@ from feedback.models import (
     RequestReviewer,
     RequestStatus,
     ReviewerAssignment,
+    SealedResponse,
     Visibility,
 )
 from perfapp.accounts.models import User
@@ -62,6 +63,7 @@ MODELS = (
     ReviewerAssignment,
     CycleResponse,
     CycleAnswer,
+    SealedResponse,
     OutboxMessage,
 )
 
@@ -811,22 +813,28 @@ def test_a_reviewer_lists_reads_and_answers_their_review(world_a, api_as):
     assert detail["cycle"]["anonymous"] is True
 
     sent = manager().post(
-        url("cycle-review-answers", pk=assignment.pk),
-        {"answers": [{"question": world_a.feedback.question.pk, "text": "Their calm demos."}]},
+        url("cycle-review-send"),
+        {
+            "review": assignment.pk,
+            "answers": [{"question": world_a.feedback.question.pk, "text": "Their calm demos."}],
+        },
         format="json",
     )
     assert sent.status_code == 200, sent.content
     assert sent.json()["status"] == "answered"
-    with scopes_disabled():
-        response = CycleResponse.objects.get(participant=world_a.feedback.entry, group="others")
-    assert response.author_id is None and response.relation == ""
+    with scopes_disabled():  # sealed until the cycle closes: no readable response yet
+        assert not CycleResponse.objects.filter(participant=world_a.feedback.entry).exists()
+        assert SealedResponse.objects.filter(cycle=world_a.feedback.cycle).count() == 1
     assert ids(manager().get(url("cycle-review-list"), {"status": "pending"})) == []
     assert ids(manager().get(url("cycle-review-list"), {"status": "answered"})) == [assignment.pk]
 
     before = db_state()
     twice = manager().post(
-        url("cycle-review-answers", pk=assignment.pk),
-        {"answers": [{"question": world_a.feedback.question.pk, "text": "Once more."}]},
+        url("cycle-review-send"),
+        {
+            "review": assignment.pk,
+            "answers": [{"question": world_a.feedback.question.pk, "text": "Once more."}],
+        },
         format="json",
     )
     assert error_of(twice)["message"] == "You have already answered; answers are final."
@@ -835,7 +843,9 @@ def test_a_reviewer_lists_reads_and_answers_their_review(world_a, api_as):
     for person in (world_a.report, world_a.hr, world_a.owner):
         assert api_as(person).get(url("cycle-review-detail", pk=assignment.pk)).status_code == 404
         other = api_as(person).post(
-            url("cycle-review-answers", pk=assignment.pk), _answers(world_a.feedback.cycle)
+            url("cycle-review-send"),
+            {"review": assignment.pk, **_answers(world_a.feedback.cycle)},
+            format="json",
         )
         assert other.status_code == 404
     assert db_state() == before
@@ -846,8 +856,8 @@ def test_answering_a_closed_cycle_is_refused(world_a, api_as):
         cycles.close_cycle(actor=world_a.hr, cycle=world_a.feedback.cycle)
     before = db_state()
     response = api_as(world_a.manager).post(
-        url("cycle-review-answers", pk=world_a.feedback.assignment.pk),
-        _answers(world_a.feedback.cycle),
+        url("cycle-review-send"),
+        {"review": world_a.feedback.assignment.pk, **_answers(world_a.feedback.cycle)},
         format="json",
     )
     assert error_of(response)["message"] == "This cycle is closed; answers can no longer be given."
@@ -865,11 +875,13 @@ def test_answering_a_closed_cycle_is_refused(world_a, api_as):
         ("foreign_question", lambda e: "not part of this cycle" in json.dumps(e["fields"])),
         ("question_twice", lambda e: "answered twice" in json.dumps(e["fields"])),
         ("not_a_list", lambda e: "answers" in e["fields"]),
+        ("no_review", lambda e: "review" in e["fields"]),
+        ("review_not_a_number", lambda e: "review" in e["fields"]),
     ],
 )
 def test_bad_answers_are_a_400_and_change_nothing(case, check, world_a, api_as):
     cycle = _open_cycle(world_a)
-    body = _answers(cycle)
+    body = {"review": _assignment(cycle, world_a.manager).pk, **_answers(cycle)}
     rating, text = body["answers"]
     if case == "rating_too_high":
         rating["rating"] = 6
@@ -887,10 +899,12 @@ def test_bad_answers_are_a_400_and_change_nothing(case, check, world_a, api_as):
         body["answers"].append(dict(text))
     elif case == "not_a_list":
         body = {"answers": "all good"}
+    elif case == "no_review":
+        body.pop("review")
+    elif case == "review_not_a_number":
+        body["review"] = "the manager's"
     before = db_state()
-    response = api_as(world_a.manager).post(
-        url("cycle-review-answers", pk=_assignment(cycle, world_a.manager).pk), body, format="json"
-    )
+    response = api_as(world_a.manager).post(url("cycle-review-send"), body, format="json")
     error = error_of(response)
     assert error["code"] == "validation_error" and check(error), error
     assert db_state() == before
@@ -939,14 +953,20 @@ def test_anonymous_results_never_reveal_a_reviewer(world_a, api_as):
     texts = ["zesty demos", "Always prepared", "bold refactors", "calm in incidents"]
     for reviewer, rating, text in zip(reviewers, (2, 5, 4, 4), texts, strict=True):
         response = api_as(reviewer).post(
-            url("cycle-review-answers", pk=_assignment(cycle, reviewer).pk),
-            _answers(cycle, rating=rating, text=text),
+            url("cycle-review-send"),
+            {
+                "review": _assignment(cycle, reviewer).pk,
+                **_answers(cycle, rating=rating, text=text),
+            },
             format="json",
         )
         assert response.status_code == 200, response.content
     own = api_as(world_a.report).post(
-        url("cycle-review-answers", pk=_assignment(cycle, world_a.report).pk),
-        _answers(cycle, rating=3, text="I kept the pager quiet."),
+        url("cycle-review-send"),
+        {
+            "review": _assignment(cycle, world_a.report).pk,
+            **_answers(cycle, rating=3, text="I kept the pager quiet."),
+        },
         format="json",
     )
     assert own.status_code == 200
@@ -991,8 +1011,11 @@ def test_too_few_anonymous_answers_stay_hidden(world_a, api_as):
     entry = world_a.feedback.entry  # the manager is the only other reviewer
     manager_review = world_a.feedback.assignment
     api_as(world_a.manager).post(
-        url("cycle-review-answers", pk=manager_review.pk),
-        {"answers": [{"question": world_a.feedback.question.pk, "text": "Secret praise."}]},
+        url("cycle-review-send"),
+        {
+            "review": manager_review.pk,
+            "answers": [{"question": world_a.feedback.question.pk, "text": "Secret praise."}],
+        },
         format="json",
     )
     api_as(world_a.hr).post(url("feedback-cycle-close", pk=world_a.feedback.cycle.pk))
@@ -1012,8 +1035,11 @@ def test_named_results_say_who_wrote_what(world_a, api_as):
     cycle = _open_cycle(world_a, anonymous=False, questions=[("text", "Keep doing?")])
     entry = _entry(cycle, world_a.report)
     api_as(world_a.manager).post(
-        url("cycle-review-answers", pk=_assignment(cycle, world_a.manager).pk),
-        _answers(cycle, text="Your calm demos."),
+        url("cycle-review-send"),
+        {
+            "review": _assignment(cycle, world_a.manager).pk,
+            **_answers(cycle, text="Your calm demos."),
+        },
         format="json",
     )
     api_as(world_a.hr).post(url("feedback-cycle-close", pk=cycle.pk))

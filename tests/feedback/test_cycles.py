@@ -20,6 +20,7 @@ from feedback.models import (
     FeedbackCycle,
     Relation,
     ReviewerAssignment,
+    SealedResponse,
 )
 from perfapp.notifications.models import OutboxMessage, OutboxStatus
 from perfapp.tenancy.scoping import scopes_disabled
@@ -33,6 +34,7 @@ MODELS = (
     ReviewerAssignment,
     CycleResponse,
     CycleAnswer,
+    SealedResponse,
     OutboxMessage,
 )
 
@@ -418,7 +420,7 @@ def test_answering_twice_is_refused(world_a):
             ),
             "already answered",
         )
-        assert CycleResponse.objects.filter(participant=fw.entry).count() == 1
+        assert SealedResponse.objects.filter(cycle=fw.cycle).count() == 1
 
 
 def test_someone_elses_review_cannot_be_answered(world_a):
@@ -477,9 +479,11 @@ def test_a_missing_required_text_stores_nothing_but_an_optional_one_may_stay_emp
             ),
             "under 4,000 characters",
         )
-        response = cycles.submit_answers(
+        cycles.submit_answers(
             reviewer=world_a.manager, assignment=assignment, answers={required.pk: (None, "Calm.")}
         )
+        cycles.close_cycle(actor=world_a.hr, cycle=cycle)
+        response = CycleResponse.objects.get(cycle=cycle)
         assert list(response.answers.values_list("question_id", "text")) == [(required.pk, "Calm.")]
         assert not response.answers.filter(question=optional).exists()
 
@@ -487,18 +491,25 @@ def test_a_missing_required_text_stores_nothing_but_an_optional_one_may_stay_emp
 def test_anonymous_answers_from_others_keep_no_author_but_a_self_review_does(world_a):
     fw = world_a.feedback
     with world_a.scope():
-        other = cycles.submit_answers(
+        cycles.submit_answers(
             reviewer=world_a.manager,
             assignment=fw.assignment,
             answers={fw.question.pk: (None, "Good.")},
         )
         own = ReviewerAssignment.objects.get(participant=fw.entry, relation=Relation.SELF)
-        mine = cycles.submit_answers(
+        cycles.submit_answers(
             reviewer=world_a.report, assignment=own, answers={fw.question.pk: (None, "Fine.")}
         )
-        other.refresh_from_db()
+        # The self review is there at once; the anonymous one waits, sealed, for the close.
+        assert list(CycleResponse.objects.values_list("group", flat=True)) == ["self"]
+        assert SealedResponse.objects.filter(cycle=fw.cycle).count() == 1
+        cycles.close_cycle(actor=world_a.hr, cycle=fw.cycle)
+        other = CycleResponse.objects.get(participant=fw.entry, group="others")
+        mine = CycleResponse.objects.get(participant=fw.entry, group="self")
+        texts = list(other.answers.values_list("text", flat=True))
         fw.assignment.refresh_from_db()
     assert (other.author_id, other.relation, other.group) == (None, "", "others")
+    assert texts == ["Good."]
     assert (mine.author_id, mine.relation, mine.group) == (world_a.report.pk, "self", "self")
     assert fw.assignment.status == AssignmentStatus.ANSWERED
 
@@ -507,11 +518,13 @@ def test_a_named_cycle_keeps_the_author(world_a):
     with world_a.scope():
         cycle = open_draft(world_a, [world_a.report], anonymous=False)
         assignment = ReviewerAssignment.objects.get(cycle=cycle, relation=Relation.MANAGER)
-        response = cycles.submit_answers(
+        cycles.submit_answers(
             reviewer=world_a.manager,
             assignment=assignment,
             answers={cycle.questions.get().pk: (None, "Signed.")},
         )
+        response = CycleResponse.objects.get(cycle=cycle)  # at once: nothing to hide
+        assert not SealedResponse.objects.filter(cycle=cycle).exists()
     assert (response.author_id, response.relation) == (world_a.manager.pk, "manager")
 
 
@@ -563,7 +576,7 @@ def _cycle_with_reviewers(world, count: int, *, anonymous=True):
 
 def test_results_stay_hidden_below_three_anonymous_answers(world_a):
     with world_a.scope():
-        results = cycles.results_for(_cycle_with_reviewers(world_a, 2))
+        results = cycles.results_for(entry=_cycle_with_reviewers(world_a, 2), reader=world_a.report)
     assert results.hidden and results.others_count == 2
     rating, text = results.questions
     assert rating.ratings == [] and text.texts == []
@@ -572,7 +585,7 @@ def test_results_stay_hidden_below_three_anonymous_answers(world_a):
 
 def test_results_show_from_three_answers_sorted_so_order_reveals_nothing(world_a):
     with world_a.scope():
-        results = cycles.results_for(_cycle_with_reviewers(world_a, 3))
+        results = cycles.results_for(entry=_cycle_with_reviewers(world_a, 3), reader=world_a.report)
     assert not results.hidden and results.others_count == 3
     rating, text = results.questions
     assert rating.ratings == [3, 4, 5] and rating.average == 4.0
@@ -582,7 +595,9 @@ def test_results_show_from_three_answers_sorted_so_order_reveals_nothing(world_a
 
 def test_a_named_cycle_shows_even_one_answer_with_its_author(world_a):
     with world_a.scope():
-        results = cycles.results_for(_cycle_with_reviewers(world_a, 1, anonymous=False))
+        results = cycles.results_for(
+            entry=_cycle_with_reviewers(world_a, 1, anonymous=False), reader=world_a.report
+        )
     assert not results.hidden
     assert results.questions[1].texts == [("Peer 0", "Zesty demos.")]
 
@@ -685,7 +700,7 @@ def test_an_optional_question_answered_by_too_few_stays_hidden(world_a):
                 answers[optional.pk] = (None, "Only I said this")
             cycle_services.submit_answers(reviewer=reviewer, assignment=assignment, answers=answers)
         cycle_services.close_cycle(actor=world_a.hr, cycle=cycle)
-        results = cycle_services.results_for(cycle.participants.get())
+        results = cycle_services.results_for(entry=cycle.participants.get(), reader=world_a.manager)
     by_prompt = {result.question.prompt: result for result in results.questions}
     assert not results.hidden
     assert len(by_prompt["Keep doing?"].texts) == 3
