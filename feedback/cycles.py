@@ -71,10 +71,14 @@ def _require_draft(cycle: FeedbackCycle) -> None:
     if cycle.status != CycleStatus.DRAFT:
         raise ValidationError("This cycle has started; its questions and participants are fixed.")
     if cycle.scheduled:
-        raise ValidationError(
-            f"This cycle is scheduled to open on {_day(cycle.opens_on)}, so its setup is "
-            "fixed. Cancel the scheduled opening to change it."
-        )
+        raise ValidationError(scheduled_message(cycle))
+
+
+def scheduled_message(cycle: FeedbackCycle) -> str:
+    return (
+        f"This cycle is scheduled to open on {_day(cycle.opens_on)}, so its setup is "
+        "fixed. Cancel the scheduled opening to change it."
+    )
 
 
 def past_dates_error(cycle: FeedbackCycle, today: date) -> str | None:
@@ -526,9 +530,13 @@ def submit_answers(
                 ReviewerAssignment.objects.filter(
                     pk=assignment.pk, status=AssignmentStatus.ANSWERED
                 ).update(status=AssignmentStatus.PENDING)
-                OutboxMessage.objects.filter(
-                    pk__in=cancelled, status=OutboxStatus.CANCELLED
-                ).update(status=OutboxStatus.PENDING)
+                still_open = FeedbackCycle.objects.filter(
+                    pk=cycle.pk, status=CycleStatus.OPEN
+                ).exists()
+                if still_open:  # a closed cycle's reminders stay cancelled
+                    OutboxMessage.objects.filter(
+                        pk__in=cancelled, status=OutboxStatus.CANCELLED
+                    ).update(status=OutboxStatus.PENDING)
             raise
     return assignment
 

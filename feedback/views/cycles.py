@@ -216,16 +216,25 @@ def _draft(request: HttpRequest, cycle: FeedbackCycle) -> HttpResponse:
             forms["participants_form"] = form
         else:
             return _to_cycle(request, cycle)
-    context = _draft_context(cycle, **forms)
-    context["oob"] = _is_partial(request)  # refresh the checklist and the Open button too
-    has_errors = any(
-        f is not None and f.errors
+    posted = [
+        f
         for f in (
             forms.get("settings_form"),
             forms.get("question_form"),
             forms.get("participants_form"),
         )
-    )
+        if f is not None
+    ]
+    has_errors = any(f.errors for f in posted)
+    if cycle.scheduled and has_errors:
+        # A page opened before the cycle was scheduled: its forms are gone from the
+        # page now, so say why at the top of a fresh one.
+        messages.error(request, service.scheduled_message(cycle))
+        if _is_partial(request):
+            return HttpResponse(status=204, headers={"HX-Redirect": request.path})
+        return _to_cycle(request, cycle)
+    context = _draft_context(cycle, **forms)
+    context["oob"] = _is_partial(request)  # refresh the checklist and the Open button too
     return render_htmx(
         request,
         "feedback/cycles/draft.html",

@@ -10,6 +10,7 @@ from itertools import count
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from drf_spectacular.generators import SchemaGenerator
 
 from advancement.models import Competency
 from feedback import cycles, services
@@ -663,6 +664,50 @@ def test_hr_runs_a_cycle_through_the_api(world_a, api_as):
     assert error_of(again)["message"] == "Only an open cycle can be closed."
 
 
+def test_opening_before_the_date_schedules_through_the_api_and_can_be_cancelled(world_a, api_as):
+    hr = lambda: api_as(world_a.hr)  # noqa: E731
+    opens_on = timezone.now().date() + timedelta(days=4)
+    cycle = _draft_via_api(
+        hr(), opens_on=str(opens_on), closes_on=str(opens_on + timedelta(days=10))
+    )
+    pk = cycle["id"]
+    assert cycle["scheduled"] is False
+    hr().post(url("feedback-cycle-questions", pk=pk), {"kind": "text", "prompt": "Keep?"})
+    hr().post(
+        url("feedback-cycle-participants", pk=pk), {"members": [world_a.report.pk]}, format="json"
+    )
+    scheduled = hr().post(url("feedback-cycle-open", pk=pk))
+    assert scheduled.status_code == 200, scheduled.content
+    assert (scheduled.json()["status"], scheduled.json()["scheduled"]) == ("draft", True)
+    assert scheduled.json()["progress"]["asked"] == 0
+    before = db_state()
+    fixed = hr().patch(url("feedback-cycle-detail", pk=pk), {"name": "Renamed"}, format="json")
+    assert error_of(fixed)["message"].endswith("Cancel the scheduled opening to change it.")
+    assert db_state() == before
+    plain = hr().post(url("feedback-cycle-unschedule", pk=pk))
+    assert (plain.json()["status"], plain.json()["scheduled"]) == ("draft", False)
+    again = hr().post(url("feedback-cycle-unschedule", pk=pk))
+    assert error_of(again)["message"] == "This cycle is not scheduled to open."
+    for who in (world_a.manager, world_a.report):
+        assert api_as(who).post(url("feedback-cycle-unschedule", pk=pk)).status_code == 404
+
+
+def test_a_cycle_dated_in_the_past_is_a_400_on_its_closing_date(world_a, api_as):
+    today = timezone.now().date()
+    before = db_state()
+    response = api_as(world_a.hr).post(
+        url("feedback-cycle-list"),
+        {
+            "name": "Last year",
+            "opens_on": str(today - timedelta(days=300)),
+            "closes_on": str(today - timedelta(days=280)),
+        },
+        format="json",
+    )
+    assert "Choose a closing date from today on." in field_message(response, "closes_on")
+    assert db_state() == before
+
+
 def test_only_hr_manages_cycles(world_a, api_as):
     before = db_state()
     cycle = world_a.feedback.cycle
@@ -851,6 +896,30 @@ def test_a_reviewer_lists_reads_and_answers_their_review(world_a, api_as):
     assert db_state() == before
 
 
+def test_the_old_address_with_the_review_id_answers_410_and_stores_nothing(world_a, api_as):
+    review = world_a.feedback.assignment
+    before = db_state()
+    response = api_as(world_a.manager).post(
+        url("cycle-review-answers", pk=review.pk),
+        {"answers": [{"question": world_a.feedback.question.pk, "text": "Old client."}]},
+        format="json",
+    )
+    error = error_of(response, 410)
+    assert error["code"] == "moved"
+    assert "POST …/cycle-reviews/answers/" in error["message"]
+    assert "nothing was stored" in error["message"]
+    assert db_state() == before
+    not_mine = api_as(world_a.member).post(url("cycle-review-answers", pk=review.pk), {})
+    assert error_of(not_mine, 404)["code"] == "not_found"
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    paths = schema["paths"]
+    moved = paths["/api/v1/orgs/{org_slug}/cycle-reviews/{id}/answers/"]["post"]
+    assert moved["deprecated"] is True
+    send = paths["/api/v1/orgs/{org_slug}/cycle-reviews/answers/"]["post"]
+    body = send["requestBody"]["content"]["application/json"]["schema"]["$ref"].split("/")[-1]
+    assert set(schema["components"]["schemas"][body]["required"]) == {"review", "answers"}
+
+
 def test_answering_a_closed_cycle_is_refused(world_a, api_as):
     with world_a.scope():
         cycles.close_cycle(actor=world_a.hr, cycle=world_a.feedback.cycle)
@@ -991,6 +1060,7 @@ def test_anonymous_results_never_reveal_a_reviewer(world_a, api_as):
         assert not person_ids & {r.pk for r in reviewers}
         assert body["person"] == {"id": world_a.report.pk, "name": world_a.report.name}
         assert body["hidden"] is False and body["others_count"] == 4
+        assert body["you_answered"] is (viewer == world_a.manager)
         rating, text = body["questions"]
         assert rating["ratings"] == {"count": 4, "average": 3.8, "distribution": [0, 1, 0, 2, 1]}
         assert rating["self_answer"]["rating"] == 3

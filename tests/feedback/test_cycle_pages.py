@@ -224,6 +224,74 @@ def test_opening_without_participants_says_what_is_missing(world_a):
     assert cycle.status == CycleStatus.DRAFT
 
 
+def test_a_cycle_dated_in_the_past_gets_a_form_error_next_to_its_closing_date(world_a):
+    hr = signed_in(world_a.hr)
+    today = timezone.now().date()
+    before = cycle_state()
+    response = hr.post(
+        url("cycle_new"),
+        new_cycle_data(
+            opens_on=(today - timedelta(days=30)).isoformat(),
+            closes_on=(today - timedelta(days=2)).isoformat(),
+        ),
+    )
+    assert response.status_code == 400
+    field = response.context["form"]["closes_on"]
+    assert field.errors == [
+        f"This cycle would have closed on {today - timedelta(days=2):%-d %B %Y}, before "
+        "today. Choose a closing date from today on."
+    ]
+    assert "field-invalid" in response.content.decode()
+    assert cycle_state() == before
+
+
+def test_opening_before_the_opens_on_date_schedules_it_through_the_page(world_a):
+    hr = signed_in(world_a.hr)
+    opens_on = timezone.now().date() + timedelta(days=3)
+    hr.post(
+        url("cycle_new"),
+        new_cycle_data(
+            name="Later 360",
+            opens_on=opens_on.isoformat(),
+            closes_on=(opens_on + timedelta(days=10)).isoformat(),
+        ),
+    )
+    with world_a.scope():
+        cycle = FeedbackCycle.objects.get(name="Later 360")
+        cycles.add_question(actor=world_a.hr, cycle=cycle, kind="text", prompt="Keep?")
+        cycles.set_participants(actor=world_a.hr, cycle=cycle, members=[world_a.report])
+    page = text_of(hr.get(url("cycle", pk=cycle.pk)))
+    assert f"Open on {opens_on:%-d %b}" in page
+    assert f"Ready: it opens on {opens_on:%-d %b}, and reviewers are told then." in page
+
+    response = hr.post(url("cycle_open", pk=cycle.pk), follow=True)
+    page = text_of(response)
+    assert f"Later 360 will open on {opens_on:%A %-d %B}: reviewers are told that day." in page
+    assert "Scheduled" in page and "Cancel scheduled opening" in page
+    assert "Save settings" not in page and "Add question" not in page  # fixed until then
+    with world_a.scope():
+        assert not ReviewerAssignment.objects.filter(cycle=cycle).exists()
+        assert not OutboxMessage.objects.exists()
+    # A form still open in another tab changes nothing and says why.
+    before = cycle_state()
+    stale = hr.post(
+        url("cycle", pk=cycle.pk), {"form": "question", "kind": "text", "prompt": "?"}, follow=True
+    )
+    assert "Cancel the scheduled opening to change it." in text_of(stale)
+    partial = hr.post(
+        url("cycle", pk=cycle.pk),
+        {"form": "participants", "mode": "everyone"},
+        headers={"HX-Request": "true"},
+    )
+    assert partial.status_code == 204 and partial["HX-Redirect"] == url("cycle", pk=cycle.pk)
+    assert cycle_state() == before
+
+    response = hr.post(url("cycle_unschedule", pk=cycle.pk), follow=True)
+    page = text_of(response)
+    assert "Later 360 will not open by itself. You can change it again." in page
+    assert "Save settings" in page and f"Open on {opens_on:%-d %b}" in page
+
+
 # --- reviewers answer --------------------------------------------------------------------
 
 
@@ -294,6 +362,39 @@ def test_a_reviewer_answers_through_the_page_knowing_who_will_read_it(world_a):
         answers = sorted(stored.answers.values_list("rating", "text"), key=str)
     assert stored.author_id is None and answers == sorted([(4, ""), (None, "Steady.")], key=str)
     assert "Rated 360" not in text_of(manager.get(url("cycles"))).split("Your cycles")[0]
+
+
+def test_answers_posted_to_the_old_address_are_shown_back_and_not_stored(world_a):
+    """A review page opened before answers moved posts to the review's own address; the
+    answers come back in the form, with a word on why, and nothing is stored."""
+    _, rating, text, review, _ = _rating_cycle(world_a)
+    manager = signed_in(world_a.manager)
+    before = cycle_state()
+    response = manager.post(
+        url("cycle_answer", pk=review.pk), {f"q{rating.pk}": "4", f"q{text.pk}": "Kept text."}
+    )
+    assert response.status_code == 400
+    body = text_of(response)
+    assert "Nothing was sent yet" in body and "Kept text." in body
+    assert f'action="{url("cycle_answer_send")}"' in body
+    assert cycle_state() == before
+    with world_a.scope():
+        review.refresh_from_db()
+    assert review.status == AssignmentStatus.PENDING
+
+
+def test_sending_someone_elses_review_or_no_review_answers_404(world_a):
+    _, rating, text, review, own = _rating_cycle(world_a)
+    before = cycle_state()
+    answers = {f"q{rating.pk}": "4", f"q{text.pk}": "Not mine."}
+    member = signed_in(world_a.member)
+    assert (
+        member.post(url("cycle_answer_send"), {"review": review.pk, **answers}).status_code == 404
+    )
+    manager = signed_in(world_a.manager)
+    for missing in ({}, {"review": ""}, {"review": "abc"}, {"review": own.pk}):
+        assert manager.post(url("cycle_answer_send"), {**missing, **answers}).status_code == 404
+    assert cycle_state() == before
 
 
 def test_a_self_review_says_it_is_ones_own_view_and_a_closed_cycle_takes_no_answers(world_a):
