@@ -605,6 +605,30 @@ def _release(cycle: FeedbackCycle) -> int:
     return len(responses)
 
 
+def forget_sealed_about(*, participant: Membership) -> int:
+    """Erasure: delete the sealed answers about ``participant`` still waiting in open
+    cycles (opening each box is the only way to know whom it is about). A box no key
+    opens stays, and is dropped when its cycle closes, its participant being gone.
+    Returns how many were deleted."""
+    entries = dict(
+        CycleParticipant.objects.filter(
+            participant=participant, cycle__status=CycleStatus.OPEN
+        ).values_list("cycle_id", "pk")
+    )
+    doomed = []
+    for row in SealedResponse.objects.filter(cycle_id__in=list(entries)):
+        try:
+            content = sealing.unseal(
+                row.sealed, organization_id=row.organization_id, cycle_id=row.cycle_id
+            )
+        except sealing.Unreadable:
+            continue
+        if content["participant"] == entries[row.cycle_id]:
+            doomed.append(row.pk)
+    SealedResponse.objects.filter(pk__in=doomed).delete()
+    return len(doomed)
+
+
 @transaction.atomic
 def close_cycle(*, actor: Membership, cycle: FeedbackCycle) -> None:
     """Close an open cycle: its sealed answers become readable responses (all at once, in

@@ -22,6 +22,7 @@ from feedback.models import (
     ReviewerAssignment,
     SealedResponse,
 )
+from feedback.personal_data import erase
 from perfapp.notifications.models import OutboxMessage, OutboxStatus
 from perfapp.tenancy.scoping import scopes_disabled
 
@@ -785,6 +786,34 @@ def test_answers_about_someone_erased_meanwhile_are_dropped_at_the_close(world_a
         cycles.close_cycle(actor=world_a.hr, cycle=cycle)
         assert not CycleResponse.objects.filter(cycle=cycle).exists()
         assert not SealedResponse.objects.filter(cycle=cycle).exists()
+
+
+def test_erasing_a_person_deletes_the_sealed_answers_about_them_and_only_those(world_a):
+    with world_a.scope():
+        cycle = open_draft(world_a, [world_a.report, world_a.member], include_self=False)
+        question = cycle.questions.get()
+        for about in (world_a.report, world_a.member):
+            entry = CycleParticipant.objects.get(cycle=cycle, participant=about)
+            peer = colleague(world_a, f"Peer of {about.pk}")
+            assignment = ReviewerAssignment.objects.create(
+                organization=world_a.organization,
+                cycle=cycle,
+                participant=entry,
+                reviewer=peer,
+                relation=Relation.PEER,
+            )
+            cycles.submit_answers(
+                reviewer=peer,
+                assignment=assignment,
+                answers={question.pk: (None, f"About {about.name}")},
+            )
+        erase(world_a.report)
+        assert SealedResponse.objects.filter(cycle=cycle).count() == 1
+        cycles.close_cycle(actor=world_a.hr, cycle=cycle)
+        texts = list(
+            CycleAnswer.objects.filter(response__cycle=cycle).values_list("text", flat=True)
+        )
+    assert texts == [f"About {world_a.member.name}"]
 
 
 def test_if_storing_the_sealed_answer_fails_the_review_stays_open_with_its_reminders(
