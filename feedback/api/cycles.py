@@ -479,6 +479,7 @@ class CycleReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organ
         return CycleReviewDetailSerializer if self.action == "retrieve" else CycleReviewSerializer
 
     @extend_schema(
+        operation_id="cycle_reviews_answers_send",
         request=CycleAnswersSerializer,
         responses=CycleReviewSerializer,
         summary="Send your answers to one of your reviews (final; anonymous cycles store "
@@ -517,6 +518,7 @@ class CycleReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organ
         return Response(CycleReviewSerializer(fresh).data)
 
     @extend_schema(
+        operation_id="cycle_reviews_answers_moved",
         request=None,
         responses={410: OpenApiTypes.OBJECT},
         deprecated=True,
