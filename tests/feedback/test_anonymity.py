@@ -6,6 +6,10 @@ partials, inbox, API), every email sent and every log line is searched for the
 reviewers' names and email addresses: none may appear next to the answers. The answers
 are stored without author, and their order on the results page follows the text, not the
 order in which they arrived.
+
+Then the threshold as each reader meets it (a manager, a skip-level or a reader who
+answered a question counts one fewer), and what someone holding a database dump, the
+rows' ``xmin`` or the request log can line up: nothing.
 """
 
 import html
