@@ -62,10 +62,13 @@ class CycleForm(forms.ModelForm):
         }
         help_texts = {
             "description": "Participants and reviewers read this at the top of their form.",
+            "opens_on": "Reviewers are told on this day. Opening the cycle before then "
+            "schedules it to open on this date.",
             "closes_on": "Results are shown once you close the cycle, after this date.",
             "anonymous": "Nobody, HR included, ever sees who wrote an answer about someone "
-            "else: the author is never stored. Answers from others are shown only once at "
-            "least 3 people have answered about a participant. Self reviews keep their name.",
+            "else: the author is never stored. A reader sees answers from others only once at "
+            "least 3 people besides the reader have answered about a participant. Self "
+            "reviews keep their name.",
         }
         error_messages = {"name": {"required": "Give the cycle a name, like “Q3 360”."}}
 

@@ -105,14 +105,15 @@ def seed_feedback(organization: Organization, members: list[Membership]) -> None
 
 def _cycles(organization: Organization, members: list[Membership]) -> None:
     hr, employee = members[4], members[5]
-    today = timezone.now().date()
+    today = cycles.organization_today(organization)
+    # Run today, then dated back: a cycle cannot be set up with dates in the past.
     past = cycles.save_cycle(
         actor=hr,
         cycle=FeedbackCycle(
             name="Spring 360",
             description="Our first anonymous 360: what should each of us keep, start, stop?",
-            opens_on=today - timedelta(days=40),
-            closes_on=today - timedelta(days=20),
+            opens_on=today,
+            closes_on=today + timedelta(days=20),
             anonymous=True,
             include_peers=False,
             include_reports=False,
@@ -153,6 +154,9 @@ def _cycles(organization: Organization, members: list[Membership]) -> None:
         answers = {keep.pk: (None, text), rating.pk: (4, "")}
         cycles.submit_answers(reviewer=assignment.reviewer, assignment=assignment, answers=answers)
     cycles.close_cycle(actor=hr, cycle=past)
+    FeedbackCycle.objects.filter(pk=past.pk).update(
+        opens_on=today - timedelta(days=40), closes_on=today - timedelta(days=20)
+    )
     current = cycles.save_cycle(
         actor=hr,
         cycle=FeedbackCycle(

@@ -1,8 +1,10 @@
 """Continuous feedback: given freely, asked for, and gathered in structured cycles.
 
-Anonymous cycle answers are stored without any link to their author: the reviewer's
-assignment records only that it was answered, responses carry a random UUID (so their
-order says nothing about timing) and no timestamp.
+Anonymous cycle answers are stored without any link to their author. While the cycle is
+open they wait sealed (encrypted) in ``SealedResponse``; closing the cycle writes them all
+at once, in random order, as ``CycleResponse`` and ``CycleAnswer`` rows under random UUID
+keys and without a timestamp. The reviewer's assignment records only that it was
+answered, in a transaction of its own (see ``feedback.cycles``).
 """
 
 import uuid
@@ -164,6 +166,9 @@ class FeedbackCycle(TenantModel):
     include_peers = models.BooleanField(default=True)
     include_reports = models.BooleanField("include direct reports (upward)", default=False)
     max_peers = models.PositiveSmallIntegerField(default=3)
+    # HR asked to open a draft before its opening date: the hourly beat task opens it on
+    # ``opens_on`` (in the organization's time zone). Its setup is fixed meanwhile.
+    scheduled = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         "orgs.Membership", null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -265,7 +270,9 @@ class CycleResponse(TenantModel):
     """One reviewer's answers about one participant.
 
     ``author`` and ``relation`` are empty for anonymous answers from others (``group``
-    says only "self" or "others"); the UUID key makes any ordering meaningless.
+    says only "self" or "others"). Those are written only when the cycle closes, all in
+    one transaction and in random order, so neither their random keys, their place in
+    the table nor their transaction says who wrote them or when.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -295,6 +302,10 @@ class CycleResponse(TenantModel):
 
 
 class CycleAnswer(TenantModel):
+    """One answer to one question. The random key keeps the answers of one response from
+    sitting next to each other, or in the order they were written, in any index."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     response = models.ForeignKey(CycleResponse, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(CycleQuestion, on_delete=models.CASCADE, related_name="answers")
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -309,6 +320,28 @@ class CycleAnswer(TenantModel):
 
     def __str__(self) -> str:
         return f"answer to {self.question_id}"
+
+
+class SealedResponse(TenantModel):
+    """An anonymous response from someone other than the participant, waiting for its
+    cycle to close. ``sealed`` holds the participant and the answers, encrypted with a key
+    derived from the server's secret key (``feedback.sealing``) and padded to a fixed size:
+    someone holding a database dump sees neither whom it is about nor what it says, so the
+    order in which these rows were written ties nothing to anyone. Closing the cycle
+    turns them into ``CycleResponse`` rows in random order and deletes them."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    cycle = models.ForeignKey(
+        FeedbackCycle, on_delete=models.CASCADE, related_name="sealed_responses"
+    )
+    sealed = models.BinaryField()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["organization", "cycle"], name="sealed_response_cycle")]
+
+    def __str__(self) -> str:
+        return f"sealed response {self.id}"
 
 
 # Check-ins live in their own module; importing them here registers them with the app.

@@ -11,6 +11,7 @@ from django.db.models import Q
 from perfapp.privacy.registry import PersonalData, rows
 
 from .checkin_models import ActionItem, AgendaItem, CheckinSeries, PrivateNote, WeeklyUpdate
+from .cycles import forget_sealed_about
 from .models import (
     CycleParticipant,
     CycleResponse,
@@ -49,6 +50,7 @@ def erase(person) -> None:
     RequestReviewer.objects.filter(reviewer=person).exclude(decline_reason="").update(
         decline_reason=""
     )
+    forget_sealed_about(participant=person)  # answers about them waiting in open cycles
     CycleParticipant.objects.filter(participant=person).delete()
     CheckinSeries.objects.filter(report=person).delete()
     PrivateNote.objects.filter(author=person).delete()

@@ -31,3 +31,12 @@ def checkin_housekeeping() -> dict:
             "overdue": remind_overdue_actions(now),
             "lapsed": remind_lapsed_series(now),
         }
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def open_scheduled_cycles() -> int:
+    """Hourly: open the feedback cycles HR scheduled, once their opening date has come in
+    their organization's time zone (each opens inside its own organization's scope)."""
+    from .cycles import open_scheduled_cycles as open_due
+
+    return open_due()

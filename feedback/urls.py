@@ -23,6 +23,7 @@ urlpatterns = [
     path("cycles/new/", cycles.cycle_new, name="cycle_new"),
     path("cycles/<int:pk>/", cycles.cycle, name="cycle"),
     path("cycles/<int:pk>/open/", cycles.cycle_open, name="cycle_open"),
+    path("cycles/<int:pk>/unschedule/", cycles.cycle_unschedule, name="cycle_unschedule"),
     path("cycles/<int:pk>/close/", cycles.cycle_close, name="cycle_close"),
     path("cycles/<int:pk>/remind/", cycles.cycle_remind, name="cycle_remind"),
     path("cycles/<int:pk>/peers/", cycles.cycle_peers, name="cycle_peers"),
@@ -33,6 +34,8 @@ urlpatterns = [
         name="cycle_question_delete",
     ),
     path("cycles/reviews/<int:pk>/", cycles.cycle_answer, name="cycle_answer"),
+    # Answers are sent here, with the review in the body: no log line names the review.
+    path("cycles/answers/", cycles.cycle_answer_send, name="cycle_answer_send"),
     path("cycles/results/<int:pk>/", cycles.cycle_results, name="cycle_results"),
     # Coaching check-ins (1:1s).
     path("check-ins/", checkins.checkins, name="checkins"),

@@ -1,9 +1,13 @@
 """API: feedback cycles — HR's configuration and progress, reviews, and results.
 
 An anonymous cycle's answers from others carry no author: the key is absent, not null.
+Answers are sent to ``POST cycle-reviews/answers/`` with the review's id in the body, so
+no request log line ties a reviewer's review to the moment its answers arrived; the old
+``POST cycle-reviews/<id>/answers/`` answers 410 and stores nothing.
 """
 
 from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -11,7 +15,7 @@ from drf_spectacular.utils import (
     extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import mixins, serializers, status
+from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -97,6 +101,7 @@ CYCLE_FIELDS = [
     "include_peers",
     "include_reports",
     "max_peers",
+    "scheduled",
     "created_at",
 ]
 
@@ -209,6 +214,7 @@ class FeedbackCycleViewSet(mixins.ListModelMixin, OrganizationViewSet):
             "questions",
             "participants",
             "open",
+            "unschedule",
             "close",
             "remind",
             "progress",
@@ -318,12 +324,28 @@ class FeedbackCycleViewSet(mixins.ListModelMixin, OrganizationViewSet):
         request=None,
         responses=CycleDetailSerializer,
         summary="Open a draft cycle: reviewers are assigned and told (HR)",
+        description="Before the cycle's `opens_on` date (in the organization's time zone) "
+        "this schedules the opening instead: `status` stays `draft`, `scheduled` becomes "
+        "true, and the cycle opens by itself on that date, when reviewers are told. Its "
+        "setup is fixed meanwhile; `POST …/unschedule/` makes it a plain draft again.",
     )
     @action(detail=True, methods=["post"])
     def open(self, request, *args, **kwargs):
         cycle = self.get_object()
         with service_errors():
             cycles.open_cycle(actor=self.membership, cycle=cycle)
+        return Response(self._detail(cycle))
+
+    @extend_schema(
+        request=None,
+        responses=CycleDetailSerializer,
+        summary="Cancel a cycle's scheduled opening: a plain draft again (HR)",
+    )
+    @action(detail=True, methods=["post"])
+    def unschedule(self, request, *args, **kwargs):
+        cycle = self.get_object()
+        with service_errors():
+            cycles.cancel_scheduled_opening(actor=self.membership, cycle=cycle)
         return Response(self._detail(cycle))
 
     @extend_schema(
@@ -400,7 +422,24 @@ class CycleAnswerItemSerializer(serializers.Serializer):
 
 
 class CycleAnswersSerializer(serializers.Serializer):
+    review = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="The id of your review (from `cycle-reviews/`). It goes in the body, "
+        "never in the URL: request logs keep URLs.",
+    )
     answers = CycleAnswerItemSerializer(many=True)
+
+
+class ReviewAddressMoved(exceptions.APIException):
+    status_code = status.HTTP_410_GONE
+    default_code = "moved"
+    default_detail = (
+        "Answers are no longer sent here, and nothing was stored. Send them to "
+        "POST …/cycle-reviews/answers/ with the review's id in the body as "
+        '"review": an address with the review\'s id would let a request log tie '
+        "anonymous answers to their author."
+    )
 
 
 @extend_schema_view(
@@ -440,22 +479,27 @@ class CycleReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organ
         return CycleReviewDetailSerializer if self.action == "retrieve" else CycleReviewSerializer
 
     @extend_schema(
+        operation_id="cycle_reviews_answers_send",
         request=CycleAnswersSerializer,
         responses=CycleReviewSerializer,
-        summary="Send your answers (final; anonymous cycles store them without your name)",
-        description="Ratings are 1 to 5. Errors about one question come back under the "
-        "field ``q<question id>``.",
+        summary="Send your answers to one of your reviews (final; anonymous cycles store "
+        "them without your name)",
+        description="The review's id goes in the body (`review`), not in the URL, so no "
+        "request log line ties a reviewer to the moment their answers arrived. Ratings are "
+        "1 to 5. Errors about one question come back under the field ``q<question id>``. "
+        "A review that is not yours answers 404.",
     )
-    @action(detail=True, methods=["post"])
-    def answers(self, request, *args, **kwargs):
-        assignment = self.get_object()
+    @action(detail=False, methods=["post"], url_path="answers", url_name="send")
+    def send(self, request, *args, **kwargs):
         serializer = CycleAnswersSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        assignment = get_object_or_404(self.get_queryset(), pk=data["review"])
         known = set(
             CycleQuestion.objects.filter(cycle_id=assignment.cycle_id).values_list("pk", flat=True)
         )
         answers: dict[int, tuple] = {}
-        for item in serializer.validated_data["answers"]:
+        for item in data["answers"]:
             question = item["question"]
             if question not in known:
                 raise serializers.ValidationError(
@@ -467,8 +511,25 @@ class CycleReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organ
                 )
             answers[question] = (item.get("rating"), item.get("text", ""))
         with service_errors():
-            cycles.submit_answers(reviewer=self.membership, assignment=assignment, answers=answers)
-        return Response(CycleReviewSerializer(self.get_object()).data)
+            assignment = cycles.submit_answers(
+                reviewer=self.membership, assignment=assignment, answers=answers
+            )
+        fresh = self.get_queryset().get(pk=assignment.pk)
+        return Response(CycleReviewSerializer(fresh).data)
+
+    @extend_schema(
+        operation_id="cycle_reviews_answers_moved",
+        request=None,
+        responses={410: OpenApiTypes.OBJECT},
+        deprecated=True,
+        summary="Moved: send answers to POST cycle-reviews/answers/",
+        description="Answers 410 with the code `moved` and stores nothing. The address "
+        "named the review, so request logs could tie anonymous answers to their author.",
+    )
+    @action(detail=True, methods=["post"])
+    def answers(self, request, *args, **kwargs):
+        self.get_object()  # someone else's review stays a 404
+        raise ReviewAddressMoved()
 
 
 # --- results ------------------------------------------------------------------------------
@@ -513,6 +574,10 @@ class TextAnswerSerializer(serializers.Serializer):
 
 class QuestionResultSerializer(serializers.Serializer):
     question = CycleQuestionSerializer()
+    withheld = serializers.BooleanField(
+        help_text="True when fewer than 3 people besides you answered this question in an "
+        "anonymous cycle: its answers from others are kept back."
+    )
     self_answer = SelfAnswerSerializer(allow_null=True)
     ratings = RatingsSerializer(allow_null=True, help_text="Null for free-text questions.")
     texts = TextAnswerSerializer(
@@ -524,9 +589,16 @@ class CycleResultsSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     cycle = CycleRefSerializer()
     person = PersonRefSerializer()
-    others_count = serializers.IntegerField(help_text="How many others answered.")
+    others_count = serializers.IntegerField(
+        help_text="How many others than the participant answered (you included, if you did)."
+    )
+    you_answered = serializers.BooleanField(
+        help_text="You answered about this person yourself: your answer is among the "
+        "others' and does not count towards the minimum of 3 that keeps them anonymous."
+    )
     hidden = serializers.BooleanField(
-        help_text="True when too few others answered an anonymous cycle to show their answers."
+        help_text="True when, in an anonymous cycle, fewer than 3 people besides you "
+        "answered, so their answers are not shown."
     )
     hidden_reason = serializers.CharField(allow_null=True)
     questions = QuestionResultSerializer(many=True)
@@ -547,6 +619,7 @@ def _results_data(results: cycles.Results) -> dict:
         questions.append(
             {
                 "question": CycleQuestionSerializer(question).data,
+                "withheld": result.withheld,
                 "self_answer": {"rating": own.rating, "text": own.text} if own else None,
                 "ratings": None
                 if question.kind == QuestionKind.TEXT
@@ -559,18 +632,26 @@ def _results_data(results: cycles.Results) -> dict:
             }
         )
     minimum = cycles.MIN_ANONYMOUS_ANSWERS
+    if not results.hidden:
+        reason = None
+    elif results.reader_answered:
+        reason = (
+            f"Fewer than {minimum} colleagues besides you answered, so their answers stay "
+            "hidden from you: taking your own answer away, you could tell who wrote the rest."
+        )
+    else:
+        reason = (
+            f"Fewer than {minimum} colleagues answered, so their answers stay hidden: "
+            "with so few, anyone could tell who wrote what."
+        )
     return {
         "id": entry.pk,
         "cycle": CycleRefSerializer(cycle).data,
         "person": PersonRefSerializer(entry.participant).data,
         "others_count": results.others_count,
+        "you_answered": results.reader_answered,
         "hidden": results.hidden,
-        "hidden_reason": (
-            f"Fewer than {minimum} colleagues answered, so their answers stay hidden: "
-            "with so few, anyone could tell who wrote what."
-        )
-        if results.hidden
-        else None,
+        "hidden_reason": reason,
         "questions": questions,
     }
 
@@ -609,4 +690,4 @@ class CycleResultViewSet(mixins.ListModelMixin, OrganizationViewSet):
                 f"The results of “{cycle.name}” are ready once the cycle closes "
                 f"(planned for {cycle.closes_on:%-d %B %Y})."
             )
-        return Response(_results_data(cycles.results_for(entry)))
+        return Response(_results_data(cycles.results_for(entry=entry, reader=self.membership)))

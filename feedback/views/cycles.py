@@ -161,6 +161,7 @@ def _draft_context(cycle: FeedbackCycle, **forms) -> dict:
         ),
         "question_saved": forms.get("question_saved", ""),
         "participants_saved": forms.get("participants_saved", ""),
+        "opens_later": cycle.opens_on > service.organization_today(cycle.organization),
     }
 
 
@@ -215,16 +216,25 @@ def _draft(request: HttpRequest, cycle: FeedbackCycle) -> HttpResponse:
             forms["participants_form"] = form
         else:
             return _to_cycle(request, cycle)
-    context = _draft_context(cycle, **forms)
-    context["oob"] = _is_partial(request)  # refresh the checklist and the Open button too
-    has_errors = any(
-        f is not None and f.errors
+    posted = [
+        f
         for f in (
             forms.get("settings_form"),
             forms.get("question_form"),
             forms.get("participants_form"),
         )
-    )
+        if f is not None
+    ]
+    has_errors = any(f.errors for f in posted)
+    if cycle.scheduled and has_errors:
+        # A page opened before the cycle was scheduled: its forms are gone from the
+        # page now, so say why at the top of a fresh one.
+        messages.error(request, service.scheduled_message(cycle))
+        if _is_partial(request):
+            return HttpResponse(status=204, headers={"HX-Redirect": request.path})
+        return _to_cycle(request, cycle)
+    context = _draft_context(cycle, **forms)
+    context["oob"] = _is_partial(request)  # refresh the checklist and the Open button too
     return render_htmx(
         request,
         "feedback/cycles/draft.html",
@@ -279,11 +289,32 @@ def cycle_open(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(
-            request,
-            f"{cycle.name} is open: {count} review{'s' if count != 1 else ''} asked. "
-            "Reviewers are told now.",
-        )
+        if cycle.scheduled:
+            messages.success(
+                request,
+                f"{cycle.name} will open on {cycle.opens_on:%A %-d %B}: reviewers are told "
+                "that day. Until then its setup is fixed; cancel the scheduled opening to "
+                "change it.",
+            )
+        else:
+            messages.success(
+                request,
+                f"{cycle.name} is open: {count} review{'s' if count != 1 else ''} asked. "
+                "Reviewers are told now.",
+            )
+    return _to_cycle(request, cycle)
+
+
+@org_view(Permission.MANAGE_CYCLES)
+@require_POST
+def cycle_unschedule(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = get_object_or_404(FeedbackCycle, pk=pk)
+    try:
+        service.cancel_scheduled_opening(actor=request.membership, cycle=cycle)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{cycle.name} will not open by itself. You can change it again.")
     return _to_cycle(request, cycle)
 
 
@@ -488,16 +519,11 @@ def _audience(assignment: ReviewerAssignment) -> dict:
     return {"headline": headline, "detail": detail, "is_self": is_self}
 
 
-@org_view()
-def cycle_answer(request: HttpRequest, pk: int) -> HttpResponse:
-    assignment = get_object_or_404(
-        ReviewerAssignment.objects.select_related(
-            "cycle", "participant__participant__user", "participant__participant__manager__user"
-        ),
-        pk=pk,
-    )
-    if assignment.reviewer_id != request.membership.pk:
-        raise Http404
+def _answer_page(
+    request: HttpRequest, assignment: ReviewerAssignment, *, resend: bool = False
+) -> HttpResponse:
+    """The review form; a POST stores the answers, except with ``resend``: a post to the
+    old address, shown back with what was typed (nothing stored) to be sent again."""
     cycle = assignment.cycle
     if cycle.status != CycleStatus.OPEN:
         state = "closed"
@@ -508,11 +534,14 @@ def cycle_answer(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         state = "open"
     questions = list(cycle.questions.select_related("competency"))
-    form = AnswerForm(request.POST or None, questions=questions) if state == "open" else None
+    posted = request.POST if request.method == "POST" else None
+    form = AnswerForm(posted, questions=questions) if state == "open" else None
     status = 200
-    if request.method == "POST":
+    if posted is not None:
         if form is None:
             status = 400  # nothing is stored: the page says why
+        elif resend:
+            status = 400
         elif form.is_valid():
             try:
                 service.submit_answers(
@@ -542,8 +571,39 @@ def cycle_answer(request: HttpRequest, pk: int) -> HttpResponse:
         "fields": fields,
         "audience": _audience(assignment),
         "rating_kinds": (QuestionKind.RATING, QuestionKind.COMPETENCY),
+        "resend": resend and form is not None,
     }
     return render(request, "feedback/cycles/answer.html", context, status=status)
+
+
+def _my_review(request: HttpRequest, pk) -> ReviewerAssignment:
+    """One of the reader's own reviews in this organization, or 404."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    return get_object_or_404(
+        ReviewerAssignment.objects.select_related(
+            "cycle", "participant__participant__user", "participant__participant__manager__user"
+        ),
+        pk=pk,
+        reviewer=request.membership,
+    )
+
+
+@org_view()
+def cycle_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    """Read one's review form. Answers are sent to ``cycle_answer_send``, whose address
+    names no review: a request log then cannot line a reviewer up with an answer. A post
+    here (a page opened before that change) stores nothing and shows the answers back."""
+    return _answer_page(request, _my_review(request, pk), resend=request.method == "POST")
+
+
+@org_view()
+@require_POST
+def cycle_answer_send(request: HttpRequest) -> HttpResponse:
+    """Send one's answers; the review is named in the form's body, never in the URL."""
+    return _answer_page(request, _my_review(request, request.POST.get("review")))
 
 
 # --- results ------------------------------------------------------------------------------
@@ -608,7 +668,7 @@ def cycle_results(request: HttpRequest, pk: int) -> HttpResponse:
         "results": None,
     }
     if entry.cycle.status == CycleStatus.CLOSED:
-        results = service.results_for(entry)
+        results = service.results_for(entry=entry, reader=me)
         rows = []
         for result in results.questions:
             is_rating = result.question.kind != QuestionKind.TEXT

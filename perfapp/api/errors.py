@@ -52,7 +52,8 @@ def error_envelope_handler(exc, context):
     response = exception_handler(exc, context)
     if response is None:
         return None
-    code = CODES.get(type(exc), "error")
+    # An app's own APIException (a 409 conflict, a 410 for a moved endpoint) names its code.
+    code = CODES.get(type(exc)) or getattr(exc, "default_code", "error")
     if isinstance(exc, exceptions.ValidationError):
         detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
         fields = _field_errors(detail)

@@ -205,6 +205,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "feedback.tasks.checkin_housekeeping",
         "schedule": 3600.0,
     },
+    # Hourly, so a scheduled cycle opens early on its date wherever its organization is.
+    "open-scheduled-cycles": {
+        "task": "feedback.tasks.open_scheduled_cycles",
+        "schedule": crontab(minute=10),
+    },
     # Hourly, so each person's digest leaves in their own morning (their time zone).
     "notification-digests": {
         "task": "perfapp.notifications.tasks.send_digests",

@@ -10,6 +10,7 @@ from itertools import count
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from drf_spectacular.generators import SchemaGenerator
 
 from advancement.models import Competency
 from feedback import cycles, services
@@ -26,6 +27,7 @@ from feedback.models import (
     RequestReviewer,
     RequestStatus,
     ReviewerAssignment,
+    SealedResponse,
     Visibility,
 )
 from perfapp.accounts.models import User
@@ -62,6 +64,7 @@ MODELS = (
     ReviewerAssignment,
     CycleResponse,
     CycleAnswer,
+    SealedResponse,
     OutboxMessage,
 )
 
@@ -661,6 +664,50 @@ def test_hr_runs_a_cycle_through_the_api(world_a, api_as):
     assert error_of(again)["message"] == "Only an open cycle can be closed."
 
 
+def test_opening_before_the_date_schedules_through_the_api_and_can_be_cancelled(world_a, api_as):
+    hr = lambda: api_as(world_a.hr)  # noqa: E731
+    opens_on = timezone.now().date() + timedelta(days=4)
+    cycle = _draft_via_api(
+        hr(), opens_on=str(opens_on), closes_on=str(opens_on + timedelta(days=10))
+    )
+    pk = cycle["id"]
+    assert cycle["scheduled"] is False
+    hr().post(url("feedback-cycle-questions", pk=pk), {"kind": "text", "prompt": "Keep?"})
+    hr().post(
+        url("feedback-cycle-participants", pk=pk), {"members": [world_a.report.pk]}, format="json"
+    )
+    scheduled = hr().post(url("feedback-cycle-open", pk=pk))
+    assert scheduled.status_code == 200, scheduled.content
+    assert (scheduled.json()["status"], scheduled.json()["scheduled"]) == ("draft", True)
+    assert scheduled.json()["progress"]["asked"] == 0
+    before = db_state()
+    fixed = hr().patch(url("feedback-cycle-detail", pk=pk), {"name": "Renamed"}, format="json")
+    assert error_of(fixed)["message"].endswith("Cancel the scheduled opening to change it.")
+    assert db_state() == before
+    plain = hr().post(url("feedback-cycle-unschedule", pk=pk))
+    assert (plain.json()["status"], plain.json()["scheduled"]) == ("draft", False)
+    again = hr().post(url("feedback-cycle-unschedule", pk=pk))
+    assert error_of(again)["message"] == "This cycle is not scheduled to open."
+    for who in (world_a.manager, world_a.report):
+        assert api_as(who).post(url("feedback-cycle-unschedule", pk=pk)).status_code == 404
+
+
+def test_a_cycle_dated_in_the_past_is_a_400_on_its_closing_date(world_a, api_as):
+    today = timezone.now().date()
+    before = db_state()
+    response = api_as(world_a.hr).post(
+        url("feedback-cycle-list"),
+        {
+            "name": "Last year",
+            "opens_on": str(today - timedelta(days=300)),
+            "closes_on": str(today - timedelta(days=280)),
+        },
+        format="json",
+    )
+    assert "Choose a closing date from today on." in field_message(response, "closes_on")
+    assert db_state() == before
+
+
 def test_only_hr_manages_cycles(world_a, api_as):
     before = db_state()
     cycle = world_a.feedback.cycle
@@ -811,22 +858,28 @@ def test_a_reviewer_lists_reads_and_answers_their_review(world_a, api_as):
     assert detail["cycle"]["anonymous"] is True
 
     sent = manager().post(
-        url("cycle-review-answers", pk=assignment.pk),
-        {"answers": [{"question": world_a.feedback.question.pk, "text": "Their calm demos."}]},
+        url("cycle-review-send"),
+        {
+            "review": assignment.pk,
+            "answers": [{"question": world_a.feedback.question.pk, "text": "Their calm demos."}],
+        },
         format="json",
     )
     assert sent.status_code == 200, sent.content
     assert sent.json()["status"] == "answered"
-    with scopes_disabled():
-        response = CycleResponse.objects.get(participant=world_a.feedback.entry, group="others")
-    assert response.author_id is None and response.relation == ""
+    with scopes_disabled():  # sealed until the cycle closes: no readable response yet
+        assert not CycleResponse.objects.filter(participant=world_a.feedback.entry).exists()
+        assert SealedResponse.objects.filter(cycle=world_a.feedback.cycle).count() == 1
     assert ids(manager().get(url("cycle-review-list"), {"status": "pending"})) == []
     assert ids(manager().get(url("cycle-review-list"), {"status": "answered"})) == [assignment.pk]
 
     before = db_state()
     twice = manager().post(
-        url("cycle-review-answers", pk=assignment.pk),
-        {"answers": [{"question": world_a.feedback.question.pk, "text": "Once more."}]},
+        url("cycle-review-send"),
+        {
+            "review": assignment.pk,
+            "answers": [{"question": world_a.feedback.question.pk, "text": "Once more."}],
+        },
         format="json",
     )
     assert error_of(twice)["message"] == "You have already answered; answers are final."
@@ -835,10 +888,36 @@ def test_a_reviewer_lists_reads_and_answers_their_review(world_a, api_as):
     for person in (world_a.report, world_a.hr, world_a.owner):
         assert api_as(person).get(url("cycle-review-detail", pk=assignment.pk)).status_code == 404
         other = api_as(person).post(
-            url("cycle-review-answers", pk=assignment.pk), _answers(world_a.feedback.cycle)
+            url("cycle-review-send"),
+            {"review": assignment.pk, **_answers(world_a.feedback.cycle)},
+            format="json",
         )
         assert other.status_code == 404
     assert db_state() == before
+
+
+def test_the_old_address_with_the_review_id_answers_410_and_stores_nothing(world_a, api_as):
+    review = world_a.feedback.assignment
+    before = db_state()
+    response = api_as(world_a.manager).post(
+        url("cycle-review-answers", pk=review.pk),
+        {"answers": [{"question": world_a.feedback.question.pk, "text": "Old client."}]},
+        format="json",
+    )
+    error = error_of(response, 410)
+    assert error["code"] == "moved"
+    assert "POST …/cycle-reviews/answers/" in error["message"]
+    assert "nothing was stored" in error["message"]
+    assert db_state() == before
+    not_mine = api_as(world_a.member).post(url("cycle-review-answers", pk=review.pk), {})
+    assert error_of(not_mine, 404)["code"] == "not_found"
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    paths = schema["paths"]
+    moved = paths["/api/v1/orgs/{org_slug}/cycle-reviews/{id}/answers/"]["post"]
+    assert moved["deprecated"] is True
+    send = paths["/api/v1/orgs/{org_slug}/cycle-reviews/answers/"]["post"]
+    body = send["requestBody"]["content"]["application/json"]["schema"]["$ref"].split("/")[-1]
+    assert set(schema["components"]["schemas"][body]["required"]) == {"review", "answers"}
 
 
 def test_answering_a_closed_cycle_is_refused(world_a, api_as):
@@ -846,8 +925,8 @@ def test_answering_a_closed_cycle_is_refused(world_a, api_as):
         cycles.close_cycle(actor=world_a.hr, cycle=world_a.feedback.cycle)
     before = db_state()
     response = api_as(world_a.manager).post(
-        url("cycle-review-answers", pk=world_a.feedback.assignment.pk),
-        _answers(world_a.feedback.cycle),
+        url("cycle-review-send"),
+        {"review": world_a.feedback.assignment.pk, **_answers(world_a.feedback.cycle)},
         format="json",
     )
     assert error_of(response)["message"] == "This cycle is closed; answers can no longer be given."
@@ -865,11 +944,13 @@ def test_answering_a_closed_cycle_is_refused(world_a, api_as):
         ("foreign_question", lambda e: "not part of this cycle" in json.dumps(e["fields"])),
         ("question_twice", lambda e: "answered twice" in json.dumps(e["fields"])),
         ("not_a_list", lambda e: "answers" in e["fields"]),
+        ("no_review", lambda e: "review" in e["fields"]),
+        ("review_not_a_number", lambda e: "review" in e["fields"]),
     ],
 )
 def test_bad_answers_are_a_400_and_change_nothing(case, check, world_a, api_as):
     cycle = _open_cycle(world_a)
-    body = _answers(cycle)
+    body = {"review": _assignment(cycle, world_a.manager).pk, **_answers(cycle)}
     rating, text = body["answers"]
     if case == "rating_too_high":
         rating["rating"] = 6
@@ -887,10 +968,12 @@ def test_bad_answers_are_a_400_and_change_nothing(case, check, world_a, api_as):
         body["answers"].append(dict(text))
     elif case == "not_a_list":
         body = {"answers": "all good"}
+    elif case == "no_review":
+        body.pop("review")
+    elif case == "review_not_a_number":
+        body["review"] = "the manager's"
     before = db_state()
-    response = api_as(world_a.manager).post(
-        url("cycle-review-answers", pk=_assignment(cycle, world_a.manager).pk), body, format="json"
-    )
+    response = api_as(world_a.manager).post(url("cycle-review-send"), body, format="json")
     error = error_of(response)
     assert error["code"] == "validation_error" and check(error), error
     assert db_state() == before
@@ -939,14 +1022,20 @@ def test_anonymous_results_never_reveal_a_reviewer(world_a, api_as):
     texts = ["zesty demos", "Always prepared", "bold refactors", "calm in incidents"]
     for reviewer, rating, text in zip(reviewers, (2, 5, 4, 4), texts, strict=True):
         response = api_as(reviewer).post(
-            url("cycle-review-answers", pk=_assignment(cycle, reviewer).pk),
-            _answers(cycle, rating=rating, text=text),
+            url("cycle-review-send"),
+            {
+                "review": _assignment(cycle, reviewer).pk,
+                **_answers(cycle, rating=rating, text=text),
+            },
             format="json",
         )
         assert response.status_code == 200, response.content
     own = api_as(world_a.report).post(
-        url("cycle-review-answers", pk=_assignment(cycle, world_a.report).pk),
-        _answers(cycle, rating=3, text="I kept the pager quiet."),
+        url("cycle-review-send"),
+        {
+            "review": _assignment(cycle, world_a.report).pk,
+            **_answers(cycle, rating=3, text="I kept the pager quiet."),
+        },
         format="json",
     )
     assert own.status_code == 200
@@ -971,6 +1060,7 @@ def test_anonymous_results_never_reveal_a_reviewer(world_a, api_as):
         assert not person_ids & {r.pk for r in reviewers}
         assert body["person"] == {"id": world_a.report.pk, "name": world_a.report.name}
         assert body["hidden"] is False and body["others_count"] == 4
+        assert body["you_answered"] is (viewer == world_a.manager)
         rating, text = body["questions"]
         assert rating["ratings"] == {"count": 4, "average": 3.8, "distribution": [0, 1, 0, 2, 1]}
         assert rating["self_answer"]["rating"] == 3
@@ -991,8 +1081,11 @@ def test_too_few_anonymous_answers_stay_hidden(world_a, api_as):
     entry = world_a.feedback.entry  # the manager is the only other reviewer
     manager_review = world_a.feedback.assignment
     api_as(world_a.manager).post(
-        url("cycle-review-answers", pk=manager_review.pk),
-        {"answers": [{"question": world_a.feedback.question.pk, "text": "Secret praise."}]},
+        url("cycle-review-send"),
+        {
+            "review": manager_review.pk,
+            "answers": [{"question": world_a.feedback.question.pk, "text": "Secret praise."}],
+        },
         format="json",
     )
     api_as(world_a.hr).post(url("feedback-cycle-close", pk=world_a.feedback.cycle.pk))
@@ -1012,8 +1105,11 @@ def test_named_results_say_who_wrote_what(world_a, api_as):
     cycle = _open_cycle(world_a, anonymous=False, questions=[("text", "Keep doing?")])
     entry = _entry(cycle, world_a.report)
     api_as(world_a.manager).post(
-        url("cycle-review-answers", pk=_assignment(cycle, world_a.manager).pk),
-        _answers(cycle, text="Your calm demos."),
+        url("cycle-review-send"),
+        {
+            "review": _assignment(cycle, world_a.manager).pk,
+            **_answers(cycle, text="Your calm demos."),
+        },
         format="json",
     )
     api_as(world_a.hr).post(url("feedback-cycle-close", pk=cycle.pk))

@@ -23,6 +23,7 @@ from feedback.models import (
     FeedbackCycle,
     Relation,
     ReviewerAssignment,
+    SealedResponse,
 )
 from perfapp.accounts.models import User
 from perfapp.notifications.models import OutboxMessage
@@ -44,6 +45,11 @@ def signed_in(membership) -> Client:
     client = Client()
     client.force_login(membership.user)
     return client
+
+
+def send(client, review, data: dict):
+    """Post answers as the review form does: to the one address, the review in the body."""
+    return client.post(url("cycle_answer_send"), {"review": review.pk, **data})
 
 
 def new_cycle_data(**overrides) -> dict:
@@ -74,6 +80,7 @@ def cycle_state() -> list:
                 ReviewerAssignment,
                 CycleResponse,
                 CycleAnswer,
+                SealedResponse,
             )
         ]
 
@@ -217,6 +224,74 @@ def test_opening_without_participants_says_what_is_missing(world_a):
     assert cycle.status == CycleStatus.DRAFT
 
 
+def test_a_cycle_dated_in_the_past_gets_a_form_error_next_to_its_closing_date(world_a):
+    hr = signed_in(world_a.hr)
+    today = timezone.now().date()
+    before = cycle_state()
+    response = hr.post(
+        url("cycle_new"),
+        new_cycle_data(
+            opens_on=(today - timedelta(days=30)).isoformat(),
+            closes_on=(today - timedelta(days=2)).isoformat(),
+        ),
+    )
+    assert response.status_code == 400
+    field = response.context["form"]["closes_on"]
+    assert field.errors == [
+        f"This cycle would have closed on {today - timedelta(days=2):%-d %B %Y}, before "
+        "today. Choose a closing date from today on."
+    ]
+    assert "field-invalid" in response.content.decode()
+    assert cycle_state() == before
+
+
+def test_opening_before_the_opens_on_date_schedules_it_through_the_page(world_a):
+    hr = signed_in(world_a.hr)
+    opens_on = timezone.now().date() + timedelta(days=3)
+    hr.post(
+        url("cycle_new"),
+        new_cycle_data(
+            name="Later 360",
+            opens_on=opens_on.isoformat(),
+            closes_on=(opens_on + timedelta(days=10)).isoformat(),
+        ),
+    )
+    with world_a.scope():
+        cycle = FeedbackCycle.objects.get(name="Later 360")
+        cycles.add_question(actor=world_a.hr, cycle=cycle, kind="text", prompt="Keep?")
+        cycles.set_participants(actor=world_a.hr, cycle=cycle, members=[world_a.report])
+    page = text_of(hr.get(url("cycle", pk=cycle.pk)))
+    assert f"Open on {opens_on:%-d %b}" in page
+    assert f"Ready: it opens on {opens_on:%-d %b}, and reviewers are told then." in page
+
+    response = hr.post(url("cycle_open", pk=cycle.pk), follow=True)
+    page = text_of(response)
+    assert f"Later 360 will open on {opens_on:%A %-d %B}: reviewers are told that day." in page
+    assert "Scheduled" in page and "Cancel scheduled opening" in page
+    assert "Save settings" not in page and "Add question" not in page  # fixed until then
+    with world_a.scope():
+        assert not ReviewerAssignment.objects.filter(cycle=cycle).exists()
+        assert not OutboxMessage.objects.exists()
+    # A form still open in another tab changes nothing and says why.
+    before = cycle_state()
+    stale = hr.post(
+        url("cycle", pk=cycle.pk), {"form": "question", "kind": "text", "prompt": "?"}, follow=True
+    )
+    assert "Cancel the scheduled opening to change it." in text_of(stale)
+    partial = hr.post(
+        url("cycle", pk=cycle.pk),
+        {"form": "participants", "mode": "everyone"},
+        headers={"HX-Request": "true"},
+    )
+    assert partial.status_code == 204 and partial["HX-Redirect"] == url("cycle", pk=cycle.pk)
+    assert cycle_state() == before
+
+    response = hr.post(url("cycle_unschedule", pk=cycle.pk), follow=True)
+    page = text_of(response)
+    assert "Later 360 will not open by itself. You can change it again." in page
+    assert "Save settings" in page and f"Open on {opens_on:%-d %b}" in page
+
+
 # --- reviewers answer --------------------------------------------------------------------
 
 
@@ -256,6 +331,9 @@ def test_a_reviewer_answers_through_the_page_knowing_who_will_read_it(world_a):
     assert "<fieldset><legend>Pace?</legend>" in page
     assert page.count(f'name="q{rating.pk}" value=') == 5 and 'type="radio"' in page
     assert f'<textarea name="q{text.pk}"' in page
+    # The form sends to an address that names no review; the review rides in the body.
+    assert f'action="{url("cycle_answer_send")}"' in page
+    assert f'<input type="hidden" name="review" value="{review.pk}">' in page
 
     before = cycle_state()
     for bad in (
@@ -263,26 +341,60 @@ def test_a_reviewer_answers_through_the_page_knowing_who_will_read_it(world_a):
         {f"q{rating.pk}": "9", f"q{text.pk}": "Steady."},
         {f"q{rating.pk}": "4", f"q{text.pk}": "  "},
     ):
-        response = manager.post(url("cycle_answer", pk=review.pk), bad)
+        response = send(manager, review, bad)
         assert response.status_code == 400
         assert "nothing was saved yet" in text_of(response)
     assert cycle_state() == before
-    response = manager.post(
-        url("cycle_answer", pk=review.pk), {f"q{rating.pk}": "4", f"q{text.pk}": "Steady."}
-    )
+    response = send(manager, review, {f"q{rating.pk}": "4", f"q{text.pk}": "Steady."})
     assert response.status_code == 302 and response["Location"] == url("cycles")
+    with world_a.scope():
+        assert not CycleResponse.objects.filter(participant__cycle=cycle).exists()  # sealed
+        assert SealedResponse.objects.filter(cycle=cycle).count() == 1
+
+    before = cycle_state()
+    again = send(manager, review, {f"q{rating.pk}": "1", f"q{text.pk}": "Again."})
+    assert again.status_code == 400 and "You have already answered" in text_of(again)
+    assert cycle_state() == before
+
+    signed_in(world_a.hr).post(url("cycle_close", pk=cycle.pk))
     with world_a.scope():
         [stored] = CycleResponse.objects.filter(participant__cycle=cycle)
         answers = sorted(stored.answers.values_list("rating", "text"), key=str)
     assert stored.author_id is None and answers == sorted([(4, ""), (None, "Steady.")], key=str)
-
-    before = cycle_state()
-    again = manager.post(
-        url("cycle_answer", pk=review.pk), {f"q{rating.pk}": "1", f"q{text.pk}": "Again."}
-    )
-    assert again.status_code == 400 and "You have already answered" in text_of(again)
-    assert cycle_state() == before
     assert "Rated 360" not in text_of(manager.get(url("cycles"))).split("Your cycles")[0]
+
+
+def test_answers_posted_to_the_old_address_are_shown_back_and_not_stored(world_a):
+    """A review page opened before answers moved posts to the review's own address; the
+    answers come back in the form, with a word on why, and nothing is stored."""
+    _, rating, text, review, _ = _rating_cycle(world_a)
+    manager = signed_in(world_a.manager)
+    before = cycle_state()
+    response = manager.post(
+        url("cycle_answer", pk=review.pk), {f"q{rating.pk}": "4", f"q{text.pk}": "Kept text."}
+    )
+    assert response.status_code == 400
+    body = text_of(response)
+    assert "Nothing was sent yet" in body and "Kept text." in body
+    assert f'action="{url("cycle_answer_send")}"' in body
+    assert cycle_state() == before
+    with world_a.scope():
+        review.refresh_from_db()
+    assert review.status == AssignmentStatus.PENDING
+
+
+def test_sending_someone_elses_review_or_no_review_answers_404(world_a):
+    _, rating, text, review, own = _rating_cycle(world_a)
+    before = cycle_state()
+    answers = {f"q{rating.pk}": "4", f"q{text.pk}": "Not mine."}
+    member = signed_in(world_a.member)
+    assert (
+        member.post(url("cycle_answer_send"), {"review": review.pk, **answers}).status_code == 404
+    )
+    manager = signed_in(world_a.manager)
+    for missing in ({}, {"review": ""}, {"review": "abc"}, {"review": own.pk}):
+        assert manager.post(url("cycle_answer_send"), {**missing, **answers}).status_code == 404
+    assert cycle_state() == before
 
 
 def test_a_self_review_says_it_is_ones_own_view_and_a_closed_cycle_takes_no_answers(world_a):
@@ -293,9 +405,7 @@ def test_a_self_review_says_it_is_ones_own_view_and_a_closed_cycle_takes_no_answ
     assert f"You and your manager, {world_a.manager.name}, read it once the cycle closes." in page
     signed_in(world_a.hr).post(url("cycle_close", pk=cycle.pk))
     before = cycle_state()
-    response = report.post(
-        url("cycle_answer", pk=own.pk), {f"q{rating.pk}": "3", f"q{text.pk}": "Late."}
-    )
+    response = send(report, own, {f"q{rating.pk}": "3", f"q{text.pk}": "Late."})
     assert response.status_code == 400 and "This cycle is closed" in text_of(response)
     assert cycle_state() == before
 
@@ -348,9 +458,7 @@ def test_participant_nominates_peers_the_manager_approves_and_they_answer(world_
     member = signed_in(world_a.member)
     listing = text_of(member.get(url("cycles")))
     assert world_a.report.name in listing and "You review as peer" in listing
-    response = member.post(
-        url("cycle_answer", pk=member_row.pk), {f"q{fw.question.pk}": "Calm in incidents."}
-    )
+    response = send(member, member_row, {f"q{fw.question.pk}": "Calm in incidents."})
     assert response.status_code == 302
 
 
@@ -408,12 +516,14 @@ MATRIX = {
     "cycle_new": (200, 200, 404, 404, 404, 404),
     "cycle": (200, 200, 404, 404, 404, 404),
     "cycle_open": (405, 405, 404, 404, 404, 404),
+    "cycle_unschedule": (405, 405, 404, 404, 404, 404),
     "cycle_close": (405, 405, 404, 404, 404, 404),
     "cycle_remind": (405, 405, 404, 404, 404, 404),
     "cycle_question_delete": (405, 405, 404, 404, 404, 404),
     "cycle_peers": (404, 404, 404, 200, 404, 404),
     "cycle_approvals": (200, 404, 200, 404, 404, 404),  # the owner manages people: empty
     "cycle_answer": (404, 404, 200, 404, 404, 404),
+    "cycle_answer_send": (405, 405, 405, 405, 405, 404),  # POST only, review in the body
     "cycle_results": (404, 404, 200, 200, 404, 404),
 }
 
@@ -424,7 +534,7 @@ def _kwargs(name, world):
         "cycle_question_delete": {"pk": fw.question.pk},
         "cycle_answer": {"pk": fw.assignment.pk},
         "cycle_results": {"pk": fw.entry.pk},
-    }.get(name, {} if name in ("cycles", "cycle_new") else {"pk": fw.cycle.pk})
+    }.get(name, {} if name in ("cycles", "cycle_new", "cycle_answer_send") else {"pk": fw.cycle.pk})
 
 
 def test_the_permission_matrix_covers_every_cycle_page(world_a, world_b):
@@ -458,7 +568,8 @@ def test_the_permission_matrix_covers_every_cycle_page(world_a, world_b):
 
 
 @pytest.mark.parametrize(
-    "name", ["cycle_open", "cycle_close", "cycle_remind", "cycle_question_delete"]
+    "name",
+    ["cycle_open", "cycle_unschedule", "cycle_close", "cycle_remind", "cycle_question_delete"],
 )
 @pytest.mark.parametrize("who", ["manager", "report", "member"])
 def test_hr_actions_answer_404_to_everyone_else_and_change_nothing(world_a, name, who):

@@ -2,14 +2,14 @@
 and reminders. Every refusal says what went wrong and changes nothing (the cycle tables
 and the outbox are compared before and after)."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from feedback import cycles
+from feedback import cycles, sealing, tasks
 from feedback.models import (
     AssignmentStatus,
     CycleAnswer,
@@ -20,7 +20,9 @@ from feedback.models import (
     FeedbackCycle,
     Relation,
     ReviewerAssignment,
+    SealedResponse,
 )
+from feedback.personal_data import erase
 from perfapp.notifications.models import OutboxMessage, OutboxStatus
 from perfapp.tenancy.scoping import scopes_disabled
 
@@ -33,6 +35,7 @@ MODELS = (
     ReviewerAssignment,
     CycleResponse,
     CycleAnswer,
+    SealedResponse,
     OutboxMessage,
 )
 
@@ -418,7 +421,7 @@ def test_answering_twice_is_refused(world_a):
             ),
             "already answered",
         )
-        assert CycleResponse.objects.filter(participant=fw.entry).count() == 1
+        assert SealedResponse.objects.filter(cycle=fw.cycle).count() == 1
 
 
 def test_someone_elses_review_cannot_be_answered(world_a):
@@ -477,9 +480,11 @@ def test_a_missing_required_text_stores_nothing_but_an_optional_one_may_stay_emp
             ),
             "under 4,000 characters",
         )
-        response = cycles.submit_answers(
+        cycles.submit_answers(
             reviewer=world_a.manager, assignment=assignment, answers={required.pk: (None, "Calm.")}
         )
+        cycles.close_cycle(actor=world_a.hr, cycle=cycle)
+        response = CycleResponse.objects.get(cycle=cycle)
         assert list(response.answers.values_list("question_id", "text")) == [(required.pk, "Calm.")]
         assert not response.answers.filter(question=optional).exists()
 
@@ -487,18 +492,25 @@ def test_a_missing_required_text_stores_nothing_but_an_optional_one_may_stay_emp
 def test_anonymous_answers_from_others_keep_no_author_but_a_self_review_does(world_a):
     fw = world_a.feedback
     with world_a.scope():
-        other = cycles.submit_answers(
+        cycles.submit_answers(
             reviewer=world_a.manager,
             assignment=fw.assignment,
             answers={fw.question.pk: (None, "Good.")},
         )
         own = ReviewerAssignment.objects.get(participant=fw.entry, relation=Relation.SELF)
-        mine = cycles.submit_answers(
+        cycles.submit_answers(
             reviewer=world_a.report, assignment=own, answers={fw.question.pk: (None, "Fine.")}
         )
-        other.refresh_from_db()
+        # The self review is there at once; the anonymous one waits, sealed, for the close.
+        assert list(CycleResponse.objects.values_list("group", flat=True)) == ["self"]
+        assert SealedResponse.objects.filter(cycle=fw.cycle).count() == 1
+        cycles.close_cycle(actor=world_a.hr, cycle=fw.cycle)
+        other = CycleResponse.objects.get(participant=fw.entry, group="others")
+        mine = CycleResponse.objects.get(participant=fw.entry, group="self")
+        texts = list(other.answers.values_list("text", flat=True))
         fw.assignment.refresh_from_db()
     assert (other.author_id, other.relation, other.group) == (None, "", "others")
+    assert texts == ["Good."]
     assert (mine.author_id, mine.relation, mine.group) == (world_a.report.pk, "self", "self")
     assert fw.assignment.status == AssignmentStatus.ANSWERED
 
@@ -507,11 +519,13 @@ def test_a_named_cycle_keeps_the_author(world_a):
     with world_a.scope():
         cycle = open_draft(world_a, [world_a.report], anonymous=False)
         assignment = ReviewerAssignment.objects.get(cycle=cycle, relation=Relation.MANAGER)
-        response = cycles.submit_answers(
+        cycles.submit_answers(
             reviewer=world_a.manager,
             assignment=assignment,
             answers={cycle.questions.get().pk: (None, "Signed.")},
         )
+        response = CycleResponse.objects.get(cycle=cycle)  # at once: nothing to hide
+        assert not SealedResponse.objects.filter(cycle=cycle).exists()
     assert (response.author_id, response.relation) == (world_a.manager.pk, "manager")
 
 
@@ -563,7 +577,7 @@ def _cycle_with_reviewers(world, count: int, *, anonymous=True):
 
 def test_results_stay_hidden_below_three_anonymous_answers(world_a):
     with world_a.scope():
-        results = cycles.results_for(_cycle_with_reviewers(world_a, 2))
+        results = cycles.results_for(entry=_cycle_with_reviewers(world_a, 2), reader=world_a.report)
     assert results.hidden and results.others_count == 2
     rating, text = results.questions
     assert rating.ratings == [] and text.texts == []
@@ -572,7 +586,7 @@ def test_results_stay_hidden_below_three_anonymous_answers(world_a):
 
 def test_results_show_from_three_answers_sorted_so_order_reveals_nothing(world_a):
     with world_a.scope():
-        results = cycles.results_for(_cycle_with_reviewers(world_a, 3))
+        results = cycles.results_for(entry=_cycle_with_reviewers(world_a, 3), reader=world_a.report)
     assert not results.hidden and results.others_count == 3
     rating, text = results.questions
     assert rating.ratings == [3, 4, 5] and rating.average == 4.0
@@ -582,7 +596,9 @@ def test_results_show_from_three_answers_sorted_so_order_reveals_nothing(world_a
 
 def test_a_named_cycle_shows_even_one_answer_with_its_author(world_a):
     with world_a.scope():
-        results = cycles.results_for(_cycle_with_reviewers(world_a, 1, anonymous=False))
+        results = cycles.results_for(
+            entry=_cycle_with_reviewers(world_a, 1, anonymous=False), reader=world_a.report
+        )
     assert not results.hidden
     assert results.questions[1].texts == [("Peer 0", "Zesty demos.")]
 
@@ -685,8 +701,307 @@ def test_an_optional_question_answered_by_too_few_stays_hidden(world_a):
                 answers[optional.pk] = (None, "Only I said this")
             cycle_services.submit_answers(reviewer=reviewer, assignment=assignment, answers=answers)
         cycle_services.close_cycle(actor=world_a.hr, cycle=cycle)
-        results = cycle_services.results_for(cycle.participants.get())
+        results = cycle_services.results_for(entry=cycle.participants.get(), reader=world_a.manager)
     by_prompt = {result.question.prompt: result for result in results.questions}
     assert not results.hidden
     assert len(by_prompt["Keep doing?"].texts) == 3
     assert by_prompt["Anything else?"].texts == [] and by_prompt["Anything else?"].withheld
+
+
+# --- sealed until the close ---------------------------------------------------------------
+
+
+def _answered_by_peers(world, texts: list[str]):
+    """An open anonymous cycle about the report, answered by one new peer per text."""
+    cycle = open_draft(
+        world, [world.report], include_self=False, include_manager=False, include_peers=True
+    )
+    entry = cycle.participants.get()
+    question = cycle.questions.get()
+    for index, text in enumerate(texts):
+        peer = colleague(world, f"Sealed Peer {index}")
+        assignment = ReviewerAssignment.objects.create(
+            organization=world.organization,
+            cycle=cycle,
+            participant=entry,
+            reviewer=peer,
+            relation=Relation.PEER,
+        )
+        cycles.submit_answers(
+            reviewer=peer, assignment=assignment, answers={question.pk: (None, text)}
+        )
+    return cycle, entry, question
+
+
+def test_sealed_answers_say_nothing_until_the_close_releases_them_all(world_a):
+    texts = ["Zesty demos.", "Many thanks.", "Always on time."]
+    with world_a.scope():
+        cycle, entry, _ = _answered_by_peers(world_a, texts)
+        pool = list(SealedResponse.objects.filter(cycle=cycle))
+        assert not CycleResponse.objects.filter(cycle=cycle).exists()
+        cycles.close_cycle(actor=world_a.hr, cycle=cycle)
+        released = sorted(
+            CycleAnswer.objects.filter(response__participant=entry).values_list("text", flat=True)
+        )
+        left = SealedResponse.objects.filter(cycle=cycle).count()
+        results = cycles.results_for(entry=entry, reader=world_a.report)
+    assert len(pool) == 3 and len({len(bytes(row.sealed)) for row in pool}) == 1
+    for row in pool:
+        box = bytes(row.sealed)
+        assert not any(text.encode() in box for text in texts)
+        assert b'"participant"' not in box  # nor whom it is about
+    assert released == sorted(texts) and left == 0
+    assert [text for _, text in results.questions[0].texts] == sorted(texts)
+
+
+def test_a_sealed_answer_opens_only_for_its_own_cycle_and_under_the_servers_keys(settings):
+    box = sealing.seal({"participant": 7, "answers": []}, organization_id=1, cycle_id=2)
+    assert sealing.unseal(box, organization_id=1, cycle_id=2) == {"participant": 7, "answers": []}
+    with pytest.raises(sealing.Unreadable):
+        sealing.unseal(box, organization_id=1, cycle_id=3)  # copied to another cycle
+    old = settings.SECRET_KEY
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "a new secret key " * 4, [old]
+    assert sealing.unseal(box, organization_id=1, cycle_id=2)["participant"] == 7
+    settings.SECRET_KEY_FALLBACKS = []
+    with pytest.raises(sealing.Unreadable):
+        sealing.unseal(box, organization_id=1, cycle_id=2)
+
+
+def test_a_cycle_whose_sealed_answers_no_key_opens_refuses_to_close_and_loses_nothing(
+    world_a, settings
+):
+    with world_a.scope():
+        cycle, _, _ = _answered_by_peers(world_a, ["Kept safe."])
+        settings.SECRET_KEY = "the old key was lost " * 3
+        error = assert_refused(
+            lambda: cycles.close_cycle(actor=world_a.hr, cycle=cycle), "SECRET_KEY_FALLBACKS"
+        )
+    assert "cannot close yet" in " ".join(error.messages)
+
+
+def test_answers_about_someone_erased_meanwhile_are_dropped_at_the_close(world_a):
+    with world_a.scope():
+        cycle, entry, _ = _answered_by_peers(world_a, ["About someone who left."])
+        CycleParticipant.objects.filter(pk=entry.pk).delete()  # what erasure does
+        cycles.close_cycle(actor=world_a.hr, cycle=cycle)
+        assert not CycleResponse.objects.filter(cycle=cycle).exists()
+        assert not SealedResponse.objects.filter(cycle=cycle).exists()
+
+
+def test_erasing_a_person_deletes_the_sealed_answers_about_them_and_only_those(world_a):
+    with world_a.scope():
+        cycle = open_draft(world_a, [world_a.report, world_a.member], include_self=False)
+        question = cycle.questions.get()
+        for about in (world_a.report, world_a.member):
+            entry = CycleParticipant.objects.get(cycle=cycle, participant=about)
+            peer = colleague(world_a, f"Peer of {about.pk}")
+            assignment = ReviewerAssignment.objects.create(
+                organization=world_a.organization,
+                cycle=cycle,
+                participant=entry,
+                reviewer=peer,
+                relation=Relation.PEER,
+            )
+            cycles.submit_answers(
+                reviewer=peer,
+                assignment=assignment,
+                answers={question.pk: (None, f"About {about.name}")},
+            )
+        erase(world_a.report)
+        assert SealedResponse.objects.filter(cycle=cycle).count() == 1
+        cycles.close_cycle(actor=world_a.hr, cycle=cycle)
+        texts = list(
+            CycleAnswer.objects.filter(response__cycle=cycle).values_list("text", flat=True)
+        )
+    assert texts == [f"About {world_a.member.name}"]
+
+
+def test_if_storing_the_sealed_answer_fails_the_review_stays_open_with_its_reminders(
+    world_a, monkeypatch
+):
+    """The cycle closes between the two steps of an anonymous answer: the answer cannot
+    join a pool that was already released, so the first step is undone, and the reviewer
+    hears that the cycle is closed — nothing is lost silently, nothing stored twice."""
+    with world_a.scope():
+        cycle = open_draft(world_a, [world_a.report])
+        assignment = ReviewerAssignment.objects.get(cycle=cycle, relation=Relation.MANAGER)
+        question = cycle.questions.get()
+        reminder = OutboxMessage.objects.get(occasion=f"assignment:{assignment.pk}:closing")
+        real_pool = cycles._pool
+
+        def close_first(cycle_, sealed):
+            cycles.close_cycle(actor=world_a.hr, cycle=cycle_)
+            real_pool(cycle_, sealed)
+
+        monkeypatch.setattr(cycles, "_pool", close_first)
+        with pytest.raises(ValidationError) as info:
+            cycles.submit_answers(
+                reviewer=world_a.manager,
+                assignment=assignment,
+                answers={question.pk: (None, "Just in time?")},
+            )
+        assignment.refresh_from_db()
+        reminder.refresh_from_db()
+        assert not SealedResponse.objects.filter(cycle=cycle).exists()
+        assert not CycleResponse.objects.filter(cycle=cycle).exists()
+    assert "This cycle is closed" in " ".join(info.value.messages)
+    assert assignment.status == AssignmentStatus.PENDING
+    # The undo gives back the reminders the answer had cancelled only while the cycle is
+    # open: nobody is reminded about a closed cycle.
+    assert reminder.status == OutboxStatus.CANCELLED
+
+
+def test_a_failed_second_step_gives_the_reviewer_their_review_and_reminders_back(
+    world_a, monkeypatch
+):
+    with world_a.scope():
+        cycle = open_draft(world_a, [world_a.report])
+        assignment = ReviewerAssignment.objects.get(cycle=cycle, relation=Relation.MANAGER)
+        question = cycle.questions.get()
+
+        def broken(cycle_, sealed):
+            raise RuntimeError("the database went away")
+
+        monkeypatch.setattr(cycles, "_pool", broken)
+        with pytest.raises(RuntimeError):
+            cycles.submit_answers(
+                reviewer=world_a.manager,
+                assignment=assignment,
+                answers={question.pk: (None, "Lost?")},
+            )
+        assignment.refresh_from_db()
+        reminder = OutboxMessage.objects.get(occasion=f"assignment:{assignment.pk}:closing")
+        assert (assignment.status, reminder.status) == (
+            AssignmentStatus.PENDING,
+            OutboxStatus.PENDING,
+        )
+        monkeypatch.undo()
+        cycles.submit_answers(
+            reviewer=world_a.manager, assignment=assignment, answers={question.pk: (None, "Lost?")}
+        )
+        assert SealedResponse.objects.filter(cycle=cycle).count() == 1
+
+
+# --- opening on the "Opens on" date -----------------------------------------------------
+
+
+def test_a_cycle_dated_entirely_in_the_past_is_refused_on_save(world_a):
+    today = timezone.now().date()
+    with world_a.scope():
+        error = assert_refused(
+            lambda: draft(
+                world_a, opens_on=today - timedelta(days=20), closes_on=today - timedelta(days=1)
+            ),
+            "before today. Choose a closing date from today on.",
+        )
+        assert "closes_on" in error.error_dict
+        started_earlier = draft(world_a, opens_on=today - timedelta(days=3))
+    assert started_earlier.pk  # opening in the past is fine while it still runs
+
+
+def test_opening_a_draft_whose_dates_have_passed_is_refused(world_a):
+    today = timezone.now().date()
+    with world_a.scope():
+        cycle = draft(world_a)
+        cycles.add_question(actor=world_a.hr, cycle=cycle, kind="text", prompt="Keep?")
+        cycles.set_participants(actor=world_a.hr, cycle=cycle, members=[world_a.report])
+        FeedbackCycle.objects.filter(pk=cycle.pk).update(
+            opens_on=today - timedelta(days=30), closes_on=today - timedelta(days=2)
+        )
+        cycle.refresh_from_db()
+        assert_refused(
+            lambda: cycles.open_cycle(actor=world_a.hr, cycle=cycle),
+            "Change the dates in the settings, then open it.",
+        )
+
+
+def test_opening_before_the_date_schedules_the_cycle_and_tells_nobody_yet(world_a):
+    today = timezone.now().date()
+    with world_a.scope():
+        cycle = draft(world_a, opens_on=today + timedelta(days=3))
+        question = cycles.add_question(actor=world_a.hr, cycle=cycle, kind="text", prompt="Keep?")
+        cycles.set_participants(actor=world_a.hr, cycle=cycle, members=[world_a.report])
+        assert cycles.open_cycle(actor=world_a.hr, cycle=cycle) == 0
+        assert cycle.scheduled and cycle.status == CycleStatus.DRAFT
+        stored = FeedbackCycle.objects.get(pk=cycle.pk)
+        assert (stored.status, stored.scheduled) == (CycleStatus.DRAFT, True)
+        assert not ReviewerAssignment.objects.filter(cycle=cycle).exists()
+        assert not outbox()
+        # What opens on the day is what HR checked: the setup is fixed meanwhile.
+        for change in (
+            lambda: cycles.save_cycle(actor=world_a.hr, cycle=stored),
+            lambda: cycles.add_question(actor=world_a.hr, cycle=cycle, kind="text", prompt="?"),
+            lambda: cycles.remove_question(actor=world_a.hr, question=question),
+            lambda: cycles.set_participants(actor=world_a.hr, cycle=cycle, members=[]),
+            lambda: cycles.open_cycle(actor=world_a.hr, cycle=cycle),
+        ):
+            assert_refused(change, "Cancel the scheduled opening to change it.")
+        assert cycles.open_scheduled_cycles() == 0  # not its day yet
+
+
+def test_the_hourly_task_opens_a_scheduled_cycle_on_its_date_in_the_organizations_zone(
+    world_a,
+):
+    """The organization is in Berlin: at 23:30 UTC the day before, it is already the
+    opening day there, so the cycle opens then, and reviewers are told."""
+    today = timezone.now().date()
+    opens_on = today + timedelta(days=2)
+    with world_a.scope():
+        cycle = draft(world_a, opens_on=opens_on)
+        cycles.add_question(actor=world_a.hr, cycle=cycle, kind="text", prompt="Keep?")
+        cycles.set_participants(actor=world_a.hr, cycle=cycle, members=[world_a.report])
+        cycles.open_cycle(actor=world_a.hr, cycle=cycle)
+    midnight_utc = datetime(opens_on.year, opens_on.month, opens_on.day, tzinfo=UTC)
+    evening_before = midnight_utc - timedelta(hours=2, minutes=30)  # 22:30 or 23:30 in Berlin
+    with time_machine.travel(evening_before, tick=False):
+        assert tasks.open_scheduled_cycles() == 0
+    # 23:30 UTC on the day before: 00:30 or 01:30 on the opening day in Berlin.
+    with time_machine.travel(midnight_utc - timedelta(minutes=30), tick=False):
+        assert tasks.open_scheduled_cycles() == 1
+        assert tasks.open_scheduled_cycles() == 0  # once
+    with world_a.scope():
+        cycle.refresh_from_db()
+        reviewers = set(
+            ReviewerAssignment.objects.filter(cycle=cycle).values_list("reviewer_id", flat=True)
+        )
+    assert (cycle.status, cycle.scheduled) == (CycleStatus.OPEN, False)
+    assert reviewers == {world_a.report.pk, world_a.manager.pk}
+    told = outbox(kind="feedback.cycle", occasion__startswith="assignment:")
+    assert {m.recipient_id for m in told} == reviewers
+
+
+def test_a_scheduled_opening_can_be_cancelled_and_the_draft_changed_again(world_a):
+    today = timezone.now().date()
+    with world_a.scope():
+        cycle = draft(world_a, opens_on=today + timedelta(days=5))
+        cycles.add_question(actor=world_a.hr, cycle=cycle, kind="text", prompt="Keep?")
+        cycles.set_participants(actor=world_a.hr, cycle=cycle, members=[world_a.report])
+        assert_refused(
+            lambda: cycles.cancel_scheduled_opening(actor=world_a.hr, cycle=cycle),
+            "not scheduled to open",
+        )
+        cycles.open_cycle(actor=world_a.hr, cycle=cycle)
+        cycles.cancel_scheduled_opening(actor=world_a.hr, cycle=cycle)
+        assert not FeedbackCycle.objects.get(pk=cycle.pk).scheduled
+        cycles.add_question(actor=world_a.hr, cycle=cycle, kind="text", prompt="Start?")
+        assert cycles.open_scheduled_cycles() == 0
+
+
+def test_a_scheduled_cycle_that_cannot_open_on_its_day_goes_back_to_draft_and_says_why(
+    world_a,
+):
+    today = timezone.now().date()
+    with world_a.scope():
+        cycle = draft(world_a, opens_on=today + timedelta(days=1))
+        cycles.add_question(actor=world_a.hr, cycle=cycle, kind="text", prompt="Keep?")
+        cycles.set_participants(actor=world_a.hr, cycle=cycle, members=[world_a.report])
+        cycles.open_cycle(actor=world_a.hr, cycle=cycle)
+        CycleParticipant.objects.filter(cycle=cycle).delete()  # the only participant was erased
+    with time_machine.travel(timezone.now() + timedelta(days=1)):
+        assert cycles.open_scheduled_cycles() == 0
+    with world_a.scope():
+        cycle.refresh_from_db()
+    assert (cycle.status, cycle.scheduled) == (CycleStatus.DRAFT, False)
+    [told] = outbox(recipient=world_a.hr)
+    assert told.title == f"{cycle.name} could not open on its date"
+    assert told.body == "Add participants before opening the cycle."

@@ -210,3 +210,23 @@ def test_foreign_ids_in_the_query_string_answer_404(name, param, pick, world_a, 
     posted = client.post(url, {param: pick(world_a), "proposed_text": "x", "rationale": "y"})
     assert posted.status_code in (404, 405)
     assert snapshot_of(world_a) == before
+
+
+def test_a_foreign_review_id_in_the_body_answers_404(world_a, world_b, login, api_as):
+    """Cycle answers name their review in the body, not the URL: B's manager sending
+    answers for A's review under B's own address finds nothing, and A is unchanged."""
+    review = world_a.feedback.assignment
+    question = world_a.feedback.question
+    before = snapshot_of(world_a)
+    page = login(world_b.manager).post(
+        reverse("feedback:cycle_answer_send", kwargs={"org_slug": "beta"}),
+        {"review": review.pk, f"q{question.pk}": "Hacked"},
+    )
+    assert page.status_code == 404
+    api = api_as(world_b.manager).post(
+        reverse("api:cycle-review-send", kwargs={"org_slug": "beta"}),
+        {"review": review.pk, "answers": [{"question": question.pk, "text": "Hacked"}]},
+        format="json",
+    )
+    assert api.status_code == 404 and api.json()["error"]["code"] == "not_found"
+    assert snapshot_of(world_a) == before
