@@ -71,12 +71,11 @@ class ShownItem:
 
     @property
     def sharing(self) -> str:
-        """The note "Shared with you and your manager", for an item its reader may read in full
-        but others see as a placeholder."""
+        """The phrase "shared with you and your manager" for an item this reader reads in
+        full and others who read the evidence see as a placeholder; else empty."""
         if not self.shared_with or self.redacted:
             return ""
-        phrase = shared_phrase(self.shared_with)
-        return phrase[0].upper() + phrase[1:]
+        return shared_phrase(self.shared_with)
 
     def as_data(self) -> dict:
         """What this viewer reads, as plain data (the API)."""
@@ -198,6 +197,11 @@ class Readiness:
     criteria: list[CriterionReadiness]
     assessment: Assessment | None = None
     assessment_complete: bool = False
+
+    @property
+    def shares_narrowly(self) -> bool:
+        """Some item is read in full by fewer people than read the readiness."""
+        return any(shown.shared_with for c in self.criteria for shown in c.evidence)
 
     @property
     def gaps(self) -> list[CriterionReadiness]:
