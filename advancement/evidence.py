@@ -43,7 +43,7 @@ class Audience:
     team: bool = False  # the subject's teammates
     permission: str = ""  # anyone holding this named permission (HR)
     member_ids: frozenset[int] = frozenset()  # named people, e.g. whoever wrote it
-    members_label: str = ""  # how the named people are described ("its owner"), if at all
+    members_label: str = ""  # how the named people are described ("its owner"); "": unsaid
 
     def admits(self, reader: "Reader") -> bool:
         if self.everyone or reader.viewer.pk in self.member_ids:
@@ -70,7 +70,7 @@ class Audience:
             *([f"{their} manager"] if self.manager and not self.chain else []),
             *([f"{their} reporting line"] if self.chain else []),
             *([f"{their} team"] if self.team else []),
-            *([self.members_label] if self.members_label and self.member_ids else []),
+            *([self.members_label] if self.members_label else []),
             *(["HR"] if self.permission else []),
         ]
         if len(parts) < 2:
@@ -94,9 +94,9 @@ class Audience:
 
     @classmethod
     def from_data(cls, data: dict) -> "Audience":
+        flags = ("everyone", "subject", "manager", "chain", "team")
         return cls(
-            **{key: bool(data.get(key)) for key in ("everyone", "subject", "manager", "chain")},
-            team=bool(data.get("team")),
+            **{key: bool(data.get(key)) for key in flags},
             permission=str(data.get("permission") or ""),
             member_ids=frozenset(int(pk) for pk in data.get("member_ids") or ()),
             members_label=str(data.get("members_label") or ""),
@@ -204,6 +204,8 @@ def read_by(item: EvidenceItem, reader: Reader) -> EvidenceItem:
         title=f"{placeholder.title}, {shared_phrase(item.audience.describe(reader.subject.name))}",
         summary="",
         url="",
+        # Named people (a writer) do not travel with a placeholder, not even as ids.
+        audience=replace(item.audience, member_ids=frozenset()),
         redacted=True,
     )
 

@@ -52,13 +52,14 @@ RATING_STEPS = {value: step for step, value in enumerate(Rating.values)}
 @dataclass
 class ShownItem:
     """An evidence item as this viewer sees it: ``item`` is what they read (a placeholder
-    outside the item's audience, see ``evidence.read_by``), ``original`` the item itself,
-    which only the frozen packet keeps."""
+    outside the item's audience, see ``evidence.read_by``), ``_original`` the item itself,
+    which only the frozen packet keeps (templates cannot reach a name with a leading
+    underscore)."""
 
     item: EvidenceItem
     pinned: bool = False
     hidden: bool = False  # only the subject ever sees a hidden item
-    original: EvidenceItem | None = None
+    _original: EvidenceItem | None = None
     shared_with: str = ""  # who reads it in full, in words; empty: whoever reads evidence
 
     @property
@@ -97,7 +98,7 @@ class ShownItem:
     def as_packet(self) -> dict:
         """The item itself with its audience, for the frozen packet: a case's readers get
         it through ``packet_for`` and so through the same ``read_by``."""
-        return {**(self.original or self.item).as_packet(), "pinned": self.pinned}
+        return {**(self._original or self.item).as_packet(), "pinned": self.pinned}
 
 
 def show_to(
@@ -107,7 +108,7 @@ def show_to(
         read_by(item, reader),
         pinned=pinned,
         hidden=hidden,
-        original=item,
+        _original=item,
         shared_with=shared_with(item, reader),
     )
 
