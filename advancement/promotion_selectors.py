@@ -8,14 +8,13 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from perfapp.orgs.models import Membership
+from perfapp.small_groups import MIN_GROUP  # outcomes about fewer are not published
 
 from .models import Placement
 from .promotion_models import CalibrationNote, Case, CaseState, Decision, Endorsement, Round
 from .promotion_permissions import manages_promotions
 from .selectors import current_version
 
-# Groups smaller than this are not published: a count of 2 could name the two people.
-MIN_GROUP = 5
 CALIBRATED_STATES = (CaseState.SUBMITTED, CaseState.CALIBRATION, CaseState.DECIDED)
 
 

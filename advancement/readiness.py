@@ -21,7 +21,15 @@ from perfapp.orgs.models import Membership
 
 from . import snapshots
 from .assessment_selectors import latest_completed, open_assessment, sides_for
-from .evidence import EvidenceItem, attachable_for, evidence_for
+from .evidence import (
+    EvidenceItem,
+    Reader,
+    attachable_for,
+    evidence_for,
+    read_by,
+    shared_phrase,
+    shared_with,
+)
 from .readiness_models import (
     Assessment,
     CriterionNarrative,
@@ -43,28 +51,66 @@ RATING_STEPS = {value: step for step, value in enumerate(Rating.values)}
 
 @dataclass
 class ShownItem:
-    """An evidence item as this viewer sees it."""
+    """An evidence item as this viewer sees it: ``item`` is what they read (a placeholder
+    outside the item's audience, see ``evidence.read_by``), ``_original`` the item itself,
+    which only the frozen packet keeps (templates cannot reach a name with a leading
+    underscore)."""
 
     item: EvidenceItem
     pinned: bool = False
     hidden: bool = False  # only the subject ever sees a hidden item
+    _original: EvidenceItem | None = None
+    shared_with: str = ""  # who reads it in full, in words; empty: whoever reads evidence
 
     @property
     def ref(self) -> str:
         return self.item.ref
 
-    def as_packet(self) -> dict:
+    @property
+    def redacted(self) -> bool:
+        return self.item.redacted
+
+    @property
+    def sharing(self) -> str:
+        """The phrase "shared with you and your manager" for an item this reader reads in
+        full and others who read the evidence see as a placeholder; else empty."""
+        if not self.shared_with or self.redacted:
+            return ""
+        return shared_phrase(self.shared_with)
+
+    def as_data(self) -> dict:
+        """What this viewer reads, as plain data (the API)."""
         item = self.item
         return {
             "ref": item.ref,
             "source": item.source,
             "kind": item.kind,
             "title": item.title,
-            "occurred_at": item.occurred_at.isoformat(),
+            "occurred_at": item.occurred_at,
             "summary": item.summary,
             "url": item.url,
             "pinned": self.pinned,
+            "hidden": self.hidden,
+            "redacted": item.redacted,
+            "shared_with": self.shared_with,
         }
+
+    def as_packet(self) -> dict:
+        """The item itself with its audience, for the frozen packet: a case's readers get
+        it through ``packet_for`` and so through the same ``read_by``."""
+        return {**(self._original or self.item).as_packet(), "pinned": self.pinned}
+
+
+def show_to(
+    reader: Reader, item: EvidenceItem, *, pinned: bool = False, hidden: bool = False
+) -> ShownItem:
+    return ShownItem(
+        read_by(item, reader),
+        pinned=pinned,
+        hidden=hidden,
+        _original=item,
+        shared_with=shared_with(item, reader),
+    )
 
 
 @dataclass
@@ -152,6 +198,11 @@ class Readiness:
     criteria: list[CriterionReadiness]
     assessment: Assessment | None = None
     assessment_complete: bool = False
+
+    @property
+    def shares_narrowly(self) -> bool:
+        """Some item is read in full by fewer people than read the readiness."""
+        return any(shown.shared_with for c in self.criteria for shown in c.evidence)
 
     @property
     def gaps(self) -> list[CriterionReadiness]:
@@ -264,18 +315,19 @@ def readiness_for(
     pinned, hidden = _marks(subject)
     competency_ids = {c["competency_id"] for c in upcoming["criteria"] if c["competency_id"]}
     evidence = evidence_for(subject, competency_ids, since, until) if competency_ids else []
+    reader = Reader(viewer, subject)
+    # Each item once as this viewer reads it, though it may count for several criteria.
+    read = [
+        show_to(reader, item, pinned=item.ref in pinned, hidden=item.ref in hidden)
+        for item in evidence
+        if is_subject or item.ref not in hidden
+    ]
     remedies = remedies_for(subject, competency_ids)
     criteria = []
     for criterion in upcoming["criteria"]:
         competency_id = criterion["competency_id"]
-        shown = [
-            ShownItem(item, pinned=item.ref in pinned, hidden=item.ref in hidden)
-            for item in evidence
-            if competency_id in item.competency_ids
-        ]
-        if not is_subject:
-            shown = [entry for entry in shown if not entry.hidden]
-        shown.sort(key=lambda entry: not entry.pinned)  # stable: pinned first, then newest
+        listed = [entry for entry in read if competency_id in entry.item.competency_ids]
+        listed.sort(key=lambda entry: not entry.pinned)  # stable: pinned first, then newest
         criteria.append(
             CriterionReadiness(
                 id=criterion["id"],
@@ -288,7 +340,7 @@ def readiness_for(
                 self_comment=sides.comment(Perspective.SELF, criterion["id"]),
                 manager_comment=sides.comment(Perspective.MANAGER, criterion["id"]),
                 narrative=narratives.get(criterion["id"], ""),
-                evidence=shown,
+                evidence=listed,
                 remedies=remedies.get(competency_id, []) if competency_id else [],
             )
         )
@@ -360,6 +412,26 @@ def readiness_packet(subject: Membership, *, viewer: Membership) -> dict:
         ],
         "totals": _packet_totals(readiness, with_assessment=assessment is not None),
     }
+
+
+def packet_for(packet: dict | None, *, subject: Membership, viewer: Membership) -> dict:
+    """A frozen packet as ``viewer`` reads it: each evidence item through the same
+    ``read_by`` as the live view (a placeholder outside its audience, whatever the packet
+    holds), with ``redacted`` and ``shared_with`` as the readiness API gives them. Counts
+    and everything else stay as frozen."""
+    if not packet:
+        return {}
+    reader = Reader(viewer, subject)
+    criteria = []
+    for criterion in packet.get("criteria", []):
+        evidence = []
+        for data in criterion.get("evidence", []):
+            item = EvidenceItem.from_packet(data)
+            read = show_to(reader, item, pinned=bool(data.get("pinned"))).as_data()
+            del read["hidden"]  # a packet holds no hidden items
+            evidence.append({**read, "occurred_at": data["occurred_at"]})
+        criteria.append({**criterion, "evidence": evidence})
+    return {**packet, "criteria": criteria}
 
 
 def _packet_totals(readiness: Readiness, *, with_assessment: bool) -> dict:

@@ -2,28 +2,48 @@
 
 A goal marked done is evidence, for the competencies it grows, at the moment it was done;
 each milestone done on a goal that grows the competency is too. Evidence is read by the
-person, their manager chain and HR (the readiness view, promotion cases), so a goal the
-owner kept private shows without its title or milestone names: "A private development
-goal reached". Its link leads to the plan, which shows it only to the two people.
+person, their manager chain, HR and a calibration group (the readiness view, promotion
+cases), so each item carries the goal's own audience (``permissions.can_see_goal``): a
+private goal its plan's two people, the owner and their manager; a goal shared with the
+team also the team, the reporting line and HR. Anyone else reads a placeholder without
+its title or milestone names: "A development goal reached, shared with Sam and their
+manager".
 """
 
 from datetime import datetime
 
 from django.db.models import Prefetch
 
-from advancement.evidence import EvidenceItem
+from advancement.evidence import Audience, EvidenceItem, Placeholder
 from advancement.models import Competency
 from perfapp.orgs.models import Membership
+from perfapp.orgs.roles import Permission
 
 from .models import Goal, GoalStatus, GoalVisibility, Milestone
 from .plans import plan_url
 
 PRIVATE_GOAL = "A private development goal"
+PLAN_PAIR = Audience(subject=True, manager=True)  # a private goal: "You and your manager"
+SHARED = Audience(
+    subject=True, manager=True, chain=True, team=True, permission=Permission.MANAGE_GROWTH
+)
+
+
+def goal_audience(goal: Goal) -> Audience:
+    return SHARED if goal.visibility == GoalVisibility.TEAM else PLAN_PAIR
 
 
 class GoalEvidence:
     key = "development.goals"
     label = "Development goals"
+    # Frozen before items carried their audience: private goals were frozen without their
+    # titles already; shared ones stay with the plan's two people, to be safe.
+    frozen_audience = PLAN_PAIR
+
+    def placeholder(self, item: EvidenceItem) -> Placeholder:
+        if item.kind == "milestone":
+            return Placeholder("milestone", "A milestone of a development goal")
+        return Placeholder("goal", "A development goal reached")
 
     def items(
         self, *, subject: Membership, competency_ids: set[int], since: datetime, until: datetime
@@ -46,16 +66,16 @@ class GoalEvidence:
             .order_by("-done_at", "-id")
         )
         for goal in goals:
-            shared = goal.visibility == GoalVisibility.TEAM
             yield EvidenceItem(
                 source=self.key,
                 kind="goal",
-                title=f"Goal reached: {goal.title}" if shared else f"{PRIVATE_GOAL} reached",
+                title=f"Goal reached: {goal.title}",
                 occurred_at=goal.done_at,
                 competency_ids=frozenset(c.pk for c in goal.competencies.all()),
-                summary=goal.success_criteria[:280] if shared else "",
+                summary=goal.success_criteria[:280],
                 url=url,
                 ref=f"goal:{goal.pk}",
+                audience=goal_audience(goal),
             )
         milestones = (
             Milestone.objects.filter(
@@ -72,17 +92,13 @@ class GoalEvidence:
         )
         for milestone in milestones:
             goal = milestone.goal
-            shared = goal.visibility == GoalVisibility.TEAM
             yield EvidenceItem(
                 source=self.key,
                 kind="milestone",
-                title=(
-                    f"Milestone: {milestone.title} ({goal.title})"
-                    if shared
-                    else f"A milestone of {PRIVATE_GOAL.lower()}"
-                ),
+                title=f"Milestone: {milestone.title} ({goal.title})",
                 occurred_at=milestone.done_at,
                 competency_ids=frozenset(c.pk for c in goal.competencies.all()),
                 url=url,
                 ref=f"milestone:{milestone.pk}",
+                audience=goal_audience(goal),
             )

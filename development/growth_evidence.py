@@ -2,12 +2,14 @@
 
 - A completed stretch assignment is evidence for each person chosen for it, for the
   competencies it builds, at the moment it was completed; the owner's outcome is its
-  summary.
+  summary. The outcome is written for the owner, HR and the chosen people (see the
+  opportunities API), so the item's audience is the person, the owner and HR; the person's
+  manager chain and a calibration group read "Stretch assignment: …" without it.
 - Mentoring given is evidence for the mentor, for the mentorship's competency: one item
   per mentorship with at least one logged session, dated when it closed or, while it
   runs, at the start of the day of its latest session in the organization's time zone
   (never later than when it was logged). The mentee is not named and the log stays private: the
-  item says only how many sessions there were.
+  item says only how many sessions there were, so anyone who reads the evidence may read it.
 """
 
 from datetime import datetime, time
@@ -16,9 +18,10 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, Max, Prefetch
 from django.urls import reverse
 
-from advancement.evidence import EvidenceItem
+from advancement.evidence import EVERYONE, Audience, EvidenceItem, Placeholder
 from advancement.models import Competency
 from perfapp.orgs.models import Membership
+from perfapp.orgs.roles import Permission
 
 from .models import (
     InterestStatus,
@@ -32,6 +35,12 @@ from .models import (
 class StretchEvidence:
     key = "stretch"
     label = "Stretch assignments"
+    # Frozen before items carried their audience: the owner is not in the packet.
+    frozen_audience = Audience(subject=True, permission=Permission.MANAGE_GROWTH)
+
+    def placeholder(self, item: EvidenceItem) -> Placeholder:
+        """The assignment's title stays (its own title, the outcome apart)."""
+        return Placeholder("stretch", item.title)
 
     def items(
         self, *, subject: Membership, competency_ids: set[int], since: datetime, until: datetime
@@ -65,12 +74,19 @@ class StretchEvidence:
                     kwargs={"org_slug": subject.organization.slug, "pk": assignment.pk},
                 ),
                 ref=f"stretch:{assignment.pk}",
+                audience=Audience(
+                    subject=True,
+                    member_ids=frozenset({assignment.owner_id}),
+                    members_label="its owner",
+                    permission=Permission.MANAGE_GROWTH,
+                ),
             )
 
 
 class MentoringEvidence:
     key = "mentoring"
     label = "Mentoring given"
+    frozen_audience = EVERYONE
 
     def items(
         self, *, subject: Membership, competency_ids: set[int], since: datetime, until: datetime
@@ -102,4 +118,5 @@ class MentoringEvidence:
                 competency_ids=frozenset({mentorship.competency_id}),
                 summary=f"{count}, {'closed' if closed else 'ongoing'}.",
                 ref=f"mentorship:{mentorship.pk}",
+                audience=EVERYONE,
             )

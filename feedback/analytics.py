@@ -1,7 +1,7 @@
 """Feedback, 1:1 and cycle figures for HR analytics (``perfapp.analytics``).
 
 Every function answers for the whole filtered population with a fixed number of
-aggregate queries; the core hides groups of fewer than five people."""
+aggregate queries; the core hides groups smaller than ``perfapp.small_groups.MIN_GROUP``."""
 
 from datetime import timedelta
 

@@ -1,4 +1,11 @@
-"""Feedback as evidence for the recipient's promotion criteria."""
+"""Feedback as evidence for the recipient's promotion criteria.
+
+Each item's audience is the feedback's own (``permissions.can_read_feedback``): shared
+with the manager, the recipient, their manager and its writer; private and attached by
+the recipient, the recipient and its writer only: attaching makes it count as evidence,
+not readable by people its writer did not address. Everyone else who reads the evidence
+(HR, skip-levels, a calibration group) sees "Feedback from a colleague, shared with …".
+"""
 
 from collections.abc import Iterator
 from datetime import datetime
@@ -6,7 +13,14 @@ from datetime import datetime
 from django.db.models import CharField, Exists, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat
 
-from advancement.evidence import EvidenceItem, competencies_by_item, urls_of
+from advancement.evidence import (
+    ONLY_SUBJECT,
+    Audience,
+    EvidenceItem,
+    Placeholder,
+    competencies_by_item,
+    urls_of,
+)
 from advancement.models import EvidenceMark, EvidenceMarkAction
 from perfapp.accounts.models import display_name
 from perfapp.orgs.models import Membership
@@ -22,6 +36,12 @@ class FeedbackEvidence:
 
     key = "feedback"
     label = "Feedback"
+    # Items frozen in a packet before items carried their audience: which visibility and
+    # writer they had is not in the packet, so only the recipient reads them in full.
+    frozen_audience = ONLY_SUBJECT
+
+    def placeholder(self, item: EvidenceItem) -> Placeholder:
+        return Placeholder("feedback", "Feedback from a colleague")
 
     def _received(self, subject: Membership, competency_ids: set[int], since, until):
         """Rows as plain values, not models: a readiness view reads a couple of hundred of
@@ -45,7 +65,14 @@ class FeedbackEvidence:
     def _items(self, subject: Membership, rows) -> Iterator[EvidenceItem]:
         found = list(
             rows.values(
-                "pk", "kind", "created_at", "situation", "author__user__name", "author__user__email"
+                "pk",
+                "kind",
+                "created_at",
+                "situation",
+                "visibility",
+                "author_id",
+                "author__user__name",
+                "author__user__email",
             )
         )
         competencies = competencies_by_item(
@@ -66,6 +93,11 @@ class FeedbackEvidence:
                 summary=row["situation"][:280],
                 url=url_of(row["pk"]),
                 ref=f"{REF_PREFIX}{row['pk']}",
+                audience=Audience(
+                    subject=True,
+                    manager=row["visibility"] == Visibility.WITH_MANAGER,
+                    member_ids=frozenset({row["author_id"]}),
+                ),
             )
 
     def items(

@@ -56,6 +56,12 @@ def _offer(field: forms.ChoiceField, choices) -> None:
     field.widget.choices = list(choices)
 
 
+AUDIENCE_HELP = (
+    "Nobody else reads it, not a skip-level manager, not HR. If it becomes promotion evidence "
+    "(tagged with a competency), others who read that evidence see only that feedback exists: "
+    "not its words, not your name."
+)
+
 VISIBILITY_LABELS = {
     Visibility.PRIVATE: "Only them",
     Visibility.WITH_MANAGER: "Them and their manager",
@@ -97,7 +103,7 @@ class FeedbackContentForm(forms.Form):
         queryset=Competency.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Tagged feedback can count as evidence for promotion criteria.",
+        help_text="Tagged feedback counts as evidence for their promotion criteria.",
         error_messages={"invalid_choice": PICK_COMPETENCY, "invalid_pk_value": PICK_COMPETENCY},
     )
 
@@ -138,6 +144,7 @@ class FeedbackForm(FeedbackContentForm):
         choices=Visibility.choices,
         widget=forms.RadioSelect,
         initial=Visibility.PRIVATE,
+        help_text=AUDIENCE_HELP,
         error_messages={"required": "Choose who may read it."},
     )
 
@@ -168,6 +175,7 @@ class AnswerForm(FeedbackContentForm):
         label="Who will see it",
         choices=Visibility.choices,
         widget=forms.RadioSelect,
+        help_text=AUDIENCE_HELP,
         error_messages={"required": "Choose who may read it."},
     )
 

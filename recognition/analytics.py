@@ -42,8 +42,10 @@ def recognition_tables(filters: Filters) -> list[Table]:
                         row.people - row.recognized,
                         row.received,
                         f"{row.share}%",
-                    ],
-                    chart_value=row.share,
+                    ]
+                    if not row.hidden
+                    else [row.people, None, None, None, None],  # the core hides the row
+                    chart_value=row.share or 0,
                     chart_text=f"{row.share}%",
                 )
                 for row in teams

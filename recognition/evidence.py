@@ -3,7 +3,8 @@
 A recognition counts for a competency when the giver tagged it with that competency, or
 when HR mapped its contribution kind to it (so "Mentorship" recognition can count for a
 "Coaching others" criterion without anyone tagging it). Recognition is public inside the
-organization, so every recipient's evidence may show it.
+organization, so every recipient's evidence may show it to whoever reads that evidence
+(its audience is everyone).
 """
 
 from collections.abc import Iterator
@@ -11,7 +12,7 @@ from datetime import datetime
 
 from django.db.models import Exists, OuterRef
 
-from advancement.evidence import EvidenceItem, competencies_by_item, urls_of
+from advancement.evidence import EVERYONE, EvidenceItem, competencies_by_item, urls_of
 from perfapp.accounts.models import display_name
 from perfapp.orgs.models import Membership
 
@@ -21,6 +22,7 @@ from .models import ContributionKind, Recognition, RecognitionRecipient
 class RecognitionEvidence:
     key = "recognition"
     label = "Recognition"
+    frozen_audience = EVERYONE
 
     def items(
         self,
@@ -80,4 +82,5 @@ class RecognitionEvidence:
                 summary=row["message"][:280],
                 url=url_of(row["pk"]),
                 ref=f"recognition:{row['pk']}",
+                audience=EVERYONE,
             )

@@ -28,6 +28,8 @@ from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 
 from perfapp.orgs.models import Membership
+from perfapp.orgs.permissions import sees_every_email
+from perfapp.small_groups import too_small
 
 from .models import ContributionKind, Recognition, RecognitionRecipient
 from .points_permissions import can_see_insights, can_see_org_insights
@@ -132,15 +134,24 @@ def newcomers_count(scope: InsightScope, days: int, now: datetime | None = None)
 
 @dataclass
 class TeamSpread:
+    """A team's figures; ``None`` for a team too small to show (``perfapp.small_groups``),
+    as analytics hides it."""
+
     team_id: int | None
     name: str
     people: int
-    recognized: int = 0  # distinct people recognized in the window
-    received: int = 0  # recognitions received in the window
+    recognized: int | None = 0  # distinct people recognized in the window
+    received: int | None = 0  # recognitions received in the window
 
     @property
-    def share(self) -> int:
+    def hidden(self) -> bool:
+        return too_small(self.people)
+
+    @property
+    def share(self) -> int | None:
         """Percentage of the team recognized at least once in the window."""
+        if self.recognized is None:
+            return None
         return round(100 * self.recognized / self.people) if self.people else 0
 
 
@@ -156,7 +167,8 @@ def _received_in(
 def spread_by_team(
     scope: InsightScope, since: datetime, until: datetime | None = None
 ) -> list[TeamSpread]:
-    """Per team: people, how many were recognized, how often. Two queries."""
+    """Per team: people, how many were recognized, how often; only the size of a team of
+    fewer than ``MIN_GROUP`` people. Two queries."""
     rows = {
         row["team_id"]: TeamSpread(row["team_id"], row["team__name"] or "No team", row["people"])
         for row in scope.members()
@@ -173,7 +185,13 @@ def spread_by_team(
         spread = rows.get(row["recipient__team_id"])
         if spread is not None:
             spread.received, spread.recognized = row["received"], row["recognized"]
-    return sorted(rows.values(), key=lambda r: (r.team_id is None, -r.share, r.name.lower()))
+    for spread in rows.values():
+        if spread.hidden:  # the same small-group rule as analytics: no figures at all
+            spread.received = spread.recognized = None
+    return sorted(
+        rows.values(),
+        key=lambda r: (r.team_id is None, r.hidden, -(r.share or 0), r.name.lower()),
+    )
 
 
 @dataclass
@@ -326,8 +344,10 @@ EXPORT_HEADER = (
 
 
 def export_rows(scope: InsightScope, days: int, now: datetime | None = None) -> Iterator[tuple]:
-    """One row per active person in scope, streamed from one query in chunks."""
+    """One row per active person in scope, streamed from one query in chunks. The email
+    column is filled only for a reader who may see everyone's (owners and HR admins)."""
     now = now or timezone.now()
+    emails = sees_every_email(scope.viewer)
     since = window_start(days, now)
     people = (
         with_counts(scope.members(), since)
@@ -339,7 +359,7 @@ def export_rows(scope: InsightScope, days: int, now: datetime | None = None) -> 
         last = person.last_recognized
         yield (
             person.name,
-            person.email,
+            person.email if emails else "",
             person.team.name if person.team else "",
             person.manager.name if person.manager else "",
             last.date().isoformat() if last else "",

@@ -8,7 +8,7 @@ endorser reads only their own endorsement. Anything else answers 404. Writes go 
 """
 
 from django.db.models import Count
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -26,7 +26,9 @@ from .. import promotion_services as services
 from ..models import Track
 from ..promotion_models import Case, CaseState, Decision, Endorsement, Round
 from ..promotion_permissions import can_read_endorsement, manages_promotions
+from ..readiness import packet_for
 from .common import NewestFirstPagination
+from .readiness import PacketEvidenceSerializer
 
 MANAGE = Permission.MANAGE_PROMOTIONS
 
@@ -222,7 +224,44 @@ class CaseSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class PacketCriterionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    competency = serializers.CharField()
+    competency_id = serializers.IntegerField(allow_null=True)
+    expectation = serializers.CharField()
+    self_rating = serializers.CharField()
+    manager_rating = serializers.CharField()
+    disagree = serializers.BooleanField()
+    narrative = serializers.CharField()
+    evidence = PacketEvidenceSerializer(many=True)
+    gap = serializers.BooleanField()
+
+
+class PacketSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    track = serializers.DictField()
+    from_level = serializers.DictField()
+    target_level = serializers.DictField()
+    period = serializers.DictField()
+    assessment = serializers.DictField(allow_null=True)
+    criteria = PacketCriterionSerializer(many=True)
+    totals = serializers.DictField()
+
+
 class CaseDetailSerializer(CaseSerializer):
+    packet = serializers.SerializerMethodField(
+        help_text="The readiness view frozen at submission, as you may read it: evidence "
+        "shared with fewer people than read the case (feedback shared with the person and "
+        "their manager, a private goal) is a placeholder (`redacted`) unless you are one "
+        "of them. Empty before submission."
+    )
+
+    @extend_schema_field(PacketSerializer(allow_null=True))
+    def get_packet(self, case: Case) -> dict | None:
+        if case.packet is None:
+            return None
+        return packet_for(case.packet, subject=case.subject, viewer=self.context["membership"])
+
     class Meta(CaseSerializer.Meta):
         fields = [*CaseSerializer.Meta.fields, "packet"]
         read_only_fields = fields
@@ -281,7 +320,9 @@ class PromotionCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Org
         return CaseDetailSerializer if self.action == "retrieve" else CaseSerializer
 
     def _fresh(self, case: Case) -> dict:
-        return CaseDetailSerializer(selectors.cases_base().get(pk=case.pk)).data
+        return CaseDetailSerializer(
+            selectors.cases_base().get(pk=case.pk), context=self.get_serializer_context()
+        ).data
 
     def _run(self, request, serializer_class, service, **extra):
         case = self.get_object()

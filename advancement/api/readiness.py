@@ -39,15 +39,28 @@ class ReadinessPeriodSerializer(serializers.Serializer):
     until = serializers.DateTimeField()
 
 
-class ReadinessEvidenceSerializer(serializers.Serializer):
+class PacketEvidenceSerializer(serializers.Serializer):
     ref = serializers.CharField(help_text="Stable reference, e.g. feedback:42.")
     source = serializers.CharField()
-    kind = serializers.CharField()
+    kind = serializers.CharField(help_text="For a placeholder, the kind its source gives.")
     title = serializers.CharField()
     occurred_at = serializers.DateTimeField()
-    summary = serializers.CharField()
-    url = serializers.CharField()
+    summary = serializers.CharField(help_text="Empty for a placeholder.")
+    url = serializers.CharField(help_text="Empty for a placeholder.")
     pinned = serializers.BooleanField()
+    redacted = serializers.BooleanField(
+        help_text="A placeholder: the item is shared with fewer people than read this "
+        "evidence (feedback shared with the person and their manager, a private goal), and "
+        "you are not one of them. You see that it exists, when, and who may read it; not "
+        "its text, its author or its link."
+    )
+    shared_with = serializers.CharField(
+        help_text='Who may read the item in full, e.g. "Sam and their manager"; empty when '
+        "everyone who reads this evidence may."
+    )
+
+
+class ReadinessEvidenceSerializer(PacketEvidenceSerializer):
     hidden = serializers.BooleanField(help_text="Only the person ever sees hidden items.")
 
 
@@ -123,14 +136,7 @@ def as_data(readiness: Readiness) -> dict:
                 "manager_rating": c.manager_rating,
                 "disagree": c.disagree,
                 "narrative": c.narrative,
-                "evidence": [
-                    {
-                        **shown.as_packet(),
-                        "occurred_at": shown.item.occurred_at,
-                        "hidden": shown.hidden,
-                    }
-                    for shown in c.evidence
-                ],
+                "evidence": [shown.as_data() for shown in c.evidence],
                 "gap": c.gap,
                 "remedies": [
                     {

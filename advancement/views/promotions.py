@@ -34,6 +34,7 @@ from ..promotion_permissions import (
     can_read_endorsement,
     manages_promotions,
 )
+from ..readiness import packet_for
 from ..readiness_models import Rating
 
 MANAGE = Permission.MANAGE_PROMOTIONS
@@ -216,7 +217,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if is_subject:
         endorsements = [e for e in endorsements if e.endorser_id == viewer.pk]
-    criteria = [_with_labels(c) for c in (case.packet or {}).get("criteria", [])]
+    packet = packet_for(case.packet, subject=case.subject, viewer=viewer)
+    criteria = [_with_labels(c) for c in packet.get("criteria", [])]
     not_yet = [c for c in criteria if c["id"] in set(case.not_yet_criteria or [])]
     lock = {"lock_version": case.lock_version}
     context = {

@@ -99,20 +99,35 @@ def _text(required: bool = False, **kwargs) -> serializers.CharField:
     return serializers.CharField(max_length=MAX_TEXT, allow_blank=True, required=required, **kwargs)
 
 
+EVIDENCE_AUDIENCE = (
+    "Tagged with competencies, it counts as evidence for the recipient's promotion criteria; "
+    "everyone else who reads that evidence (HR, skip-level managers, a calibration group) "
+    "sees only that it exists, never its text or its author."
+)
+
+
 class FeedbackContentSerializer(serializers.Serializer):
     kind = PlainChoiceField(FeedbackKind.choices)
     situation = _text(required=True, help_text="What happened: the situation and the behaviour.")
     impact = _text(help_text="What it changed, for whom.")
     suggestion = _text(help_text="One thing to try next time.")
     competencies = OrgRelatedField(
-        Competency, many=True, required=False, default=list, help_text="Competency ids."
+        Competency,
+        many=True,
+        required=False,
+        default=list,
+        help_text=f"Competency ids. {EVIDENCE_AUDIENCE}",
     )
 
 
 class FeedbackCreateSerializer(FeedbackContentSerializer):
     recipient = OrgRelatedField(Membership, help_text="The colleague's member id.")
     visibility = serializers.ChoiceField(
-        choices=Visibility.choices, required=False, default=Visibility.PRIVATE
+        choices=Visibility.choices,
+        required=False,
+        default=Visibility.PRIVATE,
+        help_text="private: the recipient (and you); with_manager: also their current "
+        f"manager. Nobody else reads it: not a skip-level, not HR. {EVIDENCE_AUDIENCE}",
     )
 
 

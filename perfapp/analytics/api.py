@@ -1,5 +1,5 @@
 """API: ``analytics/`` — every contribution's tables for a date range and team, with
-groups of fewer than five people hidden exactly as on the page. Owners and HR admins;
+groups of fewer than ``MIN_GROUP`` (5) people hidden exactly as on the page. Owners and HR admins;
 everyone else gets 404. A bad filter (an inverted range, a team of another
 organization) is a 400 and nothing is computed."""
 
@@ -8,6 +8,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from perfapp.small_groups import MIN_GROUP
 from perfapp.tenancy.api import OrganizationViewSet
 
 from . import registry
@@ -17,7 +18,7 @@ from .permissions import ANALYTICS_PERMISSION
 
 class AnalyticsRowSerializer(serializers.Serializer):
     label = serializers.CharField()
-    hidden = serializers.BooleanField(help_text="Fewer than 5 people: no figures.")
+    hidden = serializers.BooleanField(help_text=f"Fewer than {MIN_GROUP} people: no figures.")
     values = serializers.ListField(
         child=serializers.JSONField(),
         help_text="One value per column after the first (numbers or percentages); all "

@@ -9,9 +9,9 @@ of the organization. The core owns everything around the numbers: the filters, h
 small groups, charts, the table view, CSV and the API, so an app only counts.
 
 Every row says how many people its figures describe (``Row.people``). A row about
-fewer than ``MIN_GROUP`` people is hidden before anything is shown or exported: its
-values are dropped and it reads "fewer than 5 people", so a team of two cannot be read
-person by person.
+fewer than ``MIN_GROUP`` people (``perfapp.small_groups``, the one threshold of every
+group figure) is hidden before anything is shown or exported: its values are dropped and
+it reads "fewer than 5 people", so a team of two cannot be read person by person.
 """
 
 from collections.abc import Callable
@@ -24,9 +24,9 @@ from django.db.models import Count, QuerySet
 
 from perfapp.charts import bar_chart
 from perfapp.orgs.models import Membership, Organization, Team
+from perfapp.small_groups import HIDDEN_TEXT, MIN_GROUP, too_small
 
-MIN_GROUP = 5
-HIDDEN_TEXT = f"fewer than {MIN_GROUP} people"
+__all__ = ["HIDDEN_TEXT", "MIN_GROUP"]  # read from here by the page, the API and apps
 NO_TEAM = "No team"
 
 
@@ -119,7 +119,7 @@ def contributions() -> list[Contribution]:
 def hide_small_groups(table: Table) -> Table:
     """Drop every figure of a row about fewer than MIN_GROUP people."""
     for row in table.rows:
-        if row.people < MIN_GROUP:
+        if too_small(row.people):
             row.hidden = True
             row.values = [None] * len(row.values)
             row.chart_value, row.chart_text = 0, HIDDEN_TEXT

@@ -24,7 +24,12 @@ def index(request: HttpRequest) -> HttpResponse:
     computes nothing (400)."""
     form = _form(request)
     if not form.is_valid():
-        context = {"form": form, "sections": [], "active": "analytics"}
+        context = {
+            "form": form,
+            "sections": [],
+            "active": "analytics",
+            "min_group": registry.MIN_GROUP,
+        }
         return render(request, "analytics/index.html", context, status=400)
     filters = form.filters()
     context = {

@@ -17,6 +17,9 @@ class AuditAction(models.TextChoices):
     TEAM_CREATED = "team.created", "Team created"
     TEAM_UPDATED = "team.updated", "Team renamed"
     TEAM_DELETED = "team.deleted", "Team deleted"
+    API_TOKEN_CREATED = "api_token.created", "API token created"
+    API_TOKEN_REPLACED = "api_token.replaced", "API token replaced"
+    API_TOKEN_REVOKED = "api_token.revoked", "API token revoked"
 
 
 # Apps add their own sensitive actions (value -> label) from ``AppConfig.ready``; the core

@@ -12,6 +12,7 @@ from perfapp.tenancy.api import OrganizationViewSet
 
 from . import selectors, services
 from .models import Invitation, Membership, Team
+from .permissions import can_see_email
 from .roles import ROLE_PERMISSIONS, Permission, Role
 
 
@@ -45,7 +46,10 @@ class PersonRefSerializer(serializers.ModelSerializer):
 
 class MemberSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="user.display_name", read_only=True)
-    email = serializers.EmailField(source="user.email", read_only=True)
+    email = serializers.SerializerMethodField(
+        help_text="Only for yourself, and for owners and HR admins: everyone else gets null "
+        '("Only you and HR see your email address").'
+    )
     team = TeamRefSerializer(read_only=True)
     manager = PersonRefSerializer(read_only=True)
     is_manager = serializers.BooleanField(source="has_reports", read_only=True)
@@ -68,6 +72,11 @@ class MemberSerializer(serializers.ModelSerializer):
             "joined_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.EmailField(allow_null=True))
+    def get_email(self, member: Membership) -> str | None:
+        viewer = self.context.get("membership")
+        return member.user.email if viewer and can_see_email(viewer, member) else None
 
 
 class MemberUpdateSerializer(serializers.Serializer):
@@ -176,7 +185,7 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organizati
             services.update_membership(
                 actor=self.membership, membership=member, **serializer.validated_data
             )
-        return Response(MemberSerializer(self.get_object()).data)
+        return Response(self.get_serializer(self.get_object()).data)
 
     @extend_schema(request=None, responses=MemberSerializer, summary="Deactivate (HR)")
     @action(detail=True, methods=["post"])
@@ -192,7 +201,7 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organizati
         member = self.get_object()
         with service_errors():
             service(actor=self.membership, membership=member)
-        return Response(MemberSerializer(self.get_object()).data)
+        return Response(self.get_serializer(self.get_object()).data)
 
 
 class TeamViewSet(
@@ -275,4 +284,4 @@ class MeViewSet(OrganizationViewSet):
             Membership.objects.select_related("user", "team", "manager__user", "organization")
         ).get(pk=self.membership.pk)
         data = {"member": member, "organizations": organizations_of(request.user)}
-        return Response(MeSerializer(data).data)
+        return Response(MeSerializer(data, context=self.get_serializer_context()).data)

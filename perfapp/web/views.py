@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
+from perfapp.api import tokens
 from perfapp.orgs.selectors import organizations_of
 from perfapp.tenancy.views import org_view
 
@@ -48,10 +49,20 @@ def profile(request: HttpRequest) -> HttpResponse:
 @org_view()
 @require_POST
 def api_token(request: HttpRequest) -> HttpResponse:
-    """Create (or replace) the signed-in person's API token; shown once."""
-    Token.objects.filter(user=request.user).delete()
-    token = Token.objects.create(user=request.user)
+    """Create (or replace) the signed-in person's API token; shown once. Audited."""
+    token = tokens.replace_token(user=request.user)
     messages.success(request, f"Your new API token: {token.key} — copy it now.")
+    return redirect("web:profile", org_slug=request.organization.slug)
+
+
+@org_view()
+@require_POST
+def api_token_revoke(request: HttpRequest) -> HttpResponse:
+    """Revoke the signed-in person's API token. Audited."""
+    if tokens.revoke_token(user=request.user):
+        messages.success(request, "Your API token is revoked: integrations using it stop now.")
+    else:
+        messages.info(request, "You have no API token to revoke.")
     return redirect("web:profile", org_slug=request.organization.slug)
 
 

@@ -2,7 +2,8 @@
 organization). Everyone else gets 404.
 
 - ``recognition-insights/quiet/``: people not recognized in the last ``days`` days.
-- ``recognition-insights/spread/``: per team and per kind of contribution.
+- ``recognition-insights/spread/``: per team (figures only for teams of at least
+  ``MIN_GROUP`` people, as in analytics) and per kind of contribution.
 - ``recognition-insights/givers/``: who gives, who receives.
 - ``recognition-insights/trend/``: recognitions per week over ``weeks`` weeks.
 
@@ -18,6 +19,7 @@ from rest_framework.response import Response
 
 from perfapp.api.pagination import StableCursorPagination
 from perfapp.orgs.api import PersonRefSerializer, TeamRefSerializer
+from perfapp.small_groups import MIN_GROUP
 from perfapp.tenancy.api import OrganizationViewSet
 
 from .. import insights, points
@@ -54,9 +56,18 @@ class TeamSpreadSerializer(serializers.Serializer):
     team_id = serializers.IntegerField(allow_null=True)
     name = serializers.CharField()
     people = serializers.IntegerField()
-    recognized = serializers.IntegerField(help_text="People recognized at least once.")
-    received = serializers.IntegerField(help_text="Recognitions received.")
-    share = serializers.IntegerField(help_text="Percentage of the team recognized.")
+    hidden = serializers.BooleanField(
+        help_text=f"Fewer than {MIN_GROUP} people: no figures (as in analytics)."
+    )
+    recognized = serializers.IntegerField(
+        allow_null=True, help_text="People recognized at least once; null when hidden."
+    )
+    received = serializers.IntegerField(
+        allow_null=True, help_text="Recognitions received; null when hidden."
+    )
+    share = serializers.IntegerField(
+        allow_null=True, help_text="Percentage of the team recognized; null when hidden."
+    )
 
 
 class KindSpreadSerializer(serializers.Serializer):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from perfapp.audit.services import record
 from perfapp.charts import bar_chart, column_chart
 from perfapp.orgs.roles import Permission
+from perfapp.small_groups import HIDDEN_TEXT
 from perfapp.tenancy.scoping import organization_scope
 
 from .. import insights, points
@@ -86,8 +87,14 @@ def insights_page(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "teams": teams,
         "team_chart": bar_chart(
-            [(row.name, row.share, f"{row.share}%") for row in teams], top_value=100, width=360
+            [
+                (row.name, 0, HIDDEN_TEXT) if row.hidden else (row.name, row.share, f"{row.share}%")
+                for row in teams
+            ],
+            top_value=100,
+            width=360,
         ),
+        "hidden_text": HIDDEN_TEXT,
         "kinds": kinds,
         "kind_total": sum(row.count for row in kinds),
         "kind_chart": bar_chart(

@@ -255,6 +255,7 @@ def test_the_packet_is_plain_json_with_the_agreed_keys(world_a):
         "summary",
         "url",
         "pinned",
+        "audience",  # who reads it in full; readers get it through ``packet_for``
     }
     assert packet["totals"] == {
         "criteria": 2,

@@ -179,7 +179,9 @@ def test_an_inverted_period_is_a_clear_error(world_a, login):
     assert "The period starts after it ends" in text_of(response)
 
 
-def test_the_person_attaches_private_feedback_and_the_manager_then_sees_it(world_a, login):
+def test_the_person_attaches_private_feedback_and_the_manager_sees_only_that_it_exists(
+    world_a, login
+):
     with world_a.scope():
         note = feedback_services.give_feedback(
             author=world_a.member,
@@ -207,7 +209,10 @@ def test_the_person_attaches_private_feedback_and_the_manager_then_sees_it(world
     )
     assert response.status_code == 200
     assert "rollout notes were thin" in text_of(response)
-    assert "rollout notes were thin" in text_of(login(world_a.manager).get(manager_page))
+    # Written for the report alone: it counts as evidence, its words stay with the two.
+    manager_sees = text_of(login(world_a.manager).get(manager_page))
+    assert "rollout notes were thin" not in manager_sees
+    assert f"Feedback from a colleague, shared only with {world_a.report.name}" in manager_sees
 
 
 def test_hiding_an_item_keeps_it_from_the_manager(world_a, login):

@@ -7,7 +7,7 @@ from perfapp.orgs.models import Invitation, Membership, Team
 from perfapp.orgs.roles import Role
 from perfapp.tenancy.scoping import scopes_disabled
 
-from ..factories import UserFactory
+from ..factories import MembershipFactory, UserFactory
 
 
 def url(name, **kwargs):
@@ -16,8 +16,8 @@ def url(name, **kwargs):
 
 def test_members_list_shows_one_organization_with_their_lines(world_a, world_b, api_as):
     body = api_as(world_a.member).get(url("api:member-list")).json()
-    emails = {row["email"] for row in body["results"]}
-    assert world_a.report.user.email in emails and world_b.report.user.email not in emails
+    ids = {row["id"] for row in body["results"]}
+    assert world_a.report.pk in ids and world_b.report.pk not in ids
     report = next(r for r in body["results"] if r["id"] == world_a.report.pk)
     assert report["manager"] == {"id": world_a.manager.pk, "name": world_a.manager.name}
     assert report["team"]["name"] == world_a.team.name
@@ -230,3 +230,60 @@ def test_the_openapi_schema_is_valid_and_has_no_warnings(db, tmp_path):
     target = tmp_path / "schema.yml"
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
     assert "/api/v1/orgs/{org_slug}/invitations/{id}/revoke/" in target.read_text()
+
+
+# --- email addresses: "Only you and HR see your email address" -----------------------------
+
+
+def _emails(client, **params) -> dict[int, str | None]:
+    rows = client.get(url("api:member-list"), params).json()["results"]
+    return {row["id"]: row["email"] for row in rows}
+
+
+@pytest.mark.parametrize("role", ["member", "report", "manager"])
+def test_a_colleague_or_manager_reads_no_email_but_their_own(role, world_a, api_as):
+    """Not a peer, not the manager of the people listed: only the reader's own address."""
+    viewer = getattr(world_a, role)
+    client = api_as(viewer)
+    emails = _emails(client)
+    assert emails.pop(viewer.pk) == viewer.user.email
+    assert len(emails) >= 4 and set(emails.values()) == {None}
+    report = client.get(url("api:member-detail", pk=world_a.report.pk)).json()
+    assert report["email"] == (world_a.report.user.email if role == "report" else None)
+    me = client.get(url("api:me-list")).json()
+    assert me["member"]["email"] == viewer.user.email
+
+
+@pytest.mark.parametrize("role", ["hr", "owner"])
+def test_hr_and_the_owner_read_every_email(role, world_a, world_b, api_as):
+    client = api_as(getattr(world_a, role))
+    emails = _emails(client, include_inactive="1")
+    assert emails[world_a.report.pk] == world_a.report.user.email
+    assert None not in emails.values() and world_b.report.user.email not in emails.values()
+    detail = client.get(url("api:member-detail", pk=world_a.member.pk)).json()
+    assert detail["email"] == world_a.member.user.email
+
+
+def test_a_change_by_hr_answers_with_the_email_and_a_member_of_both_reads_only_their_own(
+    world_a, world_b, api_as
+):
+    changed = api_as(world_a.hr).patch(
+        url("api:member-detail", pk=world_a.member.pk), {"job_title": "Lead"}, format="json"
+    )
+    assert changed.json()["email"] == world_a.member.user.email
+    # HR in one organization is a colleague in another: no one's address there.
+    both = MembershipFactory(organization=world_b.organization, user=world_a.hr.user)
+    emails = (
+        api_as(both).get(reverse("api:member-list", kwargs={"org_slug": "beta"})).json()["results"]
+    )
+    assert {row["email"] for row in emails if row["id"] != both.pk} == {None}
+
+
+def test_people_search_finds_by_email_only_for_hr_and_never_shows_one(world_a, api_as):
+    address = world_a.report.user.email
+    search = reverse("api:search-list", kwargs={"org_slug": "alpha"})
+    for who in (world_a.member, world_a.manager, world_a.hr):
+        groups = api_as(who).get(search, {"q": address}).json()
+        assert address not in str(groups)
+    people = [hit["title"] for g in groups if g["key"] == "people" for hit in g["hits"]]
+    assert world_a.report.name in people  # HR, the last one asking

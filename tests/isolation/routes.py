@@ -107,6 +107,7 @@ ORG_PAGES: dict[str, ObjectKwargs] = {
     "web:team": None,
     "web:profile": None,
     "web:api_token": None,
+    "web:api_token_revoke": None,
     "orgs:people": None,
     "orgs:invite": None,
     "orgs:people_import": None,

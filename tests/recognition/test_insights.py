@@ -110,7 +110,7 @@ def test_spread_across_teams_and_kinds(team_world):
     w = team_world
     kind(w, "Collaboration")  # a kind nobody was recognized for still shows
     design = Team.objects.create(organization=w.organization, name="Design")
-    designers = grow_people(w, 4, team=design)
+    designers = grow_people(w, 5, team=design)
     recognize(w, w.member, [designers[0], designers[1]], kind_name="Mentorship", when=ago(3))
     recognize(w, w.owner, [designers[0]], kind_name="Output", when=ago(4))
     recognize(w, w.owner, [w.report], kind_name="Output", when=ago(5))
@@ -120,16 +120,57 @@ def test_spread_across_teams_and_kinds(team_world):
         teams = {row.name: row for row in insights.spread_by_team(scope, ago(60))}
         kinds = {row.name: row for row in insights.spread_by_kind(scope, ago(60))}
     assert (teams["Design"].people, teams["Design"].recognized, teams["Design"].received) == (
-        4,
+        5,
         2,
         3,
     )
-    assert teams["Design"].share == 50
+    assert teams["Design"].share == 40
+    # Four people (manager, report, member, Grace): too few to show, as in analytics.
     platform = teams[w.team.name]
-    assert (platform.recognized, platform.received) == (1, 1)
+    assert platform.people == 4 and platform.hidden
+    assert (platform.recognized, platform.received, platform.share) == (None, None, None)
     assert "No team" in teams  # the owner and HR admin have none
     assert (kinds["Output"].count, kinds["Mentorship"].count) == (2, 1)
     assert kinds["Output"].share == 67 and kinds["Collaboration"].count == 0
+
+
+def test_teams_too_small_for_analytics_show_no_figures_on_the_page_or_in_the_api(team_world):
+    """One small-group threshold: the team analytics hides, insights hides too."""
+    from django.urls import reverse
+
+    from perfapp.analytics import registry
+    from perfapp.small_groups import MIN_GROUP
+
+    w = team_world
+    design = Team.objects.create(organization=w.organization, name="Design")
+    grow_people(w, MIN_GROUP, team=design)
+    recognize(w, w.owner, [w.report], when=ago(3))  # the platform team: four people
+    page = words_of(signed_in(w.hr).get(url("recognition:insights")))
+    assert f"{w.team.name} 4 Not shown: fewer than {MIN_GROUP} people" in page
+    assert "Design 5 0 (0%) 0" in page
+    spread = signed_in(w.hr).get(url("api:recognition-insights-spread")).json()
+    rows = {row["name"]: row for row in spread["teams"]}
+    assert rows[w.team.name] == {
+        "team_id": w.team.pk,
+        "name": w.team.name,
+        "people": 4,
+        "hidden": True,
+        "recognized": None,
+        "received": None,
+        "share": None,
+    }
+    assert rows["Design"]["hidden"] is False and rows["Design"]["recognized"] == 0
+    analytics = signed_in(w.hr).get(
+        reverse("api:analytics-list", kwargs={"org_slug": w.organization.slug})
+    )
+    tables = {
+        table["key"]: table
+        for section in analytics.json()["sections"]
+        for table in section["tables"]
+    }
+    hidden = {row["label"] for row in tables["recognition.by_team"]["rows"] if row["hidden"]}
+    assert hidden == {name for name, row in rows.items() if row["hidden"]}
+    assert registry.MIN_GROUP == MIN_GROUP
 
 
 def test_givers_and_receivers(team_world):
