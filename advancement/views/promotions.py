@@ -158,7 +158,7 @@ def round_close(request: HttpRequest, pk: int) -> HttpResponse:
     if round_.closed_at is not None:
         messages.info(request, f"“{round_.name}” is closed already.")
         return _to_rounds(request)
-    form = CloseRoundForm(request.POST or None)
+    form = CloseRoundForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.close_round(actor=request.membership, round_=round_, **form.cleaned_data)
