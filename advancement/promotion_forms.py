@@ -161,8 +161,8 @@ class DecisionForm(forms.Form):
         label="Takes effect on",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="For “promoted”: the day the new level applies. Today applies it at once; "
-        "a later day applies it on that morning.",
+        help_text="The day the new level applies: today applies it at once, a later day "
+        "early that morning.",
         error_messages={"invalid": "Enter the day as a date, e.g. 2027-04-01."},
     )
     not_yet_criteria = forms.TypedMultipleChoiceField(
