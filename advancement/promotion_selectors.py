@@ -7,9 +7,9 @@ from statistics import median
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-# Groups smaller than the project's one threshold are not published: a count of 2 could
-# name the two people.
-from perfapp.analytics.registry import MIN_GROUP
+# Groups smaller than the project's one small-group threshold (``registry.MIN_GROUP``)
+# are not published: a count of 2 could name the two people.
+from perfapp.analytics import registry
 from perfapp.orgs.models import Membership
 
 from . import snapshots
@@ -194,7 +194,7 @@ def outcome_round() -> Round | None:
 def outcomes() -> tuple[Round | None, list[LevelOutcome]]:
     """Per published level: how many were promoted into it in the last closed round, and
     the typical time people have been at it, each shown only for groups of at least
-    ``MIN_GROUP`` people. Cases never submitted (drafts resolved when the round closed)
+    ``registry.MIN_GROUP`` people. Cases never submitted (drafts resolved when the round closed)
     are not counted: nobody judged them. Three queries."""
     version = current_version()
     if version is None:
@@ -214,7 +214,7 @@ def outcomes() -> tuple[Round | None, list[LevelOutcome]]:
         "level_id", "placed_at"
     ):
         time_in_level.setdefault(level_id, []).append(_months(now - placed_at))
-    rows = []
+    rows, min_group = [], registry.MIN_GROUP
     for track in version.snapshot["tracks"]:
         for level in track["levels"]:
             total, promoted = decided.get(level["id"], (0, 0))
@@ -224,10 +224,10 @@ def outcomes() -> tuple[Round | None, list[LevelOutcome]]:
                     track=track["name"],
                     code=level["code"],
                     name=level["name"],
-                    considered=total if total >= MIN_GROUP else None,
-                    promoted=promoted if total >= MIN_GROUP else None,
-                    placed=len(months) if len(months) >= MIN_GROUP else None,
-                    median_months=median(months) if len(months) >= MIN_GROUP else None,
+                    considered=total if total >= min_group else None,
+                    promoted=promoted if total >= min_group else None,
+                    placed=len(months) if len(months) >= min_group else None,
+                    median_months=median(months) if len(months) >= min_group else None,
                 )
             )
     return last, rows

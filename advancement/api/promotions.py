@@ -13,6 +13,7 @@ from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from perfapp.analytics import registry
 from perfapp.api.errors import service_errors
 from perfapp.api.fields import PlainChoiceField
 from perfapp.api.params import MAX_ID
@@ -482,7 +483,7 @@ class LevelOutcomeSerializer(serializers.Serializer):
         allow_null=True, help_text="Cases decided for this level in the last round with decisions."
     )
     promoted = serializers.IntegerField(
-        allow_null=True, help_text=f"null: fewer than {selectors.MIN_GROUP} people, not shown."
+        allow_null=True, help_text=f"null: fewer than {registry.MIN_GROUP} people, not shown."
     )
     placed = serializers.IntegerField(allow_null=True)
     median_months = serializers.FloatField(
@@ -506,7 +507,7 @@ class PromotionOutcomesViewSet(OrganizationViewSet):
             PromotionOutcomesSerializer(
                 {
                     "last_round": last.name if last else None,
-                    "min_group": selectors.MIN_GROUP,
+                    "min_group": registry.MIN_GROUP,
                     "levels": rows,
                 }
             ).data

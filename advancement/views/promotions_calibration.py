@@ -6,6 +6,7 @@ from collections import Counter
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from perfapp.analytics import registry
 from perfapp.charts import bar_chart, column_chart
 from perfapp.tenancy.views import org_view
 
@@ -119,7 +120,7 @@ def outcomes(request: HttpRequest) -> HttpResponse:
         {
             "last_round": last,
             "rows": rows,
-            "min_group": selectors.MIN_GROUP,
-            "min_group_text": str(selectors.MIN_GROUP),
+            "min_group": registry.MIN_GROUP,
+            "min_group_text": str(registry.MIN_GROUP),
         },
     )
