@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from statistics import median
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 # Groups smaller than the project's one small-group threshold (``registry.MIN_GROUP``)
@@ -21,11 +21,13 @@ from .selectors import current_version, placements_for
 CALIBRATED_STATES = (CaseState.SUBMITTED, CaseState.CALIBRATION, CaseState.DECIDED)
 
 
-def rounds() -> QuerySet[Round]:
-    """Every round with its case counts by state (HR's list)."""
+def rounds(viewer: Membership) -> QuerySet[Round]:
+    """Every round with its case counts by state (HR's list), and whether ``viewer`` is
+    one of its candidates (they take no part in running it)."""
     return (
         Round.objects.prefetch_related("tracks")
         .annotate(
+            viewer_is_candidate=Exists(Case.objects.filter(round=OuterRef("pk"), subject=viewer)),
             case_count=Count("cases", distinct=True),
             submitted_count=Count(
                 "cases", filter=Q(cases__state=CaseState.SUBMITTED), distinct=True

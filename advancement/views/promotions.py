@@ -106,7 +106,7 @@ def rounds(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "advancement/promotions/rounds.html",
-        {"rounds": selectors.rounds(), "to_apply": to_apply},
+        {"rounds": selectors.rounds(request.membership), "to_apply": to_apply},
     )
 
 

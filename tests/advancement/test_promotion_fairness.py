@@ -164,6 +164,9 @@ def test_an_hr_admin_with_a_case_takes_no_part_in_calibrating_that_round(world_a
             )
     hr = login(world_a.hr)
     assert hr.get(page(world_a, "promotion_calibration", pk=promotion.round.pk)).status_code == 404
+    listing = hr.get(page(world_a, "promotion_rounds")).content.decode()
+    assert "You have a case in this round: another HR admin or the owner runs it." in listing
+    assert page(world_a, "promotion_calibration", pk=promotion.round.pk) not in listing
     assert (
         "Record decision"
         not in hr.get(page(world_a, "promotion_case", pk=case.pk)).content.decode()
