@@ -6,9 +6,10 @@ from django.core.exceptions import ValidationError
 
 from perfapp.orgs.models import Membership, Organization
 
-from . import assessment_services, readiness_services
+from . import assessment_services, readiness_services, snapshots
 from .assessment_services import AnswerInput, criteria_of
 from .readiness_models import Assessment
+from .selectors import current_version
 
 SELF = ["consistently", "partly", "consistently", "beyond", "partly", "consistently"]
 MANAGER = ["consistently", "consistently", "partly", "consistently", "partly", "partly"]
@@ -22,11 +23,14 @@ MANAGER_NOTES = [
     "Stronger than you think: the queue redesign was yours end to end.",
     "Good progress; let's find a bigger stage for it this half.",
 ]
-NARRATIVES = [
-    "I designed and shipped the billing retry service: I wrote the design doc, ran the "
-    "review with two teams and owned the rollout.",
-    "I mentor our two newest engineers weekly and paired with them on their first on-call shifts.",
-]
+# Each narrative belongs to the competency it speaks of (matched by the start of the
+# competency's name), whatever order the next level lists its criteria in.
+NARRATIVES = {
+    "System design": "I designed and shipped the billing retry service: I wrote the design "
+    "doc, ran the review with two teams and owned the rollout.",
+    "Mentorship": "I mentor our two newest engineers weekly and paired with them on their "
+    "first on-call shifts.",
+}
 
 
 def seed_readiness(organization: Organization, members: list[Membership]) -> None:
@@ -53,9 +57,11 @@ def seed_readiness(organization: Organization, members: list[Membership]) -> Non
             answers=answers,
             submit=True,
         )
-    for criterion, body in zip(
-        readiness_services.next_level_criteria(person), NARRATIVES, strict=False
-    ):
-        readiness_services.save_narrative(
-            actor=person, subject=person, criterion_id=criterion["id"], body=body
-        )
+    snapshot = current_version().snapshot
+    for criterion in readiness_services.next_level_criteria(person):
+        name = snapshots.competency_name(snapshot, criterion["competency_id"])
+        body = next((text for start, text in NARRATIVES.items() if name.startswith(start)), "")
+        if body:
+            readiness_services.save_narrative(
+                actor=person, subject=person, criterion_id=criterion["id"], body=body
+            )

@@ -131,22 +131,56 @@ def _short(text: str, length: int = 70) -> str:
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
+STALE_FORM = "This page was out of date. Here is the case as it is now; decide again."
+
+
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=Decision.choices, widget=forms.RadioSelect)
+    """Promoted or not yet, the rationale the person reads, the day a promotion takes
+    effect, and for "not yet" the criteria to work on. Every message says what to do."""
+
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=Decision.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose promoted or not yet.",
+            "invalid_choice": "Choose promoted or not yet.",
+        },
+    )
     rationale = forms.CharField(
+        label="Rationale",
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="The person reads it with the decision.",
-        error_messages={"required": "Write the rationale: the person reads it with the decision."},
+        error_messages={
+            "required": "Write the rationale: the person reads it with the decision.",
+            "max_length": "Keep the rationale to 5,000 characters (this one has %(show_value)d).",
+        },
+    )
+    effective_on = forms.DateField(
+        label="Takes effect on",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="The day the new level applies: today applies it at once, a later day "
+        "early that morning.",
+        error_messages={"invalid": "Enter the day as a date, e.g. 2027-04-01."},
     )
     not_yet_criteria = forms.TypedMultipleChoiceField(
-        label="For “not yet”: criteria to work on",
+        label="Criteria to work on",
         coerce=int,
-        required=False,
+        required=False,  # required for "not yet" only: the service says so next to it
         widget=forms.CheckboxSelectMultiple,
         help_text="Each becomes a goal in the person's development plan.",
+        error_messages={
+            "invalid_choice": "Choose among the criteria of this case's packet.",
+            "invalid_list": "Choose among the criteria of this case's packet.",
+        },
     )
-    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    lock_version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=0,
+        error_messages={"required": STALE_FORM, "invalid": STALE_FORM, "min_value": STALE_FORM},
+    )
 
     def __init__(self, *args, criteria: list[dict], **kwargs):
         super().__init__(*args, **kwargs)
@@ -154,3 +188,38 @@ class DecisionForm(forms.Form):
             (c["id"], f"{c.get('competency') or 'Criterion'}: {_short(c.get('expectation', ''))}")
             for c in criteria
         ]
+
+
+class CloseRoundForm(forms.Form):
+    resolve_remaining = forms.BooleanField(
+        label="Mark every case not decided yet as “not yet”",
+        required=False,
+    )
+    rationale = forms.CharField(
+        label="Rationale for the remaining cases",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The people with a remaining case read it with their “not yet”.",
+        error_messages={"max_length": "Keep the rationale to 5,000 characters."},
+    )
+
+
+class ReasonForm(forms.Form):
+    """Reopening a round or reverting a promotion: the reason is kept."""
+
+    reason = forms.CharField(
+        label="Reason",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Say why: the reason is kept in the audit log.",
+            "max_length": "Keep the reason to 2,000 characters.",
+        },
+    )
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+
+    def __init__(self, *args, label: str = "Reason", help_text: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = label
+        self.fields["reason"].help_text = help_text

@@ -89,6 +89,28 @@ class Case(TenantModel):
         "orgs.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    # "Promoted" takes effect on this day (the organization's calendar): the placement
+    # moves to the target level then, by itself (``promotion_services.apply_promotion``).
+    effective_on = models.DateField(null=True, blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    applied_by = models.ForeignKey(  # None: perfapp applied it on the day
+        "orgs.Membership",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    reverted_at = models.DateTimeField(null=True, blank=True)
+    reverted_by = models.ForeignKey(
+        "orgs.Membership",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    revert_reason = models.TextField(max_length=2000, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -99,7 +121,13 @@ class Case(TenantModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "round", "subject"], name="case_one_per_round_subject"
-            )
+            ),
+            # One open case per person and target level, whichever round it is in.
+            models.UniqueConstraint(
+                fields=["organization", "subject", "target_level_id"],
+                condition=~Q(state="decided"),
+                name="case_one_open_per_level",
+            ),
         ]
         indexes = [
             models.Index(
@@ -112,10 +140,25 @@ class Case(TenantModel):
             models.Index(
                 fields=["organization", "decision", "target_level_id"], name="case_org_outcome"
             ),
+            # Promotions still to take effect (the daily task and HR's list).
+            models.Index(
+                fields=["organization", "effective_on"],
+                condition=Q(decision="promoted", applied_at__isnull=True, reverted_at__isnull=True),
+                name="case_org_to_apply",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Case for {self.subject_id} → {self.target_level_label}"
+
+    @property
+    def awaits_effect(self) -> bool:
+        """A promotion whose new level has not taken effect (and was not reverted)."""
+        return (
+            self.decision == Decision.PROMOTED
+            and self.applied_at is None
+            and self.reverted_at is None
+        )
 
 
 class Endorsement(TenantModel):

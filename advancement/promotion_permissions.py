@@ -3,6 +3,12 @@
 A case is read by its subject, their manager chain, HR (``MANAGE_PROMOTIONS``) and, while
 its round is open, the round's calibration group. An endorser reads only their own
 endorsement. Everyone else gets a 404, like anything missing.
+
+Nobody acts on their own case: a round's candidates (people with a case in it) take no
+part in calibrating that round, whatever their role. They do not move its cases to
+calibration, write or read its calibration notes, decide, close or reopen it, and they
+cannot be in its calibration group. The services enforce the same rules; these
+predicates decide what a page offers and what a read returns.
 """
 
 from perfapp.orgs.models import Membership
@@ -15,6 +21,13 @@ def manages_promotions(viewer: Membership) -> bool:
     return viewer.has_perm(Permission.MANAGE_PROMOTIONS)
 
 
+def is_candidate(person: Membership, round_: Round) -> bool:
+    """``person`` has a case in ``round_``."""
+    if round_.pk is None:
+        return False
+    return Case.objects.filter(round=round_, subject=person).exists()
+
+
 def in_calibration_group(viewer: Membership, round_: Round) -> bool:
     """Named in the round's calibration group, while the round is open."""
     if round_.closed_at is not None:
@@ -23,7 +36,28 @@ def in_calibration_group(viewer: Membership, round_: Round) -> bool:
 
 
 def can_calibrate(viewer: Membership, round_: Round) -> bool:
-    return manages_promotions(viewer) or in_calibration_group(viewer, round_)
+    """HR, or the round's calibration group while it is open; never a candidate of the
+    round."""
+    if not (manages_promotions(viewer) or in_calibration_group(viewer, round_)):
+        return False
+    return not is_candidate(viewer, round_)
+
+
+def can_run_round(viewer: Membership, round_: Round) -> bool:
+    """HR changes, closes and reopens a round, unless they are one of its candidates."""
+    return manages_promotions(viewer) and not is_candidate(viewer, round_)
+
+
+def can_read_calibration_notes(viewer: Membership, case: Case) -> bool:
+    """Notes are for those who calibrate the round; never for the case's subject."""
+    if viewer.pk == case.subject_id or case.state == CaseState.DRAFT:
+        return False
+    return can_calibrate(viewer, case.round)
+
+
+def can_apply_promotion(viewer: Membership, case: Case) -> bool:
+    """HR applies or reverts a promotion's new level; nobody their own."""
+    return viewer.pk != case.subject_id and manages_promotions(viewer)
 
 
 def in_manager_chain(viewer: Membership, subject: Membership) -> bool:
@@ -42,7 +76,9 @@ def can_read_case(viewer: Membership, case: Case) -> bool:
         return True
     if in_manager_chain(viewer, case.subject):
         return True
-    return case.state != CaseState.DRAFT and in_calibration_group(viewer, case.round)
+    if case.state == CaseState.DRAFT or not in_calibration_group(viewer, case.round):
+        return False
+    return not is_candidate(viewer, case.round)
 
 
 def can_edit_case(viewer: Membership, case: Case) -> bool:

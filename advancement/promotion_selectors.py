@@ -4,25 +4,31 @@ from dataclasses import dataclass
 from datetime import timedelta
 from statistics import median
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from perfapp.orgs.models import Membership
-from perfapp.small_groups import MIN_GROUP  # outcomes about fewer are not published
 
-from .models import Placement
+# Groups smaller than the project's one small-group threshold are not published: a count
+# of 2 could name the two people.
+from perfapp.small_groups import MIN_GROUP
+
+from . import snapshots
+from .models import FrameworkVersion, Placement
 from .promotion_models import CalibrationNote, Case, CaseState, Decision, Endorsement, Round
-from .promotion_permissions import manages_promotions
-from .selectors import current_version
+from .promotion_permissions import can_read_calibration_notes, manages_promotions
+from .selectors import current_version, placements_for
 
 CALIBRATED_STATES = (CaseState.SUBMITTED, CaseState.CALIBRATION, CaseState.DECIDED)
 
 
-def rounds() -> QuerySet[Round]:
-    """Every round with its case counts by state (HR's list)."""
+def rounds(viewer: Membership) -> QuerySet[Round]:
+    """Every round with its case counts by state (HR's list), and whether ``viewer`` is
+    one of its candidates (they take no part in running it)."""
     return (
         Round.objects.prefetch_related("tracks")
         .annotate(
+            viewer_is_candidate=Exists(Case.objects.filter(round=OuterRef("pk"), subject=viewer)),
             case_count=Count("cases", distinct=True),
             submitted_count=Count(
                 "cases", filter=Q(cases__state=CaseState.SUBMITTED), distinct=True
@@ -67,13 +73,23 @@ def visible_cases(viewer: Membership) -> QuerySet[Case]:
         )
         below |= frontier
         depth += 1
+    # A round's calibration group reads its cases, except in a round they are a
+    # candidate of (they take no part in calibrating it).
     calibrating = Q(
         round__closed_at__isnull=True,
         round__calibration_group=viewer,
         state__in=CALIBRATED_STATES,
-    )
+    ) & ~Q(round__in=Case.objects.filter(subject=viewer).values("round_id"))
     visible = Case.objects.filter(chain | Q(subject_id__in=below) | calibrating)
     return rows.filter(pk__in=visible.values("pk"))
+
+
+def calibration_notes_for(viewer: Membership, case: Case) -> QuerySet[CalibrationNote] | None:
+    """The case's calibration notes, or None for a viewer who may not read them (its
+    subject above all: notes never reach the person they are about)."""
+    if not can_read_calibration_notes(viewer, case):
+        return None
+    return case.calibration_notes.select_related("author__user")
 
 
 def case_for(viewer: Membership, pk: int) -> Case | None:
@@ -159,20 +175,38 @@ def _months(delta: timedelta) -> float:
     return round(delta.days / 30.44, 1)
 
 
+def outcome_round() -> Round | None:
+    """The round outcomes come from: the last closed round whose every case is decided
+    (and that judged at least one submitted case). An open round, or one reopened, never
+    counts, so no published figure moves one decision at a time."""
+    return (
+        Round.objects.filter(closed_at__isnull=False)
+        .annotate(
+            undecided=Count("cases", filter=~Q(cases__state=CaseState.DECIDED)),
+            judged=Count(
+                "cases",
+                filter=Q(cases__state=CaseState.DECIDED, cases__submitted_at__isnull=False),
+            ),
+        )
+        .filter(undecided=0, judged__gt=0)
+        .order_by("-closed_at", "-id")
+        .first()
+    )
+
+
 def outcomes() -> tuple[Round | None, list[LevelOutcome]]:
-    """Per published level: how many were promoted into it in the last round with decisions,
-    and the typical time people have been at it, each shown only for groups of at least
-    ``MIN_GROUP`` people. Three queries."""
+    """Per published level: how many were promoted into it in the last closed round, and
+    the typical time people have been at it, each shown only for groups of at least
+    ``MIN_GROUP`` people. Cases never submitted (drafts resolved when the round closed)
+    are not counted: nobody judged them. Three queries."""
     version = current_version()
     if version is None:
         return None, []
-    last = (
-        Round.objects.filter(cases__state=CaseState.DECIDED).order_by("-closes_on", "-id").first()
-    )
+    last = outcome_round()
     decided: dict[int, tuple[int, int]] = {}
     if last is not None:
         for row in (
-            Case.objects.filter(round=last, state=CaseState.DECIDED)
+            Case.objects.filter(round=last, state=CaseState.DECIDED, submitted_at__isnull=False)
             .values("target_level_id")
             .annotate(total=Count("id"), promoted=Count("id", filter=Q(decision=Decision.PROMOTED)))
         ):
@@ -183,7 +217,7 @@ def outcomes() -> tuple[Round | None, list[LevelOutcome]]:
         "level_id", "placed_at"
     ):
         time_in_level.setdefault(level_id, []).append(_months(now - placed_at))
-    rows = []
+    rows, min_group = [], MIN_GROUP
     for track in version.snapshot["tracks"]:
         for level in track["levels"]:
             total, promoted = decided.get(level["id"], (0, 0))
@@ -193,10 +227,60 @@ def outcomes() -> tuple[Round | None, list[LevelOutcome]]:
                     track=track["name"],
                     code=level["code"],
                     name=level["name"],
-                    considered=total if total >= MIN_GROUP else None,
-                    promoted=promoted if total >= MIN_GROUP else None,
-                    placed=len(months) if len(months) >= MIN_GROUP else None,
-                    median_months=median(months) if len(months) >= MIN_GROUP else None,
+                    considered=total if total >= min_group else None,
+                    promoted=promoted if total >= min_group else None,
+                    placed=len(months) if len(months) >= min_group else None,
+                    median_months=median(months) if len(months) >= min_group else None,
                 )
             )
     return last, rows
+
+
+# --- promotions taking effect -------------------------------------------------------------
+
+
+def application_blocker(
+    case: Case, *, version: FrameworkVersion | None, placement: Placement | None
+) -> tuple[str, bool]:
+    """Why a promotion cannot take effect as decided: (what is in the way, whether HR may
+    apply it anyway once they checked). ("", False) when nothing is."""
+    subject = case.subject
+    if not subject.is_active:
+        return f"{subject.name} is no longer active.", False
+    if version is None or snapshots.find_level(version.snapshot, case.target_level_id) is None:
+        return (
+            f"{case.target_level_label} is no longer in the published career framework: "
+            f"place {subject.name} on the placements page.",
+            False,
+        )
+    now_at = placement.level_id if placement else None
+    if now_at not in (case.from_level_id, case.target_level_id):
+        found = snapshots.find_level(version.snapshot, now_at) if now_at else None
+        where = f"{found[1]['code']} {found[1]['name']}" if found else "on no published level"
+        return (
+            f"{subject.name}'s placement changed since the case was opened (now {where}): "
+            f"check it, then apply {case.target_level_label}.",
+            True,
+        )
+    return "", False
+
+
+def promotions_to_apply() -> list[Case]:
+    """Promotions decided whose new level has not taken effect (HR's list), earliest
+    first, each with ``blocker`` and ``overridable`` (``application_blocker``). Three
+    queries however many there are."""
+    rows = list(
+        cases_base()
+        .defer("packet")
+        .filter(decision=Decision.PROMOTED, applied_at__isnull=True, reverted_at__isnull=True)
+        .order_by(F("effective_on").asc(nulls_first=True), "id")
+    )
+    if not rows:
+        return rows
+    version = current_version()
+    placements = placements_for([case.subject for case in rows])
+    for case in rows:
+        case.blocker, case.overridable = application_blocker(
+            case, version=version, placement=placements.get(case.subject_id)
+        )
+    return rows

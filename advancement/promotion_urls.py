@@ -13,6 +13,9 @@ urlpatterns = [
     path("promotions/rounds/<int:pk>/", promotions.round_edit, name="promotion_round"),
     path("promotions/rounds/<int:pk>/close/", promotions.round_close, name="promotion_round_close"),
     path(
+        "promotions/rounds/<int:pk>/reopen/", promotions.round_reopen, name="promotion_round_reopen"
+    ),
+    path(
         "promotions/rounds/<int:pk>/calibrate/",
         promotions.round_calibrate,
         name="promotion_round_calibrate",
@@ -43,6 +46,8 @@ urlpatterns = [
     ),
     path("promotions/cases/<int:pk>/decide/", promotions.case_decide, name="promotion_case_decide"),
     path("promotions/cases/<int:pk>/notes/", promotions.case_note, name="promotion_case_note"),
+    path("promotions/cases/<int:pk>/apply/", promotions.case_apply, name="promotion_case_apply"),
+    path("promotions/cases/<int:pk>/revert/", promotions.case_revert, name="promotion_case_revert"),
     path(
         "promotions/endorsements/<int:pk>/",
         promotions.endorsement,

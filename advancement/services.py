@@ -219,9 +219,32 @@ def publish(*, actor: Membership, summary: str) -> FrameworkVersion:
 # --- placements -----------------------------------------------------------------------------
 
 
+SELF_PLACEMENT = "Nobody changes their own placement: another HR admin or the owner does."
+
+
 @transaction.atomic
 def place(*, actor: Membership, membership: Membership, level: Level | None) -> Placement | None:
-    """Put a person on a published level (or take them off any track with ``None``)."""
+    """HR puts a person on a published level (or takes them off any track with ``None``).
+    Nobody places themselves."""
+    if actor.pk == membership.pk:
+        raise ValidationError({"level": SELF_PLACEMENT}, code="own_placement")
+    return record_placement(
+        organization=actor.organization, actor=actor, membership=membership, level=level
+    )
+
+
+@transaction.atomic
+def record_placement(
+    *,
+    organization,
+    actor: Membership | None,
+    membership: Membership,
+    level: Level | None,
+    reason: str = "",
+) -> Placement | None:
+    """Write a placement, audit it and tell the person: the one way placements change,
+    whether HR sets one (``place``) or a promotion takes effect (``actor`` None when
+    perfapp applies it on the day; ``reason`` says why, for the audit log)."""
     existing = Placement.objects.select_related("level").filter(membership=membership).first()
     before = str(existing.level) if existing else None
     if level is None:
@@ -238,7 +261,7 @@ def place(*, actor: Membership, membership: Membership, level: Level | None) -> 
         placement, _ = Placement.objects.update_or_create(
             membership=membership,
             defaults={
-                "organization": actor.organization,
+                "organization": organization,
                 "track": level.track,
                 "level": level,
                 "placed_by": actor,
@@ -247,12 +270,15 @@ def place(*, actor: Membership, membership: Membership, level: Level | None) -> 
     after = str(level) if level else None
     if before == after:
         return placement
+    changes = {"level": [before, after]}
+    if reason:
+        changes["reason"] = [None, reason]
     record(
-        organization=actor.organization,
+        organization=organization,
         actor=actor,
         action=FrameworkAction.PLACEMENT_CHANGED,
         target=membership,
-        changes={"level": [before, after]},
+        changes=changes,
     )
     if level is not None:
         notifications.queue(
@@ -261,7 +287,7 @@ def place(*, actor: Membership, membership: Membership, level: Level | None) -> 
             occasion=f"placement:{membership.pk}:{timezone.now().isoformat()}",
             title=f"You are now placed at {level.code} {level.name}",
             body=f"On the track “{level.track.name}”. See what your next level asks for.",
-            url=_career_url(actor, "advancement:next_level"),
+            url=_career_url(organization, "advancement:next_level"),
         )
     return placement
 

@@ -19,6 +19,7 @@ from perfapp.api.params import MAX_ID
 from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer
 from perfapp.orgs.models import Membership
 from perfapp.orgs.roles import Permission
+from perfapp.small_groups import MIN_GROUP
 from perfapp.tenancy.api import OrganizationViewSet
 
 from .. import promotion_selectors as selectors
@@ -73,6 +74,20 @@ class RoundWriteSerializer(serializers.Serializer):
     calibration_group = OrgRelatedField(Membership, many=True, required=False, default=list)
 
 
+class RoundCloseSerializer(serializers.Serializer):
+    resolve_remaining = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Decide every case not decided yet as not_yet, with the rationale. Without "
+        "it, closing a round with undecided cases is refused (code undecided_cases).",
+    )
+    rationale = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, allow_blank=True)
+
+
 class RoundCalibratedSerializer(serializers.Serializer):
     moved = serializers.IntegerField(help_text="How many submitted cases moved to calibration.")
 
@@ -87,7 +102,7 @@ class PromotionRoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Or
     serializer_class = RoundSerializer
     pagination_class = NewestFirstPagination
     action_permissions = dict.fromkeys(
-        ("create", "update", "partial_update", "close", "calibrate"), MANAGE
+        ("create", "update", "partial_update", "close", "reopen", "calibrate"), MANAGE
     )
 
     def get_queryset(self):
@@ -138,12 +153,32 @@ class PromotionRoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Or
         round_ = self._save(request, self.get_object(), partial=True)
         return Response(self._fresh(round_))
 
-    @extend_schema(request=None, responses=RoundSerializer, summary="Close a round (HR)")
+    @extend_schema(
+        request=RoundCloseSerializer,
+        responses=RoundSerializer,
+        summary="Close a round (HR): refused while cases are undecided, unless resolved",
+    )
     @action(detail=True, methods=["post"])
     def close(self, request, *args, **kwargs):
         round_ = self.get_object()
+        serializer = RoundCloseSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
         with service_errors():
-            services.close_round(actor=self.membership, round_=round_)
+            services.close_round(actor=self.membership, round_=round_, **serializer.validated_data)
+        return Response(self._fresh(round_))
+
+    @extend_schema(
+        request=ReasonSerializer,
+        responses=RoundSerializer,
+        summary="Reopen a closed round (HR), with a reason kept in the audit log",
+    )
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, *args, **kwargs):
+        round_ = self.get_object()
+        serializer = ReasonSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with service_errors():
+            services.reopen_round(actor=self.membership, round_=round_, **serializer.validated_data)
         return Response(self._fresh(round_))
 
     @extend_schema(
@@ -217,6 +252,10 @@ class CaseSerializer(serializers.ModelSerializer):
             "not_yet_criteria",
             "decided_by",
             "decided_at",
+            "effective_on",
+            "applied_at",
+            "reverted_at",
+            "revert_reason",
             "submitted_at",
             "created_at",
             "lock_version",
@@ -298,6 +337,18 @@ class CaseDecisionSerializer(CaseLockSerializer):
         default=list,
         help_text="For not_yet: ids of the packet's criteria to work on.",
     )
+    effective_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="For promoted: the day the new level takes effect (default today, on the "
+        "organization's calendar; today applies it at once).",
+    )
+
+
+class CaseRevertSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, allow_blank=True)
+    lock_version = serializers.IntegerField(min_value=0, required=False, allow_null=True)
 
 
 class CaseEndorserSerializer(serializers.Serializer):
@@ -311,7 +362,7 @@ class CaseEndorserSerializer(serializers.Serializer):
 class PromotionCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationViewSet):
     serializer_class = CaseSerializer
     pagination_class = NewestFirstPagination
-    action_permissions = {"calibrate": MANAGE}
+    action_permissions = {"calibrate": MANAGE, "apply": MANAGE, "revert": MANAGE}
 
     def get_queryset(self):
         return selectors.visible_cases(self.membership)
@@ -384,6 +435,27 @@ class PromotionCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Org
         return self._run(request, CaseDecisionSerializer, services.decide)
 
     @extend_schema(
+        request=None,
+        responses=CaseDetailSerializer,
+        summary="Apply a promotion that could not take effect by itself (HR)",
+    )
+    @action(detail=True, methods=["post"])
+    def apply(self, request, *args, **kwargs):
+        case = self.get_object()
+        with service_errors():
+            services.apply_promotion(actor=self.membership, case=case)
+        return Response(self._fresh(case))
+
+    @extend_schema(
+        request=CaseRevertSerializer,
+        responses=CaseDetailSerializer,
+        summary="Revert a promotion that took effect, with a reason (HR)",
+    )
+    @action(detail=True, methods=["post"])
+    def revert(self, request, *args, **kwargs):
+        return self._run(request, CaseRevertSerializer, services.revert_promotion)
+
+    @extend_schema(
         request=CaseEndorserSerializer,
         responses={201: EndorsementSerializer},
         summary="Ask a colleague for an endorsement",
@@ -452,7 +524,7 @@ class LevelOutcomeSerializer(serializers.Serializer):
         allow_null=True, help_text="Cases decided for this level in the last round with decisions."
     )
     promoted = serializers.IntegerField(
-        allow_null=True, help_text=f"null: fewer than {selectors.MIN_GROUP} people, not shown."
+        allow_null=True, help_text=f"null: fewer than {MIN_GROUP} people, not shown."
     )
     placed = serializers.IntegerField(allow_null=True)
     median_months = serializers.FloatField(
@@ -476,7 +548,7 @@ class PromotionOutcomesViewSet(OrganizationViewSet):
             PromotionOutcomesSerializer(
                 {
                     "last_round": last.name if last else None,
-                    "min_group": selectors.MIN_GROUP,
+                    "min_group": MIN_GROUP,
                     "levels": rows,
                 }
             ).data

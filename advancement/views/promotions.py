@@ -18,20 +18,24 @@ from perfapp.web.forms_util import apply_errors
 from .. import promotion_selectors as selectors
 from .. import promotion_services as services
 from ..promotion_forms import (
+    CloseRoundForm,
     DecisionForm,
     EndorsementForm,
     EndorserForm,
     LockForm,
     NoteForm,
     OpenCaseForm,
+    ReasonForm,
     RoundForm,
     SummaryForm,
 )
-from ..promotion_models import CaseState, Endorsement, Round
+from ..promotion_models import CaseState, Decision, Endorsement, Round
 from ..promotion_permissions import (
+    can_apply_promotion,
     can_calibrate,
     can_edit_case,
     can_read_endorsement,
+    is_candidate,
     manages_promotions,
 )
 from ..readiness import packet_for
@@ -90,7 +94,21 @@ def promotions(request: HttpRequest) -> HttpResponse:
 
 @org_view(MANAGE)
 def rounds(request: HttpRequest) -> HttpResponse:
-    return render(request, "advancement/promotions/rounds.html", {"rounds": selectors.rounds()})
+    """HR's rounds, and the decided promotions whose new level has not taken effect."""
+    to_apply = selectors.promotions_to_apply()
+    today = services.organization_today(request.organization)
+    for case in to_apply:
+        case.due = case.effective_on is None or case.effective_on <= today
+        case.applicable = (
+            case.due
+            and case.subject_id != request.membership.pk
+            and (not case.blocker or case.overridable)
+        )
+    return render(
+        request,
+        "advancement/promotions/rounds.html",
+        {"rounds": selectors.rounds(request.membership), "to_apply": to_apply},
+    )
 
 
 def _round_form(request: HttpRequest, round_: Round) -> HttpResponse:
@@ -129,24 +147,81 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _round_form(request, get_object_or_404(Round, pk=pk))
 
 
-@org_view(MANAGE)
-@require_POST
-def round_close(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = get_object_or_404(Round, pk=pk)
-    try:
-        services.close_round(actor=request.membership, round_=round_)
-    except ValidationError as error:
-        _error(request, error)
-    else:
-        messages.success(request, f"“{round_.name}” is closed.")
+def _to_rounds(request: HttpRequest) -> HttpResponse:
     return redirect("advancement:promotion_rounds", org_slug=request.organization.slug)
+
+
+@org_view(MANAGE)
+def round_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """Closing is deliberate: this page says what is still undecided and asks to confirm,
+    or to mark the remaining cases "not yet" with a rationale."""
+    round_ = get_object_or_404(Round, pk=pk)
+    if round_.closed_at is not None:
+        messages.info(request, f"“{round_.name}” is closed already.")
+        return _to_rounds(request)
+    form = CloseRoundForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.close_round(actor=request.membership, round_=round_, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"“{round_.name}” is closed.")
+            return _to_rounds(request)
+    undecided = services.undecided_cases(round_)
+    return render(
+        request,
+        "advancement/promotions/round_close.html",
+        {
+            "round": round_,
+            "form": form,
+            "undecided": services.describe_undecided(undecided) if undecided else "",
+            "candidate": is_candidate(request.membership, round_),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@org_view(MANAGE)
+def round_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    """HR reopens a closed round, saying why (kept in the audit log)."""
+    round_ = get_object_or_404(Round, pk=pk)
+    if round_.closed_at is None:
+        messages.info(request, f"“{round_.name}” is open.")
+        return _to_rounds(request)
+    form = ReasonForm(
+        request.POST or None,
+        label="Why reopen it",
+        help_text="Kept in the audit log. Decisions stay as they are; the calibration group "
+        "reads and decides again, and outcomes leave the round out until it closes again.",
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reopen_round(
+                actor=request.membership, round_=round_, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"“{round_.name}” is open again.")
+            return _to_rounds(request)
+    return render(
+        request,
+        "advancement/promotions/round_reopen.html",
+        {"round": round_, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @org_view(MANAGE)
 @require_POST
 def round_calibrate(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_object_or_404(Round, pk=pk)
-    moved = services.move_round_to_calibration(actor=request.membership, round_=round_)
+    try:
+        moved = services.move_round_to_calibration(actor=request.membership, round_=round_)
+    except ValidationError as error:
+        _error(request, error)
+        return _to_rounds(request)
     messages.success(
         request, f"{moved} submitted case{'s' if moved != 1 else ''} moved to calibration."
     )
@@ -205,31 +280,84 @@ def _with_labels(criterion: dict) -> dict:
     }
 
 
-@org_view()
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def _may_decide(viewer: Membership, case) -> bool:
+    try:
+        services.ensure_may_decide(actor=viewer, case=case)
+    except ValidationError:
+        return False
+    return True
+
+
+def _effect(case, viewer: Membership) -> dict:
+    """Where a promotion stands: waiting for its day, waiting for HR, taken effect or
+    reverted; what HR may do about it."""
+    if case.decision != Decision.PROMOTED:
+        return {}
+    blocker, overridable = "", False
+    due = False
+    if case.awaits_effect:
+        today = services.organization_today(case.subject.organization)
+        due = case.effective_on is None or case.effective_on <= today
+        if due:
+            blocker, overridable = selectors.application_blocker(
+                case,
+                version=selectors.current_version(),
+                placement=selectors.placements_for([case.subject]).get(case.subject_id),
+            )
+    hr = can_apply_promotion(viewer, case)
+    return {
+        "due": due,
+        "blocker": blocker,
+        "may_apply": hr and case.awaits_effect and due and (not blocker or overridable),
+        "may_revert": hr and case.applied_at is not None and case.reverted_at is None,
+    }
+
+
+def _case_page(
+    request: HttpRequest,
+    case,
+    *,
+    decision_form: DecisionForm | None = None,
+    revert_form: ReasonForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     viewer = request.membership
-    case = _case_or_404(request, pk)
     editable = can_edit_case(viewer, case)
-    calibrates = case.state != CaseState.DRAFT and can_calibrate(viewer, case.round)
     is_subject = viewer.pk == case.subject_id
-    endorsements = list(
+    notes = selectors.calibration_notes_for(viewer, case)
+    everyone_asked = list(
         Endorsement.objects.select_related("endorser__user").filter(case=case).order_by("id")
     )
-    if is_subject:
-        endorsements = [e for e in endorsements if e.endorser_id == viewer.pk]
+    # The subject never reads endorsements of their own case; they learn how many exist.
+    endorsements = [] if is_subject else everyone_asked
     packet = packet_for(case.packet, subject=case.subject, viewer=viewer)
     criteria = [_with_labels(c) for c in packet.get("criteria", [])]
     not_yet = [c for c in criteria if c["id"] in set(case.not_yet_criteria or [])]
     lock = {"lock_version": case.lock_version}
+    if decision_form is None and _may_decide(viewer, case):
+        decision_form = DecisionForm(
+            criteria=criteria,
+            initial={**lock, "effective_on": services.organization_today(request.organization)},
+        )
+    effect = _effect(case, viewer)
+    if revert_form is None and effect.get("may_revert"):
+        revert_form = _revert_form(case, initial=lock)
     context = {
         "case": case,
         "criteria": criteria,
         "not_yet": not_yet,
         "editable": editable,
-        "calibrates": calibrates,
+        "calibrates": notes is not None,
         "is_subject": is_subject,
         "manages": manages_promotions(viewer),
+        "may_move": case.state == CaseState.SUBMITTED
+        and not is_subject
+        and case.round.closed_at is None
+        and manages_promotions(viewer)
+        and can_calibrate(viewer, case.round),
         "endorsements": endorsements,
+        "endorsements_asked": len(everyone_asked),
+        "endorsements_written": sum(1 for e in everyone_asked if e.submitted_at),
         "events": case.events.select_related("actor__user"),
         "stale": services.stale_version(case) if editable else None,
         "lock_form": LockForm(initial=lock),
@@ -237,19 +365,32 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if editable
         else None,
         "endorser_form": (
-            EndorserForm(exclude=[case.subject_id, *[e.endorser_id for e in endorsements]])
+            EndorserForm(exclude=[case.subject_id, *[e.endorser_id for e in everyone_asked]])
             if editable
             else None
         ),
-        "notes": case.calibration_notes.select_related("author__user") if calibrates else None,
-        "note_form": NoteForm() if calibrates else None,
-        "decision_form": (
-            DecisionForm(criteria=criteria, initial=lock)
-            if calibrates and case.state == CaseState.CALIBRATION
-            else None
-        ),
+        "notes": notes,
+        "note_form": NoteForm() if notes is not None and case.round.closed_at is None else None,
+        "decision_form": decision_form,
+        "effect": effect,
+        "revert_form": revert_form,
     }
-    return render(request, "advancement/promotions/case.html", context)
+    return render(request, "advancement/promotions/case.html", context, status=status)
+
+
+def _revert_form(case, data=None, initial=None) -> ReasonForm:
+    return ReasonForm(
+        data,
+        initial=initial,
+        label="Why revert it",
+        help_text=f"{case.subject.name} reads it; the audit log keeps it. Their placement goes "
+        f"back to {case.from_level_label}.",
+    )
+
+
+@org_view()
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _case_page(request, _case_or_404(request, pk))
 
 
 def _case_action(request: HttpRequest, pk: int, action, success: str) -> HttpResponse:
@@ -311,18 +452,82 @@ def case_calibrate(request: HttpRequest, pk: int) -> HttpResponse:
 @org_view()
 @require_POST
 def case_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a decision. Refusals that no form fixes (own case, closed round…) come back
+    as a message; a form with errors comes back with what was typed and each error next
+    to its field."""
     case = _case_or_404(request, pk)
-    form = DecisionForm(request.POST, criteria=(case.packet or {}).get("criteria", []))
-    if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return _to_case(request, case)
     try:
-        services.decide(actor=request.membership, case=case, **form.cleaned_data)
+        services.ensure_may_decide(actor=request.membership, case=case)
+    except ValidationError as error:
+        _error(request, error)
+        return _to_case(request, case)
+    criteria = [_with_labels(c) for c in (case.packet or {}).get("criteria", [])]
+    form = DecisionForm(request.POST, criteria=criteria)
+    if form.is_valid():
+        try:
+            services.decide(actor=request.membership, case=case, **form.cleaned_data)
+        except ValidationError as error:
+            if getattr(error, "code", None) == "stale":
+                _error(request, error)
+                return _to_case(request, case)
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Decided. The person has been told.")
+            return _to_case(request, case)
+    elif "lock_version" in form.errors:
+        messages.error(request, form.errors["lock_version"][0])
+        return _to_case(request, case)
+    return _case_page(request, case, decision_form=form, status=400)
+
+
+@org_view(MANAGE)
+@require_POST
+def case_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    """HR applies a promotion that could not take effect by itself."""
+    case = _case_or_404(request, pk)
+    try:
+        services.apply_promotion(actor=request.membership, case=case)
     except ValidationError as error:
         _error(request, error)
     else:
-        messages.success(request, "Decided. The person has been told.")
+        messages.success(
+            request,
+            f"{case.subject.name} is placed at {case.target_level_label}; they have been told.",
+        )
+    if request.POST.get("next") == "rounds":
+        return _to_rounds(request)
     return _to_case(request, case)
+
+
+@org_view(MANAGE)
+@require_POST
+def case_revert(request: HttpRequest, pk: int) -> HttpResponse:
+    """HR reverts a promotion that took effect, with a reason."""
+    case = _case_or_404(request, pk)
+    form = _revert_form(case, request.POST)
+    if form.is_valid():
+        try:
+            services.revert_promotion(
+                actor=request.membership,
+                case=case,
+                reason=form.cleaned_data["reason"],
+                lock_version=form.cleaned_data["lock_version"],
+            )
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                _error(request, error)
+                return _to_case(request, case)
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Reverted: {case.subject.name} is placed at {case.from_level_label} again.",
+            )
+            return _to_case(request, case)
+    if not can_apply_promotion(request.membership, case):
+        _error(request, ValidationError("Only HR reverts a promotion, never their own."))
+        return _to_case(request, case)
+    return _case_page(request, case, revert_form=form, status=400)
 
 
 @org_view()

@@ -223,6 +223,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "development.tasks.plan_housekeeping",
         "schedule": 3600.0,
     },
+    # Hourly, so a promotion takes effect early on its day in every organization's zone.
+    "apply-due-promotions": {
+        "task": "advancement.tasks.apply_due_promotions",
+        "schedule": crontab(minute=20),
+    },
     # Mondays 07:00 UTC; a reminder, so it waits for each manager's morning.
     "recognition-quiet-reports": {
         "task": "recognition.tasks.nudge_quiet_reports",

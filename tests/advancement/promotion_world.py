@@ -63,3 +63,72 @@ def promotion_of(world) -> PromotionWorld:
         case = services.submit_case(actor=world.manager, case=case, lock_version=case.lock_version)
     world._promotion = PromotionWorld(round_, case, endorsement, calibrator, endorser)
     return world._promotion
+
+
+# --- the subject of a case, in every role ---------------------------------------------------
+
+SUBJECT_ROLES = ("member", "manager", "hr", "owner", "calibrator")
+NOTE = "Thin on mentoring; ask the manager for examples."
+
+
+@dataclass
+class SubjectCase:
+    """A case about someone who holds ``role``: ``subject`` is the world's report
+    (member), its manager (manager of someone), its HR admin, its owner (self-nominated),
+    or a calibration-group member of the round (put there before the rule existed, as a
+    round set up earlier could be). ``runner`` is HR who runs the round (the owner when
+    the subject is the HR admin); ``colleague`` is in the calibration group and wrote
+    ``note``; ``endorser`` endorsed the case."""
+
+    role: str
+    subject: Membership
+    case: Case
+    round: Round
+    note: object
+    endorsement: Endorsement
+    runner: Membership
+    colleague: Membership
+    endorser: Membership
+
+
+def subject_case(world, role: str, *, calibrate: bool = True) -> SubjectCase:
+    from advancement import services as framework_services
+    from advancement.promotion_models import CaseState
+
+    organization = world.organization
+    colleague = MembershipFactory(organization=organization, job_title="Staff Engineer")
+    endorser = MembershipFactory(organization=organization, job_title="Product Manager")
+    runner = world.owner if role == "hr" else world.hr
+    subject = {
+        "member": world.report,
+        "manager": world.manager,
+        "hr": world.hr,
+        "owner": world.owner,
+        "calibrator": MembershipFactory(organization=organization, manager=world.manager),
+    }[role]
+    with world.scope():
+        if subject.pk != world.report.pk:
+            framework_services.place(actor=runner, membership=subject, level=world.framework.level)
+        round_ = open_round(
+            world,
+            name=f"Round of the {role}",
+            allow_self_nomination=True,
+            calibration_group=[colleague],
+        )
+        nominator = subject.manager if subject.manager_id else subject
+        case = services.open_case(
+            actor=nominator, round_=round_, subject=subject, summary="Ready for the next level."
+        )
+        endorsement = services.request_endorsement(actor=nominator, case=case, endorser=endorser)
+        services.write_endorsement(
+            actor=endorser, endorsement=endorsement, body="Endorsed: the queue redesign."
+        )
+        case = services.submit_case(actor=nominator, case=case, lock_version=case.lock_version)
+        if role == "calibrator":
+            round_.calibration_group.add(subject)
+        if calibrate:
+            case = services.move_to_calibration(actor=runner, case=case)
+        note = services.add_note(actor=colleague, case=case, body=NOTE)
+        case = Case.objects.get(pk=case.pk)
+        assert case.state == (CaseState.CALIBRATION if calibrate else CaseState.SUBMITTED)
+    return SubjectCase(role, subject, case, round_, note, endorsement, runner, colleague, endorser)

@@ -21,6 +21,7 @@ from advancement.promotion_models import (
     Round,
 )
 from development.models import Goal
+from perfapp.audit.models import AuditEvent
 from perfapp.notifications.models import OutboxMessage
 
 from ..factories import MembershipFactory
@@ -151,33 +152,90 @@ def test_a_promotion_adds_no_goals(world_a):
         assert Goal.objects.count() == before
 
 
-def test_a_promotion_offers_hr_the_placement_at_the_target_level(world_a, client):
+def test_a_promotion_decided_for_today_takes_effect_at_once(world_a, login):
+    """The issue: a "promoted" decision left the person at their old level until HR
+    remembered to place them, so next level, readiness and analytics were stale."""
     promotion = promotion_of(world_a)
     next_level = world_a.framework.next_level
     with world_a.scope():
         case = services.move_to_calibration(actor=world_a.hr, case=promotion.case)
-        services.decide(
+    hr = login(world_a.hr)
+    response = hr.post(
+        url(world_a, "promotion_case_decide", pk=case.pk),
+        {
+            "decision": "promoted",
+            "rationale": "Operates at L2.",
+            "effective_on": str(services.organization_today(world_a.organization)),
+            "lock_version": case.lock_version,
+        },
+    )
+    assert response.status_code == 302
+    with world_a.scope():
+        case.refresh_from_db()
+        assert Placement.objects.get(membership=world_a.report).level_id == next_level.pk
+        assert case.applied_at is not None and case.applied_by is None  # perfapp, as decided
+        placed = (
+            AuditEvent.objects.filter(
+                action="career.placement_changed", target_id=world_a.report.pk
+            )
+            .order_by("-id")
+            .first()
+        )
+        assert placed.changes["level"] == [str(world_a.framework.level), str(next_level)]
+        assert placed.changes["reason"] == [None, f"Promotion decided in “{promotion.round.name}”"]
+        assert AuditEvent.objects.filter(action="promotion.applied", target_id=case.pk).exists()
+    page = hr.get(url(world_a, "promotion_case", pk=case.pk)).content.decode()
+    assert "Took effect" in page
+    assert f"{world_a.report.name} is placed at L2 Senior" in page
+    # The person's next level is no longer the level they were just promoted to.
+    report = login(world_a.report)
+    assert "L2 is the top of this track." in report.get(url(world_a, "next_level")).content.decode()
+    assert "Took effect" in report.get(url(world_a, "promotion_case", pk=case.pk)).content.decode()
+
+
+def test_hr_reverts_a_promotion_with_a_reason_and_the_subject_reads_it(world_a, login):
+    promotion = promotion_of(world_a)
+    with world_a.scope():
+        case = services.move_to_calibration(actor=world_a.hr, case=promotion.case)
+        case = services.decide(
             actor=world_a.hr,
             case=case,
             decision=Decision.PROMOTED,
             rationale="Operates at L2.",
             lock_version=case.lock_version,
         )
-    placement = url(world_a, "placement", pk=world_a.report.pk)
-    apply = f"{placement}?level={next_level.pk}"
-    client.force_login(promotion.calibrator.user)  # decides, but does not place people
-    assert apply not in client.get(url(world_a, "promotion_case", pk=case.pk)).content.decode()
-    client.force_login(world_a.hr.user)
-    page = client.get(url(world_a, "promotion_case", pk=case.pk)).content.decode()
-    assert f'href="{apply}"' in page
-    assert f"Apply: place {world_a.report.name} at L2 Senior" in page
-    # The placement page proposes the target level; a bad ?level= keeps the current one.
-    proposed = client.get(apply).context["form"]
-    assert proposed["level"].value() == next_level.pk
-    kept = client.get(f"{placement}?level=x").context["form"]
-    assert kept["level"].value() == world_a.framework.level.pk
+    hr = login(world_a.hr)
+    revert = url(world_a, "promotion_case_revert", pk=case.pk)
+    refused = hr.post(revert, {"reason": "  ", "lock_version": case.lock_version})
+    assert refused.status_code == 400
+    assert "Say why: the reason is kept in the audit log." in refused.content.decode()
     with world_a.scope():
-        assert Placement.objects.get(membership=world_a.report).level_id == kept["level"].value()
+        assert Placement.objects.get(membership=world_a.report).level_id == (
+            world_a.framework.next_level.pk
+        )
+        assert Case.objects.get(pk=case.pk).reverted_at is None
+    done = hr.post(
+        revert, {"reason": "Decided on the wrong packet.", "lock_version": case.lock_version}
+    )
+    assert done.status_code == 302
+    with world_a.scope():
+        case.refresh_from_db()
+        assert Placement.objects.get(membership=world_a.report).level_id == (
+            world_a.framework.level.pk
+        )
+        assert case.reverted_by == world_a.hr
+        assert case.revert_reason == "Decided on the wrong packet."
+        event = AuditEvent.objects.get(action="promotion.reverted", target_id=case.pk)
+        assert event.changes["reason"] == [None, "Decided on the wrong packet."]
+        assert OutboxMessage.objects.filter(
+            recipient=world_a.report, occasion=f"case:{case.pk}:reverted"
+        ).exists()
+    page = login(world_a.report).get(url(world_a, "promotion_case", pk=case.pk)).content.decode()
+    assert "Reverted" in page and "Decided on the wrong packet." in page
+    # Reverted once: a second revert is refused with nothing changed.
+    hr = login(world_a.hr)
+    again = hr.post(revert, {"reason": "Again.", "lock_version": case.lock_version}, follow=True)
+    assert "Only a promotion that took effect can be reverted." in again.content.decode()
 
 
 # --- outcomes ---------------------------------------------------------------------------------
@@ -212,6 +270,7 @@ def _decided_cases(world, count: int, promoted: int) -> None:
                 state=CaseState.DECIDED,
                 decision=Decision.PROMOTED if index < promoted else Decision.NOT_YET,
                 rationale="…",
+                submitted_at=timezone.now() - timedelta(days=180),
             )
             for index, person in enumerate(people)
         )
@@ -397,7 +456,7 @@ def test_list_pages_hold_their_query_budget(
     client = login(getattr(world_a, viewer))
     with world_a.scope():
         _more_rounds(world_a, 1)
-        _submitted_cases(world_a, promotion.round, 2)
+        _submitted_cases(world_a, promotion.round, 3)  # one of each state, one promoted
     with CaptureQueriesContext(connection) as small:
         assert client.get(url(world_a, name)).status_code == 200
     with world_a.scope():

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from advancement import promotion_services as services
 from advancement import services as framework_services
@@ -248,19 +249,23 @@ def test_a_decided_case_cannot_be_changed(world_a):
         assert case_state(case) == before
 
 
-def test_the_calibration_group_decides_only_while_the_round_is_open(world_a):
+def test_a_closed_round_takes_no_decision_from_the_group_nor_from_hr(world_a):
+    """A round closed with a case still undecided (as rounds could be closed before)
+    takes no decision from anyone: the invariant is the service's, not the page's."""
     with world_a.scope():
         promotion = promotion_of(world_a)
         case = in_calibration(world_a)
-        services.close_round(actor=world_a.hr, round_=promotion.round)
-        with pytest.raises(ValidationError, match="calibration group decide"):
-            services.decide(
-                actor=promotion.calibrator,
-                case=case,
-                decision=Decision.PROMOTED,
-                rationale="Yes.",
-                lock_version=case.lock_version,
-            )
+        Round.objects.filter(pk=promotion.round.pk).update(closed_at=timezone.now())
+        case = Case.objects.get(pk=case.pk)
+        for actor in (promotion.calibrator, world_a.hr, world_a.owner):
+            with pytest.raises(ValidationError, match="is closed: it takes no more decisions"):
+                services.decide(
+                    actor=actor,
+                    case=case,
+                    decision=Decision.PROMOTED,
+                    rationale="Yes.",
+                    lock_version=case.lock_version,
+                )
         assert Case.objects.get(pk=case.pk).state == CaseState.CALIBRATION
 
 

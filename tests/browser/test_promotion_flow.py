@@ -9,8 +9,9 @@ stretch assignment, all for the craft competency of the next level's first crite
 - the employee's readiness view shows the four items under the craft criterion and the
   teamwork criterion as a gap;
 - the manager nominates the employee in an open round and submits; HR moves the round's
-  cases to calibration and decides "not yet" with a criterion to work on; the employee
-  reads the decision and the rationale and finds the criterion as a goal in their plan.
+  cases to calibration and decides "not yet" with a criterion to work on (a first try
+  without a choice keeps the rationale and says what is missing); the employee reads the
+  decision and the rationale and finds the criterion as a goal in their plan.
 
 Screenshots of the side-by-side assessment, the readiness view, the calibration page and
 the decided case go to $PERFAPP_SCREENSHOTS when it is set (to look at after a run).
@@ -217,8 +218,12 @@ def test_assessments_readiness_and_a_case_from_nomination_to_decision(
     expect(case_row).to_contain_text("1/2")  # one of the two criteria has evidence
     _shoot(hr, "calibration.png")
     hr.get_by_role("link", name=world_a.report.user.name).click()
-    hr.get_by_label("Not yet").check()
+    # Recorded without a choice: the form says what is missing and keeps the rationale.
     hr.get_by_label("Rationale").fill(RATIONALE)
+    hr.get_by_role("button", name="Record decision").click()
+    expect(hr.get_by_text("Choose promoted or not yet.")).to_be_visible()
+    expect(hr.get_by_label("Rationale")).to_have_value(RATIONALE)
+    hr.get_by_label("Not yet").check()
     hr.get_by_label("Mentors others", exact=False).check()
     hr.get_by_role("button", name="Record decision").click()
     expect(hr.get_by_role("heading", name="Decision: Not yet")).to_be_visible()

@@ -185,6 +185,7 @@ class Command(BaseCommand):
             (f"{spec['name']}: HR admin", members[4].user.email),
             (f"{spec['name']}: manager", members[1].user.email),
             (f"{spec['name']}: employee", members[5].user.email),
+            (f"{spec['name']}: the employee's manager", members[5].manager.user.email),
         ]
 
     def _tell_manager(self, organization, manager: Membership, member: Membership) -> None:
