@@ -759,6 +759,28 @@ def set_goal_status(*, actor: Membership, goal: Goal, status: str, reason: str =
     return goal
 
 
+def finish_stretch_goal(*, actor: Membership, goal: Goal) -> bool:
+    """The goal a stretch assignment put in someone's plan is done when the assignment is
+    completed, whoever completed it (the assignment's owner need not edit the plan); the
+    plan's history says so. A goal already done, or dropped by the plan's two people,
+    stays as it is. Returns whether the goal changed. Runs in the caller's transaction."""
+    if goal.stretch_interest_id is None:
+        raise ValueError("Only a goal that stands for a stretch assignment finishes with it.")
+    if goal.status in (GoalStatus.DONE, GoalStatus.DROPPED):
+        return False
+    goal.status = GoalStatus.DONE
+    goal.done_at = timezone.now()
+    goal.save(update_fields=["status", "done_at", "updated_at"])
+    _event(
+        goal.plan,
+        actor,
+        PlanEventKind.GOAL_CHANGED,
+        f"Marked the goal “{goal.title}” done: its stretch assignment is complete.",
+        {"goal": goal.pk, "status": GoalStatus.DONE},
+    )
+    return True
+
+
 @transaction.atomic
 def set_goal_progress(
     *, actor: Membership, goal: Goal, mode: str, value: int | None = None
