@@ -1,8 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.templatetags.static import static
+from django.views.decorators.http import require_POST, require_safe
 from rest_framework.authtoken.models import Token
 
 from perfapp.orgs.selectors import organizations_of
@@ -10,6 +11,14 @@ from perfapp.tenancy.views import org_view
 
 from .forms import ProfileForm
 from .home import panels_for
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers and tools ask for /favicon.ico wherever a page names no icon (the API
+    schema's JSON, a file opened in a tab): the product's icon, never a 404. Resolved per
+    request, so the static files' manifest is read only once they are collected."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
 
 def start(request: HttpRequest) -> HttpResponse:
