@@ -120,6 +120,12 @@ ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="optional
 ACCOUNT_SIGNUP_REDIRECT_URL = "/orgs/new/"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_ADAPTER = "perfapp.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {
+    "signup": "perfapp.accounts.forms.SignupForm",
+    "login": "perfapp.accounts.forms.LoginForm",
+}
+# Account emails name the product, not the host the request came in on.
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[perfapp] "
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
+from perfapp.accounts.models import User
 from perfapp.orgs.models import Membership, Organization
 from perfapp.orgs.roles import Role
 from perfapp.tenancy.scoping import scopes_disabled
@@ -54,6 +55,7 @@ def test_sign_up_then_create_an_organization(db, client):
     response = client.post(
         reverse("account_signup"),
         {
+            "name": "  Ada   Founder ",
             "email": "founder@newco.example",
             "password1": "a-long-passphrase",
             "password2": "a-long-passphrase",
@@ -68,8 +70,49 @@ def test_sign_up_then_create_an_organization(db, client):
     with scopes_disabled():
         owner = Membership.objects.get(organization=organization)
     assert owner.role == Role.OWNER and owner.user.email == "founder@newco.example"
+    assert owner.name == "Ada Founder"  # not "founder", the email's first part
     home = client.get("/o/newco/").content.decode()
     assert "Set up NewCo" in home and "Invite or import your people" in home
+
+
+def test_sign_up_asks_for_a_name_first_and_refuses_none(db, client):
+    page = client.get(reverse("account_signup")).content.decode()
+    labels = re.findall(r'<label for="id_(\w+)"', page)
+    assert labels[:2] == ["name", "email"]
+    assert 'autocomplete="name"' in page
+    for name in ("", "   "):
+        response = client.post(
+            reverse("account_signup"),
+            {
+                "name": name,
+                "email": "nameless@newco.example",
+                "password1": "a-long-passphrase",
+                "password2": "a-long-passphrase",
+            },
+        )
+        assert response.status_code == 200
+        assert "Write your name as your colleagues know it." in response.content.decode()
+    assert not User.objects.filter(email="nameless@newco.example").exists()
+
+
+def test_sign_in_speaks_in_sentence_case(db, client):
+    page = client.get(reverse("account_login")).content.decode()
+    assert "Remember me" in page and "Remember Me" not in page
+
+
+def test_account_emails_carry_the_products_name_not_the_host(db, client, mailoutbox):
+    UserFactory(email="known@newco.example")
+    for email in ("known@newco.example", "stranger@newco.example"):
+        client.post(reverse("account_reset_password"), {"email": email})
+    reset, unknown = mailoutbox
+    assert reset.subject == "[perfapp] Reset your password"
+    assert unknown.subject == "[perfapp] No account with this email address"
+    for message in (reset, unknown):
+        assert "Hello from perfapp!" in message.body and "Thank you for using perfapp!" in (
+            message.body
+        )
+        assert "Hello from testserver" not in message.body
+        assert "using testserver" not in message.body
 
 
 def test_home_shows_a_manager_their_team(world_a, login):
