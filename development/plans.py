@@ -30,6 +30,7 @@ from advancement.models import Competency, Level, Track
 from perfapp.audit.services import record
 from perfapp.notifications import services as notifications
 from perfapp.orgs.models import Membership
+from perfapp.text import excerpt
 
 from .models import (
     DevelopmentPlan,
@@ -128,8 +129,7 @@ def plan_url(owner: Membership) -> str:
 
 
 def _excerpt(text: str, length: int = 120) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+    return excerpt(text, length)
 
 
 def _locked(plan: DevelopmentPlan) -> DevelopmentPlan:
@@ -233,12 +233,13 @@ def _after_content_change(
         recipient = owner if who == "owner" else owner.manager
         if recipient is None or not recipient.is_active:
             continue
-        actor_name = actor.name if actor is not None else "perfapp"
-        title = (
-            f"{actor_name} changed your development plan: sign it again"
-            if who == "owner"
-            else f"{actor_name} changed their development plan: sign it again"
-        )
+        if actor is None:  # a change perfapp made (goals after a promotion decision)
+            whose = "Your" if who == "owner" else f"{owner.name}'s"
+            title = f"{whose} development plan changed: sign it again"
+        elif who == "owner":
+            title = f"{actor.name} changed your development plan: sign it again"
+        else:
+            title = f"{actor.name} changed their development plan: sign it again"
         _tell(
             recipient,
             "development.plan",

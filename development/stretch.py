@@ -329,7 +329,7 @@ def express_interest(
         kind="stretch.interest",
         occasion=occasion,
         title=f"{person.name} would like to take on “{assignment.title}”",
-        body=note[:280],
+        body=note,
         url=opportunity_url(assignment),
     )
     return interest

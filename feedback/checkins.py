@@ -18,6 +18,7 @@ from perfapp.links import LinkRef
 from perfapp.notifications import services as notifications
 from perfapp.notifications.models import OutboxMessage, OutboxStatus
 from perfapp.orgs.models import Membership
+from perfapp.text import excerpt
 from perfapp.timezones import validate_time_zone
 
 from . import schedule
@@ -743,7 +744,7 @@ def remind_overdue_actions(now: datetime) -> int:
             recipient=item.owner,
             kind="checkin.action_overdue",
             occasion=f"action:{item.pk}:overdue:{today.isoformat()}",
-            title=f"Overdue since {item.due_on:%-d %B}: {item.text[:80]}",
+            title=f"Overdue since {item.due_on:%-d %B}: {excerpt(item.text, 80)}",
             url=reverse(
                 "feedback:series",
                 kwargs={"org_slug": item.series.organization.slug, "pk": item.series_id},

@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # Resolves /o/<org>/ pages to a tenant and activates its scope; must come after auth.
     "perfapp.tenancy.middleware.OrganizationMiddleware",
+    # Marks the organization last opened in this browser for the picker after sign-in.
+    "perfapp.web.middleware.LastOrganizationMiddleware",
 ]
 
 ROOT_URLCONF = "perfapp.urls"

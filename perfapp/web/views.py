@@ -6,11 +6,13 @@ from django.templatetags.static import static
 from django.views.decorators.http import require_POST, require_safe
 from rest_framework.authtoken.models import Token
 
-from perfapp.orgs.selectors import organizations_of
+from perfapp.orgs.roles import Role
+from perfapp.orgs.selectors import memberships_of
 from perfapp.tenancy.views import org_view
 
 from .forms import ProfileForm
 from .home import panels_for
+from .middleware import LAST_ORGANIZATION_COOKIE
 
 
 @require_safe
@@ -25,12 +27,24 @@ def start(request: HttpRequest) -> HttpResponse:
     """The front door: your organization's home, or the way to get one."""
     if not request.user.is_authenticated:
         return redirect("account_login")
-    organizations = organizations_of(request.user)
-    if len(organizations) == 1:
-        return redirect("web:home", org_slug=organizations[0].slug)
-    if not organizations:
+    memberships = memberships_of(request.user)
+    if len(memberships) == 1:
+        return redirect("web:home", org_slug=memberships[0].organization.slug)
+    if not memberships:
         return redirect("orgs_create")
-    return render(request, "web/choose_organization.html", {"organizations": organizations})
+    # The one opened last in this browser comes first, marked; then by name.
+    last = request.COOKIES.get(LAST_ORGANIZATION_COOKIE, "")
+    memberships.sort(key=lambda m: m.organization.slug != last)
+    choices = [
+        {
+            "organization": m.organization,
+            "role": Role(m.role).label,
+            "job_title": m.job_title,
+            "is_last": m.organization.slug == last,
+        }
+        for m in memberships
+    ]
+    return render(request, "web/choose_organization.html", {"choices": choices})
 
 
 @org_view()
