@@ -92,6 +92,12 @@ class PlannedRow:
     def changed_fields(self) -> set[str]:
         return {change.field for change in self.changes}
 
+    @property
+    def role_label(self) -> str:
+        """ "HR admin" rather than "hr_admin"; a word the file got wrong as it was typed."""
+        role = ROLE_WORDS.get(self.role, self.role)
+        return Role(role).label if role in Role.values else self.role
+
 
 @dataclass
 class ImportPlan:
