@@ -7,11 +7,10 @@ from statistics import median
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from perfapp.orgs.models import Membership
-
 # Groups smaller than the project's one small-group threshold are not published: a count
 # of 2 could name the two people.
-from perfapp.small_groups import MIN_GROUP
+from perfapp import small_groups
+from perfapp.orgs.models import Membership
 
 from . import snapshots
 from .models import FrameworkVersion, Placement
@@ -217,7 +216,7 @@ def outcomes() -> tuple[Round | None, list[LevelOutcome]]:
         "level_id", "placed_at"
     ):
         time_in_level.setdefault(level_id, []).append(_months(now - placed_at))
-    rows, min_group = [], MIN_GROUP
+    rows, min_group = [], small_groups.MIN_GROUP
     for track in version.snapshot["tracks"]:
         for level in track["levels"]:
             total, promoted = decided.get(level["id"], (0, 0))

@@ -18,6 +18,7 @@ from advancement.models import Competency
 from perfapp.audit.services import record
 from perfapp.notifications import services as notifications
 from perfapp.orgs.models import Membership
+from perfapp.text import excerpt
 
 from .mentoring_permissions import is_party_to_mentorship
 from .models import (
@@ -213,7 +214,7 @@ def request_mentor(
         kind="mentoring.request",
         occasion=f"mentor-request:{asked.pk}:new",
         title=f"{mentee.name} asks you to mentor them in {competency.name}",
-        body=message[:280],
+        body=message,
         url=request_url(asked),
     )
     return asked
@@ -290,7 +291,7 @@ def accept_request(
         kind="mentoring.answer",
         occasion=f"mentor-request:{request.pk}:accepted",
         title=f"{actor.name} will mentor you in {request.competency.name}",
-        body=f"{mentorship.get_cadence_display()}. Goals: {goals[:200]}",
+        body=f"{mentorship.get_cadence_display()}. Goals: {excerpt(goals, 200)}",
         url=mentorship_url(mentorship),
     )
     return mentorship

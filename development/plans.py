@@ -30,6 +30,7 @@ from advancement.models import Competency, Level, Track
 from perfapp.audit.services import record
 from perfapp.notifications import services as notifications
 from perfapp.orgs.models import Membership
+from perfapp.text import excerpt
 
 from .models import (
     DevelopmentPlan,
@@ -128,8 +129,7 @@ def plan_url(owner: Membership) -> str:
 
 
 def _excerpt(text: str, length: int = 120) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+    return excerpt(text, length)
 
 
 def _locked(plan: DevelopmentPlan) -> DevelopmentPlan:
@@ -233,12 +233,13 @@ def _after_content_change(
         recipient = owner if who == "owner" else owner.manager
         if recipient is None or not recipient.is_active:
             continue
-        actor_name = actor.name if actor is not None else "perfapp"
-        title = (
-            f"{actor_name} changed your development plan: sign it again"
-            if who == "owner"
-            else f"{actor_name} changed their development plan: sign it again"
-        )
+        if actor is None:  # a change perfapp made (goals after a promotion decision)
+            whose = "Your" if who == "owner" else f"{owner.name}'s"
+            title = f"{whose} development plan changed: sign it again"
+        elif who == "owner":
+            title = f"{actor.name} changed your development plan: sign it again"
+        else:
+            title = f"{actor.name} changed their development plan: sign it again"
         _tell(
             recipient,
             "development.plan",
@@ -757,6 +758,28 @@ def set_goal_status(*, actor: Membership, goal: Goal, status: str, reason: str =
     summary += f": “{_excerpt(reason)}”" if status == GoalStatus.DROPPED else "."
     _event(plan, actor, PlanEventKind.GOAL_CHANGED, summary, {"goal": goal.pk, "status": status})
     return goal
+
+
+def finish_stretch_goal(*, actor: Membership, goal: Goal) -> bool:
+    """The goal a stretch assignment put in someone's plan is done when the assignment is
+    completed, whoever completed it (the assignment's owner need not edit the plan); the
+    plan's history says so. A goal already done, or dropped by the plan's two people,
+    stays as it is. Returns whether the goal changed. Runs in the caller's transaction."""
+    if goal.stretch_interest_id is None:
+        raise ValueError("Only a goal that stands for a stretch assignment finishes with it.")
+    if goal.status in (GoalStatus.DONE, GoalStatus.DROPPED):
+        return False
+    goal.status = GoalStatus.DONE
+    goal.done_at = timezone.now()
+    goal.save(update_fields=["status", "done_at", "updated_at"])
+    _event(
+        goal.plan,
+        actor,
+        PlanEventKind.GOAL_CHANGED,
+        f"Marked the goal “{goal.title}” done: its stretch assignment is complete.",
+        {"goal": goal.pk, "status": GoalStatus.DONE},
+    )
+    return True
 
 
 @transaction.atomic

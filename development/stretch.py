@@ -32,6 +32,7 @@ from .models import (
     StretchAssignment,
     StretchInterest,
 )
+from .plans import finish_stretch_goal
 from .stretch_permissions import (
     can_manage_opportunity,
     can_post_opportunities,
@@ -328,7 +329,7 @@ def express_interest(
         kind="stretch.interest",
         occasion=occasion,
         title=f"{person.name} would like to take on “{assignment.title}”",
-        body=note[:280],
+        body=note,
         url=opportunity_url(assignment),
     )
     return interest
@@ -484,7 +485,8 @@ def complete(
     *, actor: Membership, assignment: StretchAssignment, outcome: str
 ) -> StretchAssignment:
     """The owner records how it went; the assignment is completed and counts as evidence
-    for the chosen people's competencies."""
+    for the chosen people's competencies. The goal it put in each chosen person's plan is
+    marked done (unless they dropped it), and they are told so."""
     assignment = _manageable(actor, assignment)
     if assignment.status != OpportunityStatus.UNDERWAY:
         raise ValidationError("Only an assignment that is underway can be completed.")
@@ -497,10 +499,12 @@ def complete(
     assignment.status = OpportunityStatus.COMPLETED
     assignment.completed_at = timezone.now()
     assignment.save(update_fields=["owner_outcome", "status", "completed_at"])
+    goals_done = []
     for interest in StretchInterest.objects.filter(
         assignment=assignment, status=InterestStatus.CHOSEN
     ).select_related("person__user", "goal__plan"):
         goal = getattr(interest, "goal", None)
+        finished = False
         if goal is not None:
             PlanEvent.objects.create(
                 organization=assignment.organization,
@@ -510,13 +514,17 @@ def complete(
                 summary=f"Completed the stretch assignment “{assignment.title}”.",
                 changes={"goal": goal.pk, "assignment": assignment.pk},
             )
+            finished = finish_stretch_goal(actor=actor, goal=goal)
+            if finished:
+                goals_done.append(interest.person.name)
+        its_goal = " Its goal in your development plan is marked done." if finished else ""
         notifications.queue(
             recipient=interest.person,
             kind="stretch.decision",
             occasion=f"stretch:{assignment.pk}:completed",
             title=f"“{assignment.title}” is complete",
-            body=f"{assignment.owner.name} recorded how it went. Add your own outcome: what "
-            "you learned and what you'd do differently.",
+            body=f"{assignment.owner.name} recorded how it went.{its_goal} Add your own "
+            "outcome: what you learned and what you'd do differently.",
             url=opportunity_url(assignment),
         )
     record(
@@ -525,6 +533,7 @@ def complete(
         action=StretchAction.COMPLETED,
         target=assignment,
         target_label=assignment.title,
+        changes={"goals_done": [None, sorted(goals_done)]} if goals_done else None,
     )
     return assignment
 

@@ -24,6 +24,8 @@ from perfapp.orgs.models import Membership, Team
 from .models import (
     Audience,
     DevelopmentPlan,
+    Goal,
+    GoalStatus,
     InterestStatus,
     OpportunityStatus,
     StretchAssignment,
@@ -171,4 +173,14 @@ def interests_in(assignment: StretchAssignment) -> QuerySet[StretchInterest]:
         StretchInterest.objects.filter(assignment=assignment)
         .select_related("person__user", "person__team")
         .order_by("created_at", "id")
+    )
+
+
+def finished_goal_owners(assignment: StretchAssignment) -> list[str]:
+    """The names of the chosen people whose goal for this assignment is done."""
+    return sorted(
+        goal.plan.owner.name
+        for goal in Goal.objects.filter(
+            stretch_interest__assignment=assignment, status=GoalStatus.DONE
+        ).select_related("plan__owner__user")
     )

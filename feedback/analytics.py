@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from perfapp.analytics.registry import Filters, Row, Table, percent, team_rows
 
+from . import schedule
 from .checkin_models import (
     Cadence,
     CheckinSeries,
@@ -71,22 +72,25 @@ def feedback_tables(filters: Filters) -> list[Table]:
     ]
 
 
-def _policy(organization) -> tuple[int, str]:
-    """The organization's lapse policy and default cadence, without creating settings on
-    a read (the defaults stand until HR saves them)."""
+def _grace_days(organization) -> int:
+    """The organization's grace period, without creating settings on a read (the default
+    stands until HR saves them)."""
     found = CheckinSettings.objects.filter(organization=organization).first()
-    days = found.lapse_after_days if found else 14
-    cadence = Cadence(found.default_cadence if found else Cadence.BIWEEKLY)
-    return days, cadence.label.lower()
+    return found.lapse_grace_days if found else schedule.DEFAULT_GRACE_DAYS
 
 
 def checkin_tables(filters: Filters) -> list[Table]:
     """Per team (of the report): people with running 1:1s, meetings held in the range, and
-    how many met the policy (a held 1:1 within the lapse window before the range ends).
-    Three queries."""
-    lapse_days, cadence = _policy(filters.organization)
+    how many met the policy (a 1:1 held within its series' lapse window, the cadence plus
+    the grace period, before the range ends). Three queries."""
+    grace = _grace_days(filters.organization)
     end = min(filters.until, timezone.now())
-    policy_since = end - timedelta(days=lapse_days)
+    windows = {cadence: schedule.lapses_after(cadence, grace) for cadence in Cadence}
+    policy_since = end - timedelta(days=max(windows.values()))
+    recent = Q()
+    for cadence, days in windows.items():
+        # Lapsed from ``days`` whole days on, so on policy only while fewer have passed.
+        recent |= Q(series__cadence=cadence, starts_at__gt=end - timedelta(days=days))
     with_series = dict(
         CheckinSeries.objects.filter(report__in=filters.members(), status=SeriesStatus.ACTIVE)
         .values("report__team_id")
@@ -108,9 +112,7 @@ def checkin_tables(filters: Filters) -> list[Table]:
             skipped=Count(
                 "id", filter=Q(status=MeetingStatus.SKIPPED, starts_at__gte=filters.since)
             ),
-            on_policy=Count(
-                "series__report_id", distinct=True, filter=held & Q(starts_at__gte=policy_since)
-            ),
+            on_policy=Count("series__report_id", distinct=True, filter=held & recent),
         )
         .order_by()
     }
@@ -138,9 +140,10 @@ def checkin_tables(filters: Filters) -> list[Table]:
         Table(
             "checkins.by_team",
             "1:1 check-ins against policy",
-            f"The policy: a 1:1 held at least every {lapse_days} days (default cadence: "
-            f"{cadence}). “On policy” counts people whose last 1:1 before the end of the "
-            "range is that recent.",
+            "The policy: a 1:1 held within each series' cadence plus "
+            f"{grace} days of grace (weekly: {windows[Cadence.WEEKLY]} days, every two weeks: "
+            f"{windows[Cadence.BIWEEKLY]}, monthly: {windows[Cadence.MONTHLY]}). “On policy” "
+            "counts people whose last 1:1 before the end of the range is that recent.",
             ["Team", "People", "With 1:1s", "Held", "Skipped", "On policy", "Share"],
             team_rows(filters, build),
             chart_title="Share of each team on the 1:1 policy",

@@ -13,7 +13,7 @@ from perfapp.timezones import time_zone_choices
 
 from . import schedule
 from .checkin_models import Cadence, CheckinSettings, CoachingPrompt, PromptTheme
-from .checkins import UNCHANGED
+from .checkins import GRACE_ERROR, UNCHANGED
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -227,31 +227,31 @@ class PromptForm(forms.Form):
 class SettingsForm(forms.ModelForm):
     class Meta:
         model = CheckinSettings
-        fields = ["default_cadence", "lapse_after_days", "reminder_lead_hours", "weekly_update"]
+        fields = ["default_cadence", "lapse_grace_days", "reminder_lead_hours", "weekly_update"]
         labels = {
             "default_cadence": "Default cadence for new series",
-            "lapse_after_days": "A series counts as lapsed after this many days without a "
-            "held meeting",
+            "lapse_grace_days": "Days of grace before a series counts as lapsed",
             "reminder_lead_hours": "Remind both people to add talking points this many hours "
             "before",
             "weekly_update": "Ask reports for a short weekly update before each 1:1",
         }
         help_texts = {
-            "lapse_after_days": "Managers see a “lapsed” badge, and are reminded; the "
-            "skip-level manager is told after twice as long. 14 means “at least every two "
-            "weeks”.",
+            "lapse_grace_days": "A series lapses when no 1:1 was held for its own cadence "
+            "plus these days. With 7, a weekly series lapses after 14 days, one every two "
+            "weeks after 21, a monthly one after 42. Managers see a “lapsed” badge and are "
+            "reminded; the skip-level manager is told after twice as long.",
             "reminder_lead_hours": "Reminders never arrive between 21:00 and 08:00 the "
             "recipient's time; they wait until 08:00.",
         }
         widgets = {
-            "lapse_after_days": forms.NumberInput(attrs={"min": 1, "max": 180}),
+            "lapse_grace_days": forms.NumberInput(attrs={"min": 1, "max": schedule.MAX_GRACE_DAYS}),
             "reminder_lead_hours": forms.NumberInput(attrs={"min": 1, "max": 168}),
         }
 
-    def clean_lapse_after_days(self) -> int:
-        value = self.cleaned_data["lapse_after_days"]
-        if not 1 <= value <= 180:
-            raise ValidationError("Choose between 1 and 180 days.")
+    def clean_lapse_grace_days(self) -> int:
+        value = self.cleaned_data["lapse_grace_days"]
+        if not 1 <= value <= schedule.MAX_GRACE_DAYS:
+            raise ValidationError(GRACE_ERROR)
         return value
 
     def clean_reminder_lead_hours(self) -> int:

@@ -46,8 +46,10 @@ class CheckinSettings(TenantModel):
     default_cadence = models.CharField(
         max_length=10, choices=Cadence.choices, default=Cadence.BIWEEKLY
     )
-    lapse_after_days = models.PositiveSmallIntegerField(
-        default=14, help_text="A series with no held meeting for this long counts as lapsed."
+    lapse_grace_days = models.PositiveSmallIntegerField(
+        default=7,
+        help_text="A series counts as lapsed when no meeting was held for its cadence "
+        "plus this many days.",
     )
     reminder_lead_hours = models.PositiveSmallIntegerField(default=24)
     weekly_update = models.BooleanField(

@@ -18,6 +18,7 @@ from perfapp.links import LinkRef
 from perfapp.notifications import services as notifications
 from perfapp.notifications.models import OutboxMessage, OutboxStatus
 from perfapp.orgs.models import Membership
+from perfapp.text import excerpt
 from perfapp.timezones import validate_time_zone
 
 from . import schedule
@@ -60,7 +61,8 @@ def settings_for(organization) -> CheckinSettings:
     return found
 
 
-SETTINGS_FIELDS = ("default_cadence", "lapse_after_days", "reminder_lead_hours", "weekly_update")
+SETTINGS_FIELDS = ("default_cadence", "lapse_grace_days", "reminder_lead_hours", "weekly_update")
+GRACE_ERROR = f"Choose between 1 and {schedule.MAX_GRACE_DAYS} days."
 
 
 @transaction.atomic
@@ -74,8 +76,11 @@ def save_settings(*, actor: Membership, **values) -> CheckinSettings:
     errors = {}
     if "default_cadence" in values and values["default_cadence"] not in Cadence.values:
         errors["default_cadence"] = "Choose weekly, every two weeks, or monthly."
-    if "lapse_after_days" in values and not 1 <= values["lapse_after_days"] <= 180:
-        errors["lapse_after_days"] = "Choose between 1 and 180 days."
+    grace = values.get("lapse_grace_days")
+    if "lapse_grace_days" in values and not (
+        isinstance(grace, int) and 1 <= grace <= schedule.MAX_GRACE_DAYS
+    ):
+        errors["lapse_grace_days"] = GRACE_ERROR
     if "reminder_lead_hours" in values and not 1 <= values["reminder_lead_hours"] <= 168:
         errors["reminder_lead_hours"] = "Choose between 1 and 168 hours (a week)."
     if errors:
@@ -739,7 +744,7 @@ def remind_overdue_actions(now: datetime) -> int:
             recipient=item.owner,
             kind="checkin.action_overdue",
             occasion=f"action:{item.pk}:overdue:{today.isoformat()}",
-            title=f"Overdue since {item.due_on:%-d %B}: {item.text[:80]}",
+            title=f"Overdue since {item.due_on:%-d %B}: {excerpt(item.text, 80)}",
             url=reverse(
                 "feedback:series",
                 kwargs={"org_slug": item.series.organization.slug, "pk": item.series_id},
@@ -750,24 +755,23 @@ def remind_overdue_actions(now: datetime) -> int:
 
 
 def remind_lapsed_series(now: datetime) -> int:
-    """Tell the manager when a series has had no held meeting within the policy, and the
-    skip-level manager after a second period."""
+    """Tell the manager when a series has had no held meeting for its cadence plus the
+    organization's grace period, and the skip-level manager after twice as long."""
     count = 0
     rows = (
         CheckinSeries.objects.filter(status=SeriesStatus.ACTIVE)
         .select_related("manager__user", "manager__manager", "report__user", "organization")
         .annotate(last_held=Max("meetings__held_at"))
     )
-    policies = {s.organization_id: s.lapse_after_days for s in CheckinSettings.objects.all()}
+    policies = {s.organization_id: s.lapse_grace_days for s in CheckinSettings.objects.all()}
     for series in rows:
-        days = policies.get(series.organization_id, 14)
+        grace = policies.get(series.organization_id, schedule.DEFAULT_GRACE_DAYS)
         since = series.last_held or datetime.combine(
             series.starts_on, time(0), tzinfo=ZoneInfo(series.time_zone)
         )
         idle = (now - since).days
-        if idle < days:
+        if not schedule.is_lapsed(cadence=series.cadence, idle_days=idle, grace_days=grace):
             continue
-        periods = idle // days
         anchor = since.date().isoformat()
         notifications.queue(
             recipient=series.manager,
@@ -780,7 +784,8 @@ def remind_lapsed_series(now: datetime) -> int:
         )
         count += 1
         skip_level = series.manager.manager
-        if periods >= 2 and skip_level is not None and skip_level.is_active:
+        escalate = idle >= schedule.escalates_after(series.cadence, grace)
+        if escalate and skip_level is not None and skip_level.is_active:
             notifications.queue(
                 recipient=skip_level,
                 kind="checkin.lapsed",

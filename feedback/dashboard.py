@@ -1,5 +1,5 @@
 """What feedback and check-ins contribute to the manager's team dashboard
-(``perfapp.web.dashboard``): last and next 1:1 with the policy's lapse highlighted, open
+(``perfapp.web.dashboard``): last and next 1:1 with a lapse highlighted, open
 action items, and feedback given and received lately. Registered in ``FeedbackConfig``.
 
 Each source answers for the whole team in a fixed number of queries, and says only
@@ -19,6 +19,7 @@ from perfapp.web.dashboard import Attention, Cell, Column, Contribution, days_ag
 from .checkin_models import ActionItem, CheckinSeries, MeetingStatus, SeriesStatus
 from .checkins import settings_for
 from .models import Feedback
+from .schedule import is_lapsed
 
 LIVE = (SeriesStatus.ACTIVE, SeriesStatus.PAUSED, SeriesStatus.PROPOSED)
 FEEDBACK_DAYS = 30
@@ -58,7 +59,8 @@ def idle_days(series: CheckinSeries, viewer: Membership, today: date) -> int:
 
 
 class CheckinColumns:
-    """Last and next 1:1 (lapsed per the organization's policy) and open action items.
+    """Last and next 1:1 (lapsed: none held for the series' cadence plus the organization's
+    grace period) and open action items.
     Three queries: the policy, the series with their meetings, the action items."""
 
     key = "checkins"
@@ -71,7 +73,7 @@ class CheckinColumns:
 
     def rows(self, members, *, viewer, today):
         now = timezone.now()
-        lapse_days = settings_for(viewer.organization).lapse_after_days
+        grace = settings_for(viewer.organization).lapse_grace_days
         series = series_of(members, now)
         actions = {
             row["series__report_id"]: row
@@ -91,9 +93,7 @@ class CheckinColumns:
             contribution = Contribution()
             one = series.get(person.pk)
             counts = actions.get(person.pk, {"open": 0, "overdue": 0})
-            contribution.cells.update(
-                self._checkin_cells(one, now, today, lapse_days, viewer, slug)
-            )
+            contribution.cells.update(self._checkin_cells(one, now, today, grace, viewer, slug))
             lapsed = contribution.cells["checkin_last"].tone == "danger"
             if one is None:
                 contribution.attention.append(Attention("checkin.none", "No 1:1s set up"))
@@ -116,7 +116,7 @@ class CheckinColumns:
             found[person.pk] = contribution
         return found
 
-    def _checkin_cells(self, series, now, today, lapse_days, viewer, slug) -> dict[str, Cell]:
+    def _checkin_cells(self, series, now, today, grace, viewer, slug) -> dict[str, Cell]:
         if series is None:
             return {
                 "checkin_last": Cell("No 1:1s yet", sort=None, tone="warning"),
@@ -124,7 +124,9 @@ class CheckinColumns:
             }
         url = reverse("feedback:series", kwargs={"org_slug": slug, "pk": series.pk})
         idle = idle_days(series, viewer, today)
-        lapsed = series.status == SeriesStatus.ACTIVE and idle >= lapse_days
+        lapsed = series.status == SeriesStatus.ACTIVE and is_lapsed(
+            cadence=series.cadence, idle_days=idle, grace_days=grace
+        )
         held_on = _local_date(series.last_held, viewer)
         last = Cell(
             text=days_ago(held_on, today) if held_on else "Not met yet",

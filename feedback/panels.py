@@ -86,6 +86,16 @@ def checkin_panel(request: HttpRequest) -> dict:
     }
 
 
+def _about(asked, me) -> str:
+    """Whom a request is about, as the reviewer reads it after "<requester> asks about":
+    "you", "themselves" (a request about the requester's own work), or the name."""
+    if asked.subject_id == me.pk:
+        return "you"
+    if not asked.is_about_someone_else:
+        return "themselves"
+    return asked.subject.name
+
+
 def waiting_panel(request: HttpRequest) -> dict | None:
     """Requests and cycle reviews waiting for my answer; hidden when there are none.
     Two queries."""
@@ -94,7 +104,7 @@ def waiting_panel(request: HttpRequest) -> dict | None:
     requests = [
         {
             "topic": row.request.topic,
-            "about": "you" if row.request.subject_id == me.pk else row.request.subject.name,
+            "about": _about(row.request, me),
             "from": row.request.requester.name,
             "due_on": row.request.due_date,
             "overdue": row.request.due_date < today,

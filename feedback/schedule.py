@@ -56,3 +56,28 @@ def local_start(day: date, at: time, time_zone: str) -> datetime:
     forward by the gap (02:30 on a spring-forward night becomes 03:30)."""
     local = datetime.combine(day, at, tzinfo=ZoneInfo(time_zone))
     return local.astimezone(UTC).astimezone(ZoneInfo(time_zone))
+
+
+# --- when a series has lapsed ---------------------------------------------------------------
+
+# The longest regular gap between two meetings of each cadence. A monthly series meets on
+# the same weekday of each month (the second Tuesday), so four or five weeks apart.
+CADENCE_DAYS = {Cadence.WEEKLY: 7, Cadence.BIWEEKLY: 14, Cadence.MONTHLY: 35}
+DEFAULT_GRACE_DAYS = 7
+MAX_GRACE_DAYS = 90
+
+
+def lapses_after(cadence: str, grace_days: int) -> int:
+    """Days without a held 1:1 after which a series of this cadence has lapsed: one
+    whole cadence plus the organization's grace period."""
+    return CADENCE_DAYS[cadence] + grace_days
+
+
+def escalates_after(cadence: str, grace_days: int) -> int:
+    """Days without a held 1:1 after which the skip-level manager is told: twice the
+    lapse window."""
+    return 2 * lapses_after(cadence, grace_days)
+
+
+def is_lapsed(*, cadence: str, idle_days: int, grace_days: int) -> bool:
+    return idle_days >= lapses_after(cadence, grace_days)

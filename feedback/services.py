@@ -10,6 +10,7 @@ from django.utils import timezone
 from perfapp.notifications import services as notifications
 from perfapp.notifications.models import OutboxMessage, OutboxStatus
 from perfapp.orgs.models import Membership
+from perfapp.text import excerpt
 
 from . import reminders
 from .models import (
@@ -121,7 +122,7 @@ def _announce(feedback: Feedback, asked_by_manager: bool) -> None:
             kind="feedback.received",
             occasion=f"feedback:{feedback.pk}",
             title=f"{feedback.author.name} gave you feedback",
-            body=f"{feedback.get_kind_display()}: {feedback.situation[:140]}",
+            body=f"{feedback.get_kind_display()}: {excerpt(feedback.situation, 140)}",
             url=_url(organization, "feedback:detail", pk=feedback.pk),
         )
     if asked_by_manager:
@@ -245,7 +246,7 @@ def _schedule_request_messages(row: RequestReviewer, request: FeedbackRequest) -
         kind="feedback.requested",
         occasion=f"request:{row.pk}",
         title=title,
-        body=f"Due {request.due_date:%-d %B}. {request.message[:200]}".strip(),
+        body=f"Due {request.due_date:%-d %B}. {request.message}".strip(),
         url=url,
     )
     soon = reminders.before_due(request.due_date, reviewer)

@@ -9,12 +9,20 @@ A source is any object with ``key``, ``label`` (the group's heading), ``order`` 
 in a bounded number of queries, through the tenant-scoped managers (another
 organization's rows are never found). People are built in.
 
-``matching(queryset, fields, terms)`` is the shared text filter: Postgres full-text
-search (``SearchVector``/``SearchQuery``, the "simple" configuration so names and
-acronyms are not stemmed away, each word as a prefix), ranked; elsewhere (SQLite in
-development) every word ``icontains`` some field. The vectors are computed on the fly:
-every query is already restricted to one organization by its indexed ``organization``
-column, so the rows ranked are one tenant's, never the whole table.
+``matching(queryset, fields, terms)`` is the shared text filter. A *term* is what the
+person typed between spaces: a word, or words joined by punctuation ("follow-up",
+"sam@acme.test", "v1.2"). Text is read as words of letters and digits, punctuation
+counting as a space, the same way in the query and in the rows, so an email address or a
+hyphenated word is found whether it is typed whole or in part. A row matches when it
+holds every term: a plain word as the start of a word (type-as-you-go), the words of a
+punctuated term next to each other in that order, the last one as the start of a word.
+On Postgres the rows are filtered with the full-text match (``@@``, the "simple"
+configuration so names and acronyms are not stemmed away) and only then ranked, a hit
+in the first field (a title, a name) above one in the others; rows that do not match
+are never returned, whatever their rank. Elsewhere (SQLite in development) every word
+``icontains`` some field. The vectors are computed on the fly: every query is already
+restricted to one organization by its indexed ``organization`` column, so the rows
+ranked are one tenant's, never the whole table.
 """
 
 import re
@@ -23,7 +31,7 @@ from typing import Protocol
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import F, Func, Q, QuerySet, TextField, Value
 from django.urls import reverse
 
 from perfapp.orgs.models import Membership
@@ -63,42 +71,97 @@ def sources() -> list[SearchSource]:
     return sorted(_SOURCES.values(), key=lambda s: s.order)
 
 
+WORD = re.compile(r"[^\W_]+")  # letters and digits; punctuation and "_" separate
+
+
+def words_of(text: str) -> list[str]:
+    """The words of a text, lower case, as search reads them."""
+    return WORD.findall(text.lower())
+
+
 def terms_of(raw: str) -> list[str]:
-    """The words of a query (letters and digits), or ValueError with what to fix."""
+    """The terms of a query (see the module's docstring), each as its words joined by
+    "-", at most ``MAX_TERMS`` words in all; or ValueError with what to fix."""
     raw = (raw or "").strip()
     if len(raw) > MAX_LENGTH:
         raise ValueError(TOO_LONG)
-    words = re.findall(r"\w+", raw)[:MAX_TERMS]
-    if sum(len(word) for word in words) < MIN_LENGTH:
+    terms: list[str] = []
+    room = MAX_TERMS
+    for chunk in raw.split():
+        words = words_of(chunk)[:room]
+        if words:
+            terms.append("-".join(words))
+            room -= len(words)
+        if not room:
+            break
+    if sum(len(word) for term in terms for word in term.split("-")) < MIN_LENGTH:
         raise ValueError(TOO_SHORT)
-    return words
+    return terms
+
+
+def _tsquery(terms: list[str]) -> str:
+    """``terms`` as a Postgres tsquery: every term required; a term's words adjacent,
+    its last word a prefix. Words are letters and digits only, so nothing typed can
+    reach the tsquery syntax."""
+    phrases = []
+    for term in terms:
+        *before, last = term.split("-")
+        phrases.append("(" + " <-> ".join([*before, f"{last}:*"]) + ")")
+    return " & ".join(phrases)
+
+
+def _as_words(field: str) -> Func:
+    """A text column with its punctuation read as spaces (as ``words_of`` does)."""
+    return Func(
+        F(field),
+        Value("[[:punct:]]+"),
+        Value(" "),
+        Value("g"),
+        function="regexp_replace",
+        output_field=TextField(),
+    )
 
 
 def matching(queryset: QuerySet, fields: list[str], terms: list[str]) -> QuerySet:
-    """Rows whose ``fields`` contain every term (as a word prefix), best first."""
+    """Rows whose ``fields`` hold every term, best first (a match in ``fields[0]`` ranks
+    above one in the others)."""
     if connection.vendor == "postgresql":
-        query = SearchQuery(
-            " & ".join(f"{term}:*" for term in terms), search_type="raw", config="simple"
-        )
-        vector = SearchVector(*fields, config="simple")
+        query = SearchQuery(_tsquery(terms), search_type="raw", config="simple")
+        first, *others = fields
+        vector = SearchVector(_as_words(first), config="simple", weight="A")
+        if others:
+            vector = vector + SearchVector(
+                *(_as_words(field) for field in others), config="simple", weight="B"
+            )
         return (
-            queryset.annotate(search_rank=SearchRank(vector, query))
-            .filter(search_rank__gt=0)
+            queryset.annotate(search_document=vector)
+            .filter(search_document=query)
+            .annotate(search_rank=SearchRank(vector, query))
             .order_by("-search_rank", "pk")
         )
     condition = Q()
     for term in terms:
-        any_field = Q()
-        for field in fields:
-            any_field |= Q(**{f"{field}__icontains": term})
-        condition &= any_field
+        for word in term.split("-"):
+            any_field = Q()
+            for field in fields:
+                any_field |= Q(**{f"{field}__icontains": word})
+            condition &= any_field
     return queryset.filter(condition).order_by("pk")
+
+
+def _holds(words: list[str], term: str) -> bool:
+    *before, last = term.split("-")
+    size = len(before) + 1
+    return any(
+        words[start : start + size - 1] == before and words[start + size - 1].startswith(last)
+        for start in range(len(words) - size + 1)
+    )
 
 
 def text_matches(text: str, terms: list[str]) -> bool:
     """The same rule for text already in memory (a published framework snapshot)."""
-    words = re.findall(r"\w+", text.lower())
-    return all(any(word.startswith(term.lower()) for word in words) for term in terms)
+    words = words_of(text)
+    return all(_holds(words, term) for term in terms)
 
 
 def search(raw: str, viewer: Membership, limit: int = PER_SOURCE) -> list[dict]:

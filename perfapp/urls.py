@@ -24,6 +24,7 @@ organization_pages = [
 
 urlpatterns = [
     path("", web_views.start, name="start"),
+    path("favicon.ico", web_views.favicon, name="favicon"),
     path("health/", health, name="health"),
     path("accounts/", include("allauth.urls")),
     path("orgs/new/", org_views.create_organization, name="orgs_create"),

@@ -20,6 +20,7 @@ from advancement.models import Competency
 from perfapp.audit.services import record
 from perfapp.notifications import services as notifications
 from perfapp.orgs.models import Membership
+from perfapp.text import excerpt
 
 from . import points
 from .models import (
@@ -201,7 +202,7 @@ def _announce(recognition: Recognition, giver: Membership, recipients: list[Memb
     reports (not when the manager gave it, or is recognized in it too)."""
     organization = giver.organization
     url = _url(organization, "recognition:detail", pk=recognition.pk)
-    excerpt = recognition.message[:160]
+    short = excerpt(recognition.message, 160)
     gift = f" (+{recognition.points_each} points)" if recognition.points_each else ""
     for person in recipients:
         notifications.queue(
@@ -209,7 +210,7 @@ def _announce(recognition: Recognition, giver: Membership, recipients: list[Memb
             kind="recognition.received",
             occasion=f"recognition:{recognition.pk}:{person.pk}",
             title=f"{giver.name} recognized you{gift}",
-            body=excerpt,
+            body=short,
             url=url,
         )
     recognized = {person.pk for person in recipients}
@@ -229,7 +230,7 @@ def _announce(recognition: Recognition, giver: Membership, recipients: list[Memb
             kind="recognition.for_report",
             occasion=f"recognition:{recognition.pk}:{manager.pk}:manager",
             title=f"{giver.name} recognized {names_of(reports)}, {verb} to you",
-            body=excerpt,
+            body=short,
             url=url,
         )
 
@@ -306,7 +307,7 @@ def add_comment(*, author: Membership, recognition: Recognition, body: str) -> R
             kind="recognition.comment",
             occasion=f"recognition-comment:{comment.pk}",
             title=f"{author.name} commented on a recognition",
-            body=body[:160],
+            body=excerpt(body, 160),
             url=url,
         )
     return comment

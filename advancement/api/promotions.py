@@ -13,13 +13,13 @@ from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from perfapp import small_groups
 from perfapp.api.errors import service_errors
 from perfapp.api.fields import PlainChoiceField
 from perfapp.api.params import MAX_ID
 from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer
 from perfapp.orgs.models import Membership
 from perfapp.orgs.roles import Permission
-from perfapp.small_groups import MIN_GROUP
 from perfapp.tenancy.api import OrganizationViewSet
 
 from .. import promotion_selectors as selectors
@@ -524,7 +524,7 @@ class LevelOutcomeSerializer(serializers.Serializer):
         allow_null=True, help_text="Cases decided for this level in the last round with decisions."
     )
     promoted = serializers.IntegerField(
-        allow_null=True, help_text=f"null: fewer than {MIN_GROUP} people, not shown."
+        allow_null=True, help_text=f"null: fewer than {small_groups.MIN_GROUP} people, not shown."
     )
     placed = serializers.IntegerField(allow_null=True)
     median_months = serializers.FloatField(
@@ -548,7 +548,7 @@ class PromotionOutcomesViewSet(OrganizationViewSet):
             PromotionOutcomesSerializer(
                 {
                     "last_round": last.name if last else None,
-                    "min_group": MIN_GROUP,
+                    "min_group": small_groups.MIN_GROUP,
                     "levels": rows,
                 }
             ).data

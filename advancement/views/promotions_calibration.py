@@ -6,8 +6,8 @@ from collections import Counter
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from perfapp import small_groups
 from perfapp.charts import bar_chart, column_chart
-from perfapp.small_groups import MIN_GROUP
 from perfapp.tenancy.views import org_view
 
 from .. import promotion_selectors as selectors
@@ -120,7 +120,7 @@ def outcomes(request: HttpRequest) -> HttpResponse:
         {
             "last_round": last,
             "rows": rows,
-            "min_group": MIN_GROUP,
-            "min_group_text": str(MIN_GROUP),
+            "min_group": small_groups.MIN_GROUP,
+            "min_group_text": str(small_groups.MIN_GROUP),
         },
     )

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.text import get_text_list
 from django.views.decorators.http import require_POST, require_safe
 
 from advancement.models import Competency
@@ -312,7 +313,15 @@ def complete(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, "Completed, with your outcome. Thank you for the stretch.")
+            done = selectors.finished_goal_owners(assignment)
+            marked = (
+                f" Its goal is marked done in the development plan of {get_text_list(done, 'and')}."
+                if done
+                else ""
+            )
+            messages.success(
+                request, f"Completed, with your outcome.{marked} Thank you for the stretch."
+            )
             return go(request, "development:opportunity", pk=assignment.pk)
     return _detail(request, _assignment(request, pk), status=400, complete_form=form)
 

@@ -1,7 +1,7 @@
 """/api/v1/orgs/<org_slug>/…: every app adds its routes to the one router."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from advancement.api import (
@@ -132,6 +132,5 @@ router.register("search", SearchViewSet, basename="search")
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     path("v1/orgs/<slug:org_slug>/", include(router.urls)),
 ]

@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from perfapp.tenancy.scoping import scopes_disabled
+from perfapp.text import excerpt
 
 from . import kinds
 from .models import (
@@ -31,6 +32,10 @@ MAX_ATTEMPTS = 5
 STUCK_AFTER = timedelta(minutes=10)
 # During a long batch (a slow mail server), sent rows are recorded at least this often.
 MARK_EMAILED_EVERY = 1.0  # seconds
+# What an inbox row and an email show; longer texts end after a whole word with "…", so
+# callers pass what people wrote whole.
+MAX_TITLE = 200
+MAX_BODY = 280
 
 
 def queue(
@@ -43,15 +48,16 @@ def queue(
     url: str = "",
     due_at: datetime | None = None,
 ) -> OutboxMessage:
-    """Queue one notification for ``recipient`` (a Membership).
+    """Queue one notification for ``recipient`` (a Membership). The title and body are
+    shortened here (``perfapp.text.excerpt``), never cut mid-word.
 
     Idempotent per (recipient, kind, occasion): queueing the same occasion again returns
     the row already there and sends nothing more.
     """
     kinds.get(kind)  # unknown kinds fail here, not in a worker
     fields = {
-        "title": title[:200],
-        "body": body,
+        "title": excerpt(title, MAX_TITLE),
+        "body": excerpt(body, MAX_BODY),
         "url": url,
         "due_at": due_at or timezone.now(),
     }

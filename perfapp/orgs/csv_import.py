@@ -2,6 +2,17 @@
 
 Nothing is written unless every row is valid, and applying the same file twice changes
 nothing the second time: each row is compared with what is already there.
+
+Only "email" is required. For someone already here:
+
+- a column the file does not have keeps what is there (a file of emails and titles
+  changes titles only);
+- an empty cell clears an optional field: title, team, manager;
+- an empty name or role keeps the person's name and role (a role cannot be blank, and
+  leaving a cell empty must never demote anyone).
+
+New people get what the row says, and "member" when it names no role. The preview lists
+every field that changes, before → after.
 """
 
 import csv
@@ -25,6 +36,8 @@ User = get_user_model()
 
 MAX_ROWS = 5000
 COLUMNS = ("email", "name", "title", "team", "manager_email", "role")
+LABELS = {"name": "Name", "title": "Title", "team": "Team", "manager": "Manager", "role": "Role"}
+BLANK = {"title": "no title", "team": "no team", "manager": "no manager"}
 HEADER_ALIASES = {
     "email": "email",
     "e-mail": "email",
@@ -48,6 +61,19 @@ ROLE_WORDS = {
 }
 
 
+@dataclass(frozen=True)
+class Change:
+    """One field of someone already here that the import changes."""
+
+    field: str  # name | title | team | manager | role
+    before: str
+    after: str
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.field]
+
+
 @dataclass
 class PlannedRow:
     line: int
@@ -58,9 +84,19 @@ class PlannedRow:
     manager_email: str
     role: str
     action: str = "unchanged"  # create | add | update | unchanged
-    changes: list[str] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def changed_fields(self) -> set[str]:
+        return {change.field for change in self.changes}
+
+    @property
+    def role_label(self) -> str:
+        """ "HR admin" rather than "hr_admin"; a word the file got wrong as it was typed."""
+        role = ROLE_WORDS.get(self.role, self.role)
+        return Role(role).label if role in Role.values else self.role
 
 
 @dataclass
@@ -68,6 +104,13 @@ class ImportPlan:
     rows: list[PlannedRow] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # errors about the whole file
     new_teams: list[str] = field(default_factory=list)
+    columns: tuple[str, ...] = ()  # the file's columns, in ``COLUMNS`` order
+
+    @property
+    def kept_columns(self) -> list[str]:
+        """What the file leaves as it is for people already here (no such column)."""
+        missing = [c for c in COLUMNS if c not in self.columns and c != "email"]
+        return [LABELS["manager" if c == "manager_email" else c].lower() for c in missing]
 
     @property
     def is_valid(self) -> bool:
@@ -122,6 +165,7 @@ def _read_rows(reader, plan: ImportPlan) -> None:
             "The header row needs an “email” column. Expected columns: " + ", ".join(COLUMNS)
         )
         return
+    plan.columns = tuple(c for c in COLUMNS if c in columns)
     unknown = [h for h, c in zip(header, columns, strict=True) if c is None and h.strip()]
     if unknown:
         plan.errors.append(
@@ -172,23 +216,43 @@ def _compare_with_organization(plan: ImportPlan) -> None:
     teams = {t.name.lower() for t in Team.objects.all()}
     new_team_keys: set[str] = set()
     seen: set[str] = set()
+    names = {row.email: row.name for row in plan.rows if row.name}
     for row in plan.rows:
         _validate_row(row, seen, existing, emails)
         if row.errors:
             continue
+        member = existing.get(row.email)
+        if member is not None:
+            _keep_what_the_file_leaves_out(row, member, plan.columns)
         row.role = ROLE_WORDS.get(row.role, row.role)
         if row.team and row.team.lower() not in teams | new_team_keys:
             plan.new_teams.append(row.team)
             new_team_keys.add(row.team.lower())
-        member = existing.get(row.email)
         if member is None:
             row.action = "add" if row.email in accounts else "create"
             continue
-        row.changes = _differences(row, member, may_rename=row.email not in shared)
+        row.changes = _differences(
+            row, member, may_rename=row.email not in shared, names=names, existing=existing
+        )
         row.action = "update" if row.changes else "unchanged"
-        if row.name and row.name != member.user.name and "name" not in row.changes:
+        if row.name and row.name != member.user.name and "name" not in row.changed_fields:
             row.notes.append(f"Keeps the name “{member.user.name}”: they manage it themselves.")
     _check_for_loops(plan)
+
+
+def _keep_what_the_file_leaves_out(row: PlannedRow, member: Membership, columns) -> None:
+    """Someone already here: a missing column, or an empty name or role, keeps what is
+    there; the row then holds what they will have after the import."""
+    if "title" not in columns:
+        row.title = member.job_title
+    if "team" not in columns:
+        row.team = member.team.name if member.team else ""
+    if "manager_email" not in columns:
+        row.manager_email = member.manager.user.email if member.manager else ""
+    if not row.name:
+        row.name = member.user.name
+    if not row.role:
+        row.role = member.role
 
 
 def _validate_row(row: PlannedRow, seen: set, existing: dict, emails: set) -> None:
@@ -245,19 +309,36 @@ def _accounts_shared_elsewhere(members: list[Membership]) -> set[str]:
         )
 
 
-def _differences(row: PlannedRow, member: Membership, *, may_rename: bool) -> list[str]:
+def _differences(
+    row: PlannedRow, member: Membership, *, may_rename: bool, names: dict, existing: dict
+) -> list[Change]:
+    """Every field the row changes, before → after, as a person reads them."""
+
+    current_manager = member.manager.user.email if member.manager else ""
+
+    def person(email: str) -> str:
+        if not email:
+            return BLANK["manager"]
+        if email == current_manager:
+            known = member.manager.name
+        else:
+            known = existing[email].name if email in existing else names.get(email, "")
+        return f"{known} ({email})" if known else email
+
     changes = []
     if may_rename and row.name and row.name != member.user.name:
-        changes.append("name")
+        changes.append(Change("name", member.user.name, row.name))
     if row.title != member.job_title:
-        changes.append("title")
-    if (row.team or "").lower() != (member.team.name.lower() if member.team else ""):
-        changes.append("team")
-    current_manager = member.manager.user.email if member.manager else ""
+        changes.append(
+            Change("title", member.job_title or BLANK["title"], row.title or BLANK["title"])
+        )
+    current_team = member.team.name if member.team else ""
+    if row.team.lower() != current_team.lower():
+        changes.append(Change("team", current_team or BLANK["team"], row.team or BLANK["team"]))
     if row.manager_email != current_manager:
-        changes.append("manager")
+        changes.append(Change("manager", person(current_manager), person(row.manager_email)))
     if row.role != member.role:
-        changes.append("role")
+        changes.append(Change("role", Role(member.role).label, Role(row.role).label))
     return changes
 
 
@@ -328,7 +409,7 @@ def apply_import(*, actor: Membership, text: str) -> ImportPlan:
             )
             members[row.email] = member
         else:
-            if "name" in row.changes:
+            if "name" in row.changed_fields:
                 member.user.name = row.name
                 member.user.save(update_fields=["name"])
             member.role, member.team, member.job_title = row.role, team, row.title

@@ -9,7 +9,7 @@ from .models import Invitation, Membership, Organization, Team
 
 
 def organizations_of(user) -> list[Organization]:
-    """Every organization where ``user`` is an active member (the header's org switcher).
+    """Every organization where ``user`` is an active member (``me/`` in the API).
 
     This is the one read that spans tenants, and it only ever returns the user's own.
     """
@@ -22,6 +22,20 @@ def organizations_of(user) -> list[Organization]:
                     "organization_id"
                 )
             ).order_by("name")
+        )
+
+
+def memberships_of(user) -> list[Membership]:
+    """The user's active memberships with their organizations, by organization name: the
+    organization switcher and picker. Spans tenants like ``organizations_of``, and only
+    ever returns the user's own."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    with scopes_disabled():
+        return list(
+            Membership.objects.filter(user=user, is_active=True)
+            .select_related("organization")
+            .order_by("organization__name", "organization_id")
         )
 
 

@@ -42,6 +42,9 @@ def create_organization(request: HttpRequest) -> HttpResponse:
     form = OrganizationCreateForm(
         request.POST or None, initial={"time_zone": request.user.time_zone or "UTC"}
     )
+    if not form.is_bound and not request.user.time_zone:
+        # Only the browser knows its zone: static/js/app.js selects it (UTC without JS).
+        form.fields["time_zone"].widget.attrs["data-browser-time-zone"] = ""
     if request.method == "POST" and form.is_valid():
         organization = services.create_organization(
             owner=request.user,

@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # Resolves /o/<org>/ pages to a tenant and activates its scope; must come after auth.
     "perfapp.tenancy.middleware.OrganizationMiddleware",
+    # Marks the organization last opened in this browser for the picker after sign-in.
+    "perfapp.web.middleware.LastOrganizationMiddleware",
 ]
 
 ROOT_URLCONF = "perfapp.urls"
@@ -120,6 +122,12 @@ ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="optional
 ACCOUNT_SIGNUP_REDIRECT_URL = "/orgs/new/"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_ADAPTER = "perfapp.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {
+    "signup": "perfapp.accounts.forms.SignupForm",
+    "login": "perfapp.accounts.forms.LoginForm",
+}
+# Account emails name the product, not the host the request came in on.
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[perfapp] "
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -255,9 +263,11 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI's own files, served from here (the page shows perfapp's icon: see
+    # templates/drf_spectacular/swagger_ui.html). No ReDoc: its bundle injects inline
+    # styles the Content-Security-Policy refuses and loads fonts from elsewhere.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Group endpoints by resource (members, teams, …) rather than under one "v1" tag.
     "SCHEMA_PATH_PREFIX": r"/api/v1/orgs/\{org_slug\}",

@@ -1,6 +1,9 @@
 from django.urls import NoReverseMatch, reverse
 
-from perfapp.orgs.selectors import organizations_of
+from perfapp.orgs.models import Membership
+from perfapp.orgs.roles import Role
+from perfapp.orgs.selectors import memberships_of
+from perfapp.tenancy.scoping import organization_scope
 
 from . import navigation
 
@@ -18,18 +21,49 @@ def shell(request) -> dict:
             url = reverse(item.url_name, kwargs={"org_slug": slug})
         except NoReverseMatch:
             continue
-        nav.append({"label": item.label, "url": url, "current": False})
+        nav.append({"label": item.label, "url": url, "current": False, "item": item})
     # The section is the longest link the path starts with (Home only on its own page), so
     # /feedback/check-ins/ marks Check-ins rather than Feedback too.
     home = nav[0]["url"] if nav else None
     matches = [
         e for e in nav if current.startswith(e["url"]) and (e["url"] != home or current == home)
     ]
+    section = None
     if matches:
-        max(matches, key=lambda entry: len(entry["url"]))["current"] = True
+        entry = max(matches, key=lambda entry: len(entry["url"]))
+        entry["current"] = True
+        section = entry["item"]
     return {
         "organization": membership.organization,
         "membership": membership,
         "nav": nav,
-        "switchable_organizations": lambda: organizations_of(request.user),
+        "switchable_organizations": lambda: switch_targets(request.user, membership, section),
     }
+
+
+def switch_targets(user, current: Membership, section: navigation.NavItem | None) -> list[dict]:
+    """Each of the user's organizations with where switching to it leads: the section the
+    person is in (Check-ins in one organization → Check-ins in the other), or that
+    organization's home when their role there does not open that section."""
+    targets = []
+    for other in memberships_of(user):
+        organization = other.organization
+        url = reverse("web:home", kwargs={"org_slug": organization.slug})
+        if section is not None and section.url_name != "web:home":
+            if other.pk == current.pk:
+                allowed = True
+            else:
+                # Their role there decides (a manager here may not be one there).
+                with organization_scope(organization):
+                    allowed = navigation.allows(section, other)
+            if allowed:
+                url = reverse(section.url_name, kwargs={"org_slug": organization.slug})
+        targets.append(
+            {
+                "organization": organization,
+                "url": url,
+                "role": Role(other.role).label,
+                "is_current": other.pk == current.pk,
+            }
+        )
+    return targets

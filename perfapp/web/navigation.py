@@ -35,11 +35,13 @@ def register(item: NavItem) -> None:
         _ITEMS.append(item)
 
 
+def allows(item: NavItem, membership) -> bool:
+    """Whether ``membership`` sees the section (its role, or ``when``, allows it)."""
+    return (item.permission is None or membership.has_perm(item.permission)) and (
+        item.when is None or item.when(membership)
+    )
+
+
 def items_for(membership) -> list[NavItem]:
-    visible = [
-        item
-        for item in (*_ITEMS, *_ADMIN_ITEMS)
-        if (item.permission is None or membership.has_perm(item.permission))
-        and (item.when is None or item.when(membership))
-    ]
+    visible = [item for item in (*_ITEMS, *_ADMIN_ITEMS) if allows(item, membership)]
     return sorted(visible, key=lambda item: item.order)

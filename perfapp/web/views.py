@@ -1,28 +1,51 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.templatetags.static import static
+from django.views.decorators.http import require_POST, require_safe
 from rest_framework.authtoken.models import Token
 
 from perfapp.api import tokens
-from perfapp.orgs.selectors import organizations_of
+from perfapp.orgs.roles import Role
+from perfapp.orgs.selectors import memberships_of
 from perfapp.tenancy.views import org_view
 
 from .forms import ProfileForm
 from .home import panels_for
+from .middleware import LAST_ORGANIZATION_COOKIE
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers and tools ask for /favicon.ico wherever a page names no icon (the API
+    schema's JSON, a file opened in a tab): the product's icon, never a 404. Resolved per
+    request, so the static files' manifest is read only once they are collected."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
 
 def start(request: HttpRequest) -> HttpResponse:
     """The front door: your organization's home, or the way to get one."""
     if not request.user.is_authenticated:
         return redirect("account_login")
-    organizations = organizations_of(request.user)
-    if len(organizations) == 1:
-        return redirect("web:home", org_slug=organizations[0].slug)
-    if not organizations:
+    memberships = memberships_of(request.user)
+    if len(memberships) == 1:
+        return redirect("web:home", org_slug=memberships[0].organization.slug)
+    if not memberships:
         return redirect("orgs_create")
-    return render(request, "web/choose_organization.html", {"organizations": organizations})
+    # The one opened last in this browser comes first, marked; then by name.
+    last = request.COOKIES.get(LAST_ORGANIZATION_COOKIE, "")
+    memberships.sort(key=lambda m: m.organization.slug != last)
+    choices = [
+        {
+            "organization": m.organization,
+            "role": Role(m.role).label,
+            "job_title": m.job_title,
+            "is_last": m.organization.slug == last,
+        }
+        for m in memberships
+    ]
+    return render(request, "web/choose_organization.html", {"choices": choices})
 
 
 @org_view()

@@ -144,3 +144,21 @@
     if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
   });
 })();
+
+// --- time zones -------------------------------------------------------------------------
+// A time zone choice the server marked data-browser-time-zone (a new organization, when the
+// person has not chosen a zone) starts at this browser's zone, which only the browser knows.
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    var zone;
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (error) { return; }
+    if (!zone) { return; }
+    document.querySelectorAll("select[data-browser-time-zone]").forEach(function (select) {
+      var known = Array.prototype.some.call(select.options, function (option) {
+        return option.value === zone;
+      });
+      if (known) { select.value = zone; }
+    });
+  });
+})();

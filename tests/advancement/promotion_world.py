@@ -43,7 +43,9 @@ def open_round(world, **extra) -> Round:
 
 
 def promotion_of(world) -> PromotionWorld:
-    cached = getattr(world, "_promotion", None)
+    # Cached on the organization, which copies of a world (a test's variant with another
+    # cycle in place) share: a second round would now be refused for the same case.
+    cached = getattr(world.organization, "_promotion", None)
     if cached is not None:
         return cached
     organization = world.organization
@@ -61,8 +63,8 @@ def promotion_of(world) -> PromotionWorld:
             actor=world.manager, case=case, endorser=endorser
         )
         case = services.submit_case(actor=world.manager, case=case, lock_version=case.lock_version)
-    world._promotion = PromotionWorld(round_, case, endorsement, calibrator, endorser)
-    return world._promotion
+    world.organization._promotion = PromotionWorld(round_, case, endorsement, calibrator, endorser)
+    return world.organization._promotion
 
 
 # --- the subject of a case, in every role ---------------------------------------------------

@@ -403,13 +403,13 @@ def test_outcomes_skip_a_closed_round_with_a_case_still_undecided(world_a, api_a
 def test_outcomes_follow_the_projects_one_small_group_threshold(world_a, api_as, monkeypatch):
     """Outcomes hide small groups with analytics' threshold, not a second constant: a
     group of four shows once the project's threshold is four."""
-    from perfapp.analytics import registry
+    from perfapp import small_groups
 
     _decided_cases(world_a, 4, promoted=2)
     outcomes = api(world_a, "promotion-outcomes-list")
     hidden = api_as(world_a.member).get(outcomes).json()
     assert [row["promoted"] for row in hidden["levels"] if row["code"] == "L2"] == [None]
-    monkeypatch.setattr(registry, "MIN_GROUP", 4)
+    monkeypatch.setattr(small_groups, "MIN_GROUP", 4)
     shown = api_as(world_a.member).get(outcomes).json()
     assert shown["min_group"] == 4
     assert [row["promoted"] for row in shown["levels"] if row["code"] == "L2"] == [2]

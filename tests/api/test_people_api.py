@@ -224,6 +224,31 @@ def test_openapi_schema_and_docs_are_served_locally(client):
     assert f'nonce="{nonce}"' in html
 
 
+def test_every_file_the_docs_page_asks_for_is_served_and_from_here(client):
+    """The icon included: nothing the page names answers 404 or lives elsewhere."""
+    import re
+
+    html = client.get(reverse("api:docs")).content.decode()
+    assets = re.findall(r'(?:href|src)="([^"]+)"', html)
+    assert any("favicon" in asset for asset in assets)
+    for asset in assets:
+        assert asset.startswith("/"), asset
+        assert client.get(asset).status_code == 200, asset
+
+
+def test_favicon_ico_leads_to_the_products_icon(client):
+    """Browsers ask /favicon.ico where a page names no icon (the schema's JSON)."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("img/favicon.svg")
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_there_is_no_redoc_page(client):
+    """ReDoc needs inline styles and fonts from elsewhere, which the policy refuses."""
+    assert client.get("/api/redoc/").status_code == 404
+
+
 def test_the_openapi_schema_is_valid_and_has_no_warnings(db, tmp_path):
     from django.core.management import call_command
 

@@ -363,3 +363,28 @@ def test_the_focus_is_suggested_from_next_level_gaps_but_chosen_freely(world_a):
             actor=person, owner=person, expected_version=0, aspirations="", focus=extra[:2]
         )
         assert set(plan.focus_competencies.all()) == set(extra[:2])
+
+
+def test_a_change_perfapp_makes_asks_both_to_sign_again_in_plain_words(world_a):
+    """Goals added after a promotion decision (no person acting): "Your development plan
+    changed: sign it again", never "perfapp changed your development plan"."""
+    world = world_a
+    with world.scope():
+        plan = fresh(world.plans.plan)
+        assert plan.status == PlanStatus.AGREED
+        plans.add_goal(
+            actor=None,
+            plan=plan,
+            title="Toward L3: system design",
+            success_criteria="Meet the criterion.",
+            start_on=plans.local_today(world.report),
+            target_on=plans.local_today(world.report) + timedelta(days=90),
+        )
+        told = {
+            row.recipient_id: row.title
+            for row in OutboxMessage.objects.filter(kind="development.plan")
+        }
+    assert told == {
+        world.report.pk: "Your development plan changed: sign it again",
+        world.manager.pk: f"{world.report.name}'s development plan changed: sign it again",
+    }

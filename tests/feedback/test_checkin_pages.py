@@ -695,21 +695,21 @@ def test_hr_adds_and_archives_prompts_and_sets_the_policy(world_a):
 
     response = client.post(
         url(world, "checkin_settings"),
-        {"default_cadence": "weekly", "lapse_after_days": 21, "reminder_lead_hours": 12},
+        {"default_cadence": "weekly", "lapse_grace_days": 21, "reminder_lead_hours": 12},
     )
     assert response.status_code == 302
     with world.scope():
         settings = CheckinSettings.objects.get()
-    assert (settings.default_cadence, settings.lapse_after_days, settings.reminder_lead_hours) == (
+    assert (settings.default_cadence, settings.lapse_grace_days, settings.reminder_lead_hours) == (
         "weekly",
         21,
         12,
     )
     bad = client.post(
         url(world, "checkin_settings"),
-        {"default_cadence": "weekly", "lapse_after_days": 0, "reminder_lead_hours": 12},
+        {"default_cadence": "weekly", "lapse_grace_days": 0, "reminder_lead_hours": 12},
     )
-    assert bad.status_code == 400 and "Choose between 1 and 180 days" in text_of(bad)
+    assert bad.status_code == 400 and "Choose between 1 and 90 days" in text_of(bad)
 
 
 # --- query budgets -----------------------------------------------------------------------------

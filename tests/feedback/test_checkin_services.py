@@ -816,7 +816,8 @@ def test_a_lapsed_series_reminds_the_manager_then_the_skip_level_once_each(db):
     with time_machine.travel(at_noon_utc(date(2026, 6, 1)), tick=False):
         series = pair.start(date(2026, 6, 3))
     with pair.scope():
-        lapse = checkins.settings_for(pair.organization).lapse_after_days
+        grace = checkins.settings_for(pair.organization).lapse_grace_days
+    lapse = schedule.lapses_after(series.cadence, grace)
     since = datetime(2026, 6, 3, tzinfo=pair.zone)
 
     def run(moment: datetime) -> None:

@@ -239,34 +239,34 @@ def test_settings_changes_go_through_a_service_into_the_audit_log(world_a):
 
     response = client.post(
         url(world, "checkin_settings"),
-        {"default_cadence": "weekly", "lapse_after_days": 21, "reminder_lead_hours": 24},
+        {"default_cadence": "weekly", "lapse_grace_days": 21, "reminder_lead_hours": 24},
     )
     assert response.status_code == 302
     [event] = audited()
     assert event.actor_id == world.hr.pk and event.target_label == "Check-in settings"
     assert event.changes == {
         "default_cadence": ["biweekly", "weekly"],
-        "lapse_after_days": [14, 21],
+        "lapse_grace_days": [7, 21],
     }
     assert event.action_label == "Check-in settings changed"
 
     # The same values again: nothing changed, nothing recorded.
     client.post(
         url(world, "checkin_settings"),
-        {"default_cadence": "weekly", "lapse_after_days": 21, "reminder_lead_hours": 24},
+        {"default_cadence": "weekly", "lapse_grace_days": 21, "reminder_lead_hours": 24},
     )
     assert len(audited()) == 1
 
     # Bad input: the form says why; nothing saved, nothing recorded.
     for bad in (
-        {"default_cadence": "daily", "lapse_after_days": 21, "reminder_lead_hours": 24},
-        {"default_cadence": "weekly", "lapse_after_days": 0, "reminder_lead_hours": 24},
-        {"default_cadence": "weekly", "lapse_after_days": 21, "reminder_lead_hours": 500},
+        {"default_cadence": "daily", "lapse_grace_days": 21, "reminder_lead_hours": 24},
+        {"default_cadence": "weekly", "lapse_grace_days": 0, "reminder_lead_hours": 24},
+        {"default_cadence": "weekly", "lapse_grace_days": 21, "reminder_lead_hours": 500},
     ):
         assert client.post(url(world, "checkin_settings"), bad).status_code == 400
     with world.scope():
         settings = CheckinSettings.objects.get()
-    assert (settings.default_cadence, settings.lapse_after_days) == ("weekly", 21)
+    assert (settings.default_cadence, settings.lapse_grace_days) == ("weekly", 21)
     assert len(audited()) == 1
 
 
@@ -274,7 +274,7 @@ def test_the_settings_service_refuses_bad_values(world_a):
     world = world_a
     with world.scope():
         for bad in (
-            {"lapse_after_days": 0},
+            {"lapse_grace_days": 0},
             {"reminder_lead_hours": 169},
             {"default_cadence": "yearly"},
         ):

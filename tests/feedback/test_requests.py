@@ -443,3 +443,13 @@ def test_a_request_due_recently_does_not_expire_yet(world_a):
             due_date=today() - timedelta(days=3)
         )
         assert services.expire_requests(today()) == 0
+
+
+def test_a_waiting_reviewer_reads_when_they_will_be_reminded(world_a, login):
+    """Beside the "Waiting" badge, what happens next, not "Waiting; reminded …" again."""
+    asked = world_a.feedback.request
+    page = " ".join(text_of(login(world_a.report).get(url("request", pk=asked.pk))).split())
+    assert page.count("They'll get a reminder the day before it's due.") == 2
+    assert "Waiting;" not in page
+    page = " ".join(text_of(login(world_a.member).get(url("request", pk=asked.pk))).split())
+    assert "You'll get a reminder the day before it's due." in page

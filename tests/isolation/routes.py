@@ -505,7 +505,7 @@ PUBLIC = {
     "notifications_unsubscribe",  # a signed token names the person and the kind
     "api:schema",
     "api:docs",
-    "api:redoc",
+    "favicon",  # a redirect to the static icon
 }
 # Whole prefixes owned by well-kept libraries, with no tenant data.
 PUBLIC_PREFIXES = (

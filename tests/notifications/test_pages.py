@@ -359,3 +359,27 @@ def test_the_inbox_makes_the_same_queries_at_both_sizes(world_a, login):
             assert client.get(url(world_a, "inbox")).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+# --- how an item reads -------------------------------------------------------------------
+
+
+def test_an_unread_item_has_no_dangling_separator(world_a, login):
+    notify(world_a.report, title="Priya thanked you")
+    page = login(world_a.report).get(url(world_a, "inbox")).content.decode()
+    visible = re.sub(r'<span class="visually-hidden">[^<]*</span>', "", page)
+    lines = [" ".join(re.sub(r"<[^>]+>", " ", line).split()) for line in visible.splitlines()]
+    assert not any(line.endswith("·") for line in lines)
+    assert ", unread" in page  # still said to screen readers
+
+
+def test_a_long_body_ends_after_a_whole_word_with_an_ellipsis(world_a, login, queue):
+    words = "Thanks for pairing on the release checklist, it saved us a whole day " * 8
+    queue(world_a.report, body=words, title="A long thank-you " * 20)
+    tasks.dispatch_outbox()
+    page = login(world_a.report).get(url(world_a, "inbox")).content.decode()
+    body = re.search(r'<p class="small">([^<]*)</p>', page).group(1)
+    title = re.findall(r"<strong>([^<]*)</strong>", page)
+    assert body.endswith("…") and len(body) <= 280
+    assert words.startswith(body[:-1]) and words[len(body) - 1] == " "  # a whole word
+    assert any(t.endswith("…") and len(t) <= 200 for t in title)

@@ -44,7 +44,8 @@ def lines(*rows: str) -> str:
 
 
 def page_text(response) -> str:
-    return html.unescape(response.content.decode())
+    """The page's text as a reader sees it: tags removed, whitespace collapsed."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
 
 
 def upload(client, content: str | bytes, slug: str = "alpha"):
@@ -204,7 +205,7 @@ def test_a_changed_title_shows_as_update_and_is_applied(
     preview = upload(client, changed)
     text = page_text(preview)
     assert "1 updated, 2 unchanged" in text
-    assert "Update: title" in text
+    assert "Title: Engineer → Staff Engineer" in text
 
     done = confirm(client, hidden_content(preview))
     assert "Imported: 0 added, 1 updated." in messages_of(done)
@@ -220,7 +221,16 @@ def test_existing_members_are_updated_in_place(world_a, login):
     content = lines(f"{report.email},{report.name},Senior Engineer,,{world_a.hr.email},hr")
 
     preview = upload(client, content)
-    assert "Update: title, team, manager, role" in page_text(preview)
+    text = page_text(preview)
+    manager, hr = world_a.manager, world_a.hr
+    for change in (
+        "Title: Engineer → Senior Engineer",
+        "Team: Alpha Platform → no team",
+        f"Manager: {manager.name} ({manager.email}) → {hr.name} ({hr.email})",
+        "Role: Member → HR admin",
+    ):
+        assert change in text
+    assert "Name:" not in text
     confirm(client, hidden_content(preview))
 
     report = member_of(world_a, report.email)
@@ -232,6 +242,88 @@ def test_existing_members_are_updated_in_place(world_a, login):
     )
     with world_a.scope():
         assert Membership.objects.count() == 5
+
+
+# --- what a file leaves out stays; what it leaves empty is cleared --------------------
+
+
+def test_a_column_left_out_of_the_file_keeps_what_is_there(world_a, login):
+    """A file of emails and titles changes titles only: nobody loses their team, their
+    manager or their HR role, and the preview says which columns stay."""
+    w = world_a
+    client = login(w.hr)
+    before = {
+        who.email: (who.job_title, who.team_id, who.manager_id, who.role)
+        for who in (w.report, w.hr, w.manager)
+    }
+    content = "\n".join(
+        [
+            "email,title",
+            f"{w.report.email},Senior Engineer",
+            f"{w.hr.email},{w.hr.job_title}",
+            f"{w.manager.email},{w.manager.job_title}",
+            "new@example.com,Analyst",
+        ]
+    )
+    preview = upload(client, content)
+    text = page_text(preview)
+    assert preview.status_code == 200
+    assert "1 new, 1 updated, 2 unchanged" in text
+    assert "Title: Engineer → Senior Engineer" in text
+    for field in ("Team:", "Manager:", "Role:", "Name:"):
+        assert field not in text
+    assert (
+        "The file has no name, team, manager, role columns: for people already here, "
+        "they stay as they are." in text
+    )
+    confirm(client, hidden_content(preview))
+
+    report = member_of(w, w.report.email)
+    assert (report.job_title, report.team_id, report.manager_id, report.role) == (
+        "Senior Engineer",
+        *before[w.report.email][1:],
+    )
+    for who in (w.hr, w.manager):
+        found = member_of(w, who.email)
+        assert (found.job_title, found.team_id, found.manager_id, found.role) == before[who.email]
+        assert found.user.name == who.name
+    new = member_of(w, "new@example.com")
+    assert (new.job_title, new.team, new.manager, new.role) == ("Analyst", None, None, Role.MEMBER)
+
+
+def test_an_empty_cell_clears_an_optional_field_and_keeps_a_name_or_role(world_a, login):
+    w = world_a
+    client = login(w.hr)
+    content = lines(
+        # Title kept as it is; team and manager cells empty: cleared.
+        f"{w.report.email},{w.report.name},Engineer,,,",
+        # Name and role left empty: the HR admin stays an HR admin, named as before.
+        f"{w.hr.email},,{w.hr.job_title},,{w.owner.email},",
+    )
+    preview = upload(client, content)
+    text = page_text(preview)
+    assert "0 new, 1 updated, 1 unchanged" in text
+    assert "Team: Alpha Platform → no team" in text
+    assert f"Manager: {w.manager.name} ({w.manager.email}) → no manager" in text
+    assert "Role:" not in text and "Name:" not in text and "Title:" not in text
+    assert "The file has no" not in text
+    confirm(client, hidden_content(preview))
+
+    report = member_of(w, w.report.email)
+    assert (report.team, report.manager, report.job_title) == (None, None, "Engineer")
+    hr = member_of(w, w.hr.email)
+    assert (hr.role, hr.user.name, hr.manager) == (Role.HR_ADMIN, w.hr.name, w.owner)
+
+
+def test_a_file_with_only_emails_changes_nobody(world_a, login):
+    w = world_a
+    client = login(w.hr)
+    before = snapshot()
+    content = "email\n" + "\n".join(who.email for who in (w.owner, w.hr, w.manager, w.report))
+    preview = upload(client, content)
+    assert "0 new, 0 updated, 4 unchanged" in page_text(preview)
+    confirm(client, hidden_content(preview))
+    assert snapshot() == before
 
 
 # --- every kind of bad row: a clear error, and nothing written --------------------------
@@ -528,7 +620,8 @@ def test_an_update_of_a_member_of_both_leaves_the_other_membership_alone(world_a
 
     preview = upload(client, content)
     text = page_text(preview)
-    assert "Update: title, role" in text
+    assert "Title: Old → New In Alpha" in text and "Role: Member → HR admin" in text
+    assert "Name:" not in text
     assert f"Keeps the name “{name}”: they manage it themselves." in text
     confirm(client, hidden_content(preview))
 
@@ -546,7 +639,7 @@ def test_a_name_is_updated_for_someone_who_belongs_only_here(world_a, login):
         f"{report.email},Renamed Report,Engineer,Alpha Platform,{world_a.manager.email},"
     )
     preview = upload(client, content)
-    assert "Update: name" in page_text(preview)
+    assert f"Name: {report.name} → Renamed Report" in page_text(preview)
     confirm(client, hidden_content(preview))
     assert member_of(world_a, report.email).user.name == "Renamed Report"
 

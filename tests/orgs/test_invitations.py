@@ -571,3 +571,13 @@ def test_resend_is_audited_and_refused_once_the_person_has_joined(world_a):
         )
         with pytest.raises(ValidationError, match="joined meanwhile"):
             services.resend_invitation(actor=world_a.hr, invitation=world_a.invitation)
+
+
+def test_a_pending_invitation_reads_naturally(world_a, login):
+    """Reads "Invited just now as a member", not "Invited now as member"."""
+    client = login(world_a.hr)
+    with world_a.scope():
+        services.invite(actor=world_a.hr, email="fresh@example.com", role=Role.HR_ADMIN)
+    page = " ".join(re.sub(r"<[^>]+>", " ", client.get(people_url()).content.decode()).split())
+    assert "Invited just now as an HR admin" in page
+    assert "Invited now" not in page and "as member" not in page

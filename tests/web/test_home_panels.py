@@ -57,6 +57,27 @@ def test_requests_waiting_for_me_show_with_an_answer_button(world_a, login):
     assert answer in page
 
 
+def test_a_request_about_the_requesters_own_work_reads_about_themselves(world_a, login):
+    """Not "Tom Becker asks about Tom Becker"."""
+    report = world_a.report.name
+    page = " ".join(text_of(login(world_a.member).get(home(world_a))).split())
+    assert f"{report} asks about themselves" in page
+    assert f"about {report}" not in page
+
+
+def test_a_request_about_someone_else_names_them(world_a, login):
+    with world_a.scope():
+        feedback_services.request_feedback(
+            requester=world_a.manager,
+            subject=world_a.report,
+            reviewers=[world_a.member],
+            topic="Onboarding the new hire",
+            due_date=timezone.localdate() + timedelta(days=5),
+        )
+    page = " ".join(text_of(login(world_a.member).get(home(world_a))).split())
+    assert f"{world_a.manager.name} asks about {world_a.report.name}" in page
+
+
 def test_cycle_reviews_waiting_for_me_show_too(world_a, login):
     page = text_of(login(world_a.manager).get(home(world_a)))
     assert world_a.feedback.cycle.name in page and f"About {world_a.report.name}" in page

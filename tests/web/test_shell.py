@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
+from perfapp.accounts.models import User
 from perfapp.orgs.models import Membership, Organization
 from perfapp.orgs.roles import Role
 from perfapp.tenancy.scoping import scopes_disabled
@@ -54,6 +55,7 @@ def test_sign_up_then_create_an_organization(db, client):
     response = client.post(
         reverse("account_signup"),
         {
+            "name": "  Ada   Founder ",
             "email": "founder@newco.example",
             "password1": "a-long-passphrase",
             "password2": "a-long-passphrase",
@@ -68,8 +70,49 @@ def test_sign_up_then_create_an_organization(db, client):
     with scopes_disabled():
         owner = Membership.objects.get(organization=organization)
     assert owner.role == Role.OWNER and owner.user.email == "founder@newco.example"
+    assert owner.name == "Ada Founder"  # not "founder", the email's first part
     home = client.get("/o/newco/").content.decode()
     assert "Set up NewCo" in home and "Invite or import your people" in home
+
+
+def test_sign_up_asks_for_a_name_first_and_refuses_none(db, client):
+    page = client.get(reverse("account_signup")).content.decode()
+    labels = re.findall(r'<label for="id_(\w+)"', page)
+    assert labels[:2] == ["name", "email"]
+    assert 'autocomplete="name"' in page
+    for name in ("", "   "):
+        response = client.post(
+            reverse("account_signup"),
+            {
+                "name": name,
+                "email": "nameless@newco.example",
+                "password1": "a-long-passphrase",
+                "password2": "a-long-passphrase",
+            },
+        )
+        assert response.status_code == 200
+        assert "Write your name as your colleagues know it." in response.content.decode()
+    assert not User.objects.filter(email="nameless@newco.example").exists()
+
+
+def test_sign_in_speaks_in_sentence_case(db, client):
+    page = client.get(reverse("account_login")).content.decode()
+    assert "Remember me" in page and "Remember Me" not in page
+
+
+def test_account_emails_carry_the_products_name_not_the_host(db, client, mailoutbox):
+    UserFactory(email="known@newco.example")
+    for email in ("known@newco.example", "stranger@newco.example"):
+        client.post(reverse("account_reset_password"), {"email": email})
+    reset, unknown = mailoutbox
+    assert reset.subject == "[perfapp] Reset your password"
+    assert unknown.subject == "[perfapp] No account with this email address"
+    for message in (reset, unknown):
+        assert "Hello from perfapp!" in message.body and "Thank you for using perfapp!" in (
+            message.body
+        )
+        assert "Hello from testserver" not in message.body
+        assert "using testserver" not in message.body
 
 
 def test_home_shows_a_manager_their_team(world_a, login):
@@ -90,6 +133,75 @@ def test_org_switcher_lists_only_my_organizations(world_a, world_b, login):
         .content.decode()
     )
     assert "/o/beta/" in html and f"/o/{third.organization.slug}/" not in html
+
+
+def _switch_link(html: str, slug: str) -> str:
+    [link] = re.findall(rf'role="menuitem" href="(/o/{slug}/[^"]*)"', html)
+    return link
+
+
+def test_switching_organization_keeps_the_section_when_the_role_there_opens_it(
+    world_a, world_b, login
+):
+    """HR in alpha, a plain member in beta: Check-ins lead to beta's Check-ins, a page
+    inside Feedback to beta's Feedback, People and My team to beta's home."""
+    MembershipFactory(organization=world_b.organization, user=world_a.hr.user, role=Role.MEMBER)
+    client = login(world_a.hr)
+    request_page = reverse("feedback:requests", kwargs={"org_slug": "alpha"})
+    for page, expected in (
+        ("/o/alpha/feedback/check-ins/", "/o/beta/feedback/check-ins/"),
+        (request_page, "/o/beta/feedback/"),
+        ("/o/alpha/growth/", "/o/beta/growth/"),
+        ("/o/alpha/people/", "/o/beta/"),  # HR only: not HR in beta
+        ("/o/alpha/team/", "/o/beta/"),  # managers and HR: neither in beta
+        ("/o/alpha/", "/o/beta/"),
+    ):
+        response = client.get(page)
+        assert response.status_code == 200, page
+        assert _switch_link(response.content.decode(), "beta") == expected, page
+
+
+def test_a_role_that_opens_the_section_in_the_other_organization_keeps_it(world_a, world_b, login):
+    MembershipFactory(organization=world_b.organization, user=world_a.hr.user, role=Role.HR_ADMIN)
+    html = login(world_a.hr).get("/o/alpha/people/").content.decode()
+    assert _switch_link(html, "beta") == "/o/beta/people/"
+    assert "HR admin" in html.split('class="menu-panel"')[1].split("</div>")[0]
+
+
+def test_the_picker_after_sign_in_shows_roles_and_marks_the_last_visited(world_a, world_b, client):
+    user = world_a.hr.user
+    MembershipFactory(
+        organization=world_b.organization, user=user, role=Role.MEMBER, job_title="Advisor"
+    )
+    client.force_login(user)
+    first = " ".join(re.sub(r"<[^>]+>", " ", client.get(reverse("start")).content.decode()).split())
+    assert "Alpha Inc HR admin · Head of People" in first
+    assert "Beta Inc Member · Advisor" in first and "Last visited" not in first
+
+    assert client.get("/o/beta/").status_code == 200
+    client.post(reverse("account_logout"))
+    client.force_login(user)  # signing out and in again: this browser still knows
+    page = " ".join(re.sub(r"<[^>]+>", " ", client.get(reverse("start")).content.decode()).split())
+    assert page.index("Beta Inc") < page.index("Alpha Inc")
+    assert "Beta Inc Member · Advisor Last visited" in page
+    assert page.count("Last visited") == 1
+
+
+def test_a_new_organization_starts_at_the_browsers_time_zone(db, client):
+    """Only the browser knows its zone: the select is marked for static/js/app.js, with
+    no inline script; a zone the person chose wins and needs no mark."""
+    user = UserFactory()
+    client.force_login(user)
+    page = client.get(reverse("orgs_create")).content.decode()
+    [select] = re.findall(r"<select[^>]*name=\"time_zone\"[^>]*>", page)
+    assert "data-browser-time-zone" in select
+    assert "<script>" not in page and "static/js/app.js" in page
+    user.time_zone = "Asia/Tokyo"
+    user.save()
+    page = client.get(reverse("orgs_create")).content.decode()
+    [select] = re.findall(r"<select[^>]*name=\"time_zone\"[^>]*>", page)
+    assert "data-browser-time-zone" not in select
+    assert '<option value="Asia/Tokyo" selected>' in page
 
 
 def test_profile_saves_name_and_time_zone_and_rejects_unknown_zones(world_a, login):

@@ -16,6 +16,7 @@ from perfapp.orgs.selectors import direct_reports
 from perfapp.web.forms_util import apply_errors
 
 from ... import checkins as service
+from ... import schedule
 from ...checkin_forms import SeriesForm
 from ...checkin_models import ActionItem, CheckinSeries, Meeting, MeetingStatus, SeriesStatus
 from .common import first_name, initials, page
@@ -45,12 +46,14 @@ def _with_summary(rows, now: datetime):
     )
 
 
-def _mark_lapsed(series: CheckinSeries, now: datetime, days: int) -> CheckinSeries:
+def _mark_lapsed(series: CheckinSeries, now: datetime, grace: int) -> CheckinSeries:
     since = series.last_held or datetime.combine(
         series.starts_on, time(0), tzinfo=ZoneInfo(series.time_zone)
     )
     series.idle_days = max(0, (now - since).days)
-    series.lapsed = series.status == SeriesStatus.ACTIVE and series.idle_days >= days
+    series.lapsed = series.status == SeriesStatus.ACTIVE and schedule.is_lapsed(
+        cadence=series.cadence, idle_days=series.idle_days, grace_days=grace
+    )
     series.open_actions = series.open_actions or 0
     return series
 
@@ -61,12 +64,12 @@ def checkins(request: HttpRequest) -> HttpResponse:
     me = request.membership
     now = timezone.now()
     policy = service.settings_for(request.organization)
-    days = policy.lapse_after_days
+    grace = policy.lapse_grace_days
     live = [SeriesStatus.ACTIVE, SeriesStatus.PAUSED, SeriesStatus.PROPOSED]
 
     reports = list(direct_reports(me))
     managed = {
-        series.report_id: _mark_lapsed(series, now, days)
+        series.report_id: _mark_lapsed(series, now, grace)
         for series in _with_summary(
             CheckinSeries.objects.filter(manager=me, status__in=live), now
         ).select_related("proposed_by")
@@ -78,7 +81,7 @@ def checkins(request: HttpRequest) -> HttpResponse:
     team.sort(key=lambda row: (row["series"] is not None and not row["series"].lapsed,))
 
     mine = [
-        _mark_lapsed(series, now, days)
+        _mark_lapsed(series, now, grace)
         for series in _with_summary(CheckinSeries.objects.filter(report=me, status__in=live), now)
     ]
     for series in mine:
@@ -86,7 +89,7 @@ def checkins(request: HttpRequest) -> HttpResponse:
 
     # The skip-level view: which of my reports' series lapsed, and nothing else.
     skip_level = [
-        _mark_lapsed(series, now, days)
+        _mark_lapsed(series, now, grace)
         for series in _with_summary(
             CheckinSeries.objects.filter(manager__manager=me, status=SeriesStatus.ACTIVE), now
         )

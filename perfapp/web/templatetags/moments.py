@@ -21,6 +21,8 @@ def when(moment) -> str:
         return ""
     local = timezone.localtime(moment)
     shown = naturaltime(moment) if timezone.now() - moment < RECENT else local.strftime("%-d %b %Y")
+    if shown == "now":  # within the second: "Invited just now", not "Invited now"
+        shown = "just now"
     return format_html(
         '<time datetime="{}" title="{}">{}</time>',
         local.isoformat(),
