@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # Resolves /o/<org>/ pages to a tenant and activates its scope; must come after auth.
     "perfapp.tenancy.middleware.OrganizationMiddleware",
+    # A GET to an address that only takes a form goes to its page; no blank 405 pages.
+    "perfapp.web.middleware.MethodNotAllowedMiddleware",
 ]
 
 ROOT_URLCONF = "perfapp.urls"

@@ -1,0 +1,49 @@
+"""A page address that only takes a form never answers with a blank page.
+
+Reloading a page after a form was sent with errors, or opening an address copied from
+the browser bar, asks with GET for an address that only takes POST (``require_POST``,
+or a view that answers 405 itself). Django answers 405 with an empty body. Here a GET to
+such an address goes to the page it belongs to: the nearest address above it that is a
+page. Any other 405 on a page (not the API, which has its own error envelope) is a page
+that says what happened and where to go.
+"""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve
+
+API_PREFIX = "/api/"
+
+
+def owning_page(path: str) -> str | None:
+    """The nearest address above ``path`` that the site knows, from the address alone
+    (``/o/acme/people/7/deactivate/`` → ``/o/acme/people/7/``), or None."""
+    parts = [part for part in path.split("/") if part]
+    while len(parts) > 1:
+        parts.pop()
+        candidate = "/" + "/".join(parts) + "/"
+        try:
+            resolve(candidate)
+        except Resolver404:
+            continue
+        return candidate
+    return None
+
+
+class MethodNotAllowedMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code != 405 or request.path_info.startswith(API_PREFIX):
+            return response
+        page = owning_page(request.path_info)
+        if request.method in ("GET", "HEAD") and page and not getattr(request, "htmx", False):
+            return redirect(page)
+        allowed = response["Allow"] if response.has_header("Allow") else ""
+        form_only = "GET" not in allowed.replace(" ", "").split(",")
+        friendly = render(request, "405.html", {"page": page, "form_only": form_only}, status=405)
+        if allowed:
+            friendly["Allow"] = allowed
+        return friendly

@@ -1,0 +1,86 @@
+"""No blank 405: an address that only takes a form, opened with GET (a reload after a
+form with errors, a link copied from the address bar), goes to the page it belongs to;
+any other refused method on a page is a page that says so. The API keeps its envelope."""
+
+from django.urls import reverse
+
+from tests.isolation.routes import ORG_PAGES
+
+from .page_walk import page_urls
+
+ROLES = ("owner", "hr", "manager", "report", "member")
+
+
+def _first_answer(client, world, url, wanted=lambda r: r.status_code != 404):
+    """GET ``url`` as each role in turn, until an answer is ``wanted``; (role, answer)."""
+    for role in ROLES:
+        client.force_login(getattr(world, role).user)
+        response = client.get(url, follow=False)
+        if wanted(response):
+            return role, response
+    return None, response
+
+
+def test_every_page_address_answers_get_with_a_page_or_the_page_it_belongs_to(world_a, client):
+    """As the first person who may reach it: never a 405; a POST-only action sends the
+    GET to an address above it, which opens (for someone: a 1:1 only for its two)."""
+    blank, wrong = [], []
+    for name, url in page_urls(world_a).items():
+        role, response = _first_answer(client, world_a, url)
+        if response.status_code == 405:
+            blank.append(f"{name} ({url}) as {role}")
+        elif response.status_code == 302 and url.startswith(response["Location"]):
+            target = response["Location"]
+            opener, _ = _first_answer(client, world_a, target, lambda r: r.status_code == 200)
+            if opener is None:
+                wrong.append(f"{name}: {target}")
+    assert not blank, "GET answers 405:\n" + "\n".join(blank)
+    assert not wrong, "GET goes to a page that opens for nobody:\n" + "\n".join(wrong)
+    assert len(ORG_PAGES) > 150
+
+
+def _cycle_url(world, name: str) -> str:
+    return reverse(name, kwargs={"org_slug": "alpha", "pk": world.feedback.cycle.pk})
+
+
+def test_reloading_a_form_action_lands_on_its_page(world_a, login):
+    client = login(world_a.hr)
+    response = client.get(_cycle_url(world_a, "feedback:cycle_remind"))
+    assert response.status_code == 302
+    assert response["Location"] == _cycle_url(world_a, "feedback:cycle")
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_a_form_sent_to_a_page_that_only_shows_information_is_a_page_that_says_so(world_a, login):
+    client = login(world_a.manager)
+    response = client.post(reverse("web:team", kwargs={"org_slug": "alpha"}))
+    assert response.status_code == 405
+    assert "GET" in response["Allow"]
+    text = response.content.decode()
+    assert "This page only shows information" in text
+    assert "nothing was changed" in text
+    assert 'href="/o/alpha/"' in text  # the organization's home, above it
+
+
+def test_a_refused_post_links_to_the_page_it_belongs_to(world_a, login):
+    client = login(world_a.hr)
+    response = client.put(_cycle_url(world_a, "feedback:cycle_remind"))
+    assert response.status_code == 405
+    assert "This address only takes a form" in response.content.decode()
+    assert f'href="{_cycle_url(world_a, "feedback:cycle")}"' in response.content.decode()
+
+
+def test_an_htmx_get_to_a_form_action_is_explained_not_redirected(world_a, login):
+    client = login(world_a.hr)
+    response = client.get(
+        _cycle_url(world_a, "feedback:cycle_remind"), headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 405
+    assert "This address only takes a form" in response.content.decode()
+
+
+def test_the_api_keeps_its_error_envelope_for_a_refused_method(world_a, api_as):
+    url = reverse("api:member-list", kwargs={"org_slug": "alpha"})
+    response = api_as(world_a.member).put(url, {}, format="json")
+    assert response.status_code == 405
+    assert response.json()["error"]["code"] == "method_not_allowed"
