@@ -2,7 +2,7 @@ from django.urls import NoReverseMatch, reverse
 
 from perfapp.orgs.selectors import organizations_of
 
-from . import navigation
+from . import navigation, settings_areas
 
 
 def shell(request) -> dict:
@@ -32,4 +32,14 @@ def shell(request) -> dict:
         "membership": membership,
         "nav": nav,
         "switchable_organizations": lambda: organizations_of(request.user),
+        "settings_hub_url": _settings_hub_url(request, membership),
     }
+
+
+def _settings_hub_url(request, membership) -> str:
+    """The way back to Settings, on a page registered as a settings area."""
+    match = getattr(request, "resolver_match", None)
+    area = settings_areas.area_of(match.view_name if match else None)
+    if area is None or not membership.has_perm(settings_areas.HUB_PERMISSION):
+        return ""
+    return reverse("orgs:settings", kwargs={"org_slug": membership.organization.slug})
