@@ -12,11 +12,13 @@ from django.core import mail
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from perfapp.tenancy.scoping import scopes_disabled
 
 from . import kinds
 from .models import (
+    BODY_MAX,
     DigestFrequency,
     Notification,
     NotificationPreference,
@@ -51,7 +53,7 @@ def queue(
     kinds.get(kind)  # unknown kinds fail here, not in a worker
     fields = {
         "title": title[:200],
-        "body": body,
+        "body": Truncator(body).chars(BODY_MAX),
         "url": url,
         "due_at": due_at or timezone.now(),
     }

@@ -5,6 +5,7 @@ start with markup, as every person in it, with GET, htmx GET and an empty POST (
 shows forms again with their errors). The tests below read what it saw.
 """
 
+import re
 from collections import Counter
 from datetime import timedelta
 
@@ -188,3 +189,27 @@ def test_no_form_answers_an_empty_field_with_the_generic_message(walked):
         ]
     assert not broken, "Sending these forms empty fails:\n" + "\n".join(broken)
     assert not generic, "Fields answering 'This field is required.':\n" + "\n".join(generic)
+
+
+TEXT_BOX = re.compile(r"<textarea\b[^>]*>|<input\b[^>]*\btype=\"text\"[^>]*>")
+ID = re.compile(r'\bid="([^"]+)"')
+
+
+def test_every_text_box_on_every_page_has_a_length_limit_it_states(walked):
+    """Free text is limited where it is typed (the browser's maxlength, from the field's
+    max_length), and a textarea says its limit under it."""
+    unlimited, unstated = set(), set()
+    for v in walked["visits"]:
+        if "html" not in v.content_type:
+            continue
+        for tag in TEXT_BOX.findall(v.body):
+            name = re.search(r'\bname="([^"]+)"', tag)
+            where = f"{v.page}: {name[1] if name else tag[:60]}"
+            if "maxlength=" not in tag:
+                unlimited.add(where)
+            elif tag.startswith("<textarea"):
+                found = ID.search(tag)
+                if not found or f'data-char-limit="{found[1]}"' not in v.body:
+                    unstated.add(where)
+    assert not unlimited, "Text boxes without a length limit:\n" + "\n".join(sorted(unlimited))
+    assert not unstated, "Textareas that do not say their limit:\n" + "\n".join(sorted(unstated))
