@@ -91,6 +91,20 @@ def _enrich(world) -> dict[str, str]:
     }
 
 
+def _freeze_the_markup(world) -> None:
+    """What copies stored text into JSON copies it with the markup: a new published
+    version of the framework (snapshot and change log) and the promotion case's packet."""
+    from advancement import services
+    from advancement.promotion_models import Case
+    from advancement.readiness import readiness_packet
+
+    with world.scope():
+        services.publish(actor=world.hr, summary=f"{page_walk.BOLD} Reworded everything.")
+        for case in Case.objects.select_related("subject"):
+            packet = readiness_packet(case.subject, viewer=world.hr)
+            Case.objects.filter(pk=case.pk).update(packet=packet)
+
+
 def _pages_outside_organizations(world) -> dict[str, str]:
     with scopes_disabled():
         invitation = Invitation.objects.filter(organization=world.organization).first()
@@ -118,6 +132,7 @@ def walked(django_db_setup, django_db_blocker):
         pages.update(_enrich(world))
         pages.update(_pages_outside_organizations(world))
         page_walk.store_markup(world.organization)
+        _freeze_the_markup(world)
         people = page_walk.people_of(world)
         with FormRecorder(classes) as recorder:
             visits.extend(page_walk.walk(pages, people, recorder))
@@ -213,3 +228,22 @@ def test_every_text_box_on_every_page_has_a_length_limit_it_states(walked):
                     unstated.add(where)
     assert not unlimited, "Text boxes without a length limit:\n" + "\n".join(sorted(unlimited))
     assert not unstated, "Textareas that do not say their limit:\n" + "\n".join(sorted(unstated))
+
+
+def test_the_stored_markup_reaches_the_pages_as_text(walked):
+    """Guards the walk: the markup is there to be escaped, on pages that show names,
+    help text, the published framework, a case's packet and the audit log."""
+    escaped = "&lt;b&gt;x&lt;/b&gt;"
+    shown = {v.page for v in walked["visits"] if escaped in v.body}
+    for name in (
+        "web:home",
+        "orgs:people",
+        "audit:log",
+        "feedback:cycle_answer",
+        "advancement:track",
+        "advancement:versions",
+        "advancement:promotion_case",
+        "recognition:index",
+        "development:plan",
+    ):
+        assert name in shown, name
