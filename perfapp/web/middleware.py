@@ -42,8 +42,13 @@ class MethodNotAllowedMiddleware:
         if request.method in ("GET", "HEAD") and page and not getattr(request, "htmx", False):
             return redirect(page)
         allowed = response["Allow"] if response.has_header("Allow") else ""
-        form_only = "GET" not in allowed.replace(" ", "").split(",")
-        friendly = render(request, "405.html", {"page": page, "form_only": form_only}, status=405)
+        methods = set(allowed.replace(" ", "").split(","))
+        context = {
+            "page": page,
+            "form_only": "GET" not in methods,
+            "shows_only": "POST" not in methods,
+        }
+        friendly = render(request, "405.html", context, status=405)
         if allowed:
             friendly["Allow"] = allowed
         return friendly

@@ -84,3 +84,15 @@ def test_the_api_keeps_its_error_envelope_for_a_refused_method(world_a, api_as):
     response = api_as(world_a.member).put(url, {}, format="json")
     assert response.status_code == 405
     assert response.json()["error"]["code"] == "method_not_allowed"
+
+
+def test_a_method_a_page_with_a_form_does_not_take_is_explained_without_blame(world_a, login):
+    client = login(world_a.report)
+    url = reverse(
+        "feedback:point_edit", kwargs={"org_slug": "alpha", "pk": world_a.feedback.point.pk}
+    )
+    response = client.put(url)
+    assert response.status_code == 405
+    text = response.content.decode()
+    assert "This page can't take that request" in text
+    assert "nothing was changed" in text
