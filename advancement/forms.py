@@ -87,10 +87,7 @@ class ImportTrackForm(forms.Form):
     file = forms.FileField(
         label="Track file (.json)",
         help_text="Exported from perfapp.",
-        error_messages={
-            "required": "Choose a track file (.json) to import.",
-            "empty": "The file is empty. Choose a track file exported from perfapp.",
-        },
+        error_messages={"required": "Choose a track file (.json) to import."},
     )
 
     def clean_file(self):

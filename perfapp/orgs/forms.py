@@ -9,7 +9,7 @@ from .roles import Permission, Role
 
 MAX_CSV_BYTES = 1024 * 1024
 PICK_TIME_ZONE = "Choose a time zone from the list."
-PICK_ROLE = {"required": "Choose a role.", "invalid_choice": "Choose a role from the list."}
+PICK_ROLE = {"required": "Choose a role."}
 
 
 class MemberChoiceField(forms.ModelChoiceField):
@@ -144,10 +144,7 @@ class CsvUploadForm(forms.Form):
     file = forms.FileField(
         label="CSV file",
         help_text="Columns: email, name, title, team, manager_email, role. UTF-8, up to 1 MB.",
-        error_messages={
-            "required": "Choose a CSV file to import.",
-            "empty": "The file is empty. Choose a CSV file with a header row and people.",
-        },
+        error_messages={"required": "Choose a CSV file to import."},
     )
 
     def clean_file(self) -> str:
