@@ -2,10 +2,12 @@
 
 Reloading a page after a form was sent with errors, or opening an address copied from
 the browser bar, asks with GET for an address that only takes POST (``require_POST``,
-or a view that answers 405 itself). Django answers 405 with an empty body. Here a GET to
-such an address goes to the page it belongs to: the nearest address above it that is a
-page. Any other 405 on a page (not the API, which has its own error envelope) is a page
-that says what happened and where to go.
+or a view that answers 405 itself). Django answers 405 with an empty body. Here the
+browser's navigation to such an address (``Sec-Fetch-Mode: navigate``, which browsers
+send when a person opens an address) goes to the page it belongs to: the nearest address
+above it that is a page. Any other 405 on a page (a script's GET, another method; not the
+API, which has its own error envelope) is a page that says what happened and links to
+where to go, with the 405 status kept for what is not a person.
 """
 
 from django.http import HttpRequest, HttpResponse
@@ -39,7 +41,8 @@ class MethodNotAllowedMiddleware:
         if response.status_code != 405 or request.path_info.startswith(API_PREFIX):
             return response
         page = owning_page(request.path_info)
-        if request.method in ("GET", "HEAD") and page and not getattr(request, "htmx", False):
+        navigation = request.headers.get("Sec-Fetch-Mode") == "navigate"
+        if request.method in ("GET", "HEAD") and page and navigation:
             return redirect(page)
         allowed = response["Allow"] if response.has_header("Allow") else ""
         methods = set(allowed.replace(" ", "").split(","))

@@ -61,3 +61,22 @@ def test_sending_feedback_while_the_nudge_is_asked_for_logs_no_error(
     expect(page.get_by_role("heading", level=1)).not_to_contain_text("Give feedback")
     page.wait_for_timeout(300)
     assert not [e for e in errors if "htmx:" in e], errors
+
+
+def test_opening_a_form_address_again_after_an_error_lands_on_its_page(
+    browser: Browser, live_server, transactional_db, world_a
+):
+    """A comment sent empty shows the plan again with the error, at the comment's address;
+    opening that address again (the address bar, a restored tab) is the plan, not a blank
+    405."""
+    page = signed_in(browser, live_server, world_a.report)
+    plan = f"{live_server.url}/o/alpha/growth/plans/{world_a.report.pk}/"
+    page.goto(plan)
+    page.get_by_role("button", name="Add comment").click()
+    expect(page.get_by_text("Write your comment.")).to_be_visible()
+    assert page.url.endswith("/comment/")
+    response = page.goto(page.url)
+    # The plan's address, which for one's own plan is Growth's front page.
+    assert response.status == 200 and page.url == f"{live_server.url}/o/alpha/growth/"
+    expect(page.get_by_role("button", name="Add comment")).to_be_visible()
+    expect(page.get_by_text("Write your comment.")).to_have_count(0)
