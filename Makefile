@@ -19,6 +19,12 @@ TEST_SETTINGS := perfapp.settings.test
 BENCH_SETTINGS := perfapp.settings.bench
 DEFAULT_TEST_DATABASE_URL := postgres://postgres@127.0.0.1:5432/perfapp
 
+# Where make run serves, e.g. make run PORT=8001 when 8000 is taken, and how many seconds
+# it gives the Celery worker to finish the task in hand when stopped.
+HOST ?= 127.0.0.1
+PORT ?= 8000
+STOP_GRACE ?= 10
+
 # Extra arguments for pytest, e.g. make test ARGS='tests/orgs -k invite'
 ARGS ?=
 # Extra arguments for the load benchmark, e.g. make bench BENCH_ARGS='--seconds 10', and
@@ -49,7 +55,8 @@ help:
 	@echo "perfapp make targets:"
 	@echo "  make install   create .venv (Python >= 3.12) and install perfapp with dev tools"
 	@echo "  make run       migrate, seed demo data, start the Celery worker+beat and the dev"
-	@echo "                 server on http://127.0.0.1:8000/ (Ctrl-C stops both)"
+	@echo "                 server on http://127.0.0.1:8000/ (PORT=8001 for another port);"
+	@echo "                 Ctrl-C or SIGTERM stops both"
 	@echo "  make test      run the test suite on Postgres (DATABASE_URL, default"
 	@echo "                 $(DEFAULT_TEST_DATABASE_URL)); pass pytest arguments"
 	@echo "                 with ARGS, e.g. make test ARGS='tests/orgs -k invite'"
@@ -84,17 +91,45 @@ install: venv
 
 # run: local development server with demo data. SQLite + filesystem broker by default;
 # Postgres / Redis when DATABASE_URL / REDIS_URL are set in the environment.
+#
+# Stopping: Ctrl-C, or SIGTERM to make or to its process group (what IDEs and process
+# managers send), runs `stop`. The worker and the server each run in a process group of
+# their own (set -m), so a signal to make's group never reaches the worker's pool
+# processes directly: one killed that way while it holds the pool's queue lock leaves
+# the worker waiting for that lock forever at exit. `stop` asks the worker for a warm
+# shutdown, and after STOP_GRACE seconds stops it cold (SIGQUIT, then SIGKILL), so make
+# run always ends. The server and worker run in the background and the shell waits in
+# short sleeps, because bash runs a trap only once a foreground command has finished.
 run: install
 	@mkdir -p .run
 	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py migrate --noinput
 	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py seed_demo
 	@echo
-	@echo "perfapp is starting on http://127.0.0.1:8000/ (demo logins are printed above; Ctrl-C stops everything)"
+	@echo "perfapp is starting on http://$(HOST):$(PORT)/ (demo logins are printed above; Ctrl-C stops everything)"
 	@echo
 	@export DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS); \
+	set -m; \
 	$(VENV)/bin/celery -A perfapp worker --beat -l info --concurrency 2 & celery_pid=$$!; \
-	trap 'trap - INT TERM EXIT; kill -TERM $$celery_pid 2>/dev/null; wait $$celery_pid 2>/dev/null' INT TERM EXIT; \
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver $(HOST):$(PORT) & web_pid=$$!; \
+	set +m; \
+	stop() { \
+		trap '' INT TERM HUP; trap - EXIT; \
+		kill -TERM -- -$$web_pid 2>/dev/null; \
+		kill -TERM $$celery_pid 2>/dev/null; \
+		waited=0; \
+		while kill -0 $$celery_pid 2>/dev/null && [ $$waited -lt $(STOP_GRACE) ]; do \
+			sleep 1; waited=$$((waited + 1)); \
+		done; \
+		if kill -0 $$celery_pid 2>/dev/null; then \
+			echo "The Celery worker did not stop within $(STOP_GRACE) s; stopping it now." >&2; \
+			kill -QUIT -- -$$celery_pid 2>/dev/null; sleep 2; kill -KILL -- -$$celery_pid 2>/dev/null; \
+		fi; \
+		wait 2>/dev/null; \
+	}; \
+	trap stop INT TERM HUP EXIT; \
+	while kill -0 $$web_pid 2>/dev/null && kill -0 $$celery_pid 2>/dev/null; do \
+		sleep 1 & wait $$!; \
+	done
 
 # test: the test suite, always on Postgres (two xdist workers).
 test: install

@@ -19,6 +19,7 @@ class AdvancementConfig(AppConfig):
         from .promotion_setup import register_promotions
 
         navigation.register(navigation.NavItem("Career", "advancement:index", 50))
+        self._register_settings_areas()
         register_actions(FrameworkAction.choices)
         demo.register(seed_framework, order=10)
         register_panels()
@@ -50,6 +51,45 @@ class AdvancementConfig(AppConfig):
             ),
         ):
             kinds.register(kinds.NotificationKind(key, label, description))
+
+    def _register_settings_areas(self) -> None:
+        """Where HR sets up the career framework and promotions, on the settings hub."""
+        from perfapp.orgs.roles import Permission
+        from perfapp.web.settings_areas import SettingsArea, register
+
+        for order, (key, label, description, url_name, permission) in enumerate(
+            (
+                (
+                    "career.draft",
+                    "Career framework",
+                    "Tracks, levels and criteria in a draft; publish it as a new version.",
+                    "advancement:draft",
+                    Permission.MANAGE_FRAMEWORK,
+                ),
+                (
+                    "career.competencies",
+                    "Competencies",
+                    "The library of competencies that criteria, feedback and goals use.",
+                    "advancement:competencies",
+                    Permission.MANAGE_FRAMEWORK,
+                ),
+                (
+                    "career.placements",
+                    "Placements",
+                    "Who is on which track and level.",
+                    "advancement:placements",
+                    Permission.MANAGE_FRAMEWORK,
+                ),
+                (
+                    "career.promotion_rounds",
+                    "Promotion rounds",
+                    "Nomination windows, the tracks they cover and who calibrates.",
+                    "advancement:promotion_rounds",
+                    Permission.MANAGE_PROMOTIONS,
+                ),
+            )
+        ):
+            register(SettingsArea(key, "Career", label, description, url_name, permission, order))
 
     def _register_readiness(self) -> None:
         """Assessments and readiness: audited actions and notification kinds."""

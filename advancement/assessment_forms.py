@@ -6,6 +6,8 @@ from datetime import date
 
 from django import forms
 
+from perfapp.web.forms_util import RELOAD_ERRORS
+
 from .assessment_services import COMMENT_MAX, AnswerInput, criteria_of
 from .readiness_models import Assessment, EvidenceMarkAction, Rating
 from .readiness_services import NARRATIVE_MAX
@@ -99,7 +101,7 @@ class NarrativeForm(forms.Form):
 
 
 class MarkForm(forms.Form):
-    item_ref = forms.CharField(max_length=64)
-    action = forms.ChoiceField(choices=EvidenceMarkAction.choices)
+    item_ref = forms.CharField(max_length=64, error_messages=RELOAD_ERRORS)
+    action = forms.ChoiceField(choices=EvidenceMarkAction.choices, error_messages=RELOAD_ERRORS)
     on = forms.BooleanField(required=False)
     criterion_id = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)

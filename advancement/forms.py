@@ -8,6 +8,10 @@ class CompetencyForm(forms.ModelForm):
         model = Competency
         fields = ["name", "category", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {
+            "name": {"required": "Name the competency, e.g. “System design”."},
+            "category": {"required": "Choose the category it belongs to."},
+        }
 
 
 class TrackForm(forms.ModelForm):
@@ -15,6 +19,7 @@ class TrackForm(forms.ModelForm):
         model = Track
         fields = ["name", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+        error_messages = {"name": {"required": "Name the track, e.g. “Engineering IC”."}}
 
 
 class LevelForm(forms.ModelForm):
@@ -30,6 +35,10 @@ class LevelForm(forms.ModelForm):
         fields = ["code", "name", "rank", "summary"]
         widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"code": "Short, like L3 or M2."}
+        error_messages = {
+            "code": {"required": "Give the level a short code, like L3."},
+            "name": {"required": "Name the level, e.g. “Senior engineer”."},
+        }
 
 
 class CriterionForm(forms.ModelForm):
@@ -54,6 +63,9 @@ class CriterionForm(forms.ModelForm):
         help_texts = {
             "expectation": "Write it so a person can tell whether they meet it.",
         }
+        error_messages = {
+            "expectation": {"required": "Write what this level asks for."},
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -67,11 +79,16 @@ class PublishForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         help_text="Everyone reads this at the top of the change log.",
+        error_messages={"required": "Write a short summary of what changed and why."},
     )
 
 
 class ImportTrackForm(forms.Form):
-    file = forms.FileField(label="Track file (.json)", help_text="Exported from perfapp.")
+    file = forms.FileField(
+        label="Track file (.json)",
+        help_text="Exported from perfapp.",
+        error_messages={"required": "Choose a track file (.json) to import."},
+    )
 
     def clean_file(self):
         import json
@@ -110,6 +127,7 @@ class ProposalForm(forms.Form):
         label="The wording you propose",
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=1000,
+        error_messages={"required": "Write the wording you propose."},
     )
     rationale = forms.CharField(
         label="Why",
@@ -117,12 +135,16 @@ class ProposalForm(forms.Form):
         max_length=2000,
         help_text="What would this make clearer or fairer? Everyone in the organization can "
         "read proposals and comment.",
+        error_messages={"required": "Say why: what would this make clearer or fairer?"},
     )
 
 
 class CommentForm(forms.Form):
     body = forms.CharField(
-        label="Your comment", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+        label="Your comment",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        error_messages={"required": "Write your comment first."},
     )
 
 
@@ -135,6 +157,7 @@ class AnswerForm(forms.Form):
             (ProposalStatus.DECLINED, "Decline"),
         ],
         widget=forms.RadioSelect,
+        error_messages={"required": "Choose accept, needs discussion or decline."},
     )
     answer = forms.CharField(
         label="Note to the proposer",

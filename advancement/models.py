@@ -201,7 +201,7 @@ class Proposal(TenantModel):
         Competency, null=True, blank=True, on_delete=models.SET_NULL, related_name="proposals"
     )
     target_label = models.CharField(max_length=240)
-    current_text = models.TextField(blank=True)
+    current_text = models.TextField(blank=True, max_length=1000)  # the published wording
     proposed_text = models.TextField(max_length=1000)
     rationale = models.TextField(max_length=2000)
     status = models.CharField(

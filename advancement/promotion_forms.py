@@ -4,6 +4,7 @@ built per request, inside the tenant scope."""
 from django import forms
 
 from perfapp.orgs.models import Membership
+from perfapp.web.forms_util import RELOAD_ERRORS
 
 from .models import Track
 from .promotion_models import Decision, Round
@@ -28,19 +29,25 @@ class RoundForm(forms.Form):
     """A plain form (not a ModelForm): the window and tracks are checked by
     ``promotion_services.save_round``, so pages and the API give the same messages."""
 
-    name = forms.CharField(max_length=120)
+    name = forms.CharField(
+        max_length=120,
+        error_messages={"required": "Name the round, e.g. “Spring promotions”."},
+    )
     opens_on = forms.DateField(
         label="Nominations open on",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": "Choose the day nominations open."},
     )
     closes_on = forms.DateField(
         label="Last day for submissions",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": "Choose the last day for submissions."},
     )
     tracks = forms.ModelMultipleChoiceField(
         queryset=Track.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         help_text="Tracks of the published career framework the round covers.",
+        error_messages={"required": "Choose at least one track the round covers."},
     )
     allow_self_nomination = forms.BooleanField(
         label="People may nominate themselves", required=False
@@ -74,7 +81,14 @@ class RoundForm(forms.Form):
 
 
 class OpenCaseForm(forms.Form):
-    subject = PersonChoiceField(queryset=Membership.objects.none(), label="Who")
+    subject = PersonChoiceField(
+        queryset=Membership.objects.none(),
+        label="Who",
+        error_messages={
+            "required": "Choose whom you nominate.",
+            "invalid_choice": "Choose someone from the list.",
+        },
+    )
     summary = forms.CharField(
         label="Nominator's summary",
         required=False,
@@ -95,17 +109,28 @@ class SummaryForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
-    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    lock_version = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=0, error_messages=RELOAD_ERRORS
+    )
 
 
 class LockForm(forms.Form):
     """Actions that change only the case's state carry the version they were shown."""
 
-    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    lock_version = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=0, error_messages=RELOAD_ERRORS
+    )
 
 
 class EndorserForm(forms.Form):
-    endorser = PersonChoiceField(queryset=Membership.objects.none(), label="Ask a colleague")
+    endorser = PersonChoiceField(
+        queryset=Membership.objects.none(),
+        label="Ask a colleague",
+        error_messages={
+            "required": "Choose a colleague to ask for an endorsement.",
+            "invalid_choice": "Choose a colleague from the list.",
+        },
+    )
 
     def __init__(self, *args, exclude: list[int], **kwargs):
         super().__init__(*args, **kwargs)
@@ -118,12 +143,16 @@ class EndorsementForm(forms.Form):
         max_length=3000,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="What you saw first-hand that shows the next level. Specific beats general.",
+        error_messages={"required": "Write what you saw first-hand before sending."},
     )
 
 
 class NoteForm(forms.Form):
     body = forms.CharField(
-        label="Calibration note", max_length=3000, widget=forms.Textarea(attrs={"rows": 2})
+        label="Calibration note",
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Write the note first."},
     )
 
 

@@ -9,6 +9,7 @@ class DevelopmentConfig(AppConfig):
         from perfapp.web import navigation
 
         navigation.register(navigation.NavItem("Growth", "development:index", 30))
+        self._register_settings_areas()
         self._register_plans()
         self._register_mentoring_and_stretch()
         from .dashboard import register_dashboard
@@ -17,6 +18,22 @@ class DevelopmentConfig(AppConfig):
         from .contributions import register_contributions
 
         register_contributions()  # analytics, search, data export and erasure
+
+    def _register_settings_areas(self) -> None:
+        """Where HR sets how development plans are reviewed, on the settings hub."""
+        from perfapp.orgs.roles import Permission
+        from perfapp.web.settings_areas import SettingsArea, register
+
+        register(
+            SettingsArea(
+                "development.settings",
+                "Growth",
+                "Development plans",
+                "How often plans are reviewed, and how many people have one.",
+                "development:settings",
+                Permission.MANAGE_GROWTH,
+            )
+        )
 
     def _register_plans(self) -> None:
         """Development plans: notification kinds, audited actions, the goal evidence

@@ -43,6 +43,7 @@ class OfferForm(forms.Form):
         choices=[(0, "None right now (pause)")]
         + [(n, f"{n} {'person' if n == 1 else 'people'}") for n in range(1, MAX_CAPACITY + 1)],
         help_text="Lowering it ends no mentorship; it only stops new requests.",
+        error_messages={"required": "Choose how many people you can mentor at once."},
     )
     about = forms.CharField(
         label="About you as a mentor",
@@ -126,6 +127,7 @@ class AcceptForm(forms.Form):
         choices=MentorshipCadence.choices,
         initial=MentorshipCadence.BIWEEKLY,
         widget=forms.RadioSelect,
+        error_messages={"required": "Choose how often you'll meet."},
     )
 
 

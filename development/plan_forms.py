@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, When
 
 from advancement.models import Competency, Level, Track
+from perfapp.web.forms_util import RELOAD_ERRORS
 
 from .models import (
     DevelopmentSettings,
@@ -70,7 +71,9 @@ class PlanForm(forms.Form):
         help_text=f"Up to {MAX_FOCUS}. Suggestions come from what your next level asks for; "
         "choose freely.",
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=0, error_messages=RELOAD_ERRORS
+    )
 
     def __init__(self, *args, snapshot: dict | None, competencies, **kwargs):
         super().__init__(*args, **kwargs)
@@ -135,6 +138,15 @@ class GoalForm(forms.ModelForm):
             "target_on": DATE,
             "visibility": forms.RadioSelect,
         }
+        error_messages = {
+            "title": {"required": "Give the goal a short title."},
+            "success_criteria": {
+                "required": "Say how you will both know it is done: something you can see."
+            },
+            "start_on": {"required": "Choose the day the goal starts."},
+            "target_on": {"required": "Choose a target date."},
+            "visibility": {"required": "Choose who sees the goal: shared or private."},
+        }
 
     def __init__(self, *args, competencies, focus_ids=frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -148,10 +160,6 @@ class GoalForm(forms.ModelForm):
         if field.focus_ids:
             field.help_text = "The plan's focus comes first."
         self.fields["visibility"].choices = GoalVisibility.choices
-        self.fields["success_criteria"].error_messages["required"] = (
-            "Say how you will both know it is done: something you can see."
-        )
-        self.fields["title"].error_messages["required"] = "Give the goal a short title."
 
     def clean(self):
         cleaned = super().clean()
@@ -171,7 +179,12 @@ class GoalForm(forms.ModelForm):
 
 
 class GoalStatusForm(forms.Form):
-    status = forms.ChoiceField(choices=GoalStatus.choices, widget=forms.RadioSelect, label="Status")
+    status = forms.ChoiceField(
+        choices=GoalStatus.choices,
+        widget=forms.RadioSelect,
+        label="Status",
+        error_messages={"required": "Choose the goal's status."},
+    )
     dropped_reason = forms.CharField(
         label="Why drop it?",
         required=False,
@@ -191,7 +204,11 @@ class GoalStatusForm(forms.Form):
 
 
 class ProgressForm(forms.Form):
-    progress_mode = forms.ChoiceField(choices=ProgressMode.choices, label="Progress")
+    progress_mode = forms.ChoiceField(
+        choices=ProgressMode.choices,
+        label="Progress",
+        error_messages={"required": "Choose how progress is counted."},
+    )
     manual_progress = forms.IntegerField(
         label="Progress in %",
         required=False,
@@ -217,7 +234,11 @@ class MilestoneForm(forms.Form):
 
 
 class LearningForm(forms.Form):
-    kind = forms.ChoiceField(choices=LearningKind.choices, label="Kind")
+    kind = forms.ChoiceField(
+        choices=LearningKind.choices,
+        label="Kind",
+        error_messages={"required": "Choose what kind of learning it is."},
+    )
     title = forms.CharField(
         label="What", max_length=200, error_messages={"required": "Name what you will learn from."}
     )
@@ -251,7 +272,11 @@ class LearningForm(forms.Form):
 
 
 class LearningStatusForm(forms.Form):
-    status = forms.ChoiceField(choices=LearningStatus.choices, label="Status")
+    status = forms.ChoiceField(
+        choices=LearningStatus.choices,
+        label="Status",
+        error_messages={"required": "Choose where you are with it."},
+    )
 
 
 class CommentForm(forms.Form):
@@ -278,7 +303,7 @@ class ReviewForm(forms.Form):
 
 
 class SignForm(forms.Form):
-    version = forms.IntegerField(min_value=0)
+    version = forms.IntegerField(min_value=0, error_messages=RELOAD_ERRORS)
 
 
 class SettingsForm(forms.ModelForm):
@@ -291,3 +316,6 @@ class SettingsForm(forms.ModelForm):
             "manager are reminded when a review is due."
         }
         widgets = {"review_every_months": forms.NumberInput(attrs={"min": 1, "max": 12})}
+        error_messages = {
+            "review_every_months": {"required": "Say how many months apart reviews are: 1 to 12."}
+        }

@@ -37,7 +37,10 @@ class OpportunityForm(forms.Form):
         },
     )
     commitment = forms.ChoiceField(
-        label="Time it takes", choices=Commitment.choices, initial=Commitment.LIGHT
+        label="Time it takes",
+        choices=Commitment.choices,
+        initial=Commitment.LIGHT,
+        error_messages={"required": "Choose how much time it takes."},
     )
     duration_weeks = forms.IntegerField(
         label="For how many weeks",
@@ -66,6 +69,7 @@ class OpportunityForm(forms.Form):
         choices=Audience.choices,
         initial=Audience.EVERYONE,
         widget=forms.RadioSelect,
+        error_messages={"required": "Choose who may apply: everyone or chosen teams."},
     )
     teams = forms.ModelMultipleChoiceField(
         label="Teams",

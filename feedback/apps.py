@@ -21,6 +21,7 @@ class FeedbackConfig(AppConfig):
 
         navigation.register(navigation.NavItem("Feedback", "feedback:index", 10))
         navigation.register(navigation.NavItem("Check-ins", "feedback:checkins", 20))
+        self._register_settings_areas()
         evidence.register(FeedbackEvidence())
         links.register(FeedbackLinks())
         links.register(PromptLinks())
@@ -81,3 +82,34 @@ class FeedbackConfig(AppConfig):
             ("checkin.lapsed", "Lapsed 1:1s", "A 1:1 series has not met for too long.", True),
         ):
             kinds.register(kinds.NotificationKind(key, label, description, is_reminder=reminder))
+
+    def _register_settings_areas(self) -> None:
+        """Where HR sets up check-ins and feedback cycles, on the settings hub."""
+        from perfapp.orgs.roles import Permission
+        from perfapp.web.settings_areas import SettingsArea, register
+
+        section = "Feedback and check-ins"
+        for key, label, description, url_name in (
+            (
+                "feedback.checkin_settings",
+                "1:1 check-ins",
+                "The default cadence, when a series counts as lapsed, reminders before "
+                "each 1:1 and the weekly update.",
+                "feedback:checkin_settings",
+            ),
+            (
+                "feedback.prompts",
+                "Coaching prompts",
+                "The questions managers can pull into a 1:1 agenda, by theme.",
+                "feedback:prompts",
+            ),
+            (
+                "feedback.cycles",
+                "Feedback cycles",
+                "360 rounds: questions, reviewers, dates and anonymity.",
+                "feedback:cycles",
+            ),
+        ):
+            register(
+                SettingsArea(key, section, label, description, url_name, Permission.MANAGE_CYCLES)
+            )

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from perfapp import links
 from perfapp.orgs.models import Membership
 from perfapp.timezones import time_zone_choices
+from perfapp.web.forms_util import RELOAD_ERRORS
 
 from . import schedule
 from .checkin_models import Cadence, CheckinSettings, CoachingPrompt, PromptTheme
@@ -31,7 +32,11 @@ class SeriesForm(forms.Form):
         empty_label="Choose a person",
         error_messages={"required": "Choose who the 1:1s are with."},
     )
-    cadence = forms.ChoiceField(choices=Cadence.choices, label="How often")
+    cadence = forms.ChoiceField(
+        choices=Cadence.choices,
+        label="How often",
+        error_messages={"required": "Choose how often you meet."},
+    )
     starts_on = forms.DateField(
         widget=forms.DateInput(
             attrs={"type": "date", "data-weekday-out": "weekday-note"}, format="%Y-%m-%d"
@@ -39,20 +44,27 @@ class SeriesForm(forms.Form):
         label="First meeting on",
         help_text="The weekday of this date is the meeting day: a first meeting on a "
         "Tuesday means every meeting is on a Tuesday.",
+        error_messages={"required": "Choose the date of the first meeting."},
     )
-    time_of_day = forms.TimeField(widget=TIME, label="Time of day")
+    time_of_day = forms.TimeField(
+        widget=TIME,
+        label="Time of day",
+        error_messages={"required": "Choose the time the meetings start."},
+    )
     duration_minutes = forms.IntegerField(
         label="Length in minutes",
         min_value=10,
         max_value=240,
         initial=30,
         widget=forms.NumberInput(attrs={"min": 10, "max": 240, "step": 5}),
+        error_messages={"required": "Say how long the meetings are, from 10 to 240 minutes."},
     )
     time_zone = forms.ChoiceField(
         choices=time_zone_choices,
         label="Time zone",
         help_text="Meetings follow the clock of this time zone, across daylight saving "
         "changes. It defaults to the manager's.",
+        error_messages={"required": "Choose the time zone the meetings follow."},
     )
 
     def __init__(self, *args, viewer: Membership, reports, **kwargs):
@@ -98,19 +110,23 @@ class PointForm(forms.Form):
 
 
 class PointEditForm(PointForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=0, error_messages=RELOAD_ERRORS
+    )
 
 
 class SuggestionForm(forms.Form):
-    key = forms.CharField(max_length=100)
+    key = forms.CharField(max_length=100, error_messages=RELOAD_ERRORS)
 
 
 class VersionForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=0, error_messages=RELOAD_ERRORS
+    )
 
 
 class ReorderForm(forms.Form):
-    order = forms.CharField()
+    order = forms.CharField(max_length=10000, error_messages=RELOAD_ERRORS)
 
     def clean_order(self) -> list[int]:
         raw = self.cleaned_data["order"].split(",")
@@ -126,7 +142,9 @@ class NotesForm(forms.Form):
         label="Shared notes",
         widget=forms.Textarea(attrs={"rows": 6}),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=0, error_messages=RELOAD_ERRORS
+    )
 
 
 class PrivateNoteForm(forms.Form):
@@ -142,7 +160,15 @@ class ActionForm(forms.Form):
     text = forms.CharField(
         max_length=500, label="Action item", error_messages={"required": "Say what needs doing."}
     )
-    owner = PersonChoiceField(queryset=Membership.objects.none(), label="Who", empty_label=None)
+    owner = PersonChoiceField(
+        queryset=Membership.objects.none(),
+        label="Who",
+        empty_label=None,
+        error_messages={
+            "required": "Choose who does it: you or the other person.",
+            "invalid_choice": "Choose one of the two of you.",
+        },
+    )
     due_on = forms.DateField(widget=DATE, required=False, label="Due")
     link = LinkField()
 
@@ -178,8 +204,12 @@ class SkipForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    day = forms.DateField(widget=DATE, label="New date")
-    at = forms.TimeField(widget=TIME, label="New time")
+    day = forms.DateField(
+        widget=DATE, label="New date", error_messages={"required": "Choose the new date."}
+    )
+    at = forms.TimeField(
+        widget=TIME, label="New time", error_messages={"required": "Choose the new time."}
+    )
 
     def __init__(self, *args, time_zone: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -215,7 +245,10 @@ class PromptPickForm(forms.Form):
 
 
 class PromptForm(forms.Form):
-    theme = forms.ChoiceField(choices=[("", "Choose a theme"), *PromptTheme.choices])
+    theme = forms.ChoiceField(
+        choices=[("", "Choose a theme"), *PromptTheme.choices],
+        error_messages={"required": "Choose the theme the question belongs to."},
+    )
     text = forms.CharField(
         max_length=300,
         label="Question",
@@ -247,6 +280,11 @@ class SettingsForm(forms.ModelForm):
             "lapse_grace_days": forms.NumberInput(attrs={"min": 1, "max": schedule.MAX_GRACE_DAYS}),
             "reminder_lead_hours": forms.NumberInput(attrs={"min": 1, "max": 168}),
         }
+        error_messages = {
+            "default_cadence": {"required": "Choose the cadence new series start with."},
+            "lapse_after_days": {"required": "Say after how many days, from 1 to 180."},
+            "reminder_lead_hours": {"required": "Say how many hours before, from 1 to 168."},
+        }
 
     def clean_lapse_grace_days(self) -> int:
         value = self.cleaned_data["lapse_grace_days"]
@@ -264,12 +302,21 @@ class SettingsForm(forms.ModelForm):
 class RescheduleForm(forms.Form):
     """Change the rest of a series: cadence, time, and from when."""
 
-    cadence = forms.ChoiceField(choices=Cadence.choices, label="How often")
-    time_of_day = forms.TimeField(widget=TIME, label="Time of day")
+    cadence = forms.ChoiceField(
+        choices=Cadence.choices,
+        label="How often",
+        error_messages={"required": "Choose how often you meet."},
+    )
+    time_of_day = forms.TimeField(
+        widget=TIME,
+        label="Time of day",
+        error_messages={"required": "Choose the time the meetings start."},
+    )
     from_date = forms.DateField(
         widget=DATE,
         label="From",
         help_text="The first meeting on the new schedule; later ones fall on the same weekday.",
+        error_messages={"required": "Choose the date of the first meeting on the new schedule."},
     )
 
 
@@ -297,4 +344,5 @@ class WeeklyUpdateForm(forms.Form):
         coerce=int,
         choices=[(1, "1 · Rough"), (2, "2"), (3, "3 · OK"), (4, "4"), (5, "5 · Great")],
         widget=forms.RadioSelect,
+        error_messages={"required": "Choose how it's going, from 1 to 5."},
     )

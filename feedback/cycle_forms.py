@@ -70,7 +70,12 @@ class CycleForm(forms.ModelForm):
             "least 3 people besides the reader have answered about a participant. Self "
             "reviews keep their name.",
         }
-        error_messages = {"name": {"required": "Give the cycle a name, like “Q3 360”."}}
+        error_messages = {
+            "name": {"required": "Give the cycle a name, like “Q3 360”."},
+            "opens_on": {"required": "Choose the day the cycle opens."},
+            "closes_on": {"required": "Choose the day the cycle closes."},
+            "max_peers": {"required": f"Say how many peers each person may ask: 1 to {MAX_PEERS}."},
+        }
 
     def clean(self):
         """Say everything that is wrong at once; the service checks the same again."""
@@ -86,7 +91,10 @@ class CycleForm(forms.ModelForm):
 
 class QuestionForm(forms.Form):
     kind = forms.ChoiceField(
-        label="Kind of question", choices=QuestionKind.choices, initial=QuestionKind.RATING
+        label="Kind of question",
+        choices=QuestionKind.choices,
+        initial=QuestionKind.RATING,
+        error_messages={"required": "Choose a rating, free text or a competency question."},
     )
     prompt = forms.CharField(
         label="Question",
@@ -121,6 +129,7 @@ class ParticipantsForm(forms.Form):
         ],
         widget=forms.RadioSelect,
         initial=EVERYONE,
+        error_messages={"required": "Choose who takes part."},
     )
     team = forms.ModelChoiceField(
         label="Team", queryset=Team.objects.none(), required=False, empty_label="Choose a team"

@@ -9,6 +9,7 @@ class RecognitionConfig(AppConfig):
         from perfapp.web import navigation
 
         navigation.register(navigation.NavItem("Recognition", "recognition:index", 40))
+        self._register_settings_areas()
         self._register_giving_and_wall()
         self._register_points_and_insights()
         from .dashboard import register_dashboard
@@ -17,6 +18,52 @@ class RecognitionConfig(AppConfig):
         from .contributions import register_contributions
 
         register_contributions()  # analytics, search, data export and erasure
+
+    def _register_settings_areas(self) -> None:
+        """Where HR sets up recognition, on the settings hub."""
+        from perfapp.orgs.roles import Permission
+        from perfapp.web.settings_areas import SettingsArea, register
+
+        for order, (key, label, description, url_name) in enumerate(
+            (
+                (
+                    "recognition.settings",
+                    "Points and allowances",
+                    "Points on or off, what people may give each month, and when someone "
+                    "counts as not recognized lately.",
+                    "recognition:settings",
+                ),
+                (
+                    "recognition.values",
+                    "Company values",
+                    "The values people pick when they recognize a colleague.",
+                    "recognition:values",
+                ),
+                (
+                    "recognition.kinds",
+                    "Kinds of contribution",
+                    "Output, collaboration, mentorship…, and the competencies each counts for.",
+                    "recognition:kinds",
+                ),
+                (
+                    "recognition.rewards",
+                    "Rewards",
+                    "The catalogue people redeem points for, and the requests waiting for you.",
+                    "recognition:rewards",
+                ),
+            )
+        ):
+            register(
+                SettingsArea(
+                    key,
+                    "Recognition",
+                    label,
+                    description,
+                    url_name,
+                    Permission.MANAGE_RECOGNITION,
+                    order=order,
+                )
+            )
 
     def _register_giving_and_wall(self) -> None:
         """Giving, the wall, values and kinds: evidence, 1:1 links and coaching signals,

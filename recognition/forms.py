@@ -213,7 +213,11 @@ class WallFilterForm(forms.Form):
 
 
 class ValueForm(forms.Form):
-    name = forms.CharField(label="Name", max_length=60)
+    name = forms.CharField(
+        label="Name",
+        max_length=60,
+        error_messages={"required": "Name the value, e.g. “Ownership”."},
+    )
     emoji = forms.CharField(
         label="Emoji",
         max_length=8,
@@ -231,7 +235,11 @@ class ValueForm(forms.Form):
 
 
 class KindForm(forms.Form):
-    name = forms.CharField(label="Name", max_length=60)
+    name = forms.CharField(
+        label="Name",
+        max_length=60,
+        error_messages={"required": "Name the kind of contribution, e.g. “Mentorship”."},
+    )
     description = forms.CharField(
         label="Description",
         max_length=300,

@@ -3,6 +3,8 @@ services check the rules (and say why)."""
 
 from django import forms
 
+from perfapp.web.forms_util import RELOAD
+
 from .insights import DAYS, WEEKS
 from .models import RecognitionSettings, RedemptionStatus, Reward
 from .settings_service import MAX_ALLOWANCE, QUIET_DAYS
@@ -44,12 +46,24 @@ class RecognitionSettingsForm(forms.ModelForm):
                 attrs={"min": QUIET_DAYS[0], "max": QUIET_DAYS[1]}
             ),
         }
+        error_messages = {
+            "monthly_allowance": {
+                "required": "Say how many points everyone may give each month (0 for none)."
+            },
+            "quiet_after_days": {
+                "required": f"Say after how many days, from {QUIET_DAYS[0]} to {QUIET_DAYS[1]}."
+            },
+        }
 
 
 class RewardForm(forms.Form):
-    name = forms.CharField(max_length=120, label="Name")
+    name = forms.CharField(
+        max_length=120, label="Name", error_messages={"required": "Name the reward."}
+    )
     cost = forms.IntegerField(
-        label="Cost in points", widget=forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"})
+        label="Cost in points",
+        widget=forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"}),
+        error_messages={"required": "Say how many points it costs."},
     )
     stock = forms.IntegerField(
         label="How many are available",
@@ -77,7 +91,10 @@ class RewardForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("reject", "Reject")])
+    decision = forms.ChoiceField(
+        choices=[("approve", "Approve"), ("reject", "Reject")],
+        error_messages={"required": "Choose approve or reject.", "invalid_choice": RELOAD},
+    )
     note = forms.CharField(
         label="Note to the person",
         required=False,

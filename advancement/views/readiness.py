@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import escape
 from django.views.decorators.http import require_POST, require_safe
 
 from perfapp.charts import column_chart
@@ -94,7 +95,7 @@ def _criterion_fragment(request: HttpRequest, criterion_id: int, *, error: str =
         add_attachable(found)
     criterion = next((c for c in found.criteria if c.id == criterion_id), None) if found else None
     if criterion is None:
-        return HttpResponse(error or "Not found.", status=400 if error else 404)
+        return HttpResponse(escape(error) or "Not found.", status=400 if error else 404)
     if request.POST.get("all") == str(criterion_id):  # the list was open in full: keep it so
         criterion.listed_limit = None
     return render(
@@ -168,5 +169,5 @@ def readiness_mark(request: HttpRequest) -> HttpResponse:
     if error:
         messages.error(request, error)
         if request.htmx:
-            return HttpResponse(error, status=400)
+            return HttpResponse(escape(error), status=400)
     return _back(request, criterion_id)

@@ -166,7 +166,7 @@ class EvidenceSerializer(serializers.Serializer):
 
 
 class NudgeSerializer(serializers.Serializer):
-    kind = serializers.CharField(required=False, allow_blank=True, default="")
+    kind = serializers.CharField(required=False, allow_blank=True, default="", max_length=20)
     situation = _text()
     impact = _text()
     suggestion = _text()

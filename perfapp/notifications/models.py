@@ -3,6 +3,9 @@ from django.utils import timezone
 
 from perfapp.tenancy.models import TenantModel
 
+# A notification's text: a sentence or two, sometimes with a short quote (an answer).
+BODY_MAX = 2000
+
 
 class OutboxStatus(models.TextChoices):
     PENDING = "pending", "Pending"
@@ -26,7 +29,7 @@ class OutboxMessage(TenantModel):
     kind = models.CharField(max_length=60)
     occasion = models.CharField(max_length=200)
     title = models.CharField(max_length=200)
-    body = models.TextField(blank=True)
+    body = models.TextField(blank=True, max_length=BODY_MAX)
     url = models.CharField(max_length=500, blank=True)
     due_at = models.DateTimeField(default=timezone.now)
     status = models.CharField(
@@ -75,7 +78,7 @@ class Notification(TenantModel):
     )
     kind = models.CharField(max_length=60)
     title = models.CharField(max_length=200)
-    body = models.TextField(blank=True)
+    body = models.TextField(blank=True, max_length=BODY_MAX)
     url = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)

@@ -8,6 +8,8 @@ from .models import Membership, Organization, Team
 from .roles import Permission, Role
 
 MAX_CSV_BYTES = 1024 * 1024
+PICK_TIME_ZONE = "Choose a time zone from the list."
+PICK_ROLE = {"required": "Choose a role."}
 
 
 class MemberChoiceField(forms.ModelChoiceField):
@@ -26,21 +28,26 @@ class OrganizationCreateForm(forms.Form):
         label="Organization name",
         max_length=120,
         help_text="Usually your company's name. You can change it later.",
+        error_messages={"required": "Name your organization: usually your company's name."},
     )
     time_zone = forms.ChoiceField(
         label="Time zone",
         choices=time_zone_choices,
         initial="UTC",
         help_text="Used for reminders until people set their own.",
+        error_messages={"required": PICK_TIME_ZONE},
     )
 
 
 class OrganizationSettingsForm(forms.ModelForm):
-    time_zone = forms.ChoiceField(choices=time_zone_choices)
+    time_zone = forms.ChoiceField(
+        choices=time_zone_choices, error_messages={"required": PICK_TIME_ZONE}
+    )
 
     class Meta:
         model = Organization
         fields = ["name", "time_zone"]
+        error_messages = {"name": {"required": "Name your organization."}}
 
 
 class _PlacementFields(forms.Form):
@@ -56,9 +63,12 @@ class _PlacementFields(forms.Form):
 
 
 class InviteForm(_PlacementFields):
-    email = forms.EmailField(label="Email address")
+    email = forms.EmailField(
+        label="Email address",
+        error_messages={"required": "Give the email address the invitation goes to."},
+    )
     name = forms.CharField(label="Name", max_length=150, required=False)
-    role = forms.ChoiceField(choices=Role.choices, initial=Role.MEMBER)
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.MEMBER, error_messages=PICK_ROLE)
     manager = MemberChoiceField(
         queryset=Membership.objects.none(), required=False, empty_label="No manager"
     )
@@ -73,7 +83,7 @@ class InviteForm(_PlacementFields):
 
 
 class MembershipForm(_PlacementFields):
-    role = forms.ChoiceField(choices=Role.choices)
+    role = forms.ChoiceField(choices=Role.choices, error_messages=PICK_ROLE)
     manager = MemberChoiceField(
         queryset=Membership.objects.none(), required=False, empty_label="No manager"
     )
@@ -107,6 +117,7 @@ class TeamForm(forms.ModelForm):
     class Meta:
         model = Team
         fields = ["name", "description"]
+        error_messages = {"name": {"required": "Name the team."}}
 
 
 class DirectoryFilterForm(forms.Form):
@@ -133,6 +144,7 @@ class CsvUploadForm(forms.Form):
     file = forms.FileField(
         label="CSV file",
         help_text="Columns: email, name, title, team, manager_email, role. UTF-8, up to 1 MB.",
+        error_messages={"required": "Choose a CSV file to import."},
     )
 
     def clean_file(self) -> str:
@@ -148,13 +160,29 @@ class CsvUploadForm(forms.Form):
 
 
 class CsvConfirmForm(forms.Form):
-    content = forms.CharField(widget=forms.HiddenInput, max_length=MAX_CSV_BYTES)
+    content = forms.CharField(
+        widget=forms.HiddenInput,
+        max_length=MAX_CSV_BYTES,
+        error_messages={"required": "The preview expired. Upload the file again."},
+    )
 
 
 class AcceptWithAccountForm(forms.Form):
-    name = forms.CharField(label="Your name", max_length=150)
-    password1 = forms.CharField(label="Choose a password", widget=forms.PasswordInput)
-    password2 = forms.CharField(label="Repeat the password", widget=forms.PasswordInput)
+    name = forms.CharField(
+        label="Your name",
+        max_length=150,
+        error_messages={"required": "Tell us your name, as colleagues will see it."},
+    )
+    password1 = forms.CharField(
+        label="Choose a password",
+        widget=forms.PasswordInput,
+        error_messages={"required": "Choose a password."},
+    )
+    password2 = forms.CharField(
+        label="Repeat the password",
+        widget=forms.PasswordInput,
+        error_messages={"required": "Type the same password again."},
+    )
 
     def __init__(self, *args, email: str, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from perfapp.tenancy.views import org_view, render_htmx
+from perfapp.web import settings_areas
 from perfapp.web.forms_util import apply_errors
 
 from . import csv_import, selectors, services
@@ -339,4 +340,5 @@ def organization_settings(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, "Organization settings saved.")
         return _org_redirect(request, "orgs:settings")
-    return render(request, "orgs/settings.html", {"form": form}, status=400 if form.errors else 200)
+    context = {"form": form, "sections": settings_areas.sections_for(request.membership)}
+    return render(request, "orgs/settings.html", context, status=400 if form.errors else 200)

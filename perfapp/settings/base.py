@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "perfapp.tenancy.middleware.OrganizationMiddleware",
     # Marks the organization last opened in this browser for the picker after sign-in.
     "perfapp.web.middleware.LastOrganizationMiddleware",
+    # A GET to an address that only takes a form goes to its page; no blank 405 pages.
+    "perfapp.web.middleware.MethodNotAllowedMiddleware",
 ]
 
 ROOT_URLCONF = "perfapp.urls"

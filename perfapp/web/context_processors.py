@@ -5,7 +5,7 @@ from perfapp.orgs.roles import Role
 from perfapp.orgs.selectors import memberships_of
 from perfapp.tenancy.scoping import organization_scope
 
-from . import navigation
+from . import navigation, settings_areas
 
 
 def shell(request) -> dict:
@@ -38,6 +38,7 @@ def shell(request) -> dict:
         "membership": membership,
         "nav": nav,
         "switchable_organizations": lambda: switch_targets(request.user, membership, section),
+        "settings_hub_url": _settings_hub_url(request, membership),
     }
 
 
@@ -67,3 +68,12 @@ def switch_targets(user, current: Membership, section: navigation.NavItem | None
             }
         )
     return targets
+
+
+def _settings_hub_url(request, membership) -> str:
+    """The way back to Settings, on a page registered as a settings area."""
+    match = getattr(request, "resolver_match", None)
+    area = settings_areas.area_of(match.view_name if match else None)
+    if area is None or not membership.has_perm(settings_areas.HUB_PERMISSION):
+        return ""
+    return reverse("orgs:settings", kwargs={"org_slug": membership.organization.slug})

@@ -10,3 +10,16 @@ def apply_errors(form: Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+# What a field the page fills in itself (the version a form was shown at, the item a
+# button acts on) says when a request arrives without it, or with something else: the
+# person did nothing wrong, the page they acted on is out of date.
+RELOAD = "This page is out of date. Reload it and try again."
+RELOAD_ERRORS = {
+    "required": RELOAD,
+    "invalid": RELOAD,
+    "invalid_choice": RELOAD,
+    "min_value": RELOAD,
+    "max_value": RELOAD,
+}

@@ -162,3 +162,32 @@
     });
   });
 })();
+
+// --- forms: what is left of a text's length limit -----------------------------------------
+// Under a textarea with a limit, "Up to 4,000 characters." becomes "312 characters left"
+// once four fifths are used (the browser's maxlength stops typing at the limit).
+(function () {
+  "use strict";
+  function update(note) {
+    var field = document.getElementById(note.dataset.charLimit);
+    if (!field || !field.maxLength || field.maxLength < 0) { return; }
+    if (!note.dataset.initial) { note.dataset.initial = note.textContent; }
+    var left = field.maxLength - field.value.length;
+    if (left > field.maxLength / 5) {
+      note.textContent = note.dataset.initial;
+      note.classList.remove("is-near");
+    } else {
+      note.textContent = left.toLocaleString("en") + (left === 1 ? " character left" : " characters left");
+      note.classList.add("is-near");
+    }
+  }
+  document.addEventListener("input", function (event) {
+    var field = event.target;
+    if (!field.id || !field.matches || !field.matches("textarea[maxlength]")) { return; }
+    var note = document.querySelector('[data-char-limit="' + field.id + '"]');
+    if (note) { update(note); }
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-char-limit]").forEach(update);
+  });
+})();

@@ -4,6 +4,7 @@ only owners and HR admins; a fixed query budget at two data sizes."""
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -52,7 +53,7 @@ def test_hr_sees_every_apps_figures_with_a_chart_and_a_table(big_team):
 def test_a_group_of_fewer_than_five_is_hidden_on_page_csv_and_api(world_a, api_as):
     w = world_a  # the team has three people
     text = words_of(page(w))
-    assert "Alpha Platform fewer than 5 people" in text
+    assert "Every group here has fewer than 5 people, so nothing is shown." in text
     response = signed_in(w.hr).get(url("analytics:csv", key="feedback.by_team"))
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0][:4] == ["Team", "People", "Given", "Received"]
@@ -62,6 +63,25 @@ def test_a_group_of_fewer_than_five_is_hidden_on_page_csv_and_api(world_a, api_a
     table = data["sections"][0]["tables"][0]
     hidden = next(row for row in table["rows"] if row["label"] == "Alpha Platform")
     assert hidden["hidden"] is True and set(hidden["values"]) == {None}
+
+
+ARTICLE = re.compile(r"<article\b.*?</article>", re.S)
+
+
+def test_a_card_that_shows_nothing_offers_no_csv_and_no_table(world_a):
+    """Too few people (every group hidden) or nothing in the range: no figures, so no
+    download and no table view; a card with figures offers both."""
+    cards = ARTICLE.findall(page(world_a).content.decode())
+    empty = [c for c in cards if "Nothing in this range yet." in c or "nothing is shown" in c]
+    assert empty
+    for card in empty:
+        assert "Download CSV" not in card and "Show as a table" not in card
+    grow_people(world_a, 5, team=world_a.team, manager=world_a.manager)
+    cards = ARTICLE.findall(page(world_a).content.decode())
+    shown = [c for c in cards if "<svg" in c]
+    assert shown
+    for card in shown:
+        assert "Download CSV" in card and "Show as a table" in card
 
 
 def test_the_team_filter_narrows_every_table(big_team):

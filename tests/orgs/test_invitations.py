@@ -306,7 +306,7 @@ def test_the_service_refuses_a_second_use(world_a, invitation):
     [
         ({"password2": "something-else-entirely"}, "The two passwords differ."),
         ({"password1": "12345678", "password2": "12345678"}, "This password is too common."),
-        ({"name": ""}, "This field is required."),
+        ({"name": ""}, "Tell us your name, as colleagues will see it."),
     ],
     ids=["mismatch", "weak", "no name"],
 )

@@ -263,7 +263,7 @@ def test_hr_changes_the_settings_and_the_change_is_audited(world_a):
         ("quiet_after_days", "3", "greater than or equal to 7"),
         ("quiet_after_days", "400", "less than or equal to 365"),
         ("monthly_allowance", "-5", "greater than or equal to 0"),
-        ("monthly_allowance", "", "This field is required"),
+        ("monthly_allowance", "", "Say how many points everyone may give each month"),
         ("manager_allowance", "200000", "less than or equal to 100000"),
     ],
 )

@@ -63,7 +63,7 @@ def test_sign_up_then_create_an_organization(db, client):
     )
     assert response.status_code == 302 and response["Location"] == "/orgs/new/"
     empty = client.post(reverse("orgs_create"), {"name": "", "time_zone": "UTC"})
-    assert empty.status_code == 200 and "This field is required" in empty.content.decode()
+    assert empty.status_code == 200 and "Name your organization" in empty.content.decode()
     created = client.post(reverse("orgs_create"), {"name": "NewCo", "time_zone": "Europe/Paris"})
     assert created["Location"] == "/o/newco/"
     organization = Organization.objects.get(slug="newco")
