@@ -187,8 +187,8 @@ RECOGNITIONS = [
         5,
         ["Customers first"],
         0,
-        "You spent Tuesday with the clinic's front-desk staff to watch how they book "
-        "appointments. The three changes you brought back made booking twice as fast for them.",
+        "You spent Tuesday on a customer's warehouse floor watching how their crew sets up "
+        "our robots. The three changes you brought back halved their setup time.",
     ),
     (
         1,

@@ -57,6 +57,9 @@ def my_place(request: HttpRequest) -> dict:
     return {
         "person": membership,
         "manager": manager if manager is not None and manager.is_active else None,
+        # HR and owners change title, team and manager themselves on the person's page;
+        # everyone else asks them.
+        "edits_people": membership.has_perm(Permission.MANAGE_PEOPLE),
     }
 
 

@@ -139,6 +139,21 @@ def test_a_newcomer_reads_what_to_do_first(world_a, login):
     assert "Waiting for your feedback" not in page  # nothing waits: no panel
 
 
+def test_your_place_tells_hr_where_they_change_it_and_others_whom_to_ask(world_a, login):
+    """An owner at the top of the organization is not told that a manager is missing, nor
+    to ask an HR admin for what they change themselves."""
+    owner_page = text_of(login(world_a.owner).get(home(world_a)))
+    assert "you report to nobody here" in owner_page and "Nobody yet" not in owner_page
+    assert "Your HR admin can change" not in owner_page
+    own_person_page = reverse(
+        "orgs:person", kwargs={"org_slug": world_a.organization.slug, "pk": world_a.owner.pk}
+    )
+    assert own_person_page in owner_page
+    member_page = text_of(login(world_a.member).get(home(world_a)))
+    assert "Your HR admin can change title, team and manager" in member_page
+    assert "Nobody yet" in member_page  # the designer has no manager: something is missing
+
+
 def test_a_manager_is_pointed_to_the_team_dashboard(world_a, login):
     page = login(world_a.manager).get(home(world_a)).content.decode()
     assert reverse("web:team", kwargs={"org_slug": world_a.organization.slug}) in page
