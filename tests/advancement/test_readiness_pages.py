@@ -171,6 +171,25 @@ def test_the_readiness_page_shows_criteria_evidence_gaps_and_the_chart(world_a, 
     assert "Save narrative" not in page  # only the person writes
 
 
+def test_a_reports_career_pages_never_read_as_the_managers_own(world_a, login):
+    """The manager on their report's readiness and assessments sees tabs about the report,
+    not "My career / Readiness" marked as if the page were their own."""
+
+    def current_tab(page: str) -> list[str]:
+        tabs = re.search(r'<nav class="tabs".*?</nav>', page, re.S).group(0)
+        return re.findall(r'<a href="[^"]*" aria-current="page">([^<]*)</a>', tabs)
+
+    manager = login(world_a.manager)
+    name = world_a.report.name
+    for page_name in ("readiness", "assessments"):
+        page = text_of(manager.get(url(page_name, member_id=world_a.report.pk)))
+        assert current_tab(page) == [f"{name}'s {page_name}"]
+        assert ">My career</a>" not in page and ">Your own career</a>" in page
+    own = text_of(login(world_a.report).get(url("readiness_mine")))
+    assert current_tab(own) == ["Readiness"]
+    assert ">Your assessments</a>" in own
+
+
 def test_an_inverted_period_is_a_clear_error(world_a, login):
     response = login(world_a.report).get(
         url("readiness_mine"), {"since": "2026-05-01", "until": "2026-01-01"}
