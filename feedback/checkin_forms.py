@@ -282,7 +282,9 @@ class SettingsForm(forms.ModelForm):
         }
         error_messages = {
             "default_cadence": {"required": "Choose the cadence new series start with."},
-            "lapse_after_days": {"required": "Say after how many days, from 1 to 180."},
+            "lapse_grace_days": {
+                "required": f"Say how many days of grace, from 1 to {schedule.MAX_GRACE_DAYS}."
+            },
             "reminder_lead_hours": {"required": "Say how many hours before, from 1 to 168."},
         }
 

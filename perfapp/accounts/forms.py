@@ -11,6 +11,25 @@ from .models import User
 NAME_MAX = User._meta.get_field("name").max_length
 
 
+# allauth's fields answer an empty box with Django's generic "This field is required.";
+# each says what it needs instead.
+SIGNUP_REQUIRED = {
+    "email": "Write the email address you sign in with.",
+    "password1": "Choose a password.",
+    "password2": "Write the same password again.",
+}
+LOGIN_REQUIRED = {
+    "login": "Write the email address you sign in with.",
+    "password": "Write your password.",
+}
+
+
+def _say_what_is_missing(form: forms.Form, messages: dict[str, str]) -> None:
+    for name, message in messages.items():
+        if name in form.fields:
+            form.fields[name].error_messages["required"] = message
+
+
 class SignupForm(AllauthSignupForm):
     name = forms.CharField(
         label="Your name",
@@ -24,6 +43,10 @@ class SignupForm(AllauthSignupForm):
     )
     field_order = ["name", "email", "password1", "password2"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _say_what_is_missing(self, SIGNUP_REQUIRED)
+
     def clean_name(self) -> str:
         name = " ".join(self.cleaned_data["name"].split())
         if not name:
@@ -34,5 +57,6 @@ class SignupForm(AllauthSignupForm):
 class LoginForm(AllauthLoginForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        _say_what_is_missing(self, LOGIN_REQUIRED)
         if "remember" in self.fields:
             self.fields["remember"].label = "Remember me"

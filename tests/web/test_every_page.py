@@ -35,10 +35,12 @@ NOT_ON_A_PAGE: dict[str, str] = {}
 def _enrich(world) -> dict[str, str]:
     """What the base world lacks for the walk, and the pages that show it: a competency
     question in the open cycle (the reviewer's form shows the competency's name and
-    description), a draft cycle, an open assessment, a proposal and a mentor to ask."""
+    description), a draft cycle, an open assessment, a proposal, a mentor to ask and a
+    promotion case in calibration (its page shows HR the decision form)."""
     from advancement.assessment_services import start_assessment
     from feedback import cycles
     from feedback.models import FeedbackCycle
+    from tests.advancement.promotion_world import subject_case
 
     today = timezone.now().date()
     with world.scope():
@@ -67,6 +69,7 @@ def _enrich(world) -> dict[str, str]:
         )
         cycles.set_participants(actor=world.hr, cycle=draft, members=[world.member])
         assessment = start_assessment(actor=world.report, subject=world.report)
+    in_calibration = subject_case(world, "manager").case
     slug = world.organization.slug
     return {
         "feedback:cycle (draft)": reverse(
@@ -79,6 +82,13 @@ def _enrich(world) -> dict[str, str]:
             "advancement:proposal_new", kwargs={"org_slug": slug}
         )
         + f"?criterion={world.framework.criterion.pk}",
+        "advancement:promotion_case (in calibration)": reverse(
+            "advancement:promotion_case", kwargs={"org_slug": slug, "pk": in_calibration.pk}
+        ),
+        "advancement:promotion_case_decide (in calibration)": reverse(
+            "advancement:promotion_case_decide",
+            kwargs={"org_slug": slug, "pk": in_calibration.pk},
+        ),
         "development:mentor_ask (mentor)": reverse(
             "development:mentor_ask", kwargs={"org_slug": slug}
         )
