@@ -48,7 +48,7 @@ FIND_PYTHON = \
 	done; \
 	exit 1
 
-.PHONY: help venv install run test lint format check bench bench-quick wrk clean
+.PHONY: help venv install run test migrations lint format check bench bench-quick wrk clean
 
 # help: list the targets (the default).
 help:
@@ -60,6 +60,8 @@ help:
 	@echo "  make test      run the test suite on Postgres (DATABASE_URL, default"
 	@echo "                 $(DEFAULT_TEST_DATABASE_URL)); pass pytest arguments"
 	@echo "                 with ARGS, e.g. make test ARGS='tests/orgs -k invite'"
+	@echo "  make migrations  apply every migration to an empty Postgres database (CI runs it;"
+	@echo "                 the test suite builds its databases from the models)"
 	@echo "  make lint      ruff check + ruff format --check"
 	@echo "  make format    ruff check --fix + ruff format"
 	@echo "  make check     no missing migrations + Django system checks"
@@ -139,6 +141,15 @@ test: install
 		exit 1; \
 	}
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(VENV)/bin/pytest -n 2 -p no:cacheprovider $(ARGS)
+
+# migrations: every migration applied in order to an empty Postgres database
+# ($(MIGRATIONS_DATABASE), dropped first). The test suite builds its databases straight
+# from the models, which is much faster; this is where the migrations themselves run. CI
+# runs it.
+MIGRATIONS_DATABASE ?= perfapp_migrations
+migrations: install
+	@url=$$(BASE_URL="$${DATABASE_URL:-$(DEFAULT_TEST_DATABASE_URL)}" NAME="$(MIGRATIONS_DATABASE)" $(PY) -c 'import os, environ, psycopg2; c = environ.Env.db_url_config(os.environ["BASE_URL"]); conn = psycopg2.connect(dbname="postgres", user=c.get("USER") or None, password=c.get("PASSWORD") or None, host=c.get("HOST") or None, port=c.get("PORT") or None); conn.autocommit = True; cur = conn.cursor(); cur.execute("DROP DATABASE IF EXISTS " + os.environ["NAME"]); cur.execute("CREATE DATABASE " + os.environ["NAME"]); print(os.environ["BASE_URL"].rsplit("/", 1)[0] + "/" + os.environ["NAME"])') && \
+	DATABASE_URL="$$url" DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(PY) manage.py migrate --noinput -v 1 | tail -n 3
 
 # lint: report style and lint problems without changing files (what CI runs).
 lint: install

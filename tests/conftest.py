@@ -1,5 +1,6 @@
 """Every test world has two organizations, so a leak between them has a chance to show."""
 
+import os
 from dataclasses import dataclass
 
 import pytest
@@ -26,6 +27,7 @@ from .factories import (
     TeamFactory,
 )
 from .feedback.world import build_feedback
+from .world_snapshot import Worlds
 
 
 @dataclass
@@ -49,7 +51,18 @@ class OrgWorld:
         return organization_scope(self.organization)
 
 
+_worlds = Worlds()
+
+
 def build_org_world(slug: str) -> OrgWorld:
+    """The world of organization ``slug``: built once per worker, then restored from its
+    snapshot into each test's transaction (``tests/world_snapshot.py``)."""
+    if os.environ.get("PERFAPP_TEST_WORLDS") == "build":  # to compare, or to rule it out
+        return _build_org_world(slug)
+    return _worlds.get(slug, lambda: _build_org_world(slug))
+
+
+def _build_org_world(slug: str) -> OrgWorld:
     organization = OrganizationFactory(slug=slug, name=f"{slug.title()} Inc")
 
     def person(role=Role.MEMBER, **extra) -> Membership:
