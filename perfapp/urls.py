@@ -39,4 +39,4 @@ urlpatterns = [
 
 # The benchmark's anchor page, only with the settings make bench runs gunicorn with.
 if getattr(settings, "BENCH_ANCHOR", False):
-    urlpatterns.append(path("bench/", include("perfapp.bench.urls")))
+    urlpatterns.append(path("bench/", include("bench.urls")))
