@@ -48,7 +48,7 @@ FIND_PYTHON = \
 	done; \
 	exit 1
 
-.PHONY: help venv install run test lint format check bench bench-quick wrk clean
+.PHONY: help venv install run test lint format check docs bench bench-quick wrk clean
 
 # help: list the targets (the default).
 help:
@@ -63,6 +63,7 @@ help:
 	@echo "  make lint      ruff check + ruff format --check"
 	@echo "  make format    ruff check --fix + ruff format"
 	@echo "  make check     no missing migrations + Django system checks"
+	@echo "  make docs      build the documentation (docs/) into site/ with mkdocs --strict"
 	@echo "  make bench     benchmarks on Postgres + Redis (under 30 minutes; see BENCHMARKS.md):"
 	@echo "                 reminder fan-out, 100,000 people seeded, pages of a 20,000-person"
 	@echo "                 organization under load (wrk) as ratios to an anchor, query plans,"
@@ -154,6 +155,12 @@ check: install
 	@mkdir -p .run
 	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py check
+
+# docs: the documentation site (mkdocs.yml, docs/) into site/, which git ignores. --strict
+# turns every warning (a broken link or anchor, a page left out of the navigation) into a
+# failure, so CI catches them.
+docs: install
+	$(VENV)/bin/mkdocs build --strict --quiet
 
 # bench: the benchmarks (BENCHMARKS.md). Three steps, each on databases of its own that it
 # empties: the reminder fan-out (BENCH_FANOUT_DATABASE_URL, default perfapp_bench_fanout),
