@@ -60,7 +60,7 @@ help:
 	@echo "  make test      run the test suite on Postgres (DATABASE_URL, default"
 	@echo "                 $(DEFAULT_TEST_DATABASE_URL)); pass pytest arguments"
 	@echo "                 with ARGS, e.g. make test ARGS='tests/orgs -k invite'"
-	@echo "  make lint      ruff check + ruff format --check"
+	@echo "  make lint      ruff check + ruff format --check + import boundaries (lint-imports)"
 	@echo "  make format    ruff check --fix + ruff format"
 	@echo "  make check     no missing migrations + Django system checks"
 	@echo "  make docs      build the documentation (docs/) into site/ with mkdocs --strict"
@@ -141,10 +141,12 @@ test: install
 	}
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(VENV)/bin/pytest -n 2 -p no:cacheprovider $(ARGS)
 
-# lint: report style and lint problems without changing files (what CI runs).
+# lint: report style and lint problems without changing files (what CI runs), and check the
+# import boundaries between the core and the apps ([tool.importlinter] in pyproject.toml).
 lint: install
 	$(RUFF) check .
 	$(RUFF) format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 # format: fix what ruff can fix, then format; fails if unfixable lint problems remain.
 format: install
