@@ -48,7 +48,7 @@ FIND_PYTHON = \
 	done; \
 	exit 1
 
-.PHONY: help venv install run test migrations lint format check bench bench-quick wrk clean
+.PHONY: help venv install run test migrations lint format check docs bench bench-quick wrk clean
 
 # help: list the targets (the default).
 help:
@@ -62,9 +62,10 @@ help:
 	@echo "                 with ARGS, e.g. make test ARGS='tests/orgs -k invite'"
 	@echo "  make migrations  apply every migration to an empty Postgres database (CI runs it;"
 	@echo "                 the test suite builds its databases from the models)"
-	@echo "  make lint      ruff check + ruff format --check"
+	@echo "  make lint      ruff check + ruff format --check + import boundaries (lint-imports)"
 	@echo "  make format    ruff check --fix + ruff format"
 	@echo "  make check     no missing migrations + Django system checks"
+	@echo "  make docs      build the documentation (docs/) into site/ with mkdocs --strict"
 	@echo "  make bench     benchmarks on Postgres + Redis (under 30 minutes; see BENCHMARKS.md):"
 	@echo "                 reminder fan-out, 100,000 people seeded, pages of a 20,000-person"
 	@echo "                 organization under load (wrk) as ratios to an anchor, query plans,"
@@ -152,9 +153,13 @@ migrations: install
 	DATABASE_URL="$$url" DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(PY) manage.py migrate --noinput -v 1 | tail -n 3
 
 # lint: report style and lint problems without changing files (what CI runs).
+
+# lint: report style and lint problems without changing files (what CI runs), and check the
+# import boundaries between the core and the apps ([tool.importlinter] in pyproject.toml).
 lint: install
 	$(RUFF) check .
 	$(RUFF) format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 # format: fix what ruff can fix, then format; fails if unfixable lint problems remain.
 format: install
@@ -165,6 +170,12 @@ check: install
 	@mkdir -p .run
 	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py check
+
+# docs: the documentation site (mkdocs.yml, docs/) into site/, which git ignores. --strict
+# turns every warning (a broken link or anchor, a page left out of the navigation) into a
+# failure, so CI catches them.
+docs: install
+	$(VENV)/bin/mkdocs build --strict --quiet
 
 # bench: the benchmarks (BENCHMARKS.md). Three steps, each on databases of its own that it
 # empties: the reminder fan-out (BENCH_FANOUT_DATABASE_URL, default perfapp_bench_fanout),

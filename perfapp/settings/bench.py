@@ -17,7 +17,7 @@ BENCH_DATABASE_URL = env(
 DATABASES = {"default": env.db_url_config(BENCH_DATABASE_URL)}
 DATABASES["default"]["CONN_MAX_AGE"] = 60  # as in production
 
-INSTALLED_APPS = [*INSTALLED_APPS, "perfapp.bench"]
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]
 
 BENCH_REDIS_URL = env("BENCH_REDIS_URL", default="redis://127.0.0.1:6379/14")
 CELERY_BROKER_URL = BENCH_REDIS_URL
@@ -34,7 +34,7 @@ OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=500)
 
 MAILERS = {
     "default": {
-        "BACKEND": "perfapp.bench.mail.CountingBackend",
+        "BACKEND": "bench.mail.CountingBackend",
         "OPTIONS": {"redis_url": BENCH_REDIS_URL},
     }
 }
@@ -42,6 +42,6 @@ MAILERS = {
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGGING["root"]["level"] = env("LOG_LEVEL", default="WARNING")
 
-# The anchor page of the load test (perfapp/bench/urls.py); gunicorn runs with
+# The anchor page of the load test (bench/urls.py); gunicorn runs with
 # perfapp.settings.bench_server, which sets it too.
 BENCH_ANCHOR = True

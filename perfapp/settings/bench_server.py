@@ -4,4 +4,4 @@ generator talks to it as a TLS proxy would, with ``X-Forwarded-Proto: https``)."
 
 from .production import *  # noqa: F403
 
-BENCH_ANCHOR = True  # routes /bench/anchor/… (perfapp/bench/urls.py)
+BENCH_ANCHOR = True  # routes /bench/anchor/… (bench/urls.py)

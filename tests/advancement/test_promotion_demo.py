@@ -1,6 +1,7 @@
-"""The demo's promotion round tells one story in the README, the sign-in table and the
-pages: Tom's case is opened by his manager Diego (whose login is listed), Tom's
-narratives sit under the criteria they speak of, and nobody calibrates their own case."""
+"""The demo's promotion round tells one story in the docs (the README and docs/), the
+sign-in table and the pages: Tom's case is opened by his manager Diego (whose login is
+listed), Tom's narratives sit under the criteria they speak of, and nobody calibrates their
+own case."""
 
 from io import StringIO
 from pathlib import Path
@@ -13,7 +14,12 @@ from advancement.promotion_models import Case
 from perfapp.orgs.models import Organization
 from perfapp.tenancy.scoping import organization_scope
 
-README = Path(settings.BASE_DIR) / "README.md"
+# What a reader of the documentation reads: the README (with the sign-in table) and the
+# pages under docs/ (the career page tells the demo's promotion round).
+DOCS = [
+    Path(settings.BASE_DIR) / "README.md",
+    *sorted((Path(settings.BASE_DIR) / "docs").glob("*.md")),
+]
 
 
 def test_the_demo_case_the_readme_and_the_logins_agree(db, mailoutbox):
@@ -37,7 +43,7 @@ def test_the_demo_case_the_readme_and_the_logins_agree(db, mailoutbox):
         calibrators = set(case.round.calibration_group.values_list("pk", flat=True))
         candidates = set(case.round.cases.values_list("subject_id", flat=True))
         assert not calibrators & candidates
-    readme = " ".join(README.read_text().split())
+    readme = " ".join(" ".join(page.read_text() for page in DOCS).split())
     assert "Tom's case (nominated by his manager Diego)" in readme
     assert "nominated by Sam" not in readme
     assert "`diego@acme.example`" in readme

@@ -11,8 +11,8 @@ import pytest
 import redis
 from django.core.mail import EmailMessage
 
-from perfapp.bench import mail
-from perfapp.bench.seed import daytime_zones
+from bench import mail
+from bench.seed import daytime_zones
 from perfapp.notifications.quiet_hours import is_quiet
 
 REDIS_URL = "redis://127.0.0.1:6379/15"

@@ -8,9 +8,9 @@ import pytest
 from django.test import RequestFactory, override_settings
 from django.urls import NoReverseMatch, clear_url_caches, reverse
 
-from perfapp.bench import load, plans, report
-from perfapp.bench.report import Figure
-from perfapp.bench.views import anchor
+from bench import load, plans, report
+from bench.report import Figure
+from bench.views import anchor
 from tests.factories import MembershipFactory
 
 

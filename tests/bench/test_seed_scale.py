@@ -8,9 +8,9 @@ from django.db.models import F
 from django.urls import NoReverseMatch, reverse
 
 from advancement.models import FrameworkVersion, Placement
+from bench import scale
 from development.models import DevelopmentPlan, Goal
 from feedback.models import ActionItem, AgendaItem, CheckinSeries, Feedback, Meeting
-from perfapp.bench import scale
 from perfapp.orgs.models import Membership, Organization
 from perfapp.orgs.roles import Role
 from perfapp.tenancy.scoping import scopes_disabled

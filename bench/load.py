@@ -1,7 +1,7 @@
 """Load: gunicorn with the production settings on 127.0.0.1, wrk against it, and the
 arithmetic that turns alternating runs into ratios.
 
-Every throughput figure is a ratio to the anchor (perfapp/bench/views.py) measured in the
+Every throughput figure is a ratio to the anchor (bench/views.py) measured in the
 same run, alternated with it (A B A B …): absolute requests per second drift with whatever
 else the machine does, a ratio measured minutes apart much less. The median of the
 rounds' ratios is what counts.

@@ -28,11 +28,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.db.models import Count
 
-from perfapp.bench import database, mail, report, seed
-from perfapp.bench.cpu import Meter, peak_rss_of_tree
-from perfapp.bench.report import Figure
-from perfapp.bench.tasks import queue_one_task_per_row
-from perfapp.bench.worker import Worker, WorkerFailed
+from bench import database, mail, report, seed
+from bench.cpu import Meter, peak_rss_of_tree
+from bench.report import Figure
+from bench.tasks import queue_one_task_per_row
+from bench.worker import Worker, WorkerFailed
 from perfapp.notifications.models import Notification, OutboxMessage, OutboxStatus
 from perfapp.notifications.tasks import deliver_batch, dispatch_outbox
 from perfapp.tenancy.scoping import scopes_disabled

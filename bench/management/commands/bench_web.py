@@ -4,7 +4,7 @@ ratios to the anchor, their query plans, and memory (run ``seed_scale`` first).
 1. Signs in (sessions made directly, as a login would) as three real people of the
    largest organization: an employee, their manager (12 direct reports) and an HR admin.
 2. Query plans: runs every measured page once in-process, captures its queries and
-   ``EXPLAIN (ANALYZE, BUFFERS)`` each (perfapp/bench/plans.py).
+   ``EXPLAIN (ANALYZE, BUFFERS)`` each (bench/plans.py).
 3. Load: gunicorn with the production settings (plus the anchor route), wrk alternating
    the anchor and each page, ``--rounds`` times; the median ratio counts.
 4. Peak resident memory of the gunicorn workers; the Celery worker's and the reminder
@@ -28,10 +28,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
-from perfapp.bench import load, plans, report, scale
-from perfapp.bench.management.commands.bench_fanout import MEMORY_METRIC
-from perfapp.bench.profile import PageProfile, profile_page
-from perfapp.bench.report import Figure
+from bench import load, plans, report, scale
+from bench.management.commands.bench_fanout import MEMORY_METRIC
+from bench.profile import PageProfile, profile_page
+from bench.report import Figure
 from perfapp.orgs.models import Membership
 from perfapp.tenancy.scoping import scopes_disabled
 from recognition.models import Recognition

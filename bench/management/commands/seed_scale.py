@@ -1,5 +1,5 @@
 """``manage.py seed_scale``: empty the bench database and fill it with a large customer base
-(``perfapp.bench.scale``); prints the time of each step and the database size.
+(``bench.scale``); prints the time of each step and the database size.
 
 ``--scale 0.05`` is what ``make bench-quick`` uses (5,000 people); ``--small-volume``
 gives every organization but the largest that fraction of the per-person yearly volumes.
@@ -9,8 +9,8 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from perfapp.bench import database, report, scale
-from perfapp.bench.report import Figure
+from bench import database, report, scale
+from bench.report import Figure
 
 SECTION = "seed"
 
