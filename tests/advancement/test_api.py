@@ -4,7 +4,6 @@ else, versions, placements and proposals."""
 from itertools import count
 
 import pytest
-from django.urls import reverse
 
 from advancement import services
 from advancement.models import (
@@ -24,15 +23,7 @@ from perfapp.orgs.models import Membership
 from perfapp.tenancy.scoping import scopes_disabled
 
 from ..factories import MembershipFactory, UserFactory
-
-
-def url(name, **kwargs):
-    return reverse(f"api:{name}", kwargs={"org_slug": "alpha", **kwargs})
-
-
-def error_of(response, status=400) -> dict:
-    assert response.status_code == status, (response.status_code, response.content)
-    return response.json()["error"]
+from ..helpers import api_error, org_url
 
 
 def row_counts() -> dict:
@@ -59,16 +50,16 @@ def row_counts() -> dict:
 def test_a_member_reads_the_published_wording_never_hr_s_unpublished_draft(world_a, api_as):
     criterion = world_a.framework.criterion
     edited = api_as(world_a.hr).patch(
-        url("criterion-detail", pk=criterion.pk),
+        org_url("api:criterion-detail", pk=criterion.pk),
         {"expectation": "Secret draft wording."},
         format="json",
     )
     assert edited.status_code == 200 and edited.json()["expectation"] == "Secret draft wording."
 
     member = api_as(world_a.member)
-    listed = member.get(url("criterion-list"))
-    one = member.get(url("criterion-detail", pk=criterion.pk))
-    levels = member.get(url("level-list"), {"track": world_a.framework.track.pk})
+    listed = member.get(org_url("api:criterion-list"))
+    one = member.get(org_url("api:criterion-detail", pk=criterion.pk))
+    levels = member.get(org_url("api:level-list"), {"track": world_a.framework.track.pk})
     for response in (listed, one, levels):
         assert response.status_code == 200
         assert b"Secret draft wording" not in response.content
@@ -80,25 +71,30 @@ def test_a_member_reads_the_published_wording_never_hr_s_unpublished_draft(world
     assert [r["code"] for r in levels.json()["results"]] == ["L1", "L2"]
 
     hr = api_as(world_a.hr)
-    draft = hr.get(url("criterion-detail", pk=criterion.pk)).json()
+    draft = hr.get(org_url("api:criterion-detail", pk=criterion.pk)).json()
     assert draft["expectation"] == "Secret draft wording."
     assert set(draft) == set(row)  # the same shape either way
-    assert hr.get(url("criterion-list")).json()["version"] is None
-    published = hr.get(url("criterion-detail", pk=criterion.pk), {"published": "true"}).json()
+    assert hr.get(org_url("api:criterion-list")).json()["version"] is None
+    published = hr.get(
+        org_url("api:criterion-detail", pk=criterion.pk), {"published": "true"}
+    ).json()
     assert published["expectation"] == "Ships tested code (alpha)."
 
 
 def test_unpublished_draft_rows_are_invisible_to_members(world_a, api_as):
     created = api_as(world_a.hr).post(
-        url("track-list"), {"name": "Design", "description": "Hidden plans."}, format="json"
+        org_url("api:track-list"), {"name": "Design", "description": "Hidden plans."}, format="json"
     )
     assert created.status_code == 201
     track_id = created.json()["id"]
     member = api_as(world_a.member)
-    names = [row["name"] for row in member.get(url("track-list")).json()["results"]]
+    names = [row["name"] for row in member.get(org_url("api:track-list")).json()["results"]]
     assert names == ["Engineering alpha"]
-    assert error_of(member.get(url("track-detail", pk=track_id)), 404)["code"] == "not_found"
-    assert api_as(world_a.hr).get(url("track-detail", pk=track_id)).status_code == 200
+    assert (
+        api_error(member.get(org_url("api:track-detail", pk=track_id)), status=404)["code"]
+        == "not_found"
+    )
+    assert api_as(world_a.hr).get(org_url("api:track-detail", pk=track_id)).status_code == 200
 
 
 def test_members_cannot_write_the_draft_or_publish(world_a, api_as):
@@ -106,19 +102,21 @@ def test_members_cannot_write_the_draft_or_publish(world_a, api_as):
     member = api_as(world_a.member)
     framework = world_a.framework
     attempts = [
-        member.post(url("track-list"), {"name": "Mine"}, format="json"),
-        member.patch(url("criterion-detail", pk=framework.criterion.pk), {"expectation": "x"}),
-        member.delete(url("level-detail", pk=framework.next_level.pk)),
-        member.post(url("competency-list"), {"name": "Mine", "category": "craft"}),
-        member.post(url("competency-archive", pk=framework.competency.pk)),
-        member.post(url("version-list"), {"summary": "Mine"}, format="json"),
+        member.post(org_url("api:track-list"), {"name": "Mine"}, format="json"),
+        member.patch(
+            org_url("api:criterion-detail", pk=framework.criterion.pk), {"expectation": "x"}
+        ),
+        member.delete(org_url("api:level-detail", pk=framework.next_level.pk)),
+        member.post(org_url("api:competency-list"), {"name": "Mine", "category": "craft"}),
+        member.post(org_url("api:competency-archive", pk=framework.competency.pk)),
+        member.post(org_url("api:version-list"), {"summary": "Mine"}, format="json"),
         member.put(
-            url("placement-detail", membership_id=world_a.member.pk),
+            org_url("api:placement-detail", membership_id=world_a.member.pk),
             {"level": None},
             format="json",
         ),
         member.post(
-            url("proposal-answer", pk=framework.proposal.pk),
+            org_url("api:proposal-answer", pk=framework.proposal.pk),
             {"status": "accepted"},
             format="json",
         ),
@@ -131,9 +129,9 @@ def test_competencies_hide_archived_ones_unless_asked(world_a, api_as):
     with world_a.scope():
         services.archive_competency(actor=world_a.hr, competency=world_a.framework.other_competency)
     member = api_as(world_a.member)
-    names = {row["name"] for row in member.get(url("competency-list")).json()["results"]}
+    names = {row["name"] for row in member.get(org_url("api:competency-list")).json()["results"]}
     assert names == {"Craft alpha"}
-    everything = member.get(url("competency-list"), {"include_archived": "true"}).json()
+    everything = member.get(org_url("api:competency-list"), {"include_archived": "true"}).json()
     archived = next(r for r in everything["results"] if r["name"] == "Teamwork alpha")
     assert archived["is_archived"] is True and archived["archived_at"]
 
@@ -142,16 +140,16 @@ def test_competencies_hide_archived_ones_unless_asked(world_a, api_as):
 def test_an_id_too_big_for_the_database_is_a_404_not_a_crash(world_a, api_as, name):
     kwarg = {"version-detail": "number", "placement-detail": "membership_id"}.get(name, "pk")
     for viewer in (world_a.member, world_a.hr):
-        response = api_as(viewer).get(url(name, **{kwarg: str(2**70)}))
-        assert error_of(response, 404)["code"] == "not_found"
+        response = api_as(viewer).get(org_url(f"api:{name}", **{kwarg: str(2**70)}))
+        assert api_error(response, status=404)["code"] == "not_found"
 
 
 def test_a_malformed_filter_is_a_400(world_a, api_as):
-    error = error_of(api_as(world_a.member).get(url("level-list"), {"track": "x"}))
+    error = api_error(api_as(world_a.member).get(org_url("api:level-list"), {"track": "x"}))
     assert error["fields"]["track"][0]["message"] == "Give a numeric id."
-    error = error_of(api_as(world_a.member).get(url("proposal-list"), {"status": "maybe"}))
+    error = api_error(api_as(world_a.member).get(org_url("api:proposal-list"), {"status": "maybe"}))
     assert "status" in error["fields"]
-    error = error_of(api_as(world_a.hr).get(url("criterion-list"), {"level": "²"}))
+    error = api_error(api_as(world_a.hr).get(org_url("api:criterion-list"), {"level": "²"}))
     assert error["fields"]["level"][0]["message"] == "Give a numeric id."
 
 
@@ -161,28 +159,30 @@ def test_a_malformed_filter_is_a_400(world_a, api_as):
 def test_hr_manages_competencies(world_a, api_as):
     client = api_as(world_a.hr)
     created = client.post(
-        url("competency-list"),
+        org_url("api:competency-list"),
         {"name": "  Writing ", "category": "craft", "description": "Clear prose."},
         format="json",
     )
     assert created.status_code == 201 and created.json()["name"] == "Writing"
     pk = created.json()["id"]
-    renamed = client.patch(url("competency-detail", pk=pk), {"name": "Writing well"})
+    renamed = client.patch(org_url("api:competency-detail", pk=pk), {"name": "Writing well"})
     assert renamed.json()["name"] == "Writing well"
-    archived = client.post(url("competency-archive", pk=pk))
+    archived = client.post(org_url("api:competency-archive", pk=pk))
     assert archived.status_code == 200 and archived.json()["is_archived"] is True
-    error = error_of(client.post(url("competency-archive", pk=pk)))
+    error = api_error(client.post(org_url("api:competency-archive", pk=pk)))
     assert "already archived" in error["message"]
-    restored = client.post(url("competency-restore", pk=pk))
+    restored = client.post(org_url("api:competency-restore", pk=pk))
     assert restored.json()["is_archived"] is False
-    duplicate = client.post(url("competency-list"), {"name": "craft ALPHA", "category": "craft"})
-    assert "already a competency" in error_of(duplicate)["fields"]["name"][0]["message"]
+    duplicate = client.post(
+        org_url("api:competency-list"), {"name": "craft ALPHA", "category": "craft"}
+    )
+    assert "already a competency" in api_error(duplicate)["fields"]["name"][0]["message"]
 
 
 def test_competencies_are_never_deleted(world_a, api_as):
     pk = world_a.framework.competency.pk
-    response = api_as(world_a.hr).delete(url("competency-detail", pk=pk))
-    error = error_of(response, 405)
+    response = api_as(world_a.hr).delete(org_url("api:competency-detail", pk=pk))
+    error = api_error(response, status=405)
     assert error == {
         "code": "method_not_allowed",
         "message": "Competencies are archived, never deleted.",
@@ -193,18 +193,20 @@ def test_competencies_are_never_deleted(world_a, api_as):
 
 def test_hr_builds_a_track_with_levels_and_criteria_and_takes_them_apart(world_a, api_as):
     client = api_as(world_a.hr)
-    track = client.post(url("track-list"), {"name": "Product"}, format="json")
+    track = client.post(org_url("api:track-list"), {"name": "Product"}, format="json")
     assert track.status_code == 201
     track_id = track.json()["id"]
     first = client.post(
-        url("level-list"), {"track": track_id, "code": "P1", "name": "PM"}, format="json"
+        org_url("api:level-list"), {"track": track_id, "code": "P1", "name": "PM"}, format="json"
     )
     second = client.post(
-        url("level-list"), {"track": track_id, "code": "P2", "name": "Senior PM"}, format="json"
+        org_url("api:level-list"),
+        {"track": track_id, "code": "P2", "name": "Senior PM"},
+        format="json",
     )
     assert (first.json()["rank"], second.json()["rank"]) == (1, 2)  # each goes on top
     criterion = client.post(
-        url("criterion-list"),
+        org_url("api:criterion-list"),
         {
             "level": first.json()["id"],
             "competency": world_a.framework.competency.pk,
@@ -213,24 +215,30 @@ def test_hr_builds_a_track_with_levels_and_criteria_and_takes_them_apart(world_a
         format="json",
     )
     assert criterion.status_code == 201 and criterion.json()["position"] == 1
-    listed = client.get(url("criterion-list"), {"level": first.json()["id"]}).json()["results"]
+    listed = client.get(org_url("api:criterion-list"), {"level": first.json()["id"]}).json()[
+        "results"
+    ]
     assert [row["expectation"] for row in listed] == ["Writes clear specs."]
-    renamed = client.patch(url("track-detail", pk=track_id), {"name": "Product Management"})
+    renamed = client.patch(org_url("api:track-detail", pk=track_id), {"name": "Product Management"})
     assert renamed.json()["name"] == "Product Management"
-    changed = client.patch(url("level-detail", pk=first.json()["id"]), {"summary": "Owns an area."})
+    changed = client.patch(
+        org_url("api:level-detail", pk=first.json()["id"]), {"summary": "Owns an area."}
+    )
     assert changed.json()["summary"] == "Owns an area."
 
-    assert client.delete(url("criterion-detail", pk=criterion.json()["id"])).status_code == 204
-    assert client.delete(url("level-detail", pk=second.json()["id"])).status_code == 204
-    assert client.delete(url("track-detail", pk=track_id)).status_code == 204
+    assert (
+        client.delete(org_url("api:criterion-detail", pk=criterion.json()["id"])).status_code == 204
+    )
+    assert client.delete(org_url("api:level-detail", pk=second.json()["id"])).status_code == 204
+    assert client.delete(org_url("api:track-detail", pk=track_id)).status_code == 204
     with scopes_disabled():
         assert not Track.objects.filter(pk=track_id).exists()
         assert not Level.objects.filter(track_id=track_id).exists()
 
 
 def test_a_level_with_people_on_it_cannot_be_removed(world_a, api_as):
-    response = api_as(world_a.hr).delete(url("level-detail", pk=world_a.framework.level.pk))
-    assert "placed at" in error_of(response)["message"]
+    response = api_as(world_a.hr).delete(org_url("api:level-detail", pk=world_a.framework.level.pk))
+    assert "placed at" in api_error(response)["message"]
     with scopes_disabled():
         assert Level.objects.filter(pk=world_a.framework.level.pk).exists()
 
@@ -238,11 +246,11 @@ def test_a_level_with_people_on_it_cannot_be_removed(world_a, api_as):
 def test_a_duplicate_rank_in_a_track_is_refused(world_a, api_as):
     before = row_counts()
     response = api_as(world_a.hr).post(
-        url("level-list"),
+        org_url("api:level-list"),
         {"track": world_a.framework.track.pk, "code": "L9", "name": "Clash", "rank": 2},
         format="json",
     )
-    error = error_of(response)
+    error = api_error(response)
     assert error["code"] == "validation_error"
     assert "already taken" in error["fields"]["rank"][0]["message"]
     assert row_counts() == before
@@ -250,11 +258,13 @@ def test_a_duplicate_rank_in_a_track_is_refused(world_a, api_as):
 
 def test_a_level_does_not_move_to_another_track(world_a, api_as):
     client = api_as(world_a.hr)
-    other = client.post(url("track-list"), {"name": "Sales"}, format="json").json()["id"]
+    other = client.post(org_url("api:track-list"), {"name": "Sales"}, format="json").json()["id"]
     response = client.patch(
-        url("level-detail", pk=world_a.framework.next_level.pk), {"track": other}, format="json"
+        org_url("api:level-detail", pk=world_a.framework.next_level.pk),
+        {"track": other},
+        format="json",
     )
-    assert "stays on its track" in error_of(response)["fields"]["track"][0]["message"]
+    assert "stays on its track" in api_error(response)["fields"]["track"][0]["message"]
     with scopes_disabled():
         assert Level.objects.get(pk=world_a.framework.next_level.pk).track_id != other
 
@@ -262,7 +272,7 @@ def test_a_level_does_not_move_to_another_track(world_a, api_as):
 def test_a_criterion_for_another_organizations_competency_does_not_exist(world_a, world_b, api_as):
     before = row_counts()
     response = api_as(world_a.hr).post(
-        url("criterion-list"),
+        org_url("api:criterion-list"),
         {
             "level": world_a.framework.level.pk,
             "competency": world_b.framework.other_competency.pk,
@@ -270,20 +280,20 @@ def test_a_criterion_for_another_organizations_competency_does_not_exist(world_a
         },
         format="json",
     )
-    assert error_of(response)["fields"]["competency"][0]["code"] == "does_not_exist"
+    assert api_error(response)["fields"]["competency"][0]["code"] == "does_not_exist"
     foreign_level = api_as(world_a.hr).post(
-        url("criterion-list"),
+        org_url("api:criterion-list"),
         {"level": world_b.framework.level.pk, "expectation": "Borrowed."},
         format="json",
     )
-    assert error_of(foreign_level)["fields"]["level"][0]["code"] == "does_not_exist"
+    assert api_error(foreign_level)["fields"]["level"][0]["code"] == "does_not_exist"
     assert row_counts() == before
 
 
 def test_a_second_criterion_for_the_same_competency_on_a_level_is_refused(world_a, api_as):
     before = row_counts()
     response = api_as(world_a.hr).post(
-        url("criterion-list"),
+        org_url("api:criterion-list"),
         {
             "level": world_a.framework.level.pk,
             "competency": world_a.framework.competency.pk,
@@ -291,7 +301,7 @@ def test_a_second_criterion_for_the_same_competency_on_a_level_is_refused(world_
         },
         format="json",
     )
-    assert "already has a criterion" in error_of(response)["fields"]["competency"][0]["message"]
+    assert "already has a criterion" in api_error(response)["fields"]["competency"][0]["message"]
     assert row_counts() == before
 
 
@@ -301,45 +311,47 @@ def test_a_second_criterion_for_the_same_competency_on_a_level_is_refused(world_
 def test_hr_publishes_and_everyone_reads_the_versions(world_a, api_as):
     hr = api_as(world_a.hr)
     hr.patch(
-        url("criterion-detail", pk=world_a.framework.criterion.pk),
+        org_url("api:criterion-detail", pk=world_a.framework.criterion.pk),
         {"expectation": "Ships tested, observable code."},
         format="json",
     )
-    published = hr.post(url("version-list"), {"summary": "Observability."}, format="json")
+    published = hr.post(org_url("api:version-list"), {"summary": "Observability."}, format="json")
     assert published.status_code == 201
     assert published.json()["number"] == 2
     assert [c["op"] for c in published.json()["changes"]] == ["changed"]
 
     member = api_as(world_a.member)
-    rows = member.get(url("version-list")).json()["results"]
+    rows = member.get(org_url("api:version-list")).json()["results"]
     assert [row["number"] for row in rows] == [2, 1]
     assert rows[0]["published_by"] == {"id": world_a.hr.pk, "name": world_a.hr.name}
     assert rows[0]["change_count"] == 1 and "snapshot" not in rows[0]
-    one = member.get(url("version-detail", number=1)).json()
+    one = member.get(org_url("api:version-detail", number=1)).json()
     assert one["snapshot"]["tracks"][0]["name"] == "Engineering alpha"
     assert one["change_count"] == len(one["changes"]) > 0 and one["proposals"] == []
-    assert member.get(url("version-current")).json()["number"] == 2
-    text = member.get(url("criterion-detail", pk=world_a.framework.criterion.pk)).json()
+    assert member.get(org_url("api:version-current")).json()["number"] == 2
+    text = member.get(org_url("api:criterion-detail", pk=world_a.framework.criterion.pk)).json()
     assert text["expectation"] == "Ships tested, observable code."
-    compared = member.get(url("version-compare"), {"from": 1, "to": 2}).json()
+    compared = member.get(org_url("api:version-compare"), {"from": 1, "to": 2}).json()
     assert compared["changes"][0]["after"] == {"expectation": "Ships tested, observable code."}
-    from_nothing = member.get(url("version-compare"), {"from": 0, "to": 1}).json()
+    from_nothing = member.get(org_url("api:version-compare"), {"from": 0, "to": 1}).json()
     assert {c["op"] for c in from_nothing["changes"]} == {"added"}
-    assert member.get(url("version-compare")).json()["from"] == 1  # default: last two
+    assert member.get(org_url("api:version-compare")).json()["from"] == 1  # default: last two
 
 
 def test_publishing_with_nothing_changed_is_refused(world_a, api_as):
     before = row_counts()
-    response = api_as(world_a.hr).post(url("version-list"), {"summary": "Again."}, format="json")
-    assert error_of(response)["message"].startswith("Nothing changed")
+    response = api_as(world_a.hr).post(
+        org_url("api:version-list"), {"summary": "Again."}, format="json"
+    )
+    assert api_error(response)["message"].startswith("Nothing changed")
     assert row_counts() == before
 
 
 def test_published_versions_never_change(world_a, api_as):
     client = api_as(world_a.hr)
-    detail = url("version-detail", number=1)
+    detail = org_url("api:version-detail", number=1)
     for method in ("patch", "put", "delete"):
-        error = error_of(getattr(client, method)(detail, {"summary": "Hacked"}), 405)
+        error = api_error(getattr(client, method)(detail, {"summary": "Hacked"}), status=405)
         assert error["message"] == (
             "Published versions never change; edit the draft and publish a new version."
         )
@@ -351,17 +363,17 @@ def test_published_versions_never_change(world_a, api_as):
 
 def test_bad_version_numbers_are_a_400(world_a, api_as):
     client = api_as(world_a.member)
-    assert "to" in error_of(client.get(url("version-compare"), {"to": 7}))["fields"]
-    assert "from" in error_of(client.get(url("version-compare"), {"from": "x"}))["fields"]
-    assert client.get(url("version-detail", number=7)).status_code == 404
+    assert "to" in api_error(client.get(org_url("api:version-compare"), {"to": 7}))["fields"]
+    assert "from" in api_error(client.get(org_url("api:version-compare"), {"from": "x"}))["fields"]
+    assert client.get(org_url("api:version-detail", number=7)).status_code == 404
 
 
 def test_no_current_version_is_a_clear_404(world_a, api_as):
     with scopes_disabled():
         FrameworkVersion.objects.filter(organization=world_a.organization).delete()
-    error = error_of(api_as(world_a.member).get(url("version-current")), 404)
+    error = api_error(api_as(world_a.member).get(org_url("api:version-current")), status=404)
     assert error["message"] == "No version of the career framework has been published yet."
-    listed = api_as(world_a.member).get(url("track-list")).json()
+    listed = api_as(world_a.member).get(org_url("api:track-list")).json()
     assert listed == {"next": None, "previous": None, "version": None, "results": []}
 
 
@@ -369,7 +381,7 @@ def test_no_current_version_is_a_clear_404(world_a, api_as):
 
 
 def _placed_ids(client) -> set[int]:
-    response = client.get(url("placement-list"))
+    response = client.get(org_url("api:placement-list"))
     assert response.status_code == 200
     return {row["membership"]["id"] for row in response.json()["results"]}
 
@@ -385,25 +397,25 @@ def test_placements_are_seen_by_the_person_their_managers_and_hr(world_a, api_as
     assert _placed_ids(api_as(world_a.member)) == set()
     assert _placed_ids(api_as(world_a.hr)) == everyone
 
-    row = api_as(world_a.manager).get(url("placement-detail", membership_id=report)).json()
+    row = api_as(world_a.manager).get(org_url("api:placement-detail", membership_id=report)).json()
     assert row["track"] == {"id": world_a.framework.track.pk, "name": "Engineering alpha"}
     assert row["level"] == {"id": world_a.framework.level.pk, "code": "L1", "name": "Engineer"}
-    hidden = api_as(world_a.member).get(url("placement-detail", membership_id=report))
+    hidden = api_as(world_a.member).get(org_url("api:placement-detail", membership_id=report))
     assert hidden.status_code == 404
 
 
 def test_placements_show_published_names_not_draft_renames(world_a, api_as):
     api_as(world_a.hr).patch(
-        url("level-detail", pk=world_a.framework.level.pk), {"name": "Renamed in secret"}
+        org_url("api:level-detail", pk=world_a.framework.level.pk), {"name": "Renamed in secret"}
     )
-    response = api_as(world_a.report).get(url("placement-list"))
+    response = api_as(world_a.report).get(org_url("api:placement-list"))
     assert response.json()["results"][0]["level"]["name"] == "Engineer"
     assert b"Renamed in secret" not in response.content
 
 
 def test_hr_places_and_unplaces_people(world_a, api_as):
     client = api_as(world_a.hr)
-    target = url("placement-detail", membership_id=world_a.member.pk)
+    target = org_url("api:placement-detail", membership_id=world_a.member.pk)
     placed = client.put(target, {"level": world_a.framework.next_level.pk}, format="json")
     assert placed.status_code == 200 and placed.json()["level"]["code"] == "L2"
     removed = client.put(target, {"level": None}, format="json")
@@ -415,14 +427,14 @@ def test_hr_places_and_unplaces_people(world_a, api_as):
 def test_placing_on_an_unpublished_level_is_refused(world_a, api_as):
     client = api_as(world_a.hr)
     level = client.post(
-        url("level-list"),
+        org_url("api:level-list"),
         {"track": world_a.framework.track.pk, "code": "L3", "name": "Staff"},
         format="json",
     ).json()
     response = client.put(
-        url("placement-detail", membership_id=world_a.report.pk), {"level": level["id"]}
+        org_url("api:placement-detail", membership_id=world_a.report.pk), {"level": level["id"]}
     )
-    assert "not published" in error_of(response)["fields"]["level"][0]["message"]
+    assert "not published" in api_error(response)["fields"]["level"][0]["message"]
     with scopes_disabled():
         assert Placement.objects.get(membership=world_a.report).level_id == (
             world_a.framework.level.pk
@@ -434,7 +446,7 @@ def test_placing_on_an_unpublished_level_is_refused(world_a, api_as):
 
 def test_members_propose_vote_comment_and_hr_answers(world_a, api_as):
     created = api_as(world_a.report).post(
-        url("proposal-list"),
+        org_url("api:proposal-list"),
         {
             "target": "level",
             "target_id": world_a.framework.level.pk,
@@ -451,40 +463,40 @@ def test_members_propose_vote_comment_and_hr_answers(world_a, api_as):
     assert proposal["author"]["id"] == world_a.report.pk and proposal["status"] == "open"
 
     member = api_as(world_a.member)
-    vote = url("proposal-vote", pk=proposal["id"])
+    vote = org_url("api:proposal-vote", pk=proposal["id"])
     assert member.post(vote).json() == {"voted": True, "vote_count": 1}
     assert member.post(vote).json() == {"voted": False, "vote_count": 0}
     member.post(vote)
-    comments = url("proposal-comments", pk=proposal["id"])
+    comments = org_url("api:proposal-comments", pk=proposal["id"])
     posted = member.post(comments, {"body": "Agreed."}, format="json")
     assert posted.status_code == 201 and posted.json()["author"]["id"] == world_a.member.pk
     assert [c["body"] for c in member.get(comments).json()["results"]] == ["Agreed."]
-    row = member.get(url("proposal-detail", pk=proposal["id"])).json()
+    row = member.get(org_url("api:proposal-detail", pk=proposal["id"])).json()
     assert (row["vote_count"], row["comment_count"], row["voted"]) == (1, 1, True)
-    empty = error_of(member.post(comments, {"body": "   "}, format="json"))
+    empty = api_error(member.post(comments, {"body": "   "}, format="json"))
     assert "body" in empty["fields"]
 
     answered = api_as(world_a.hr).post(
-        url("proposal-answer", pk=proposal["id"]), {"status": "accepted"}, format="json"
+        org_url("api:proposal-answer", pk=proposal["id"]), {"status": "accepted"}, format="json"
     )
     assert answered.status_code == 200 and answered.json()["status"] == "accepted"
     with scopes_disabled():
         assert Level.objects.get(pk=world_a.framework.level.pk).summary == (
             "Learns fast and asks for help."
         )
-    accepted = member.get(url("proposal-list"), {"status": "accepted"}).json()["results"]
+    accepted = member.get(org_url("api:proposal-list"), {"status": "accepted"}).json()["results"]
     assert [r["id"] for r in accepted] == [proposal["id"]]
-    opened = member.get(url("proposal-list"), {"status": "open"}).json()["results"]
+    opened = member.get(org_url("api:proposal-list"), {"status": "open"}).json()["results"]
     assert [r["id"] for r in opened] == [world_a.framework.proposal.pk]
 
 
 def test_declining_needs_a_reason(world_a, api_as):
     response = api_as(world_a.hr).post(
-        url("proposal-answer", pk=world_a.framework.proposal.pk),
+        org_url("api:proposal-answer", pk=world_a.framework.proposal.pk),
         {"status": "declined"},
         format="json",
     )
-    assert "answer" in error_of(response)["fields"]
+    assert "answer" in api_error(response)["fields"]
     with scopes_disabled():
         assert Proposal.objects.get(pk=world_a.framework.proposal.pk).status == "open"
 
@@ -495,7 +507,7 @@ def test_a_proposal_on_an_archived_competency_is_refused(world_a, api_as):
         services.archive_competency(actor=world_a.hr, competency=competency)
     before = row_counts()
     response = api_as(world_a.member).post(
-        url("proposal-list"),
+        org_url("api:proposal-list"),
         {
             "target": "competency",
             "target_id": competency.pk,
@@ -504,7 +516,7 @@ def test_a_proposal_on_an_archived_competency_is_refused(world_a, api_as):
         },
         format="json",
     )
-    assert "archived" in error_of(response)["message"]
+    assert "archived" in api_error(response)["message"]
     assert row_counts() == before
 
 
@@ -516,14 +528,14 @@ def test_a_proposal_on_another_organizations_or_an_unpublished_criterion_does_no
         target_id = world_b.framework.criterion.pk
     else:
         created = api_as(world_a.hr).post(
-            url("criterion-list"),
+            org_url("api:criterion-list"),
             {"level": world_a.framework.level.pk, "expectation": "Unpublished idea."},
             format="json",
         )
         target_id = created.json()["id"]
     before = row_counts()
     response = api_as(world_a.member).post(
-        url("proposal-list"),
+        org_url("api:proposal-list"),
         {
             "target": "criterion",
             "target_id": target_id,
@@ -532,14 +544,16 @@ def test_a_proposal_on_another_organizations_or_an_unpublished_criterion_does_no
         },
         format="json",
     )
-    assert error_of(response)["fields"]["target_id"][0]["code"] == "does_not_exist"
+    assert api_error(response)["fields"]["target_id"][0]["code"] == "does_not_exist"
     assert b"Unpublished idea" not in response.content
     assert row_counts() == before
 
 
 def test_voting_for_ones_own_proposal_is_refused(world_a, api_as):
-    response = api_as(world_a.member).post(url("proposal-vote", pk=world_a.framework.proposal.pk))
-    assert "you proposed this" in error_of(response)["message"].lower()
+    response = api_as(world_a.member).post(
+        org_url("api:proposal-vote", pk=world_a.framework.proposal.pk)
+    )
+    assert "you proposed this" in api_error(response)["message"].lower()
     with scopes_disabled():
         assert not ProposalVote.objects.exists()
 
@@ -628,7 +642,7 @@ def test_lists_cost_the_same_number_of_queries_at_any_size(
         with world_a.scope():
             grow(world_a, extra)
         with django_assert_max_num_queries(budget) as captured:
-            response = client.get(url(name))
+            response = client.get(org_url(f"api:{name}"))
         assert response.status_code == 200
         used.append((len(response.json()["results"]), len(captured.captured_queries)))
     (small_rows, small), (large_rows, large) = used

@@ -9,7 +9,6 @@ goals (the plan's two people) and a stretch assignment's outcome (the person, it
 and HR), and for a packet frozen with text, whatever it holds.
 """
 
-import html
 from dataclasses import replace
 from datetime import timedelta
 
@@ -25,6 +24,7 @@ from feedback.models import Visibility
 from perfapp.orgs.models import Membership
 
 from ..factories import MembershipFactory, UserFactory
+from ..helpers import html_of
 from .promotion_world import promotion_of
 
 pytestmark = pytest.mark.django_db
@@ -32,11 +32,6 @@ pytestmark = pytest.mark.django_db
 SHARED_TEXT = "You calmed the incident room and wrote the timeline as it happened"
 PRIVATE_TEXT = "Only between us: your launch email went out with the wrong date"
 CALIBRATOR_TEXT = "Your design review saved the storage team a quarter"
-
-
-def text_of(response) -> str:
-    assert response.status_code == 200, response.status_code
-    return html.unescape(response.content.decode())
 
 
 def readiness_page(world) -> str:
@@ -95,7 +90,7 @@ def reader(world, role: str) -> Membership:
 
 @pytest.mark.parametrize("role", OUTSIDE)
 def test_readers_outside_the_audience_see_a_placeholder_on_the_readiness_page(role, readers, login):
-    page = text_of(login(reader(readers, role)).get(readiness_page(readers)))
+    page = html_of(login(reader(readers, role)).get(readiness_page(readers)), status=200)
     assert SHARED_TEXT not in page
     assert readers.dana.name not in page
     assert placeholder(readers) in page
@@ -105,7 +100,7 @@ def test_readers_outside_the_audience_see_a_placeholder_on_the_readiness_page(ro
 def test_the_recipient_and_their_manager_read_the_text(role, readers, login):
     client = login(reader(readers, role))
     address = reverse("advancement:readiness_mine", kwargs={"org_slug": "alpha"})
-    page = text_of(client.get(address if role == "report" else readiness_page(readers)))
+    page = html_of(client.get(address if role == "report" else readiness_page(readers)), status=200)
     assert SHARED_TEXT in page and f"from {readers.dana.name}" in page
     assert "Feedback from a colleague" not in page
     who = "you and your manager" if role == "report" else f"{readers.report.name} and their manager"
@@ -172,7 +167,7 @@ def _packet_feedback(body) -> list[dict]:
 @pytest.mark.parametrize("role", OUTSIDE)
 def test_the_frozen_packet_is_a_placeholder_outside_the_audience(role, readers, login, api_as):
     who = reader(readers, role)
-    page = text_of(login(who).get(case_page(readers)))
+    page = html_of(login(who).get(case_page(readers)), status=200)
     assert placeholder(readers) in page and readers.dana.name not in page
     body = api_as(who).get(case_api(readers)).json()
     dana = [i for i in _packet_feedback(body) if i["shared_with"].endswith("their manager")]
@@ -183,7 +178,7 @@ def test_the_frozen_packet_is_a_placeholder_outside_the_audience(role, readers, 
 @pytest.mark.parametrize("role", INSIDE)
 def test_the_frozen_packet_keeps_its_text_for_the_audience(role, readers, login, api_as):
     who = reader(readers, role)
-    page = text_of(login(who).get(case_page(readers)))
+    page = html_of(login(who).get(case_page(readers)), status=200)
     assert f"Constructive from {readers.dana.name}" in page
     body = api_as(who).get(case_api(readers)).json()
     assert any(SHARED_TEXT in i["summary"] for i in _packet_feedback(body))
@@ -265,10 +260,10 @@ def test_attached_private_feedback_stays_with_the_recipient_and_its_writer(reade
         feedback_services.attach_as_evidence(recipient=readers.report, feedback=note, attached=True)
     private = f"Feedback from a colleague, shared only with {readers.report.name}"
     for who in (readers.manager, readers.hr, readers.director):
-        page = text_of(login(who).get(readiness_page(readers)))
+        page = html_of(login(who).get(readiness_page(readers)), status=200)
         assert PRIVATE_TEXT not in page and private in page
     mine = reverse("advancement:readiness_mine", kwargs={"org_slug": "alpha"})
-    page = text_of(login(readers.report).get(mine))
+    page = html_of(login(readers.report).get(mine), status=200)
     assert PRIVATE_TEXT in page and "shared only with you" in page
 
 

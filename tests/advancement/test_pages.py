@@ -6,7 +6,6 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 
 from advancement import services
 from advancement.models import (
@@ -23,16 +22,9 @@ from advancement.models import (
 )
 from perfapp.notifications.tasks import dispatch_outbox
 
+from ..helpers import html_of, org_url
 from ..notifications.helpers import notifications_of
 from .test_services import db_state
-
-
-def url(name, **kwargs):
-    return reverse(f"advancement:{name}", kwargs={"org_slug": "alpha", **kwargs})
-
-
-def text_of(response) -> str:
-    return html.unescape(response.content.decode())
 
 
 def compared_rows(response) -> list[tuple[str, str, str, str]]:
@@ -58,7 +50,7 @@ def compared_rows(response) -> list[tuple[str, str, str, str]]:
 
 def test_hr_builds_a_track_from_a_template_edits_publishes_and_an_employee_reads_it(world_a, login):
     client = login(world_a.hr)
-    response = client.post(url("draft_template", key="engineering-ic"))
+    response = client.post(org_url("advancement:draft_template", key="engineering-ic"))
     with world_a.scope():
         track = Track.objects.get(name="Engineering — individual contributor")
         first, second = Level.objects.filter(track=track, rank__in=[1, 2]).order_by("rank")
@@ -66,11 +58,11 @@ def test_hr_builds_a_track_from_a_template_edits_publishes_and_an_employee_reads
         criterion = Criterion.objects.get(level=first, competency=craft)
         next_wording = Criterion.objects.get(level=second, competency=craft).expectation
     assert response.status_code == 302
-    assert response["Location"] == url("draft_track", pk=track.pk)
-    assert "Engineering — individual contributor" in text_of(client.get(response["Location"]))
+    assert response["Location"] == org_url("advancement:draft_track", pk=track.pk)
+    assert "Engineering — individual contributor" in html_of(client.get(response["Location"]))
 
     response = client.post(
-        url("draft_criterion", pk=criterion.pk),
+        org_url("advancement:draft_criterion", pk=criterion.pk),
         {
             "competency": craft.pk,
             "expectation": "Writes small, tested changes & asks for review early.",
@@ -78,31 +70,35 @@ def test_hr_builds_a_track_from_a_template_edits_publishes_and_an_employee_reads
         },
     )
     assert response.status_code == 302
-    assert response["Location"] == url("draft_level", pk=first.pk)
+    assert response["Location"] == org_url("advancement:draft_level", pk=first.pk)
 
-    publish_page = text_of(client.get(url("publish")))
+    publish_page = html_of(client.get(org_url("advancement:publish")))
     assert "Publish version 2" in publish_page
     assert "Engineering — individual contributor" in publish_page
-    response = client.post(url("publish"), {"summary": "Adopted the IC ladder."})
-    assert response.status_code == 302 and response["Location"] == url("version", number=2)
-    version_page = text_of(client.get(response["Location"]))
+    response = client.post(org_url("advancement:publish"), {"summary": "Adopted the IC ladder."})
+    assert response.status_code == 302 and response["Location"] == org_url(
+        "advancement:version", number=2
+    )
+    version_page = html_of(client.get(response["Location"]))
     assert "Version 2" in version_page and "Adopted the IC ladder." in version_page
 
-    response = client.post(url("placement", pk=world_a.report.pk), {"level": first.pk})
+    response = client.post(
+        org_url("advancement:placement", pk=world_a.report.pk), {"level": first.pk}
+    )
     assert response.status_code == 302
 
     reader = login(world_a.report)
-    track_page = text_of(reader.get(url("track", track_id=track.pk)))
+    track_page = html_of(reader.get(org_url("advancement:track", track_id=track.pk)))
     assert "Writes small, tested changes & asks for review early." in track_page
     assert "Evidence: Merged pull requests" in track_page
     assert "You are here" in track_page
     assert "an earlier version" not in track_page
-    index = text_of(reader.get(url("index")))
+    index = html_of(reader.get(org_url("advancement:index")))
     assert "Engineering — individual contributor" in index and "Version 2" in index
 
-    response = reader.get(url("next_level"))
+    response = reader.get(org_url("advancement:next_level"))
     assert response.status_code == 200
-    page = text_of(response)
+    page = html_of(response)
     assert "Your next level" in page
     assert "L1 Engineer" in page and "(now)" in page and "(next)" in page
     rows = {label: (state, left, right) for state, label, left, right in compared_rows(response)}
@@ -114,12 +110,12 @@ def test_hr_builds_a_track_from_a_template_edits_publishes_and_an_employee_reads
 
 
 def test_next_level_shows_both_levels_side_by_side_with_their_states(world_a, login):
-    response = login(world_a.report).get(url("next_level"))
+    response = login(world_a.report).get(org_url("advancement:next_level"))
     assert compared_rows(response) == [
         ("new", "Teamwork alpha", "—", "Mentors others."),
         ("changed", "Craft alpha", "Ships tested code (alpha).", "Designs systems."),
     ]
-    page = text_of(response)
+    page = html_of(response)
     assert "<strong>2</strong> of 2 criteria change from L1 to L2" in response.content.decode()
     assert "New at next level" in page and "Grows" in page
 
@@ -129,15 +125,15 @@ def test_next_level_at_the_top_of_a_track_drops_nothing(world_a, login):
         services.place(
             actor=world_a.hr, membership=world_a.report, level=world_a.framework.next_level
         )
-    response = login(world_a.report).get(url("next_level"))
-    page = text_of(response)
+    response = login(world_a.report).get(org_url("advancement:next_level"))
+    page = html_of(response)
     assert "L2 is the top of this track." in page
     assert "Not at next level" not in page and "New at next level" not in page
     assert [row[2] for row in compared_rows(response)] == ["Mentors others.", "Designs systems."]
 
 
 def test_next_level_for_someone_not_placed(world_a, login):
-    page = text_of(login(world_a.member).get(url("next_level")))
+    page = html_of(login(world_a.member).get(org_url("advancement:next_level")))
     assert "You're not placed on a track yet" in page
 
 
@@ -145,33 +141,38 @@ def test_an_earlier_version_reads_as_it_was_published(world_a, login):
     fw = world_a.framework
     client = login(world_a.hr)
     client.post(
-        url("draft_criterion", pk=fw.criterion.pk),
+        org_url("advancement:draft_criterion", pk=fw.criterion.pk),
         {"competency": fw.competency.pk, "expectation": "Ships observable code."},
     )
-    client.post(url("publish"), {"summary": "Observability."})
+    client.post(org_url("advancement:publish"), {"summary": "Observability."})
     reader = login(world_a.member)
-    current = text_of(reader.get(url("track", track_id=fw.track.pk)))
+    current = html_of(reader.get(org_url("advancement:track", track_id=fw.track.pk)))
     assert "Ships observable code." in current and "Ships tested code (alpha)." not in current
-    old = reader.get(url("track", track_id=fw.track.pk), {"version": 1})
+    old = reader.get(org_url("advancement:track", track_id=fw.track.pk), {"version": 1})
     assert old.status_code == 200
-    old_page = text_of(old)
+    old_page = html_of(old)
     assert "Ships tested code (alpha)." in old_page and "Ships observable code." not in old_page
     assert "You're reading version 1, an earlier version." in old_page
     assert "Propose a change" not in old_page  # proposals are about the current wording
     for bad in ("3", "0", "x", "²", "99999999999"):
-        assert reader.get(url("track", track_id=fw.track.pk), {"version": bad}).status_code == 404
+        assert (
+            reader.get(
+                org_url("advancement:track", track_id=fw.track.pk), {"version": bad}
+            ).status_code
+            == 404
+        )
 
-    compare = reader.get(url("compare"))
+    compare = reader.get(org_url("advancement:compare"))
     assert compare.status_code == 200
-    page = text_of(compare)
+    page = html_of(compare)
     assert "1 change from version 1 to version 2." in page
     assert "Ships tested code (alpha)." in page and "Ships observable code." in page
     assert "Engineering alpha › L1 Engineer" in page
-    first = text_of(reader.get(url("compare"), {"from": 0, "to": 1}))
+    first = html_of(reader.get(org_url("advancement:compare"), {"from": 0, "to": 1}))
     assert "from nothing to version 1" in first
     for query in ({"from": "1", "to": "9"}, {"to": "x"}, {"from": "²"}, {"to": "99999999999"}):
-        assert reader.get(url("compare"), query).status_code == 404
-    versions = text_of(reader.get(url("versions")))
+        assert reader.get(org_url("advancement:compare"), query).status_code == 404
+    versions = html_of(reader.get(org_url("advancement:versions")))
     assert "Version 2" in versions and "Observability." in versions and "1 change" in versions
 
 
@@ -179,38 +180,46 @@ def test_the_draft_is_invisible_to_everyone_but_hr(world_a, login):
     fw = world_a.framework
     hr = login(world_a.hr)
     response = hr.post(
-        url("draft_criterion", pk=fw.criterion.pk),
+        org_url("advancement:draft_criterion", pk=fw.criterion.pk),
         {"competency": fw.competency.pk, "expectation": "Secret draft wording."},
     )
     assert response.status_code == 302
     hr.post(
-        url("draft_level", pk=fw.level.pk),
+        org_url("advancement:draft_level", pk=fw.level.pk),
         {"form": "criterion", "criterion-expectation": "Unpublished extra."},
     )
-    assert "Secret draft wording." in text_of(hr.get(url("draft_level", pk=fw.level.pk)))
-    assert "1 unpublished change" not in text_of(hr.get(url("draft")))
-    assert "2 unpublished changes" in text_of(hr.get(url("draft")))
+    assert "Secret draft wording." in html_of(
+        hr.get(org_url("advancement:draft_level", pk=fw.level.pk))
+    )
+    assert "1 unpublished change" not in html_of(hr.get(org_url("advancement:draft")))
+    assert "2 unpublished changes" in html_of(hr.get(org_url("advancement:draft")))
 
     reader = login(world_a.member)
     with world_a.scope():
         extra = Criterion.objects.get(expectation="Unpublished extra.")
     for page in (
-        reader.get(url("track", track_id=fw.track.pk)),
-        reader.get(url("index")),
-        reader.get(url("compare")),
-        reader.get(url("version", number=1)),
-        reader.get(url("proposal_new"), {"criterion": fw.criterion.pk}),
+        reader.get(org_url("advancement:track", track_id=fw.track.pk)),
+        reader.get(org_url("advancement:index")),
+        reader.get(org_url("advancement:compare")),
+        reader.get(org_url("advancement:version", number=1)),
+        reader.get(org_url("advancement:proposal_new"), {"criterion": fw.criterion.pk}),
     ):
         assert page.status_code == 200
-        assert "Secret draft wording." not in text_of(page)
-        assert "Unpublished extra." not in text_of(page)
-    assert "Ships tested code (alpha)." in text_of(reader.get(url("track", track_id=fw.track.pk)))
-    propose = text_of(reader.get(url("proposal_new"), {"criterion": fw.criterion.pk}))
+        assert "Secret draft wording." not in html_of(page)
+        assert "Unpublished extra." not in html_of(page)
+    assert "Ships tested code (alpha)." in html_of(
+        reader.get(org_url("advancement:track", track_id=fw.track.pk))
+    )
+    propose = html_of(
+        reader.get(org_url("advancement:proposal_new"), {"criterion": fw.criterion.pk})
+    )
     assert "Ships tested code (alpha)." in propose
     # A criterion that only exists in the draft cannot be opened by id.
-    assert reader.get(url("proposal_new"), {"criterion": extra.pk}).status_code == 404
-    assert reader.get(url("draft")).status_code == 404
-    assert reader.get(url("draft_level", pk=fw.level.pk)).status_code == 404
+    assert (
+        reader.get(org_url("advancement:proposal_new"), {"criterion": extra.pk}).status_code == 404
+    )
+    assert reader.get(org_url("advancement:draft")).status_code == 404
+    assert reader.get(org_url("advancement:draft_level", pk=fw.level.pk)).status_code == 404
 
 
 # --- proposals --------------------------------------------------------------------------------
@@ -220,47 +229,57 @@ def test_a_proposal_from_draft_to_published_version(world_a, login):
     fw = world_a.framework
     author = login(world_a.member)
     response = author.post(
-        url("proposal_new") + f"?criterion={fw.criterion.pk}",
+        org_url("advancement:proposal_new") + f"?criterion={fw.criterion.pk}",
         {"proposed_text": "Ships tested code with alerts.", "rationale": "On-call matters."},
     )
     with world_a.scope():
         proposal = Proposal.objects.get(proposed_text="Ships tested code with alerts.")
     assert response.status_code == 302
-    assert response["Location"] == url("proposal", pk=proposal.pk)
+    assert response["Location"] == org_url("advancement:proposal", pk=proposal.pk)
     assert proposal.author == world_a.member and proposal.criterion == fw.criterion
-    page = text_of(author.get(response["Location"]))
+    page = html_of(author.get(response["Location"]))
     assert "Ships tested code (alpha)." in page and "Ships tested code with alerts." in page
     assert "0 colleagues support your proposal." in page
 
     colleague = login(world_a.report)
-    response = colleague.post(url("proposal_comment", pk=proposal.pk), {"body": "Yes please!"})
+    response = colleague.post(
+        org_url("advancement:proposal_comment", pk=proposal.pk), {"body": "Yes please!"}
+    )
     assert response.status_code == 302
-    vote = colleague.post(url("proposal_vote", pk=proposal.pk), headers={"HX-Request": "true"})
+    vote = colleague.post(
+        org_url("advancement:proposal_vote", pk=proposal.pk), headers={"HX-Request": "true"}
+    )
     assert vote.status_code == 200
     fragment = vote.content.decode()
     assert fragment.lstrip().startswith('<div id="vote">') and "<header" not in fragment
     assert "+1 · 1" in fragment and 'aria-pressed="true"' in fragment
-    page = text_of(colleague.get(url("proposal", pk=proposal.pk)))
+    page = html_of(colleague.get(org_url("advancement:proposal", pk=proposal.pk)))
     assert "Yes please!" in page and "You support this." in page
-    listing = text_of(colleague.get(url("proposals")))
+    listing = html_of(colleague.get(org_url("advancement:proposals")))
     assert "1 +1 · 1 comment" in listing and "Waiting for HR" in listing
 
     hr = login(world_a.hr)
-    response = hr.post(url("proposal_answer", pk=proposal.pk), {"status": "accepted"})
+    response = hr.post(
+        org_url("advancement:proposal_answer", pk=proposal.pk), {"status": "accepted"}
+    )
     assert response.status_code == 302
     with world_a.scope():
         assert Criterion.objects.get(pk=fw.criterion.pk).expectation == (
             "Ships tested code with alerts."
         )
-    assert "Accepted into the draft" in text_of(hr.get(url("proposals"), {"status": "accepted"}))
-    response = hr.post(url("publish"), {"summary": "Alerts, as proposed."})
+    assert "Accepted into the draft" in html_of(
+        hr.get(org_url("advancement:proposals"), {"status": "accepted"})
+    )
+    response = hr.post(org_url("advancement:publish"), {"summary": "Alerts, as proposed."})
     assert response.status_code == 302
-    version_page = text_of(hr.get(url("version", number=2)))
+    version_page = html_of(hr.get(org_url("advancement:version", number=2)))
     assert "Proposed by colleagues" in version_page
-    assert url("proposal", pk=proposal.pk) in version_page
+    assert org_url("advancement:proposal", pk=proposal.pk) in version_page
     assert proposal.target_label in version_page
-    detail = login(world_a.member).get(url("proposal", pk=proposal.pk)).content.decode()
-    assert f'part of <a href="{url("version", number=2)}">version 2</a>' in detail
+    detail = (
+        login(world_a.member).get(org_url("advancement:proposal", pk=proposal.pk)).content.decode()
+    )
+    assert f'part of <a href="{org_url("advancement:version", number=2)}">version 2</a>' in detail
 
     dispatch_outbox()
     titles = [n.title for n in notifications_of(world_a.member)]
@@ -272,12 +291,14 @@ def test_a_proposal_from_draft_to_published_version(world_a, login):
 
 def test_a_vote_without_htmx_redirects_and_your_own_proposal_cannot_be_voted(world_a, login):
     proposal = world_a.framework.proposal
-    response = login(world_a.report).post(url("proposal_vote", pk=proposal.pk))
-    assert response.status_code == 302 and response["Location"] == url("proposal", pk=proposal.pk)
-    own = login(world_a.member).post(
-        url("proposal_vote", pk=proposal.pk), headers={"HX-Request": "true"}
+    response = login(world_a.report).post(org_url("advancement:proposal_vote", pk=proposal.pk))
+    assert response.status_code == 302 and response["Location"] == org_url(
+        "advancement:proposal", pk=proposal.pk
     )
-    assert own.status_code == 200 and "1 colleague supports your proposal." in text_of(own)
+    own = login(world_a.member).post(
+        org_url("advancement:proposal_vote", pk=proposal.pk), headers={"HX-Request": "true"}
+    )
+    assert own.status_code == 200 and "1 colleague supports your proposal." in html_of(own)
     with world_a.scope():
         assert list(ProposalVote.objects.values_list("voter", flat=True)) == [world_a.report.pk]
 
@@ -285,7 +306,7 @@ def test_a_vote_without_htmx_redirects_and_your_own_proposal_cannot_be_voted(wor
 def test_proposal_form_errors_answer_400_and_create_nothing(world_a, login):
     fw = world_a.framework
     client = login(world_a.member)
-    target = url("proposal_new") + f"?criterion={fw.criterion.pk}"
+    target = org_url("advancement:proposal_new") + f"?criterion={fw.criterion.pk}"
     before = db_state()
     for data in (
         {"proposed_text": "", "rationale": ""},
@@ -295,51 +316,63 @@ def test_proposal_form_errors_answer_400_and_create_nothing(world_a, login):
     ):
         response = client.post(target, data)
         assert response.status_code == 400, data
-    assert "That is the current wording" in text_of(
+    assert "That is the current wording" in html_of(
         client.post(target, {"proposed_text": fw.criterion.expectation, "rationale": "Same"})
     )
-    level = url("proposal_new") + f"?level={fw.level.pk}"
-    assert "Keep it to 600 characters" in text_of(
+    level = org_url("advancement:proposal_new") + f"?level={fw.level.pk}"
+    assert "Keep it to 600 characters" in html_of(
         client.post(level, {"proposed_text": "x" * 700, "rationale": "Long"})
     )
     assert db_state() == before
     for query in ("?criterion=999999", "?criterion=x", "?level=²", "?competency=0"):
-        assert client.get(url("proposal_new") + query).status_code == 404
-    assert client.get(url("proposal_new")).status_code == 200
+        assert client.get(org_url("advancement:proposal_new") + query).status_code == 404
+    assert client.get(org_url("advancement:proposal_new")).status_code == 200
 
 
 def test_a_proposal_on_an_archived_competency_is_refused_on_the_page(world_a, login):
     fw = world_a.framework
-    login(world_a.hr).post(url("competency_archive", pk=fw.other_competency.pk))
+    login(world_a.hr).post(org_url("advancement:competency_archive", pk=fw.other_competency.pk))
     client = login(world_a.member)
     response = client.post(
-        url("proposal_new") + f"?competency={fw.other_competency.pk}",
+        org_url("advancement:proposal_new") + f"?competency={fw.other_competency.pk}",
         {"proposed_text": "New description", "rationale": "Why not"},
     )
     assert response.status_code == 400
-    assert "is archived, so it can no longer be changed" in text_of(response)
+    assert "is archived, so it can no longer be changed" in html_of(response)
 
 
 def test_answer_errors_answer_400_and_change_nothing(world_a, login):
     proposal = world_a.framework.proposal
     client = login(world_a.hr)
     before = db_state()
-    response = client.post(url("proposal_answer", pk=proposal.pk), {"status": "declined"})
+    response = client.post(
+        org_url("advancement:proposal_answer", pk=proposal.pk), {"status": "declined"}
+    )
     assert response.status_code == 400
-    assert "Tell the proposer why" in text_of(response)
-    assert client.post(url("proposal_answer", pk=proposal.pk), {"status": "x"}).status_code == 400
+    assert "Tell the proposer why" in html_of(response)
+    assert (
+        client.post(
+            org_url("advancement:proposal_answer", pk=proposal.pk), {"status": "x"}
+        ).status_code
+        == 400
+    )
     assert db_state() == before
-    client.post(url("proposal_answer", pk=proposal.pk), {"status": "declined", "answer": "No."})
-    again = client.post(url("proposal_answer", pk=proposal.pk), {"status": "accepted"})
-    assert again.status_code == 400 and "already been answered" in text_of(again)
+    client.post(
+        org_url("advancement:proposal_answer", pk=proposal.pk),
+        {"status": "declined", "answer": "No."},
+    )
+    again = client.post(
+        org_url("advancement:proposal_answer", pk=proposal.pk), {"status": "accepted"}
+    )
+    assert again.status_code == 400 and "already been answered" in html_of(again)
 
 
 def test_an_empty_comment_is_not_saved(world_a, login):
     proposal = world_a.framework.proposal
     response = login(world_a.report).post(
-        url("proposal_comment", pk=proposal.pk), {"body": " "}, follow=True
+        org_url("advancement:proposal_comment", pk=proposal.pk), {"body": " "}, follow=True
     )
-    assert "Write a comment" in text_of(response)
+    assert "Write a comment" in html_of(response)
     with world_a.scope():
         assert not ProposalComment.objects.exists()
 
@@ -349,20 +382,24 @@ def test_an_empty_comment_is_not_saved(world_a, login):
 
 def test_a_manager_sees_their_reports_next_level_and_a_colleague_does_not(world_a, world_b, login):
     person = {"person": world_a.report.pk}
-    manager = login(world_a.manager).get(url("next_level"), person)
+    manager = login(world_a.manager).get(org_url("advancement:next_level"), person)
     assert manager.status_code == 200
-    assert f"{world_a.report.name}'s next level" in text_of(manager)
+    assert f"{world_a.report.name}'s next level" in html_of(manager)
     assert compared_rows(manager)[1][0] == "changed"
-    assert login(world_a.owner).get(url("next_level"), person).status_code == 200  # chain
-    assert login(world_a.hr).get(url("next_level"), person).status_code == 200
-    assert login(world_a.member).get(url("next_level"), person).status_code == 404
     assert (
-        login(world_a.report).get(url("next_level"), {"person": world_a.manager.pk}).status_code
+        login(world_a.owner).get(org_url("advancement:next_level"), person).status_code == 200
+    )  # chain
+    assert login(world_a.hr).get(org_url("advancement:next_level"), person).status_code == 200
+    assert login(world_a.member).get(org_url("advancement:next_level"), person).status_code == 404
+    assert (
+        login(world_a.report)
+        .get(org_url("advancement:next_level"), {"person": world_a.manager.pk})
+        .status_code
         == 404
     )
     hr = login(world_a.hr)
     for other in (world_b.report.pk, "x", "²", "99999999999999999999", "9" * 5000):
-        assert hr.get(url("next_level"), {"person": other}).status_code == 404
+        assert hr.get(org_url("advancement:next_level"), {"person": other}).status_code == 404
 
 
 # --- HR's forms -----------------------------------------------------------------------------
@@ -373,42 +410,46 @@ def test_hr_form_errors_answer_400_and_change_nothing(world_a, world_b, login):
     client = login(world_a.hr)
     before = db_state()
     rank = client.post(
-        url("draft_track", pk=fw.track.pk),
+        org_url("advancement:draft_track", pk=fw.track.pk),
         {"form": "level", "level-code": "L9", "level-name": "Other", "level-rank": "1"},
     )
-    assert rank.status_code == 400 and "Position 1 is already taken by L1 Engineer" in text_of(rank)
+    assert rank.status_code == 400 and "Position 1 is already taken by L1 Engineer" in html_of(rank)
     code = client.post(
-        url("draft_level", pk=fw.next_level.pk),
+        org_url("advancement:draft_level", pk=fw.next_level.pk),
         {"level-code": "L1", "level-name": "Senior", "level-rank": "2"},
     )
-    assert code.status_code == 400 and "The code L1 is already used" in text_of(code)
+    assert code.status_code == 400 and "The code L1 is already used" in html_of(code)
     duplicate = client.post(
-        url("draft_level", pk=fw.level.pk),
+        org_url("advancement:draft_level", pk=fw.level.pk),
         {
             "form": "criterion",
             "criterion-competency": fw.competency.pk,
             "criterion-expectation": "Again",
         },
     )
-    assert duplicate.status_code == 400 and "already has a criterion for" in text_of(duplicate)
+    assert duplicate.status_code == 400 and "already has a criterion for" in html_of(duplicate)
     foreign = client.post(
-        url("draft_level", pk=fw.level.pk),
+        org_url("advancement:draft_level", pk=fw.level.pk),
         {
             "form": "criterion",
             "criterion-competency": world_b.framework.competency.pk,
             "criterion-expectation": "Leak",
         },
     )
-    assert foreign.status_code == 400 and "Select a valid choice" in text_of(foreign)
-    summary = client.post(url("publish"), {"summary": "  "})
+    assert foreign.status_code == 400 and "Select a valid choice" in html_of(foreign)
+    summary = client.post(org_url("advancement:publish"), {"summary": "  "})
     assert summary.status_code == 400
-    nothing = client.post(url("publish"), {"summary": "Nothing"})
-    assert nothing.status_code == 400 and "Nothing changed since" in text_of(nothing)
-    track = client.post(url("draft"), {"name": "engineering ALPHA"})
-    assert track.status_code == 400 and "There is already a track called" in text_of(track)
-    competency = client.post(url("competencies"), {"name": "Craft alpha", "category": "craft"})
+    nothing = client.post(org_url("advancement:publish"), {"summary": "Nothing"})
+    assert nothing.status_code == 400 and "Nothing changed since" in html_of(nothing)
+    track = client.post(org_url("advancement:draft"), {"name": "engineering ALPHA"})
+    assert track.status_code == 400 and "There is already a track called" in html_of(track)
+    competency = client.post(
+        org_url("advancement:competencies"), {"name": "Craft alpha", "category": "craft"}
+    )
     assert competency.status_code == 400
-    unpublished_place = client.post(url("placement", pk=world_a.member.pk), {"level": 999999})
+    unpublished_place = client.post(
+        org_url("advancement:placement", pk=world_a.member.pk), {"level": 999999}
+    )
     assert unpublished_place.status_code == 400
     assert db_state() == before
 
@@ -417,12 +458,12 @@ def test_deleting_a_track_or_level_with_placed_people_is_refused_on_the_page(wor
     fw = world_a.framework
     client = login(world_a.hr)
     before = db_state()
-    response = client.post(url("draft_track_delete", pk=fw.track.pk), follow=True)
-    assert "1 person is placed on" in text_of(response)
-    response = client.post(url("draft_level_delete", pk=fw.level.pk), follow=True)
-    assert "1 person is placed at L1 Engineer" in text_of(response)
+    response = client.post(org_url("advancement:draft_track_delete", pk=fw.track.pk), follow=True)
+    assert "1 person is placed on" in html_of(response)
+    response = client.post(org_url("advancement:draft_level_delete", pk=fw.level.pk), follow=True)
+    assert "1 person is placed at L1 Engineer" in html_of(response)
     assert db_state() == before
-    response = client.post(url("draft_level_delete", pk=fw.next_level.pk))
+    response = client.post(org_url("advancement:draft_level_delete", pk=fw.next_level.pk))
     assert response.status_code == 302
     with world_a.scope():
         assert not Level.objects.filter(pk=fw.next_level.pk).exists()
@@ -435,17 +476,21 @@ def test_placing_only_offers_published_levels(world_a, login):
         draft_only = services.save_level(
             actor=world_a.hr, level=Level(track=fw.track, code="L3", name="Staff")
         )
-    page = text_of(client.get(url("placement", pk=world_a.member.pk)))
+    page = html_of(client.get(org_url("advancement:placement", pk=world_a.member.pk)))
     assert "L2 Senior" in page and "L3 Staff" not in page
-    response = client.post(url("placement", pk=world_a.member.pk), {"level": draft_only.pk})
+    response = client.post(
+        org_url("advancement:placement", pk=world_a.member.pk), {"level": draft_only.pk}
+    )
     assert response.status_code == 400
-    response = client.post(url("placement", pk=world_a.member.pk), {"level": fw.next_level.pk})
+    response = client.post(
+        org_url("advancement:placement", pk=world_a.member.pk), {"level": fw.next_level.pk}
+    )
     assert response.status_code == 302
-    placements = text_of(client.get(url("placements")))
+    placements = html_of(client.get(org_url("advancement:placements")))
     assert "Senior" in placements
     with world_a.scope():
         assert Placement.objects.get(membership=world_a.member).level == fw.next_level
-    response = client.post(url("placement", pk=world_a.member.pk), {"level": ""})
+    response = client.post(org_url("advancement:placement", pk=world_a.member.pk), {"level": ""})
     assert response.status_code == 302
     with world_a.scope():
         assert not Placement.objects.filter(membership=world_a.member).exists()
@@ -453,37 +498,37 @@ def test_placing_only_offers_published_levels(world_a, login):
 
 def test_a_template_used_twice_is_refused_with_a_message(world_a, login):
     client = login(world_a.hr)
-    client.post(url("draft_template", key="people-manager"))
+    client.post(org_url("advancement:draft_template", key="people-manager"))
     before = db_state()
-    response = client.post(url("draft_template", key="people-manager"), follow=True)
-    assert "There is already a track called “Engineering — people manager”" in text_of(response)
+    response = client.post(org_url("advancement:draft_template", key="people-manager"), follow=True)
+    assert "There is already a track called “Engineering — people manager”" in html_of(response)
     assert db_state() == before
-    assert client.post(url("draft_template", key="nope")).status_code == 404
+    assert client.post(org_url("advancement:draft_template", key="nope")).status_code == 404
 
 
 def test_export_and_import_a_track_through_the_pages(world_a, login):
     fw = world_a.framework
     client = login(world_a.hr)
-    response = client.get(url("draft_track_export", pk=fw.track.pk))
+    response = client.get(org_url("advancement:draft_track_export", pk=fw.track.pk))
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="engineering-alpha.json"'
     document = json.loads(response.content)
     assert [level["code"] for level in document["levels"]] == ["L1", "L2"]
     document["name"] = "Engineering copy"
     upload = SimpleUploadedFile("track.json", json.dumps(document).encode(), "application/json")
-    response = client.post(url("draft_import"), {"file": upload})
+    response = client.post(org_url("advancement:draft_import"), {"file": upload})
     with world_a.scope():
         copy_ = Track.objects.get(name="Engineering copy")
         assert Criterion.objects.filter(level__track=copy_).count() == 3
-    assert response["Location"] == url("draft_track", pk=copy_.pk)
+    assert response["Location"] == org_url("advancement:draft_track", pk=copy_.pk)
 
     before = db_state()
     broken = SimpleUploadedFile("track.json", b"{not json", "application/json")
-    response = client.post(url("draft_import"), {"file": broken}, follow=True)
-    assert "Import failed: This file is not valid JSON." in text_of(response)
+    response = client.post(org_url("advancement:draft_import"), {"file": broken}, follow=True)
+    assert "Import failed: This file is not valid JSON." in html_of(response)
     clash = SimpleUploadedFile("track.json", json.dumps(document).encode(), "application/json")
-    response = client.post(url("draft_import"), {"file": clash}, follow=True)
-    assert "There is already a track called “Engineering copy”" in text_of(response)
+    response = client.post(org_url("advancement:draft_import"), {"file": clash}, follow=True)
+    assert "There is already a track called “Engineering copy”" in html_of(response)
     assert db_state() == before
 
 
@@ -529,9 +574,9 @@ def test_track_page_query_budget(
     track = _build_track(world_a, levels, competencies)
     client = login(world_a.member)
     with django_assert_max_num_queries(BUDGET):
-        response = client.get(url("track", track_id=track.pk))
+        response = client.get(org_url("advancement:track", track_id=track.pk))
     assert response.status_code == 200
-    assert text_of(response).count("Reworded.") == levels * competencies
+    assert html_of(response).count("Reworded.") == levels * competencies
 
 
 @pytest.mark.parametrize(("levels", "competencies"), [(2, 3), (8, 20)])
@@ -541,9 +586,9 @@ def test_compare_page_query_budget(
     _build_track(world_a, levels, competencies)
     client = login(world_a.member)
     with django_assert_max_num_queries(BUDGET):
-        response = client.get(url("compare"))
+        response = client.get(org_url("advancement:compare"))
     assert response.status_code == 200
-    assert f"{levels * competencies} changes from version 2 to version 3." in text_of(response)
+    assert f"{levels * competencies} changes from version 2 to version 3." in html_of(response)
 
 
 @pytest.mark.parametrize("count", [3, 30])
@@ -566,9 +611,9 @@ def test_proposal_list_query_budget(count, world_a, login, django_assert_max_num
                 )
     client = login(world_a.member)
     with django_assert_max_num_queries(BUDGET):
-        response = client.get(url("proposals"))
+        response = client.get(org_url("advancement:proposals"))
     assert response.status_code == 200
-    assert text_of(response).count("Declined") >= min(7, (count + 1) // 3)
+    assert html_of(response).count("Declined") >= min(7, (count + 1) // 3)
 
 
 @pytest.mark.parametrize("people", [3, 40])
@@ -581,9 +626,9 @@ def test_placements_page_query_budget(people, world_a, login, django_assert_max_
             services.place(actor=world_a.hr, membership=person, level=world_a.framework.level)
     client = login(world_a.hr)
     with django_assert_max_num_queries(BUDGET):
-        response = client.get(url("placements"))
+        response = client.get(org_url("advancement:placements"))
     assert response.status_code == 200
-    page = text_of(response)
+    page = html_of(response)
     assert page.count("Engineering alpha") + page.count("Not placed") == min(people + 5, 25)
     assert page.count("Engineering alpha") >= min(people, 20)
 
@@ -591,6 +636,6 @@ def test_placements_page_query_budget(people, world_a, login, django_assert_max_
 def test_versions_keep_their_proposals_linked(world_a, login):
     with world_a.scope():
         assert FrameworkVersion.objects.count() == 1
-    page = text_of(login(world_a.member).get(url("version", number=1)))
+    page = html_of(login(world_a.member).get(org_url("advancement:version", number=1)))
     assert "Proposed by colleagues" not in page
-    assert login(world_a.member).get(url("version", number=2)).status_code == 404
+    assert login(world_a.member).get(org_url("advancement:version", number=2)).status_code == 404

@@ -7,22 +7,13 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
 from advancement import promotion_services as services
 from advancement.promotion_models import Case, CaseState, Round
 
+from ..helpers import api_error, org_url
 from .promotion_world import open_round, promotion_of
 from .test_promotion_pages import _submitted_cases
-
-
-def url(name, **kwargs):
-    return reverse(f"api:{name}", kwargs={"org_slug": "alpha", **kwargs})
-
-
-def error_of(response, status=400) -> dict:
-    assert response.status_code == status, (response.status_code, response.content)
-    return response.json()["error"]
 
 
 def case_row(pk: int) -> tuple:
@@ -39,18 +30,20 @@ def test_hr_creates_a_round_and_bad_input_is_400(world_a, api_as):
         "closes_on": str(today - timedelta(days=1)),
         "tracks": [world_a.framework.track.pk],
     }
-    error = error_of(client.post(url("promotion-round-list"), body, format="json"))
+    error = api_error(client.post(org_url("api:promotion-round-list"), body, format="json"))
     assert error["fields"]["closes_on"][0]["message"].startswith("The round closes before")
     with world_a.scope():
         assert not Round.objects.exists()
     body["closes_on"] = str(today + timedelta(days=20))
-    created = client.post(url("promotion-round-list"), body, format="json")
+    created = client.post(org_url("api:promotion-round-list"), body, format="json")
     assert created.status_code == 201
     assert created.json()["tracks"] == [
         {"id": world_a.framework.track.pk, "name": world_a.framework.track.name}
     ]
     assert (
-        api_as(world_a.manager).post(url("promotion-round-list"), body, format="json").status_code
+        api_as(world_a.manager)
+        .post(org_url("api:promotion-round-list"), body, format="json")
+        .status_code
         == 404
     )
 
@@ -58,8 +51,10 @@ def test_hr_creates_a_round_and_bad_input_is_400(world_a, api_as):
 def test_everyone_lists_only_the_open_rounds_they_may_nominate_in(world_a, api_as):
     with world_a.scope():
         open_round(world_a)
-    assert len(api_as(world_a.manager).get(url("promotion-round-list")).json()["results"]) == 1
-    assert api_as(world_a.member).get(url("promotion-round-list")).json()["results"] == []
+    assert (
+        len(api_as(world_a.manager).get(org_url("api:promotion-round-list")).json()["results"]) == 1
+    )
+    assert api_as(world_a.member).get(org_url("api:promotion-round-list")).json()["results"] == []
 
 
 def test_a_case_through_the_api(world_a, api_as):
@@ -67,7 +62,7 @@ def test_a_case_through_the_api(world_a, api_as):
         round_ = open_round(world_a)
     manager = api_as(world_a.manager)
     wrong = manager.post(
-        url("promotion-case-list"),
+        org_url("api:promotion-case-list"),
         {
             "round": round_.pk,
             "subject": world_a.report.pk,
@@ -75,11 +70,11 @@ def test_a_case_through_the_api(world_a, api_as):
         },
         format="json",
     )
-    assert "next level only" in error_of(wrong)["fields"]["target_level"][0]["message"]
+    assert "next level only" in api_error(wrong)["fields"]["target_level"][0]["message"]
     with world_a.scope():
         assert not Case.objects.exists()
     created = manager.post(
-        url("promotion-case-list"),
+        org_url("api:promotion-case-list"),
         {"round": round_.pk, "subject": world_a.report.pk, "summary": "Ready."},
         format="json",
     )
@@ -87,19 +82,19 @@ def test_a_case_through_the_api(world_a, api_as):
     case = created.json()
     assert case["state"] == "draft" and case["target_level_label"] == "L2 Senior"
     second = manager.post(
-        url("promotion-case-list"),
+        org_url("api:promotion-case-list"),
         {"round": round_.pk, "subject": world_a.report.pk},
         format="json",
     )
-    assert "already has a case" in error_of(second)["message"]
+    assert "already has a case" in api_error(second)["message"]
     stale = manager.patch(
-        url("promotion-case-detail", pk=case["id"]),
+        org_url("api:promotion-case-detail", pk=case["id"]),
         {"summary": "New", "lock_version": case["lock_version"] + 5},
         format="json",
     )
-    assert "changed meanwhile" in error_of(stale)["message"]
+    assert "changed meanwhile" in api_error(stale)["message"]
     submitted = manager.post(
-        url("promotion-case-submit", pk=case["id"]),
+        org_url("api:promotion-case-submit", pk=case["id"]),
         {"lock_version": case["lock_version"]},
         format="json",
     )
@@ -107,7 +102,7 @@ def test_a_case_through_the_api(world_a, api_as):
     assert submitted.json()["packet"]["target_level"]["code"] == "L2"
     hr = api_as(world_a.hr)
     moved = hr.post(
-        url("promotion-case-calibrate", pk=case["id"]),
+        org_url("api:promotion-case-calibrate", pk=case["id"]),
         {"lock_version": submitted.json()["lock_version"]},
         format="json",
     )
@@ -116,32 +111,33 @@ def test_a_case_through_the_api(world_a, api_as):
     with world_a.scope():
         before = case_row(case["id"])
     no_rationale = hr.post(
-        url("promotion-case-decide", pk=case["id"]),
+        org_url("api:promotion-case-decide", pk=case["id"]),
         {"decision": "promoted", "rationale": "", "lock_version": lock},
         format="json",
     )
-    assert error_of(no_rationale)["fields"]["rationale"][0]["message"].startswith(
+    assert api_error(no_rationale)["fields"]["rationale"][0]["message"].startswith(
         "Write the rationale"
     )
     with world_a.scope():
         assert case_row(case["id"]) == before
     decided = hr.post(
-        url("promotion-case-decide", pk=case["id"]),
+        org_url("api:promotion-case-decide", pk=case["id"]),
         {"decision": "promoted", "rationale": "Operates at L2.", "lock_version": lock},
         format="json",
     )
     assert decided.json()["decision"] == "promoted"
     again = hr.post(
-        url("promotion-case-decide", pk=case["id"]),
+        org_url("api:promotion-case-decide", pk=case["id"]),
         {"decision": "not_yet", "rationale": "No.", "lock_version": decided.json()["lock_version"]},
         format="json",
     )
-    assert "cannot be changed" in error_of(again)["message"]
+    assert "cannot be changed" in api_error(again)["message"]
     # The subject reads it; a peer finds nothing.
-    mine = api_as(world_a.report).get(url("promotion-case-detail", pk=case["id"]))
+    mine = api_as(world_a.report).get(org_url("api:promotion-case-detail", pk=case["id"]))
     assert mine.json()["rationale"] == "Operates at L2."
     assert (
-        api_as(world_a.member).get(url("promotion-case-detail", pk=case["id"])).status_code == 404
+        api_as(world_a.member).get(org_url("api:promotion-case-detail", pk=case["id"])).status_code
+        == 404
     )
 
 
@@ -149,44 +145,50 @@ def test_malformed_input_is_400(world_a, api_as):
     promotion = promotion_of(world_a)
     hr = api_as(world_a.hr)
     response = hr.post(
-        url("promotion-case-decide", pk=promotion.case.pk),
+        org_url("api:promotion-case-decide", pk=promotion.case.pk),
         {"decision": "maybe", "rationale": "x"},
         format="json",
     )
-    fields = error_of(response)["fields"]
+    fields = api_error(response)["fields"]
     assert set(fields) == {"decision", "lock_version"}
 
 
 def test_endorsers_list_and_write_only_their_own(world_a, api_as):
     promotion = promotion_of(world_a)
     endorser = api_as(promotion.endorser)
-    rows = endorser.get(url("endorsement-list")).json()["results"]
+    rows = endorser.get(org_url("api:endorsement-list")).json()["results"]
     assert [row["id"] for row in rows] == [promotion.endorsement.pk]
-    assert api_as(world_a.member).get(url("endorsement-list")).json()["results"] == []
+    assert api_as(world_a.member).get(org_url("api:endorsement-list")).json()["results"] == []
     empty = api_as(promotion.endorser).post(
-        url("endorsement-write", pk=promotion.endorsement.pk), {"body": ""}, format="json"
+        org_url("api:endorsement-write", pk=promotion.endorsement.pk), {"body": ""}, format="json"
     )
-    assert error_of(empty)["fields"]["body"]
+    assert api_error(empty)["fields"]["body"]
     written = api_as(promotion.endorser).post(
-        url("endorsement-write", pk=promotion.endorsement.pk), {"body": "Yes."}, format="json"
+        org_url("api:endorsement-write", pk=promotion.endorsement.pk),
+        {"body": "Yes."},
+        format="json",
     )
     assert written.json()["body"] == "Yes."
     assert (
         api_as(world_a.report)
-        .get(url("endorsement-detail", pk=promotion.endorsement.pk))
+        .get(org_url("api:endorsement-detail", pk=promotion.endorsement.pk))
         .status_code
         == 404
     )
     assert (
         api_as(world_a.member)
-        .post(url("endorsement-write", pk=promotion.endorsement.pk), {"body": "Hi"}, format="json")
+        .post(
+            org_url("api:endorsement-write", pk=promotion.endorsement.pk),
+            {"body": "Hi"},
+            format="json",
+        )
         .status_code
         == 404
     )
 
 
 def test_outcomes_for_everyone(world_a, api_as):
-    data = api_as(world_a.member).get(url("promotion-outcomes-list")).json()
+    data = api_as(world_a.member).get(org_url("api:promotion-outcomes-list")).json()
     assert data["min_group"] == 5
     assert [row["code"] for row in data["levels"]] == ["L1", "L2"]
     assert all(row["promoted"] is None for row in data["levels"])
@@ -199,10 +201,10 @@ def test_the_case_list_holds_its_query_budget(viewer, world_a, api_as, django_as
     with world_a.scope():
         _submitted_cases(world_a, promotion.round, 4)
     with CaptureQueriesContext(connection) as small:
-        assert len(client.get(url("promotion-case-list")).json()["results"]) == 5
+        assert len(client.get(org_url("api:promotion-case-list")).json()["results"]) == 5
     with world_a.scope():
         _submitted_cases(world_a, promotion.round, 60)
     with django_assert_num_queries(len(small.captured_queries)):
-        client.get(url("promotion-case-list"))
+        client.get(org_url("api:promotion-case-list"))
     with world_a.scope():
         assert Case.objects.filter(state=CaseState.SUBMITTED).count() > 5

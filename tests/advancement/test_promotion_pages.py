@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from django.utils import timezone
 
 from advancement import promotion_services as services
@@ -25,11 +24,8 @@ from perfapp.audit.models import AuditEvent
 from perfapp.notifications.models import OutboxMessage
 
 from ..factories import MembershipFactory
+from ..helpers import org_url
 from .promotion_world import open_round, promotion_of
-
-
-def url(world, name, **kwargs):
-    return reverse(f"advancement:{name}", kwargs={"org_slug": world.organization.slug, **kwargs})
 
 
 def test_a_manager_nominates_through_the_page_and_a_wrong_second_nomination_is_refused(
@@ -38,10 +34,10 @@ def test_a_manager_nominates_through_the_page_and_a_wrong_second_nomination_is_r
     with world_a.scope():
         round_ = open_round(world_a)
     client = login(world_a.manager)
-    page = client.get(url(world_a, "promotion_case_new", pk=round_.pk))
+    page = client.get(org_url("advancement:promotion_case_new", org=world_a, pk=round_.pk))
     assert world_a.report.name in page.content.decode()
     response = client.post(
-        url(world_a, "promotion_case_new", pk=round_.pk),
+        org_url("advancement:promotion_case_new", org=world_a, pk=round_.pk),
         {"subject": world_a.report.pk, "summary": "Leads the platform."},
     )
     with world_a.scope():
@@ -49,7 +45,8 @@ def test_a_manager_nominates_through_the_page_and_a_wrong_second_nomination_is_r
     assert response.status_code == 302
     assert case.target_level_label == "L2 Senior"
     again = client.post(
-        url(world_a, "promotion_case_new", pk=round_.pk), {"subject": world_a.report.pk}
+        org_url("advancement:promotion_case_new", org=world_a, pk=round_.pk),
+        {"subject": world_a.report.pk},
     )
     assert again.status_code == 400
     assert "already has a case in" in again.content.decode()
@@ -60,25 +57,27 @@ def test_a_manager_nominates_through_the_page_and_a_wrong_second_nomination_is_r
 def test_hr_calibrates_and_decides_not_yet_and_the_criteria_land_in_the_plan(world_a, login):
     promotion = promotion_of(world_a)
     hr = login(world_a.hr)
-    calibration = hr.get(url(world_a, "promotion_calibration", pk=promotion.round.pk))
+    calibration = hr.get(
+        org_url("advancement:promotion_calibration", org=world_a, pk=promotion.round.pk)
+    )
     assert world_a.report.name in calibration.content.decode()
-    hr.post(url(world_a, "promotion_round_calibrate", pk=promotion.round.pk))
+    hr.post(org_url("advancement:promotion_round_calibrate", org=world_a, pk=promotion.round.pk))
     with world_a.scope():
         case = Case.objects.get(pk=promotion.case.pk)
         goals_before = Goal.objects.filter(plan__owner=world_a.report).count()
     assert case.state == CaseState.CALIBRATION
     chosen = case.packet["criteria"][1]
-    page = hr.get(url(world_a, "promotion_case", pk=case.pk)).content.decode()
+    page = hr.get(org_url("advancement:promotion_case", org=world_a, pk=case.pk)).content.decode()
     assert "Record decision" in page
     # Without a rationale: refused, nothing changed.
     hr.post(
-        url(world_a, "promotion_case_decide", pk=case.pk),
+        org_url("advancement:promotion_case_decide", org=world_a, pk=case.pk),
         {"decision": "not_yet", "rationale": "", "lock_version": case.lock_version},
     )
     with world_a.scope():
         assert Case.objects.get(pk=case.pk).state == CaseState.CALIBRATION
     response = hr.post(
-        url(world_a, "promotion_case_decide", pk=case.pk),
+        org_url("advancement:promotion_case_decide", org=world_a, pk=case.pk),
         {
             "decision": "not_yet",
             "rationale": "Close: lead one more design end to end.",
@@ -101,9 +100,11 @@ def test_hr_calibrates_and_decides_not_yet_and_the_criteria_land_in_the_plan(wor
         ).exists()
     # The employee reads the decision and the rationale, on the case and "My promotion".
     report = login(world_a.report)
-    mine = report.get(url(world_a, "promotions")).content.decode()
+    mine = report.get(org_url("advancement:promotions", org=world_a)).content.decode()
     assert "Close: lead one more design end to end." in mine
-    page = report.get(url(world_a, "promotion_case", pk=case.pk)).content.decode()
+    page = report.get(
+        org_url("advancement:promotion_case", org=world_a, pk=case.pk)
+    ).content.decode()
     assert "Decision: Not yet" in page
     assert chosen["expectation"] in page
     assert "Calibration notes" not in page
@@ -161,7 +162,7 @@ def test_a_promotion_decided_for_today_takes_effect_at_once(world_a, login):
         case = services.move_to_calibration(actor=world_a.hr, case=promotion.case)
     hr = login(world_a.hr)
     response = hr.post(
-        url(world_a, "promotion_case_decide", pk=case.pk),
+        org_url("advancement:promotion_case_decide", org=world_a, pk=case.pk),
         {
             "decision": "promoted",
             "rationale": "Operates at L2.",
@@ -184,13 +185,21 @@ def test_a_promotion_decided_for_today_takes_effect_at_once(world_a, login):
         assert placed.changes["level"] == [str(world_a.framework.level), str(next_level)]
         assert placed.changes["reason"] == [None, f"Promotion decided in “{promotion.round.name}”"]
         assert AuditEvent.objects.filter(action="promotion.applied", target_id=case.pk).exists()
-    page = hr.get(url(world_a, "promotion_case", pk=case.pk)).content.decode()
+    page = hr.get(org_url("advancement:promotion_case", org=world_a, pk=case.pk)).content.decode()
     assert "Took effect" in page
     assert f"{world_a.report.name} is placed at L2 Senior" in page
     # The person's next level is no longer the level they were just promoted to.
     report = login(world_a.report)
-    assert "L2 is the top of this track." in report.get(url(world_a, "next_level")).content.decode()
-    assert "Took effect" in report.get(url(world_a, "promotion_case", pk=case.pk)).content.decode()
+    assert (
+        "L2 is the top of this track."
+        in report.get(org_url("advancement:next_level", org=world_a)).content.decode()
+    )
+    assert (
+        "Took effect"
+        in report.get(
+            org_url("advancement:promotion_case", org=world_a, pk=case.pk)
+        ).content.decode()
+    )
 
 
 def test_hr_reverts_a_promotion_with_a_reason_and_the_subject_reads_it(world_a, login):
@@ -205,7 +214,7 @@ def test_hr_reverts_a_promotion_with_a_reason_and_the_subject_reads_it(world_a, 
             lock_version=case.lock_version,
         )
     hr = login(world_a.hr)
-    revert = url(world_a, "promotion_case_revert", pk=case.pk)
+    revert = org_url("advancement:promotion_case_revert", org=world_a, pk=case.pk)
     refused = hr.post(revert, {"reason": "  ", "lock_version": case.lock_version})
     assert refused.status_code == 400
     assert "Say why: the reason is kept in the audit log." in refused.content.decode()
@@ -230,7 +239,11 @@ def test_hr_reverts_a_promotion_with_a_reason_and_the_subject_reads_it(world_a, 
         assert OutboxMessage.objects.filter(
             recipient=world_a.report, occasion=f"case:{case.pk}:reverted"
         ).exists()
-    page = login(world_a.report).get(url(world_a, "promotion_case", pk=case.pk)).content.decode()
+    page = (
+        login(world_a.report)
+        .get(org_url("advancement:promotion_case", org=world_a, pk=case.pk))
+        .content.decode()
+    )
     assert "Reverted" in page and "Decided on the wrong packet." in page
     # Reverted once: a second revert is refused with nothing changed.
     hr = login(world_a.hr)
@@ -293,7 +306,11 @@ def _placed_at_first_level(world, count: int) -> None:
 def test_outcomes_are_shown_for_groups_of_five(world_a, login):
     _decided_cases(world_a, 5, promoted=3)
     _placed_at_first_level(world_a, 4)  # with the report: five at L1
-    page = login(world_a.member).get(url(world_a, "promotion_outcomes")).content.decode()
+    page = (
+        login(world_a.member)
+        .get(org_url("advancement:promotion_outcomes", org=world_a))
+        .content.decode()
+    )
     assert "3 of 5 cases" in page
     assert "(5 people)" in page
     assert "Last autumn" in page
@@ -302,7 +319,11 @@ def test_outcomes_are_shown_for_groups_of_five(world_a, login):
 def test_outcomes_of_groups_under_five_are_not_shown(world_a, login):
     _decided_cases(world_a, 4, promoted=2)
     _placed_at_first_level(world_a, 3)  # with the report: four at L1
-    page = login(world_a.member).get(url(world_a, "promotion_outcomes")).content.decode()
+    page = (
+        login(world_a.member)
+        .get(org_url("advancement:promotion_outcomes", org=world_a))
+        .content.decode()
+    )
     assert "2 of 4" not in page
     assert "(4 people)" not in page
     assert page.count("Not shown: fewer than 5 people") == 4  # both columns of L1 and L2
@@ -360,7 +381,7 @@ def test_the_calibration_page_holds_its_query_budget_at_10_and_300_cases(
     promotion = promotion_of(world_a)
     person = getattr(promotion, viewer, None) or getattr(world_a, viewer)
     client = login(person)
-    page = url(world_a, "promotion_calibration", pk=promotion.round.pk)
+    page = org_url("advancement:promotion_calibration", org=world_a, pk=promotion.round.pk)
     with world_a.scope():
         _submitted_cases(world_a, promotion.round, 9)
     with CaptureQueriesContext(connection) as small:
@@ -385,14 +406,17 @@ def test_hr_opens_a_round_through_the_form_and_a_reversed_window_is_refused(worl
         "tracks": [world_a.framework.track.pk],
         "calibration_group": [world_a.member.pk],
     }
-    refused = client.post(url(world_a, "promotion_round_new"), data)
+    refused = client.post(org_url("advancement:promotion_round_new", org=world_a), data)
     assert refused.status_code == 400
     assert "The round closes before it opens" in refused.content.decode()
     with world_a.scope():
         assert not Round.objects.exists()
     data["closes_on"] = str(today + timedelta(days=10))
-    assert client.post(url(world_a, "promotion_round_new"), data).status_code == 302
-    listing = client.get(url(world_a, "promotion_rounds")).content.decode()
+    assert (
+        client.post(org_url("advancement:promotion_round_new", org=world_a), data).status_code
+        == 302
+    )
+    listing = client.get(org_url("advancement:promotion_rounds", org=world_a)).content.decode()
     assert "Autumn" in listing
     with world_a.scope():
         assert list(Round.objects.get().calibration_group.all()) == [world_a.member]
@@ -415,10 +439,12 @@ def test_a_draft_on_an_old_version_offers_a_refresh(world_a, login):
         )
         framework_services.publish(actor=world_a.hr, summary="One more criterion.")
     client = login(world_a.manager)
-    page = client.get(url(world_a, "promotion_case", pk=case.pk)).content.decode()
+    page = client.get(
+        org_url("advancement:promotion_case", org=world_a, pk=case.pk)
+    ).content.decode()
     assert "Refresh to version 2" in page
     submitted = client.post(
-        url(world_a, "promotion_case_submit", pk=case.pk),
+        org_url("advancement:promotion_case_submit", org=world_a, pk=case.pk),
         {"lock_version": case.lock_version},
         follow=True,
     )
@@ -426,7 +452,8 @@ def test_a_draft_on_an_old_version_offers_a_refresh(world_a, login):
     with world_a.scope():
         assert Case.objects.get(pk=case.pk).state == CaseState.DRAFT
     client.post(
-        url(world_a, "promotion_case_refresh", pk=case.pk), {"lock_version": case.lock_version}
+        org_url("advancement:promotion_case_refresh", org=world_a, pk=case.pk),
+        {"lock_version": case.lock_version},
     )
     with world_a.scope():
         assert Case.objects.get(pk=case.pk).version.number == 2
@@ -434,8 +461,12 @@ def test_a_draft_on_an_old_version_offers_a_refresh(world_a, login):
 
 def test_the_readiness_page_links_to_the_case(world_a, login):
     promotion = promotion_of(world_a)
-    page = login(world_a.report).get(url(world_a, "readiness_mine")).content.decode()
-    assert url(world_a, "promotion_case", pk=promotion.case.pk) in page
+    page = (
+        login(world_a.report)
+        .get(org_url("advancement:readiness_mine", org=world_a))
+        .content.decode()
+    )
+    assert org_url("advancement:promotion_case", org=world_a, pk=promotion.case.pk) in page
     assert "Submitted" in page
 
 
@@ -458,12 +489,12 @@ def test_list_pages_hold_their_query_budget(
         _more_rounds(world_a, 1)
         _submitted_cases(world_a, promotion.round, 3)  # one of each state, one promoted
     with CaptureQueriesContext(connection) as small:
-        assert client.get(url(world_a, name)).status_code == 200
+        assert client.get(org_url(f"advancement:{name}", org=world_a)).status_code == 200
     with world_a.scope():
         _more_rounds(world_a, 20)
         _submitted_cases(world_a, promotion.round, 40)
     with django_assert_num_queries(len(small.captured_queries)):
-        assert client.get(url(world_a, name)).status_code == 200
+        assert client.get(org_url(f"advancement:{name}", org=world_a)).status_code == 200
 
 
 def test_the_calibration_page_filters_by_state(world_a, login):
@@ -471,7 +502,7 @@ def test_the_calibration_page_filters_by_state(world_a, login):
     with world_a.scope():
         _submitted_cases(world_a, promotion.round, 3)  # submitted, in calibration, decided
     client = login(world_a.hr)
-    page = url(world_a, "promotion_calibration", pk=promotion.round.pk)
+    page = org_url("advancement:promotion_calibration", org=world_a, pk=promotion.round.pk)
     everything = client.get(page).content.decode()
     assert everything.count('class="case-link"') == 4
     decided = client.get(page, {"state": "decided"}).content.decode()

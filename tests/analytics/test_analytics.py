@@ -13,7 +13,8 @@ from django.utils import timezone
 from perfapp.analytics import registry
 from perfapp.audit.models import AuditEvent
 
-from ..recognition.points_world import grow_people, recognize, signed_in, url, words_of
+from ..helpers import org_url, signed_in_client, visible_text
+from ..recognition.points_world import grow_people, recognize
 
 
 @pytest.fixture
@@ -24,7 +25,7 @@ def big_team(world_a):
 
 
 def page(world, who=None, **params):
-    return signed_in(who or world.hr).get(url("analytics:index"), params)
+    return signed_in_client(who or world.hr).get(org_url("analytics:index"), params)
 
 
 def test_hr_sees_every_apps_figures_with_a_chart_and_a_table(big_team):
@@ -32,7 +33,7 @@ def test_hr_sees_every_apps_figures_with_a_chart_and_a_table(big_team):
     recognize(w, w.member, [w.report], when=timezone.now() - timedelta(days=3))
     response = page(w)
     assert response.status_code == 200
-    text = words_of(response)
+    text = visible_text(response)
     for title in (
         "Feedback per team",
         "1:1 check-ins against policy",
@@ -52,9 +53,9 @@ def test_hr_sees_every_apps_figures_with_a_chart_and_a_table(big_team):
 
 def test_a_group_of_fewer_than_five_is_hidden_on_page_csv_and_api(world_a, api_as):
     w = world_a  # the team has three people
-    text = words_of(page(w))
+    text = visible_text(page(w))
     assert "Every group here has fewer than 5 people, so nothing is shown." in text
-    response = signed_in(w.hr).get(url("analytics:csv", key="feedback.by_team"))
+    response = signed_in_client(w.hr).get(org_url("analytics:csv", key="feedback.by_team"))
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0][:4] == ["Team", "People", "Given", "Received"]
     team_row = next(row for row in rows if row[0] == "Alpha Platform")
@@ -86,7 +87,7 @@ def test_a_card_that_shows_nothing_offers_no_csv_and_no_table(world_a):
 
 def test_the_team_filter_narrows_every_table(big_team):
     w = big_team
-    text = words_of(page(w, team=w.team.pk))
+    text = visible_text(page(w, team=w.team.pk))
     assert "Alpha Platform" in text and "No team" not in text
 
 
@@ -99,15 +100,15 @@ def test_an_inverted_range_is_a_clear_error_and_computes_nothing(world_a, monkey
     )
     response = page(world_a, start="2026-05-01", end="2026-04-01")
     assert response.status_code == 400
-    assert "The start date must be on or before the end date." in words_of(response)
-    assert "Feedback per team" not in words_of(response)
+    assert "The start date must be on or before the end date." in visible_text(response)
+    assert "Feedback per team" not in visible_text(response)
     assert calls == []
 
 
 def test_a_team_of_another_organization_is_refused(world_a, world_b, api_as):
     response = page(world_a, team=world_b.team.pk)
     assert response.status_code == 400
-    assert "Choose one of your organization's teams." in words_of(response)
+    assert "Choose one of your organization's teams." in visible_text(response)
     api = api_as(world_a.hr).get("/api/v1/orgs/alpha/analytics/", {"team": world_b.team.pk})
     assert api.status_code == 400
     assert api.json()["error"]["fields"]["team"][0]["message"] == (
@@ -133,16 +134,17 @@ def test_bad_input_on_the_api_and_the_csv(world_a, api_as):
         api_as(world_a.hr).get("/api/v1/orgs/alpha/analytics/", {"start": "not-a-date"}).status_code
         == 400
     )
-    hr = signed_in(world_a.hr)
+    hr = signed_in_client(world_a.hr)
     bad = hr.get(
-        url("analytics:csv", key="feedback.by_team"), {"end": "2000-01-01", "start": "2001-01-01"}
+        org_url("analytics:csv", key="feedback.by_team"),
+        {"end": "2000-01-01", "start": "2001-01-01"},
     )
     assert bad.status_code == 400
-    assert hr.get(url("analytics:csv", key="nothing.here")).status_code == 404
+    assert hr.get(org_url("analytics:csv", key="nothing.here")).status_code == 404
 
 
 def test_the_csv_download_is_audited(world_a):
-    response = signed_in(world_a.hr).get(url("analytics:csv", key="plans.coverage"))
+    response = signed_in_client(world_a.hr).get(org_url("analytics:csv", key="plans.coverage"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     with world_a.scope():
@@ -156,7 +158,10 @@ def test_the_csv_download_is_audited(world_a):
 def test_only_owners_and_hr_read_analytics(world_a, api_as, who):
     person = getattr(world_a, who)
     assert page(world_a, person).status_code == 404
-    assert signed_in(person).get(url("analytics:csv", key="plans.coverage")).status_code == 404
+    assert (
+        signed_in_client(person).get(org_url("analytics:csv", key="plans.coverage")).status_code
+        == 404
+    )
     assert api_as(person).get("/api/v1/orgs/alpha/analytics/").status_code == 404
 
 
@@ -181,15 +186,15 @@ def test_the_page_and_the_api_cost_the_same_at_two_sizes(
     world_a, api_as, django_assert_num_queries
 ):
     w = world_a
-    hr = signed_in(w.hr)
+    hr = signed_in_client(w.hr)
     api = api_as(w.hr)
-    small_page = _count_queries(lambda: hr.get(url("analytics:index")))
+    small_page = _count_queries(lambda: hr.get(org_url("analytics:index")))
     small_api = _count_queries(lambda: api.get("/api/v1/orgs/alpha/analytics/"))
     grow_people(w, 40, team=w.team, manager=w.manager)
     grow_people(w, 10)
     recognize(w, w.member, [w.report, w.manager], when=timezone.now() - timedelta(days=2))
     with django_assert_num_queries(small_page):
-        assert hr.get(url("analytics:index")).status_code == 200
+        assert hr.get(org_url("analytics:index")).status_code == 200
     with django_assert_num_queries(small_api):
         assert api.get("/api/v1/orgs/alpha/analytics/").status_code == 200
 

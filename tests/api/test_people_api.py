@@ -8,14 +8,11 @@ from perfapp.orgs.roles import Role
 from perfapp.tenancy.scoping import scopes_disabled
 
 from ..factories import MembershipFactory, UserFactory
-
-
-def url(name, **kwargs):
-    return reverse(name, kwargs={"org_slug": "alpha", **kwargs})
+from ..helpers import org_url
 
 
 def test_members_list_shows_one_organization_with_their_lines(world_a, world_b, api_as):
-    body = api_as(world_a.member).get(url("api:member-list")).json()
+    body = api_as(world_a.member).get(org_url("api:member-list")).json()
     ids = {row["id"] for row in body["results"]}
     assert world_a.report.pk in ids and world_b.report.pk not in ids
     report = next(r for r in body["results"] if r["id"] == world_a.report.pk)
@@ -43,7 +40,7 @@ def test_members_list_has_a_fixed_query_budget_and_stable_cursor_pages(
     _add_people(world_a, size)
     client = api_as(world_a.hr)
     with django_assert_max_num_queries(6):
-        first = client.get(url("api:member-list"), {"page_size": 20}).json()
+        first = client.get(org_url("api:member-list"), {"page_size": 20}).json()
     assert len(first["results"]) == 20 and first["next"]
     with django_assert_max_num_queries(6):
         second = client.get(first["next"]).json()
@@ -54,22 +51,22 @@ def test_members_list_has_a_fixed_query_budget_and_stable_cursor_pages(
 
 def test_page_size_is_capped(world_a, api_as):
     _add_people(world_a, 300)
-    body = api_as(world_a.hr).get(url("api:member-list"), {"page_size": 1000}).json()
+    body = api_as(world_a.hr).get(org_url("api:member-list"), {"page_size": 1000}).json()
     assert len(body["results"]) == 200
 
 
 def test_members_filter_by_manager_and_rejects_a_malformed_filter(world_a, api_as):
     client = api_as(world_a.hr)
-    rows = client.get(url("api:member-list"), {"manager": world_a.manager.pk}).json()["results"]
+    rows = client.get(org_url("api:member-list"), {"manager": world_a.manager.pk}).json()["results"]
     assert [row["id"] for row in rows] == [world_a.report.pk]
-    bad = client.get(url("api:member-list"), {"manager": "x"})
+    bad = client.get(org_url("api:member-list"), {"manager": "x"})
     assert bad.status_code == 400
     assert bad.json()["error"]["fields"]["manager"][0]["message"] == "Give a numeric id."
 
 
 def test_hr_changes_a_person_through_the_api(world_a, api_as):
     response = api_as(world_a.hr).patch(
-        url("api:member-detail", pk=world_a.member.pk),
+        org_url("api:member-detail", pk=world_a.member.pk),
         {"manager": world_a.manager.pk, "job_title": "Staff Designer"},
         format="json",
     )
@@ -91,7 +88,7 @@ def test_bad_member_changes_get_the_error_envelope_and_change_nothing(
     world_a, api_as, payload, field, code
 ):
     response = api_as(world_a.hr).patch(
-        url("api:member-detail", pk=world_a.member.pk), payload, format="json"
+        org_url("api:member-detail", pk=world_a.member.pk), payload, format="json"
     )
     assert response.status_code == 400
     error = response.json()["error"]
@@ -104,7 +101,7 @@ def test_bad_member_changes_get_the_error_envelope_and_change_nothing(
 
 def test_a_manager_id_from_another_organization_is_does_not_exist(world_a, world_b, api_as):
     response = api_as(world_a.hr).patch(
-        url("api:member-detail", pk=world_a.member.pk),
+        org_url("api:member-detail", pk=world_a.member.pk),
         {"manager": world_b.manager.pk},
         format="json",
     )
@@ -114,7 +111,7 @@ def test_a_manager_id_from_another_organization_is_does_not_exist(world_a, world
 
 def test_a_reporting_loop_through_the_api_is_a_400(world_a, api_as):
     response = api_as(world_a.hr).patch(
-        url("api:member-detail", pk=world_a.manager.pk),
+        org_url("api:member-detail", pk=world_a.manager.pk),
         {"manager": world_a.report.pk},
         format="json",
     )
@@ -125,28 +122,30 @@ def test_a_reporting_loop_through_the_api_is_a_400(world_a, api_as):
 def test_deactivate_and_reactivate_through_the_api(world_a, api_as):
     client = api_as(world_a.hr)
     assert (
-        client.post(url("api:member-deactivate", pk=world_a.member.pk)).json()["is_active"] is False
+        client.post(org_url("api:member-deactivate", pk=world_a.member.pk)).json()["is_active"]
+        is False
     )
-    again = client.post(url("api:member-deactivate", pk=world_a.member.pk))
+    again = client.post(org_url("api:member-deactivate", pk=world_a.member.pk))
     assert again.status_code == 400 and "already deactivated" in again.json()["error"]["message"]
     assert (
-        client.post(url("api:member-reactivate", pk=world_a.member.pk)).json()["is_active"] is True
+        client.post(org_url("api:member-reactivate", pk=world_a.member.pk)).json()["is_active"]
+        is True
     )
 
 
 def test_teams_crud_and_duplicate_names(world_a, api_as):
     client = api_as(world_a.hr)
-    created = client.post(url("api:team-list"), {"name": "Data"}, format="json")
+    created = client.post(org_url("api:team-list"), {"name": "Data"}, format="json")
     assert created.status_code == 201 and created.json()["member_count"] == 0
-    duplicate = client.post(url("api:team-list"), {"name": "DATA"}, format="json")
+    duplicate = client.post(org_url("api:team-list"), {"name": "DATA"}, format="json")
     assert duplicate.status_code == 400
     assert "already a team" in duplicate.json()["error"]["fields"]["name"][0]["message"]
     team_id = created.json()["id"]
     renamed = client.patch(
-        url("api:team-detail", pk=team_id), {"name": "Data Science"}, format="json"
+        org_url("api:team-detail", pk=team_id), {"name": "Data Science"}, format="json"
     )
     assert renamed.json()["name"] == "Data Science"
-    assert client.delete(url("api:team-detail", pk=team_id)).status_code == 204
+    assert client.delete(org_url("api:team-detail", pk=team_id)).status_code == 204
     with scopes_disabled():
         assert not Team.objects.filter(pk=team_id).exists()
 
@@ -157,21 +156,21 @@ def test_invitations_through_the_api(
     client = api_as(world_a.hr)
     with django_capture_on_commit_callbacks(execute=True):
         created = client.post(
-            url("api:invitation-list"),
+            org_url("api:invitation-list"),
             {"email": "New.Person@Example.com", "role": "member", "manager": world_a.manager.pk},
             format="json",
         )
     assert created.status_code == 201 and created.json()["status"] == "pending"
     assert mailoutbox[-1].to == ["new.person@example.com"]
     duplicate = client.post(
-        url("api:invitation-list"), {"email": "new.person@example.com"}, format="json"
+        org_url("api:invitation-list"), {"email": "new.person@example.com"}, format="json"
     )
     assert duplicate.status_code == 400
     member = client.post(
-        url("api:invitation-list"), {"email": world_a.member.user.email}, format="json"
+        org_url("api:invitation-list"), {"email": world_a.member.user.email}, format="json"
     )
     assert "already a member" in member.json()["error"]["fields"]["email"][0]["message"]
-    revoked = client.post(url("api:invitation-revoke", pk=created.json()["id"]))
+    revoked = client.post(org_url("api:invitation-revoke", pk=created.json()["id"]))
     assert revoked.json()["status"] == "revoked"
     with scopes_disabled():
         assert Invitation.objects.filter(email="new.person@example.com").count() == 1
@@ -181,7 +180,7 @@ def test_me_says_who_i_am_and_where_else_i_belong(world_a, world_b, api_as):
     from ..factories import MembershipFactory
 
     MembershipFactory(organization=world_b.organization, user=world_a.manager.user)
-    body = api_as(world_a.manager).get(url("api:me-list")).json()
+    body = api_as(world_a.manager).get(org_url("api:me-list")).json()
     assert body["member"]["id"] == world_a.manager.pk
     assert body["member"]["is_manager"] is True
     assert body["organization"]["slug"] == "alpha"
@@ -192,7 +191,7 @@ def test_me_says_who_i_am_and_where_else_i_belong(world_a, world_b, api_as):
 def test_malformed_json_is_a_400_with_the_envelope(world_a, api_as):
     response = api_as(world_a.hr).generic(
         "PATCH",
-        url("api:member-detail", pk=world_a.member.pk),
+        org_url("api:member-detail", pk=world_a.member.pk),
         "{not json",
         content_type="application/json",
     )
@@ -202,14 +201,14 @@ def test_malformed_json_is_a_400_with_the_envelope(world_a, api_as):
 
 def test_a_bad_token_is_refused_with_the_envelope(world_a, api_client):
     api_client.credentials(HTTP_AUTHORIZATION="Token nope")
-    response = api_client.get(url("api:member-list"))
+    response = api_client.get(org_url("api:member-list"))
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "authentication_failed"
 
 
 def test_session_authentication_works_for_the_browser(world_a, client):
     client.force_login(world_a.member.user)
-    assert client.get(url("api:me-list")).status_code == 200
+    assert client.get(org_url("api:me-list")).status_code == 200
 
 
 def test_openapi_schema_and_docs_are_served_locally(client):
@@ -261,7 +260,7 @@ def test_the_openapi_schema_is_valid_and_has_no_warnings(db, tmp_path):
 
 
 def _emails(client, **params) -> dict[int, str | None]:
-    rows = client.get(url("api:member-list"), params).json()["results"]
+    rows = client.get(org_url("api:member-list"), params).json()["results"]
     return {row["id"]: row["email"] for row in rows}
 
 
@@ -273,9 +272,9 @@ def test_a_colleague_or_manager_reads_no_email_but_their_own(role, world_a, api_
     emails = _emails(client)
     assert emails.pop(viewer.pk) == viewer.user.email
     assert len(emails) >= 4 and set(emails.values()) == {None}
-    report = client.get(url("api:member-detail", pk=world_a.report.pk)).json()
+    report = client.get(org_url("api:member-detail", pk=world_a.report.pk)).json()
     assert report["email"] == (world_a.report.user.email if role == "report" else None)
-    me = client.get(url("api:me-list")).json()
+    me = client.get(org_url("api:me-list")).json()
     assert me["member"]["email"] == viewer.user.email
 
 
@@ -285,7 +284,7 @@ def test_hr_and_the_owner_read_every_email(role, world_a, world_b, api_as):
     emails = _emails(client, include_inactive="1")
     assert emails[world_a.report.pk] == world_a.report.user.email
     assert None not in emails.values() and world_b.report.user.email not in emails.values()
-    detail = client.get(url("api:member-detail", pk=world_a.member.pk)).json()
+    detail = client.get(org_url("api:member-detail", pk=world_a.member.pk)).json()
     assert detail["email"] == world_a.member.user.email
 
 
@@ -293,7 +292,7 @@ def test_a_change_by_hr_answers_with_the_email_and_a_member_of_both_reads_only_t
     world_a, world_b, api_as
 ):
     changed = api_as(world_a.hr).patch(
-        url("api:member-detail", pk=world_a.member.pk), {"job_title": "Lead"}, format="json"
+        org_url("api:member-detail", pk=world_a.member.pk), {"job_title": "Lead"}, format="json"
     )
     assert changed.json()["email"] == world_a.member.user.email
     # HR in one organization is a colleague in another: no one's address there.

@@ -7,7 +7,7 @@ from playwright.sync_api import Browser, expect
 
 from feedback.checkin_models import Meeting
 
-from .test_checkin_flow import signed_in
+from ..helpers import signed_in_page
 
 
 def test_stale_shared_notes_are_refused_in_place_with_the_fresh_text(
@@ -17,8 +17,8 @@ def test_stale_shared_notes_are_refused_in_place_with_the_fresh_text(
     url = (
         f"{live_server.url}/o/{world_a.organization.slug}/feedback/check-ins/meetings/{meeting.pk}/"
     )
-    manager = signed_in(browser, live_server, world_a.manager)
-    report = signed_in(browser, live_server, world_a.report)
+    manager = signed_in_page(browser, live_server, world_a.manager)
+    report = signed_in_page(browser, live_server, world_a.report)
     manager.goto(url)
     report.goto(url)
 

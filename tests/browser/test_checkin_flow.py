@@ -4,23 +4,12 @@ the next meeting."""
 
 import re
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from feedback import services
 from feedback.models import Visibility
 
-from ..factories import PASSWORD
-
-
-def signed_in(browser: Browser, live_server, membership) -> Page:
-    page = browser.new_context().new_page()
-    page.on("dialog", lambda dialog: dialog.accept())
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email").fill(membership.user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Good to see you")
-    return page
+from ..helpers import signed_in_page
 
 
 def test_weekly_one_on_one_carries_open_points_and_actions(
@@ -35,7 +24,7 @@ def test_weekly_one_on_one_carries_open_points_and_actions(
             situation="You ran the offsite brilliantly.",
             visibility=Visibility.PRIVATE,
         )
-    boss = signed_in(browser, live_server, manager)
+    boss = signed_in_page(browser, live_server, manager)
     boss.get_by_role("navigation", name="Main").get_by_role("link", name="Check-ins").click()
     boss.get_by_role("link", name=f"Start 1:1s with {report.name}").click()
     boss.get_by_label("How often").select_option("weekly")
@@ -50,7 +39,7 @@ def test_weekly_one_on_one_carries_open_points_and_actions(
     expect(boss.locator("#agenda")).to_contain_text("Quarterly goals")
     expect(boss.locator("#agenda .link-chip")).to_contain_text("Praise from you")
 
-    colleague = signed_in(browser, live_server, report)
+    colleague = signed_in_page(browser, live_server, report)
     colleague.goto(meeting_url)
     colleague.get_by_role("textbox", name="Add a talking point").fill("Conference budget")
     colleague.get_by_role("button", name="Add talking point").click()

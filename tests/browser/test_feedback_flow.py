@@ -8,18 +8,8 @@ from playwright.sync_api import Browser, Page, expect
 from feedback import cycles
 from feedback.models import ReviewerAssignment
 
-from ..factories import PASSWORD, MembershipFactory
-
-
-def signed_in(browser: Browser, live_server, membership) -> Page:
-    page = browser.new_context().new_page()
-    page.on("dialog", lambda dialog: dialog.accept())  # confirm() before destructive acts
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email").fill(membership.user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Good to see you")
-    return page
+from ..factories import MembershipFactory
+from ..helpers import signed_in_page
 
 
 def open_feedback(page: Page) -> None:
@@ -29,7 +19,7 @@ def open_feedback(page: Page) -> None:
 def test_write_feedback_with_the_nudge_then_ask_and_answer(
     browser: Browser, live_server, transactional_db, world_a
 ):
-    writer = signed_in(browser, live_server, world_a.member)
+    writer = signed_in_page(browser, live_server, world_a.member)
     open_feedback(writer)
     writer.get_by_role("link", name="Give feedback").first.click()
     writer.get_by_label("Give feedback to").select_option(
@@ -52,7 +42,7 @@ def test_write_feedback_with_the_nudge_then_ask_and_answer(
     expect(writer.get_by_text("note each assumption in the ticket")).to_be_visible()
 
     # The report asks the member for feedback; the member answers.
-    asker = signed_in(browser, live_server, world_a.report)
+    asker = signed_in_page(browser, live_server, world_a.report)
     open_feedback(asker)
     asker.get_by_role("link", name="Requests").click()
     asker.get_by_role("link", name="Ask for feedback").first.click()
@@ -83,7 +73,7 @@ def test_hr_runs_an_anonymous_360_and_the_participant_reads_the_results(
     # The participant (the engineering manager) gets a third direct report, so three
     # people besides them will answer: their own manager and two reports.
     extra = MembershipFactory(organization=world_a.organization, manager=world_a.manager)
-    hr = signed_in(browser, live_server, world_a.hr)
+    hr = signed_in_page(browser, live_server, world_a.hr)
     open_feedback(hr)
     hr.get_by_role("link", name="Cycles").click()
     hr.get_by_role("link", name="New cycle").click()
@@ -105,7 +95,7 @@ def test_hr_runs_an_anonymous_360_and_the_participant_reads_the_results(
     expect(hr.get_by_role("heading", name=re.compile("reviews answered"))).to_be_visible()
 
     # One reviewer answers in the browser, the others through the same service.
-    owner = signed_in(browser, live_server, world_a.owner)
+    owner = signed_in_page(browser, live_server, world_a.owner)
     open_feedback(owner)
     owner.get_by_role("link", name="Cycles").click()
     owner.get_by_role("link", name="Write").first.click()
@@ -127,7 +117,7 @@ def test_hr_runs_an_anonymous_360_and_the_participant_reads_the_results(
     hr.get_by_role("button", name="Close cycle").click()
     expect(hr.get_by_text(re.compile("closed", re.I)).first).to_be_visible()
 
-    participant = signed_in(browser, live_server, world_a.manager)
+    participant = signed_in_page(browser, live_server, world_a.manager)
     open_feedback(participant)
     participant.get_by_role("link", name="Cycles").click()
     participant.get_by_role("link", name="Read your results").first.click()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
 
-from ..factories import PASSWORD
+from ..helpers import signed_in_page
 
 # Screenshots of the board and a mentorship page, to look at after a run.
 # Screenshots for a person to look at are taken only when asked for with this variable.
@@ -19,17 +19,6 @@ def _shoot(page, name: str) -> None:
     if SHOTS_DIR:
         Path(SHOTS_DIR).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(SHOTS_DIR) / name), full_page=True)
-
-
-def signed_in(browser: Browser, live_server, membership) -> Page:
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.on("dialog", lambda dialog: dialog.accept())
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email").fill(membership.user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Good to see you")
-    return page
 
 
 def open_growth(page: Page, section: str) -> None:
@@ -43,7 +32,7 @@ def test_someone_finds_a_mentor_and_the_mentor_accepts(
     mentee, mentor = world_a.hr, world_a.member  # the member offers to mentor (the world)
     craft = world_a.framework.competency.name
 
-    asker = signed_in(browser, live_server, mentee)
+    asker = signed_in_page(browser, live_server, mentee, viewport=(1280, 900))
     open_growth(asker, "Mentoring")
     asker.get_by_role("link", name="Find a mentor").first.click()
     asker.get_by_label("Competency").select_option(label=craft)
@@ -57,7 +46,7 @@ def test_someone_finds_a_mentor_and_the_mentor_accepts(
     expect(asker.get_by_role("heading", level=1)).to_have_text(f"Your request to {mentor.name}")
     expect(asker.get_by_text("Waiting for an answer")).to_be_visible()
 
-    answerer = signed_in(browser, live_server, mentor)
+    answerer = signed_in_page(browser, live_server, mentor, viewport=(1280, 900))
     open_growth(answerer, "Mentoring")
     expect(answerer.get_by_role("heading", name="Asked of you")).to_be_visible()
     answerer.get_by_role("link", name=f"Answer {mentee.name}", exact=True).click()
@@ -85,7 +74,7 @@ def test_a_manager_posts_a_stretch_assignment_and_the_chosen_person_sees_it_in_t
     browser: Browser, live_server, transactional_db, world_a
 ):
     title = "Lead the on-call handbook rewrite"
-    boss = signed_in(browser, live_server, world_a.manager)
+    boss = signed_in_page(browser, live_server, world_a.manager, viewport=(1280, 900))
     open_growth(boss, "Opportunities")
     boss.get_by_role("link", name="Post an opportunity").click()
     boss.get_by_label("Title").fill(title)
@@ -107,7 +96,7 @@ def test_a_manager_posts_a_stretch_assignment_and_the_chosen_person_sees_it_in_t
         (world_a.report, "I was on call during the March outage; I know where it hurts."),
         (world_a.member, "I'd love to practise leading a group effort."),
     ):
-        page = pages[person.pk] = signed_in(browser, live_server, person)
+        page = pages[person.pk] = signed_in_page(browser, live_server, person, viewport=(1280, 900))
         open_growth(page, "Opportunities")
         page.get_by_role("link", name=title).click()
         page.get_by_label("Why you'd like it").fill(note)

@@ -6,23 +6,13 @@ import re
 from datetime import timedelta
 
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from advancement import services as framework
 from perfapp.tenancy.scoping import organization_scope
 
-from ..factories import PASSWORD, MembershipFactory
-
-
-def signed_in(browser: Browser, live_server, membership) -> Page:
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.on("dialog", lambda dialog: dialog.accept())
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email").fill(membership.user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Good to see you")
-    return page
+from ..factories import MembershipFactory
+from ..helpers import signed_in_page
 
 
 def test_an_employee_drafts_a_plan_the_manager_agrees_and_a_goal_makes_progress(
@@ -36,7 +26,7 @@ def test_an_employee_drafts_a_plan_the_manager_agrees_and_a_goal_makes_progress(
     with organization_scope(world.organization):
         framework.place(actor=world.hr, membership=employee, level=world.framework.level)
 
-    me = signed_in(browser, live_server, employee)
+    me = signed_in_page(browser, live_server, employee, viewport=(1280, 900))
     me.get_by_role("navigation", name="Main").get_by_role("link", name="Growth").click()
     expect(
         me.get_by_role("heading", level=2, name="Your growth plan starts with you")
@@ -68,7 +58,7 @@ def test_an_employee_drafts_a_plan_the_manager_agrees_and_a_goal_makes_progress(
     expect(me.locator("#signoff")).to_contain_text("Waiting for the manager's sign-off")
 
     # The manager finds it on the team page, comments and agrees.
-    boss = signed_in(browser, live_server, world.manager)
+    boss = signed_in_page(browser, live_server, world.manager, viewport=(1280, 900))
     boss.get_by_role("navigation", name="Main").get_by_role("link", name="Growth").click()
     boss.get_by_role("navigation", name="Growth sections").get_by_role("link", name="Team").click()
     row = boss.get_by_role("row").filter(has_text=employee.user.name)

@@ -9,19 +9,8 @@ from perfapp.tenancy.scoping import organization_scope
 from recognition import points
 from recognition.models import PointsEntry, Redemption, RedemptionStatus
 
-from ..factories import PASSWORD
+from ..helpers import signed_in_page
 from ..recognition.points_world import fund, reward, settle_in
-
-
-def signed_in(browser: Browser, live_server, membership) -> Page:
-    page = browser.new_context().new_page()
-    page.on("dialog", lambda dialog: dialog.accept())
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email").fill(membership.user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Good to see you")
-    return page
 
 
 def open_recognition_tab(page: Page, tab: str) -> None:
@@ -35,7 +24,7 @@ def test_a_manager_sees_who_has_not_been_recognized_lately(
     browser: Browser, live_server, transactional_db, world_a
 ):
     settle_in(world_a)  # everyone joined long ago; nobody has been recognized
-    boss = signed_in(browser, live_server, world_a.manager)
+    boss = signed_in_page(browser, live_server, world_a.manager)
     open_recognition_tab(boss, "Insights")
     quiet = boss.locator("#quiet")
     expect(quiet.get_by_role("heading", level=2)).to_contain_text(
@@ -59,14 +48,14 @@ def test_hr_approves_a_redemption_and_the_ledger_balances(
     fund(world_a, world_a.report, 100)
     reward(world_a, name="Book of your choice", cost=60, stock=3)
 
-    person = signed_in(browser, live_server, world_a.report)
+    person = signed_in_page(browser, live_server, world_a.report)
     open_recognition_tab(person, "Points")
     expect(person.get_by_test_id("balance")).to_contain_text("100")
     person.get_by_role("button", name="Redeem Book of your choice for 60 points").click()
     expect(person.locator(".toast")).to_contain_text("You asked for Book of your choice")
     expect(person.get_by_test_id("balance")).to_contain_text("40")
 
-    hr = signed_in(browser, live_server, world_a.hr)
+    hr = signed_in_page(browser, live_server, world_a.hr)
     open_recognition_tab(hr, "Rewards")
     row = hr.locator(".request-row", has_text=world_a.report.name)
     expect(row).to_contain_text("asks for Book of your choice")

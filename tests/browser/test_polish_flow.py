@@ -4,26 +4,17 @@ asked for logs no error."""
 
 import time
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
-from ..factories import PASSWORD
-
-
-def signed_in(browser: Browser, live_server, membership, width: int = 1280) -> Page:
-    context = browser.new_context(viewport={"width": width, "height": 768})
-    page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email").fill(membership.user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Good to see you")
-    return page
+from ..helpers import signed_in_page
 
 
 def test_the_directory_filters_share_one_row_and_one_weight_at_1366_px(
     browser: Browser, live_server, transactional_db, world_a
 ):
-    page = signed_in(browser, live_server, world_a.hr, width=1366)
+    page = signed_in_page(
+        browser, live_server, world_a.hr, viewport=(1366, 768), accept_dialogs=False
+    )
     page.goto(f"{live_server.url}/o/alpha/people/")
     controls = page.evaluate(
         """() => [...document.querySelectorAll('form.filters input, form.filters select')]
@@ -46,7 +37,9 @@ def test_sending_feedback_while_the_nudge_is_asked_for_logs_no_error(
         time.sleep(1.5)
         return hints_for(data)
 
-    page = signed_in(browser, live_server, world_a.member)
+    page = signed_in_page(
+        browser, live_server, world_a.member, viewport=(1280, 768), accept_dialogs=False
+    )
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto(f"{live_server.url}/o/alpha/feedback/give/?to={world_a.report.pk}")
@@ -69,7 +62,9 @@ def test_opening_a_form_address_again_after_an_error_lands_on_its_page(
     """A comment sent empty shows the plan again with the error, at the comment's address;
     opening that address again (the address bar, a restored tab) is the plan, not a blank
     405."""
-    page = signed_in(browser, live_server, world_a.report)
+    page = signed_in_page(
+        browser, live_server, world_a.report, viewport=(1280, 768), accept_dialogs=False
+    )
     plan = f"{live_server.url}/o/alpha/growth/plans/{world_a.report.pk}/"
     page.goto(plan)
     page.get_by_role("button", name="Add comment").click()

@@ -31,7 +31,7 @@ from recognition import services as recognition_services
 from recognition.models import ContributionKind
 
 from ..advancement.promotion_world import open_round
-from .test_career_flow import sign_in
+from ..helpers import signed_in_page
 
 RATIONALE = "Close: lead one design end to end before the next round."
 SHOTS_DIR = os.environ.get("PERFAPP_SCREENSHOTS", "")
@@ -48,12 +48,6 @@ def _shoot(page: Page, name: str) -> None:
             close.click()  # a toast would cover part of the page
         Path(SHOTS_DIR).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(SHOTS_DIR) / name), full_page=True)
-
-
-def _signed_in(browser: Browser, live_server, membership) -> Page:
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    sign_in(page, live_server, membership.user.email)
-    return page
 
 
 def _seed_craft_evidence(world) -> dict[str, str]:
@@ -138,7 +132,9 @@ def test_assessments_readiness_and_a_case_from_nomination_to_decision(
         open_round(world_a, name="Spring round")
 
     # The employee starts an assessment and submits their side.
-    employee = _signed_in(browser, live_server, world_a.report)
+    employee = signed_in_page(
+        browser, live_server, world_a.report, viewport=(1280, 900), accept_dialogs=False
+    )
     employee.get_by_role("navigation", name="Main").get_by_role("link", name="Career").click()
     employee.get_by_role("navigation", name="Career sections").get_by_role(
         "link", name="Assessments"
@@ -155,7 +151,9 @@ def test_assessments_readiness_and_a_case_from_nomination_to_decision(
     expect(employee.get_by_text("The other side is not submitted yet.")).to_be_visible()
 
     # The manager finds it from their team on the home page and submits theirs.
-    manager = _signed_in(browser, live_server, world_a.manager)
+    manager = signed_in_page(
+        browser, live_server, world_a.manager, viewport=(1280, 900), accept_dialogs=False
+    )
     manager.get_by_role("link", name=f"{world_a.report.name}: L1, see the next level").click()
     manager.get_by_role("link", name="Assessments", exact=True).last.click()
     expect(manager.get_by_role("heading", level=1)).to_have_text(
@@ -209,7 +207,9 @@ def test_assessments_readiness_and_a_case_from_nomination_to_decision(
     expect(manager.locator("body")).to_contain_text(titles["goal"])
 
     # HR calibrates the round and decides.
-    hr = _signed_in(browser, live_server, world_a.hr)
+    hr = signed_in_page(
+        browser, live_server, world_a.hr, viewport=(1280, 900), accept_dialogs=False
+    )
     hr.goto(f"{live_server.url}/o/alpha/career/promotions/rounds/")
     hr.get_by_role("link", name="Calibrate").click()
     hr.get_by_role("button", name="Move 1 submitted case to calibration").click()

@@ -14,18 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 from recognition import points
 from recognition.models import CompanyValue
 
-from ..factories import PASSWORD
-
-
-def signed_in(browser: Browser, live_server, membership) -> Page:
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.on("dialog", lambda dialog: dialog.accept())
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email").fill(membership.user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Good to see you")
-    return page
+from ..helpers import signed_in_page
 
 
 def screenshot(page: Page, path: Path) -> None:
@@ -50,7 +39,7 @@ def test_recognize_two_colleagues_then_react_and_comment(
                 organization=world_a.organization, name=name, emoji=emoji, position=position
             )
     folder = shots(tmp_path)
-    giver = signed_in(browser, live_server, world_a.member)
+    giver = signed_in_page(browser, live_server, world_a.member, viewport=(1280, 900))
     giver.get_by_role("navigation", name="Main").get_by_role("link", name="Recognition").click()
     expect(giver.get_by_role("heading", name="No recognition yet")).to_be_visible()
     giver.get_by_role("link", name="Recognize someone").first.click()
@@ -96,7 +85,7 @@ def test_recognize_two_colleagues_then_react_and_comment(
         assert points.allowance_left(world_a.member) == 80
 
     # A recipient reacts and comments, in place.
-    recipient = signed_in(browser, live_server, world_a.report)
+    recipient = signed_in_page(browser, live_server, world_a.report, viewport=(1280, 900))
     recipient.get_by_role("navigation", name="Main").get_by_role("link", name="Recognition").click()
     card = recipient.locator("article.recognition").first
     expect(card).to_contain_text("recognized")

@@ -10,17 +10,8 @@ from playwright.sync_api import Browser, Page, expect
 from feedback import services as feedback_services
 from perfapp.tenancy.scoping import organization_scope
 
-from ..factories import PASSWORD, MembershipFactory
-
-
-def signed_in(browser: Browser, live_server, membership) -> Page:
-    page = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email").fill(membership.user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Good to see you")
-    return page
+from ..factories import MembershipFactory
+from ..helpers import signed_in_page
 
 
 def _shot(page: Page, name: str) -> None:
@@ -50,14 +41,18 @@ def test_home_shows_the_next_1_1_and_a_manager_sorts_the_team(
                 impact="We fixed it the same week.",
             )
 
-    me = signed_in(browser, live_server, world.report)
+    me = signed_in_page(
+        browser, live_server, world.report, viewport=(1440, 900), accept_dialogs=False
+    )
     panel = me.locator("section").filter(has=me.get_by_role("heading", name="Your next 1:1"))
     expect(panel).to_contain_text(f"With {world.manager.user.name}")
     expect(panel).to_contain_text("Promotion timeline")
     expect(panel).to_contain_text("Draft the RFC")
     _shot(me, "home-report.png")
 
-    boss = signed_in(browser, live_server, world.manager)
+    boss = signed_in_page(
+        browser, live_server, world.manager, viewport=(1440, 900), accept_dialogs=False
+    )
     boss.get_by_role("navigation", name="Main").get_by_role("link", name="My team").click()
     expect(boss.get_by_role("heading", level=1)).to_have_text("My team")
     attention = boss.locator("section.attention")

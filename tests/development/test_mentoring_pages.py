@@ -2,41 +2,17 @@
 asking, offering, answering, the mentorship page with its log; bad input answered on the
 page with nothing changed; fixed query budgets at two sizes."""
 
-import html
-import re
 from datetime import timedelta
 
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
 from development import mentoring
 from development.models import MentorProfile, Mentorship, MentorshipRequest, MentorshipSession
 
-from ..factories import MembershipFactory
+from ..helpers import new_member, org_url, signed_in_client, visible_text
 
 HX = {"HX-Request": "true"}
-
-
-def url(world, name, **kwargs):
-    return reverse(f"development:{name}", kwargs={"org_slug": world.organization.slug, **kwargs})
-
-
-def text_of(response) -> str:
-    """What a reader sees: the page's text, tags removed and spaces collapsed."""
-    text = re.sub(r"<[^>]+>", " ", response.content.decode())
-    return re.sub(r"\s+", " ", html.unescape(text))
-
-
-def signed_in(membership) -> Client:
-    client = Client()
-    client.force_login(membership.user)
-    return client
-
-
-def person(world, **extra):
-    return MembershipFactory(organization=world.organization, **extra)
 
 
 def counts(world) -> tuple:
@@ -53,14 +29,18 @@ def counts(world) -> tuple:
 
 
 def test_the_mentee_sees_their_mentor_and_their_waiting_request(world_a):
-    page = text_of(signed_in(world_a.report).get(url(world_a, "mentoring")))
+    page = visible_text(
+        signed_in_client(world_a.report).get(org_url("development:mentoring", org=world_a))
+    )
     assert f"{world_a.member.name} mentors you" in page
     assert "Your requests" in page and "Waiting for an answer" in page
     assert "Offer to mentor" in page  # the report has not offered yet
 
 
 def test_the_mentor_sees_what_waits_for_their_answer(world_a):
-    page = text_of(signed_in(world_a.member).get(url(world_a, "mentoring")))
+    page = visible_text(
+        signed_in_client(world_a.member).get(org_url("development:mentoring", org=world_a))
+    )
     assert "Asked of you" in page
     assert (
         f"{world_a.report.name} asks for mentoring in {world_a.framework.other_competency.name}"
@@ -71,7 +51,9 @@ def test_the_mentor_sees_what_waits_for_their_answer(world_a):
 
 
 def test_an_empty_mentoring_home_says_what_it_is_for(world_a):
-    page = text_of(signed_in(world_a.hr).get(url(world_a, "mentoring")))
+    page = visible_text(
+        signed_in_client(world_a.hr).get(org_url("development:mentoring", org=world_a))
+    )
     assert "A mentor is a colleague outside your reporting line" in page
     assert "Find a mentor" in page
 
@@ -80,25 +62,27 @@ def test_an_empty_mentoring_home_says_what_it_is_for(world_a):
 
 
 def test_finding_lists_competencies_with_mentors_then_the_mentors(world_a):
-    client = signed_in(world_a.hr)
+    client = signed_in_client(world_a.hr)
     craft = world_a.framework.competency
-    overview = text_of(client.get(url(world_a, "mentor_find")))
+    overview = visible_text(client.get(org_url("development:mentor_find", org=world_a)))
     assert f"{craft.name} 1 mentor" in overview
-    found = text_of(client.get(url(world_a, "mentor_find"), {"competency": craft.pk}))
+    found = visible_text(
+        client.get(org_url("development:mentor_find", org=world_a), {"competency": craft.pk})
+    )
     assert world_a.member.name in found and "Ask me." in found
     assert f"Ask {world_a.member.name} to mentor you" in client.get(
-        url(world_a, "mentor_find"), {"competency": craft.pk}
+        org_url("development:mentor_find", org=world_a), {"competency": craft.pk}
     ).content.decode().replace("&#x27;", "'")
 
 
 def test_the_search_marks_your_mentor_and_your_waiting_request(world_a):
-    client = signed_in(world_a.report)
+    client = signed_in_client(world_a.report)
     craft, teamwork = world_a.framework.competency, world_a.framework.other_competency
-    assert "Your mentor" in text_of(
-        client.get(url(world_a, "mentor_find"), {"competency": craft.pk})
+    assert "Your mentor" in visible_text(
+        client.get(org_url("development:mentor_find", org=world_a), {"competency": craft.pk})
     )
-    assert "Asked · waiting" in text_of(
-        client.get(url(world_a, "mentor_find"), {"competency": teamwork.pk})
+    assert "Asked · waiting" in visible_text(
+        client.get(org_url("development:mentor_find", org=world_a), {"competency": teamwork.pk})
     )
 
 
@@ -107,100 +91,118 @@ def test_the_search_never_shows_your_own_manager(world_a):
         mentoring.save_offer(
             actor=world_a.manager, competencies=[world_a.framework.competency], capacity=2
         )
-    page = text_of(
-        signed_in(world_a.report).get(
-            url(world_a, "mentor_find"), {"competency": world_a.framework.competency.pk}
+    page = visible_text(
+        signed_in_client(world_a.report).get(
+            org_url("development:mentor_find", org=world_a),
+            {"competency": world_a.framework.competency.pk},
         )
     )
     assert world_a.member.name in page and world_a.manager.name not in page
 
 
 def test_nobody_offering_a_competency_says_so(world_a):
-    page = text_of(signed_in(world_a.report).get(url(world_a, "mentor_find")))
+    page = visible_text(
+        signed_in_client(world_a.report).get(org_url("development:mentor_find", org=world_a))
+    )
     assert world_a.framework.other_competency.name in page  # the member offers both
     with world_a.scope():
         MentorProfile.objects.all().delete()
-    page = text_of(signed_in(world_a.report).get(url(world_a, "mentor_find")))
+    page = visible_text(
+        signed_in_client(world_a.report).get(org_url("development:mentor_find", org=world_a))
+    )
     assert "Nobody has offered to mentor yet" in page
 
 
 def test_asking_through_the_page(world_a):
-    mentor, mentee = person(world_a, job_title="Staff Engineer"), person(world_a)
+    mentor, mentee = new_member(world_a, job_title="Staff Engineer"), new_member(world_a)
     craft = world_a.framework.competency
     with world_a.scope():
         mentoring.save_offer(actor=mentor, competencies=[craft], capacity=1, about="Tests!")
-    client = signed_in(mentee)
-    form = client.get(url(world_a, "mentor_ask"), {"mentor": mentor.pk, "competency": craft.pk})
+    client = signed_in_client(mentee)
+    form = client.get(
+        org_url("development:mentor_ask", org=world_a),
+        {"mentor": mentor.pk, "competency": craft.pk},
+    )
     assert form.status_code == 200
-    assert f"Only {mentor.name} and you will read this" in text_of(form)
+    assert f"Only {mentor.name} and you will read this" in visible_text(form)
     response = client.post(
-        url(world_a, "mentor_ask"),
+        org_url("development:mentor_ask", org=world_a),
         {"mentor": mentor.pk, "competency": craft.pk, "message": "Help me test better."},
     )
     with world_a.scope():
         asked = MentorshipRequest.objects.get(mentee=mentee)
     assert response.status_code == 302
-    assert response["Location"] == url(world_a, "mentor_request", pk=asked.pk)
-    assert "Help me test better." in text_of(client.get(response["Location"]))
+    assert response["Location"] == org_url("development:mentor_request", org=world_a, pk=asked.pk)
+    assert "Help me test better." in visible_text(client.get(response["Location"]))
 
 
 def test_asking_your_own_manager_through_the_page_is_refused_and_nothing_changes(world_a):
     craft = world_a.framework.competency
     with world_a.scope():
         mentoring.save_offer(actor=world_a.manager, competencies=[craft], capacity=2)
-    client = signed_in(world_a.report)
-    warned = text_of(
+    client = signed_in_client(world_a.report)
+    warned = visible_text(
         client.get(
-            url(world_a, "mentor_ask"), {"mentor": world_a.manager.pk, "competency": craft.pk}
+            org_url("development:mentor_ask", org=world_a),
+            {"mentor": world_a.manager.pk, "competency": craft.pk},
         )
     )
     assert "is your manager" in warned
     before = counts(world_a)
     response = client.post(
-        url(world_a, "mentor_ask"),
+        org_url("development:mentor_ask", org=world_a),
         {"mentor": world_a.manager.pk, "competency": craft.pk, "message": "Please?"},
     )
-    assert response.status_code == 400 and "is your manager" in text_of(response)
+    assert response.status_code == 400 and "is your manager" in visible_text(response)
     assert counts(world_a) == before
 
 
 def test_asking_without_a_message_or_twice_is_refused(world_a):
-    client = signed_in(world_a.report)
+    client = signed_in_client(world_a.report)
     teamwork = world_a.framework.other_competency
     before = counts(world_a)
     empty = client.post(
-        url(world_a, "mentor_ask"),
+        org_url("development:mentor_ask", org=world_a),
         {"mentor": world_a.member.pk, "competency": teamwork.pk, "message": ""},
     )
-    assert empty.status_code == 400 and "Say what you'd like to learn" in text_of(empty)
+    assert empty.status_code == 400 and "Say what you'd like to learn" in visible_text(empty)
     twice = client.post(
-        url(world_a, "mentor_ask"),
+        org_url("development:mentor_ask", org=world_a),
         {"mentor": world_a.member.pk, "competency": teamwork.pk, "message": "Again"},
     )
-    assert twice.status_code == 400 and "You already asked" in text_of(twice)
+    assert twice.status_code == 400 and "You already asked" in visible_text(twice)
     assert counts(world_a) == before
 
 
 def test_the_ask_page_needs_a_mentor(world_a, world_b):
-    client = signed_in(world_a.report)
-    assert client.get(url(world_a, "mentor_ask"))["Location"] == url(world_a, "mentor_find")
+    client = signed_in_client(world_a.report)
+    assert client.get(org_url("development:mentor_ask", org=world_a))["Location"] == org_url(
+        "development:mentor_find", org=world_a
+    )
     foreign = {"mentor": world_b.member.pk, "competency": world_a.framework.competency.pk}
-    assert client.get(url(world_a, "mentor_ask"), foreign).status_code == 404
-    assert client.post(url(world_a, "mentor_ask"), {**foreign, "message": "x"}).status_code == 404
+    assert client.get(org_url("development:mentor_ask", org=world_a), foreign).status_code == 404
+    assert (
+        client.post(
+            org_url("development:mentor_ask", org=world_a), {**foreign, "message": "x"}
+        ).status_code
+        == 404
+    )
 
 
 # --- offering -------------------------------------------------------------------------------
 
 
 def test_offering_to_mentor_through_the_page(world_a):
-    client = signed_in(world_a.hr)
-    assert "Everyone in" in text_of(client.get(url(world_a, "mentor_offer")))
+    client = signed_in_client(world_a.hr)
+    assert "Everyone in" in visible_text(
+        client.get(org_url("development:mentor_offer", org=world_a))
+    )
     teamwork = world_a.framework.other_competency
     response = client.post(
-        url(world_a, "mentor_offer"),
+        org_url("development:mentor_offer", org=world_a),
         {"competencies": [teamwork.pk], "capacity": "2", "about": "Hard conversations."},
     )
-    assert response["Location"] == url(world_a, "mentoring")
+    assert response["Location"] == org_url("development:mentoring", org=world_a)
     with world_a.scope():
         offer = MentorProfile.objects.get(membership=world_a.hr)
         assert (offer.capacity, list(offer.competencies.all())) == (2, [teamwork])
@@ -208,9 +210,11 @@ def test_offering_to_mentor_through_the_page(world_a):
 
 def test_an_offer_without_competencies_is_refused(world_a):
     before = counts(world_a)
-    response = signed_in(world_a.hr).post(url(world_a, "mentor_offer"), {"capacity": "1"})
+    response = signed_in_client(world_a.hr).post(
+        org_url("development:mentor_offer", org=world_a), {"capacity": "1"}
+    )
     assert response.status_code == 400
-    assert "Choose at least one competency" in text_of(response)
+    assert "Choose at least one competency" in visible_text(response)
     assert counts(world_a) == before
 
 
@@ -219,55 +223,66 @@ def test_an_offer_without_competencies_is_refused(world_a):
 
 def test_the_mentor_accepts_through_the_page(world_a):
     request = world_a.growth.request
-    client = signed_in(world_a.member)
-    page = text_of(client.get(url(world_a, "mentor_request", pk=request.pk)))
+    client = signed_in_client(world_a.member)
+    page = visible_text(
+        client.get(org_url("development:mentor_request", org=world_a, pk=request.pk))
+    )
     assert "How do you run a good design review?" in page
     assert "Accept and start" in page and "Decline kindly" in page
     assert "You mentor 1 of the 2 people you offered to" in page
     response = client.post(
-        url(world_a, "mentor_request_accept", pk=request.pk),
+        org_url("development:mentor_request_accept", org=world_a, pk=request.pk),
         {"goals": "Run two design reviews.", "cadence": "monthly"},
     )
     with world_a.scope():
         started = Mentorship.objects.get(request=request)
-    assert response["Location"] == url(world_a, "mentorship", pk=started.pk)
+    assert response["Location"] == org_url("development:mentorship", org=world_a, pk=started.pk)
     assert started.cadence == "monthly"
 
 
 def test_accepting_without_goals_or_over_capacity_is_refused_on_the_page(world_a):
     request = world_a.growth.request
-    client = signed_in(world_a.member)
+    client = signed_in_client(world_a.member)
     before = counts(world_a)
     empty = client.post(
-        url(world_a, "mentor_request_accept", pk=request.pk), {"goals": "", "cadence": "weekly"}
+        org_url("development:mentor_request_accept", org=world_a, pk=request.pk),
+        {"goals": "", "cadence": "weekly"},
     )
-    assert empty.status_code == 400 and "what you'll work on together" in text_of(empty)
+    assert empty.status_code == 400 and "what you'll work on together" in visible_text(empty)
     with world_a.scope():
         MentorProfile.objects.filter(membership=world_a.member).update(capacity=1)
     full = client.post(
-        url(world_a, "mentor_request_accept", pk=request.pk), {"goals": "x", "cadence": "weekly"}
+        org_url("development:mentor_request_accept", org=world_a, pk=request.pk),
+        {"goals": "x", "cadence": "weekly"},
     )
     assert full.status_code == 400
-    assert "already mentoring as many people as you offered to (1)" in text_of(full)
+    assert "already mentoring as many people as you offered to (1)" in visible_text(full)
     assert counts(world_a) == before
 
 
 def test_declining_and_withdrawing_through_the_page(world_a):
     request = world_a.growth.request
-    response = signed_in(world_a.member).post(
-        url(world_a, "mentor_request_decline", pk=request.pk), {"note": "Ask me in May!"}
+    response = signed_in_client(world_a.member).post(
+        org_url("development:mentor_request_decline", org=world_a, pk=request.pk),
+        {"note": "Ask me in May!"},
     )
-    assert response["Location"] == url(world_a, "mentoring")
-    page = text_of(signed_in(world_a.report).get(url(world_a, "mentor_request", pk=request.pk)))
+    assert response["Location"] == org_url("development:mentoring", org=world_a)
+    page = visible_text(
+        signed_in_client(world_a.report).get(
+            org_url("development:mentor_request", org=world_a, pk=request.pk)
+        )
+    )
     assert "“Ask me in May!”" in page and "Find another mentor" in page
-    again = signed_in(world_a.report).post(url(world_a, "mentor_request_withdraw", pk=request.pk))
-    assert again.status_code == 400 and "no longer waiting" in text_of(again)
+    again = signed_in_client(world_a.report).post(
+        org_url("development:mentor_request_withdraw", org=world_a, pk=request.pk)
+    )
+    assert again.status_code == 400 and "no longer waiting" in visible_text(again)
 
 
 def test_the_mentee_withdraws_through_the_page(world_a):
     request = world_a.growth.request
-    response = signed_in(world_a.report).post(
-        url(world_a, "mentor_request_withdraw", pk=request.pk)
+    response = signed_in_client(world_a.report).post(
+        org_url("development:mentor_request_withdraw", org=world_a, pk=request.pk)
     )
     assert response.status_code == 302
     with world_a.scope():
@@ -280,26 +295,28 @@ def test_the_mentee_withdraws_through_the_page(world_a):
 
 def test_the_mentorship_page_logs_sessions_with_htmx_and_without(world_a):
     mentorship = world_a.growth.mentorship
-    client = signed_in(world_a.report)
-    page = text_of(client.get(url(world_a, "mentorship", pk=mentorship.pk)))
+    client = signed_in_client(world_a.report)
+    page = visible_text(
+        client.get(org_url("development:mentorship", org=world_a, pk=mentorship.pk))
+    )
     assert "Ship one well-tested feature." in page
     assert "Only the two of you see this page" in page and "No sessions logged yet" in page
     today = mentoring.local_today(world_a.report)
     partial = client.post(
-        url(world_a, "mentorship_session", pk=mentorship.pk),
+        org_url("development:mentorship_session", org=world_a, pk=mentorship.pk),
         {"held_on": today.isoformat(), "notes": "Paired on the flaky test."},
         headers=HX,
     )
     assert partial.status_code == 200
-    assert "<html" not in partial.content.decode() and "Paired on the flaky test." in text_of(
+    assert "<html" not in partial.content.decode() and "Paired on the flaky test." in visible_text(
         partial
     )
-    assert "Logged." in text_of(partial)
+    assert "Logged." in visible_text(partial)
     full = client.post(
-        url(world_a, "mentorship_session", pk=mentorship.pk),
+        org_url("development:mentorship_session", org=world_a, pk=mentorship.pk),
         {"held_on": today.isoformat(), "notes": "Second one."},
     )
-    assert full["Location"] == url(world_a, "mentorship", pk=mentorship.pk)
+    assert full["Location"] == org_url("development:mentorship", org=world_a, pk=mentorship.pk)
     with world_a.scope():
         assert mentorship.sessions.count() == 2
 
@@ -308,30 +325,37 @@ def test_a_session_in_the_future_is_refused_on_the_page(world_a):
     mentorship = world_a.growth.mentorship
     tomorrow = mentoring.local_today(world_a.report) + timedelta(days=1)
     before = counts(world_a)
-    response = signed_in(world_a.report).post(
-        url(world_a, "mentorship_session", pk=mentorship.pk),
+    response = signed_in_client(world_a.report).post(
+        org_url("development:mentorship_session", org=world_a, pk=mentorship.pk),
         {"held_on": tomorrow.isoformat()},
         headers=HX,
     )
-    assert response.status_code == 400 and "once they have happened" in text_of(response)
+    assert response.status_code == 400 and "once they have happened" in visible_text(response)
     assert counts(world_a) == before
 
 
 def test_goals_change_and_closing_with_a_reflection(world_a):
     mentorship = world_a.growth.mentorship
-    client = signed_in(world_a.member)
+    client = signed_in_client(world_a.member)
     changed = client.post(
-        url(world_a, "mentorship_goals", pk=mentorship.pk),
+        org_url("development:mentorship_goals", org=world_a, pk=mentorship.pk),
         {"goals": "Ship two well-tested features.", "cadence": "weekly"},
     )
     assert changed.status_code == 302
-    refused = client.post(url(world_a, "mentorship_close", pk=mentorship.pk), {"reflection": ""})
-    assert refused.status_code == 400 and "Write a sentence or two" in text_of(refused)
+    refused = client.post(
+        org_url("development:mentorship_close", org=world_a, pk=mentorship.pk), {"reflection": ""}
+    )
+    assert refused.status_code == 400 and "Write a sentence or two" in visible_text(refused)
     closed = client.post(
-        url(world_a, "mentorship_close", pk=mentorship.pk), {"reflection": "Proud of you."}
+        org_url("development:mentorship_close", org=world_a, pk=mentorship.pk),
+        {"reflection": "Proud of you."},
     )
     assert closed.status_code == 302
-    page = text_of(signed_in(world_a.report).get(url(world_a, "mentorship", pk=mentorship.pk)))
+    page = visible_text(
+        signed_in_client(world_a.report).get(
+            org_url("development:mentorship", org=world_a, pk=mentorship.pk)
+        )
+    )
     assert "Proud of you." in page and "Add your reflection" in page
     assert "Log the session" not in page
 
@@ -358,7 +382,7 @@ def _grow_mentorships(world, mentor, total):
         MentorProfile.objects.filter(membership=mentor).update(capacity=1000)
         have = Mentorship.objects.filter(mentor=mentor).count()
         for _ in range(have, total):
-            mentee = person(world)
+            mentee = new_member(world)
             asked = mentoring.request_mentor(
                 mentee=mentee, mentor=mentor, competency=craft, message="Help."
             )
@@ -376,26 +400,30 @@ def _grow_mentorships(world, mentor, total):
 
 
 def test_the_mentoring_home_holds_a_fixed_query_budget(world_a):
-    mentor = person(world_a)
-    client = signed_in(mentor)
+    mentor = new_member(world_a)
+    client = signed_in_client(mentor)
     used = []
     for size in (3, 30):
         _grow_mentorships(world_a, mentor, size)
-        used.append(_count(client, url(world_a, "mentoring")))
+        used.append(_count(client, org_url("development:mentoring", org=world_a)))
     assert used[0] == used[1], used
     assert used[1] <= 16
 
 
 def test_the_mentor_search_holds_a_fixed_query_budget(world_a):
     craft = world_a.framework.competency
-    client = signed_in(world_a.report)
+    client = signed_in_client(world_a.report)
     used = []
     for size in (3, 40):
         with world_a.scope():
             have = MentorProfile.objects.count()
             for index in range(have, size):
-                mentor = person(world_a, manager=world_a.owner if index % 3 else None)
+                mentor = new_member(world_a, manager=world_a.owner if index % 3 else None)
                 mentoring.save_offer(actor=mentor, competencies=[craft], capacity=index % 2)
-        used.append(_count(client, url(world_a, "mentor_find"), {"competency": craft.pk}))
+        used.append(
+            _count(
+                client, org_url("development:mentor_find", org=world_a), {"competency": craft.pk}
+            )
+        )
     assert used[0] == used[1], used
     assert used[1] <= 16

@@ -25,11 +25,7 @@ from perfapp.audit.models import AuditEvent
 from perfapp.notifications.models import OutboxMessage
 from perfapp.tenancy.scoping import organization_scope, scopes_disabled
 
-from ..factories import MembershipFactory
-
-
-def person(world, **extra):
-    return MembershipFactory(organization=world.organization, **extra)
+from ..helpers import new_member
 
 
 def state(world) -> tuple:
@@ -77,7 +73,7 @@ def offer(world, mentor, capacity=1, competencies=None):
 
 
 def test_an_offer_is_created_then_changed_in_place(world_a):
-    mentor = person(world_a)
+    mentor = new_member(world_a)
     offer(world_a, mentor, capacity=1)
     with world_a.scope():
         changed = mentoring.save_offer(
@@ -98,13 +94,13 @@ def test_an_offer_is_created_then_changed_in_place(world_a):
     ],
 )
 def test_a_bad_offer_is_refused(kwargs, message, world_a):
-    mentor = person(world_a)
+    mentor = new_member(world_a)
     values = {"competencies": [craft(world_a)], "about": "", **kwargs}
     refused(world_a, lambda: mentoring.save_offer(actor=mentor, **values), message)
 
 
 def test_an_offer_in_another_organizations_competency_is_refused(world_a, world_b):
-    mentor = person(world_a)
+    mentor = new_member(world_a)
     foreign = world_b.framework.competency
     refused(
         world_a,
@@ -117,7 +113,7 @@ def test_an_offer_in_another_organizations_competency_is_refused(world_a, world_
 
 
 def test_asking_a_mentor_tells_them(world_a):
-    mentor, mentee = person(world_a), person(world_a)
+    mentor, mentee = new_member(world_a), new_member(world_a)
     offer(world_a, mentor)
     with world_a.scope():
         asked = mentoring.request_mentor(
@@ -153,9 +149,9 @@ def test_a_skip_level_manager_may_be_asked(world_a):
 
 
 def test_asking_a_mentor_without_room_is_refused(world_a):
-    mentor = person(world_a)
+    mentor = new_member(world_a)
     offer(world_a, mentor, capacity=1)
-    first, second = person(world_a), person(world_a)
+    first, second = new_member(world_a), new_member(world_a)
     with world_a.scope():
         asked = ask(world_a, first, mentor)()
         mentoring.accept_request(actor=mentor, request=asked, goals="Grow.")
@@ -163,9 +159,9 @@ def test_asking_a_mentor_without_room_is_refused(world_a):
 
 
 def test_a_paused_offer_takes_no_requests(world_a):
-    mentor = person(world_a)
+    mentor = new_member(world_a)
     offer(world_a, mentor, capacity=0)
-    refused(world_a, ask(world_a, person(world_a), mentor), "no room")
+    refused(world_a, ask(world_a, new_member(world_a), mentor), "no room")
 
 
 def test_a_second_pending_request_for_the_same_thing_is_refused(world_a):
@@ -187,14 +183,14 @@ def test_a_person_of_another_organization_cannot_be_asked(world_a, world_b):
 
 
 def test_a_deactivated_colleague_cannot_be_asked(world_a):
-    mentor = person(world_a, is_active=False)
+    mentor = new_member(world_a, is_active=False)
     refused(world_a, ask(world_a, world_a.report, mentor), "no longer works here")
 
 
 def test_a_competency_they_do_not_offer_is_refused(world_a):
-    mentor = person(world_a)
+    mentor = new_member(world_a)
     offer(world_a, mentor, competencies=[teamwork(world_a)])
-    refused(world_a, ask(world_a, person(world_a), mentor), "doesn't offer mentoring in")
+    refused(world_a, ask(world_a, new_member(world_a), mentor), "doesn't offer mentoring in")
 
 
 def test_someone_who_never_offered_cannot_be_asked(world_a):
@@ -202,16 +198,16 @@ def test_someone_who_never_offered_cannot_be_asked(world_a):
 
 
 def test_a_request_needs_what_you_want_to_learn(world_a):
-    mentor = person(world_a)
+    mentor = new_member(world_a)
     offer(world_a, mentor)
-    refused(world_a, ask(world_a, person(world_a), mentor, message="  "), "Say what you'd like")
+    refused(world_a, ask(world_a, new_member(world_a), mentor, message="  "), "Say what you'd like")
 
 
 # --- answering ------------------------------------------------------------------------------
 
 
 def test_accepting_starts_a_mentorship_and_tells_the_mentee(world_a):
-    mentor, mentee = person(world_a), person(world_a)
+    mentor, mentee = new_member(world_a), new_member(world_a)
     offer(world_a, mentor)
     with world_a.scope():
         asked = ask(world_a, mentee, mentor)()
@@ -261,11 +257,11 @@ def test_accepting_needs_goals_and_a_known_cadence(world_a):
 
 def test_accepting_over_capacity_is_refused(world_a):
     """Capacity is checked again at accept time: room when asked, none when answering."""
-    mentor = person(world_a)
+    mentor = new_member(world_a)
     offer(world_a, mentor, capacity=1)
     with world_a.scope():
-        first = ask(world_a, person(world_a), mentor)()
-        second = ask(world_a, person(world_a), mentor)()
+        first = ask(world_a, new_member(world_a), mentor)()
+        second = ask(world_a, new_member(world_a), mentor)()
         mentoring.accept_request(actor=mentor, request=first, goals="Grow.")
     refused(
         world_a,
@@ -314,11 +310,11 @@ def test_only_the_mentee_withdraws_and_only_while_pending(world_a):
 def test_two_accepts_at_the_same_moment_never_exceed_capacity(world_a):
     """The first accept holds the lock on the mentor's offer while the second waits; the
     second then counts the first mentorship and is refused."""
-    mentor = person(world_a)
+    mentor = new_member(world_a)
     offer(world_a, mentor, capacity=1)
     with world_a.scope():
-        first = ask(world_a, person(world_a), mentor)()
-        second = ask(world_a, person(world_a), mentor)()
+        first = ask(world_a, new_member(world_a), mentor)()
+        second = ask(world_a, new_member(world_a), mentor)()
     first_holds_lock = threading.Event()
     outcomes = {}
 
@@ -449,8 +445,8 @@ def test_closing_needs_a_reflection_then_the_other_adds_theirs_once(world_a):
 
 
 def test_the_reporting_line_is_the_chain_above_and_everyone_below(world_a):
-    below = person(world_a, manager=world_a.report)
-    further = person(world_a, manager=below)
+    below = new_member(world_a, manager=world_a.report)
+    further = new_member(world_a, manager=below)
     with world_a.scope():
         line = reporting_line_ids(world_a.report)
     assert line == {world_a.manager.pk, world_a.owner.pk, below.pk, further.pk}
@@ -458,9 +454,9 @@ def test_the_reporting_line_is_the_chain_above_and_everyone_below(world_a):
 
 def test_the_search_puts_outsiders_with_room_first_and_never_shows_self_or_manager(world_a):
     viewer = world_a.report  # manager: world_a.manager; skip-level: world_a.owner
-    outsider = person(world_a, job_title="Staff Engineer")
-    full = person(world_a)
-    gone = person(world_a, is_active=False)
+    outsider = new_member(world_a, job_title="Staff Engineer")
+    full = new_member(world_a)
+    gone = new_member(world_a, is_active=False)
     for mentor, capacity in (
         (outsider, 1),
         (full, 1),
@@ -471,7 +467,7 @@ def test_the_search_puts_outsiders_with_room_first_and_never_shows_self_or_manag
     ):
         offer(world_a, mentor, capacity=capacity)
     with world_a.scope():
-        busy = ask(world_a, person(world_a), full)()
+        busy = ask(world_a, new_member(world_a), full)()
         mentoring.accept_request(actor=full, request=busy, goals="Grow.")
         found = list(mentor_search(viewer, craft(world_a)))
     order = [profile.membership_id for profile in found]

@@ -5,26 +5,17 @@ budgets at two sizes."""
 from datetime import timedelta
 
 import pytest
-from django.urls import reverse
 
 from development import plans
 from development.models import DevelopmentPlan, Goal, LearningItem, Milestone, PlanReview
 
 from ..factories import MembershipFactory
-
-
-def url(world, name, **kwargs):
-    return reverse(f"api:{name}", kwargs={"org_slug": world.organization.slug, **kwargs})
-
-
-def error_of(response) -> dict:
-    assert response.status_code == 400, (response.status_code, response.content)
-    return response.json()["error"]
+from ..helpers import api_error, org_url
 
 
 def test_plans_read_in_full_by_the_two_people_and_as_an_outline_above(world_a, api_as):
     world = world_a
-    path = url(world, "plan-detail", pk=world.plans.plan.pk)
+    path = org_url("api:plan-detail", org=world, pk=world.plans.plan.pk)
     full = api_as(world.manager).get(path).json()
     assert full["access"] == "full" and "Lead the design" in full["aspirations"]
     assert full["state"] == "agreed" and full["owner"]["id"] == world.report.pk
@@ -32,22 +23,24 @@ def test_plans_read_in_full_by_the_two_people_and_as_an_outline_above(world_a, a
     for reader in (world.hr, world.owner):
         outline = api_as(reader).get(path).json()
         assert outline["access"] == "outline" and outline["aspirations"] is None
-    listed = api_as(world.manager).get(url(world, "plan-list")).json()["results"]
+    listed = api_as(world.manager).get(org_url("api:plan-list", org=world)).json()["results"]
     assert [row["id"] for row in listed] == [world.plans.plan.pk]
-    assert api_as(world.member).get(url(world, "plan-list")).json()["results"] == []
-    goals = api_as(world.owner).get(url(world, "goal-list")).json()["results"]
+    assert api_as(world.member).get(org_url("api:plan-list", org=world)).json()["results"] == []
+    goals = api_as(world.owner).get(org_url("api:goal-list", org=world)).json()["results"]
     assert [g["id"] for g in goals] == [world.plans.shared_goal.pk]
 
 
 def test_a_plan_is_started_edited_with_its_version_and_signed(world_a, api_as):
     world = world_a
     person = MembershipFactory(organization=world.organization, manager=world.manager)
-    created = api_as(person).post(url(world, "plan-list"), {"aspirations": "Grow."}, format="json")
+    created = api_as(person).post(
+        org_url("api:plan-list", org=world), {"aspirations": "Grow."}, format="json"
+    )
     assert created.status_code == 201
     plan = created.json()
-    again = api_as(person).post(url(world, "plan-list"), {}, format="json")
-    assert "already have a plan" in error_of(again)["message"]
-    path = url(world, "plan-detail", pk=plan["id"])
+    again = api_as(person).post(org_url("api:plan-list", org=world), {}, format="json")
+    assert "already have a plan" in api_error(again)["message"]
+    path = org_url("api:plan-detail", org=world, pk=plan["id"])
     changed = api_as(person).patch(
         path,
         {
@@ -66,15 +59,15 @@ def test_a_plan_is_started_edited_with_its_version_and_signed(world_a, api_as):
     assert body["code"] == "conflict" and body["current"]["aspirations"] == "Grow faster."
     version = changed.json()["version"]
     signed = api_as(person).post(
-        url(world, "plan-sign", pk=plan["id"]), {"version": version}, format="json"
+        org_url("api:plan-sign", org=world, pk=plan["id"]), {"version": version}, format="json"
     )
     assert signed.status_code == 200 and signed.json()["state"] == "waiting_manager"
     stale_sign = api_as(world.manager).post(
-        url(world, "plan-sign", pk=plan["id"]), {"version": version - 1}, format="json"
+        org_url("api:plan-sign", org=world, pk=plan["id"]), {"version": version - 1}, format="json"
     )
     assert stale_sign.status_code == 409
     agreed = api_as(world.manager).post(
-        url(world, "plan-sign", pk=plan["id"]), {"version": version}, format="json"
+        org_url("api:plan-sign", org=world, pk=plan["id"]), {"version": version}, format="json"
     )
     assert agreed.json()["state"] == "agreed" and agreed.json()["next_review_on"]
 
@@ -85,7 +78,7 @@ def test_bad_input_is_the_400_envelope_and_changes_nothing(world_a, world_b, api
     with world.scope():
         counts = (Goal.objects.count(), Milestone.objects.count(), LearningItem.objects.count())
     backwards = client.post(
-        url(world, "goal-list"),
+        org_url("api:goal-list", org=world),
         {
             "plan": world.plans.plan.pk,
             "title": "Backwards",
@@ -95,42 +88,46 @@ def test_bad_input_is_the_400_envelope_and_changes_nothing(world_a, world_b, api
         },
         format="json",
     )
-    assert "before the start" in error_of(backwards)["fields"]["target_on"][0]["message"]
+    assert "before the start" in api_error(backwards)["fields"]["target_on"][0]["message"]
     # A milestone on someone else's goal: the goal "does not exist" for a peer.
     peer = api_as(world.member).post(
-        url(world, "milestone-list"), {"goal": world.plans.goal.pk, "title": "Mine"}, format="json"
+        org_url("api:milestone-list", org=world),
+        {"goal": world.plans.goal.pk, "title": "Mine"},
+        format="json",
     )
-    assert error_of(peer)["fields"]["goal"][0]["code"] == "does_not_exist"
+    assert api_error(peer)["fields"]["goal"][0]["code"] == "does_not_exist"
     foreign = api_as(world.report).post(
-        url(world, "milestone-list"), {"goal": world_b.plans.goal.pk, "title": "X"}, format="json"
+        org_url("api:milestone-list", org=world),
+        {"goal": world_b.plans.goal.pk, "title": "X"},
+        format="json",
     )
-    assert error_of(foreign)["fields"]["goal"][0]["code"] == "does_not_exist"
-    goal_path = url(world, "goal-detail", pk=world.plans.goal.pk)
+    assert api_error(foreign)["fields"]["goal"][0]["code"] == "does_not_exist"
+    goal_path = org_url("api:goal-detail", org=world, pk=world.plans.goal.pk)
     client = api_as(world.report)  # one client: each api_as() changes who it is
     dropped = client.patch(goal_path, {"status": "dropped"}, format="json")
-    assert "dropped_reason" in error_of(dropped)["fields"]
+    assert "dropped_reason" in api_error(dropped)["fields"]
     for value in (150, -1):
         progress = client.patch(
             goal_path, {"progress_mode": "manual", "manual_progress": value}, format="json"
         )
-        assert "manual_progress" in error_of(progress)["fields"]
+        assert "manual_progress" in api_error(progress)["fields"]
     too_many = client.patch(
-        url(world, "plan-detail", pk=world.plans.plan.pk),
+        org_url("api:plan-detail", org=world, pk=world.plans.plan.pk),
         {"version": 0, "focus_competencies": [world.framework.competency.pk] * 2},
         format="json",
     )
-    assert error_of(too_many)["fields"]["focus_competencies"]
+    assert api_error(too_many)["fields"]["focus_competencies"]
     someone_elses = api_as(world.hr).post(
-        url(world, "plan-sign", pk=world.plans.plan.pk), {"version": 0}, format="json"
+        org_url("api:plan-sign", org=world, pk=world.plans.plan.pk), {"version": 0}, format="json"
     )
-    assert "sign this plan" in error_of(someone_elses)["message"]
+    assert "sign this plan" in api_error(someone_elses)["message"]
     client = api_as(world.report)
     floating = client.post(
-        url(world, "learning-item-list"),
+        org_url("api:learning-item-list", org=world),
         {"plan": world.plans.plan.pk, "kind": "book", "title": "Floating"},
         format="json",
     )
-    assert "goal" in error_of(floating)["fields"]
+    assert "goal" in api_error(floating)["fields"]
     with world.scope():
         assert counts == (
             Goal.objects.count(),
@@ -146,7 +143,7 @@ def test_goals_milestones_learning_and_reviews_are_written_by_the_two_people(wor
     client = api_as(world.manager)
     today = plans.local_today(world.manager)
     goal = client.post(
-        url(world, "goal-list"),
+        org_url("api:goal-list", org=world),
         {
             "plan": world.plans.plan.pk,
             "title": "Pair on the design",
@@ -160,20 +157,22 @@ def test_goals_milestones_learning_and_reviews_are_written_by_the_two_people(wor
     )
     assert goal.status_code == 201 and goal.json()["progress"] == 0
     milestone = client.post(
-        url(world, "milestone-list"),
+        org_url("api:milestone-list", org=world),
         {"goal": goal.json()["id"], "title": "Kick-off"},
         format="json",
     )
     assert milestone.status_code == 201
     done = api_as(world.report).patch(
-        url(world, "milestone-detail", pk=milestone.json()["id"]), {"done": True}, format="json"
+        org_url("api:milestone-detail", org=world, pk=milestone.json()["id"]),
+        {"done": True},
+        format="json",
     )
     assert done.json()["done"] is True
     client = api_as(world.manager)
-    again = client.get(url(world, "goal-detail", pk=goal.json()["id"])).json()
+    again = client.get(org_url("api:goal-detail", org=world, pk=goal.json()["id"])).json()
     assert again["progress"] == 100 and again["overdue"] is False
     item = client.post(
-        url(world, "learning-item-list"),
+        org_url("api:learning-item-list", org=world),
         {
             "plan": world.plans.plan.pk,
             "kind": "course",
@@ -184,7 +183,7 @@ def test_goals_milestones_learning_and_reviews_are_written_by_the_two_people(wor
     )
     assert item.status_code == 201
     review = client.post(
-        url(world, "plan-review-list"),
+        org_url("api:plan-review-list", org=world),
         {
             "plan": world.plans.plan.pk,
             "what_changed": "Added the pairing goal.",
@@ -193,9 +192,11 @@ def test_goals_milestones_learning_and_reviews_are_written_by_the_two_people(wor
         format="json",
     )
     assert review.status_code == 201
-    listed = client.get(url(world, "plan-review-list") + f"?plan={world.plans.plan.pk}").json()
+    listed = client.get(
+        org_url("api:plan-review-list", org=world) + f"?plan={world.plans.plan.pk}"
+    ).json()
     assert listed["results"][0]["what_changed"] == "Added the pairing goal."
-    removed = client.delete(url(world, "milestone-detail", pk=milestone.json()["id"]))
+    removed = client.delete(org_url("api:milestone-detail", org=world, pk=milestone.json()["id"]))
     assert removed.status_code == 204
 
 
@@ -253,7 +254,7 @@ def test_lists_cost_the_same_number_of_queries_at_two_sizes(
             _grow(world_a, size - grown)
         grown = size
         with django_assert_max_num_queries(budget) as captured:
-            response = client.get(url(world_a, name) + "?page_size=60")
+            response = client.get(org_url(f"api:{name}", org=world_a) + "?page_size=60")
         assert response.status_code == 200, response.content
         used.append((len(response.json()["results"]), len(captured.captured_queries)))
     (small_rows, small), (large_rows, large) = used

@@ -27,6 +27,7 @@ from development.models import (
     PlanReview,
 )
 
+from ..helpers import org_url
 from .plan_world import plans_snapshot
 
 ROLES = ("owner", "hr", "manager", "report", "member", "other")
@@ -266,10 +267,6 @@ def test_growth_settings_are_for_hr(world_a, world_b, client):
 # --- the API ---------------------------------------------------------------------------------
 
 
-def api_url(world, name: str, **kwargs) -> str:
-    return reverse(f"api:{name}", kwargs={"org_slug": world.organization.slug, **kwargs})
-
-
 API_READS = {
     "plan-detail": (
         lambda w: w.plans.plan.pk,
@@ -289,7 +286,7 @@ def test_api_reads_by_role(name, world_a, world_b, api_as):
     route = name.removesuffix("-shared")
     got = {
         role: api_as(person(world_a, world_b, role))
-        .get(api_url(world_a, route, pk=pick(world_a)))
+        .get(org_url(f"api:{route}", org=world_a, pk=pick(world_a)))
         .status_code
         for role in ROLES
     }
@@ -335,7 +332,7 @@ API_WRITES = {
 @pytest.mark.parametrize("name", sorted(API_WRITES))
 def test_api_writes_by_anyone_else_change_nothing(name, world_a, world_b, api_as):
     method, route, pick, body, outline_status = API_WRITES[name]
-    url = api_url(world_a, route, pk=pick(world_a))
+    url = org_url(f"api:{route}", org=world_a, pk=pick(world_a))
     before = _snapshot(world_a)
     for role in ("owner", "hr", "member", "other"):
         client = api_as(person(world_a, world_b, role))
@@ -350,7 +347,7 @@ def test_api_writes_by_anyone_else_change_nothing(name, world_a, world_b, api_as
 def test_api_reviews_and_learning_lists_are_the_two_peoples(world_a, world_b, api_as):
     for name in ("plan-review-list", "learning-item-list", "milestone-list", "goal-list"):
         for role in ("owner", "hr", "member"):
-            body = api_as(getattr(world_a, role)).get(api_url(world_a, name)).json()
+            body = api_as(getattr(world_a, role)).get(org_url(f"api:{name}", org=world_a)).json()
             ids = {row["id"] for row in body["results"]}
             with world_a.scope():
                 private = {

@@ -5,7 +5,6 @@ lists at a fixed query budget at two sizes."""
 from datetime import timedelta
 
 import pytest
-from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -14,11 +13,8 @@ from development.mentoring import local_today
 from development.models import Goal, StretchAssignment
 
 from ..factories import MembershipFactory, TeamFactory
+from ..helpers import org_url
 from .test_stretch_services import state
-
-
-def url(name, world, **kwargs):
-    return reverse(f"api:{name}", kwargs={"org_slug": world.organization.slug, **kwargs})
 
 
 def assert_refused(response, field, message):
@@ -51,26 +47,28 @@ def client_for(membership) -> APIClient:
 def test_posting_interest_choosing_and_the_outcome(world_a):
     manager = client_for(world_a.manager)
     posted = manager.post(
-        url("opportunity-list", world_a), new_opportunity(world_a, seats=1), format="json"
+        org_url("api:opportunity-list", org=world_a),
+        new_opportunity(world_a, seats=1),
+        format="json",
     )
     assert posted.status_code == 201, posted.content
     pk = posted.json()["id"]
     member = client_for(world_a.member)
-    board = member.get(url("opportunity-list", world_a)).json()["results"]
+    board = member.get(org_url("api:opportunity-list", org=world_a)).json()["results"]
     assert pk in [row["id"] for row in board]
     interest = member.post(
-        url("stretch-interest-list", world_a),
+        org_url("api:stretch-interest-list", org=world_a),
         {"opportunity": pk, "note": "I shipped the last one."},
         format="json",
     )
     assert interest.status_code == 201 and interest.json()["status"] == "interested"
-    seen = member.get(url("opportunity-detail", world_a, pk=pk)).json()
+    seen = member.get(org_url("api:opportunity-detail", org=world_a, pk=pk)).json()
     assert seen["my_interest"] == {"id": interest.json()["id"], "status": "interested"}
     assert seen["owner_outcome"] is None
-    listed = manager.get(url("opportunity-interests", world_a, pk=pk)).json()["results"]
+    listed = manager.get(org_url("api:opportunity-interests", org=world_a, pk=pk)).json()["results"]
     assert [row["note"] for row in listed] == ["I shipped the last one."]
     chosen = manager.post(
-        url("opportunity-choose", world_a, pk=pk),
+        org_url("api:opportunity-choose", org=world_a, pk=pk),
         {"interests": [interest.json()["id"]]},
         format="json",
     )
@@ -78,20 +76,22 @@ def test_posting_interest_choosing_and_the_outcome(world_a):
     with world_a.scope():
         assert Goal.objects.filter(stretch_interest_id=interest.json()["id"]).exists()
     done = manager.post(
-        url("opportunity-complete", world_a, pk=pk), {"outcome": "Four releases."}, format="json"
+        org_url("api:opportunity-complete", org=world_a, pk=pk),
+        {"outcome": "Four releases."},
+        format="json",
     )
     assert done.json()["status"] == "completed" and done.json()["owner_outcome"] == (
         "Four releases."
     )
     mine = member.post(
-        url("stretch-interest-outcome", world_a, pk=interest.json()["id"]),
+        org_url("api:stretch-interest-outcome", org=world_a, pk=interest.json()["id"]),
         {"outcome": "I learned to plan."},
         format="json",
     )
     assert mine.json()["person_outcome"] == "I learned to plan."
-    assert member.get(url("opportunity-detail", world_a, pk=pk)).json()["owner_outcome"] == (
-        "Four releases."
-    )
+    assert member.get(org_url("api:opportunity-detail", org=world_a, pk=pk)).json()[
+        "owner_outcome"
+    ] == ("Four releases.")
 
 
 def test_bad_postings_get_the_envelope_and_change_nothing(world_a, world_b, api_as):
@@ -111,7 +111,9 @@ def test_bad_postings_get_the_envelope_and_change_nothing(world_a, world_b, api_
     for change, field, message in cases:
         before = state(world_a)
         response = manager.post(
-            url("opportunity-list", world_a), new_opportunity(world_a, **change), format="json"
+            org_url("api:opportunity-list", org=world_a),
+            new_opportunity(world_a, **change),
+            format="json",
         )
         assert_refused(response, field, message)
         assert state(world_a) == before
@@ -152,7 +154,9 @@ def test_bad_interest_gets_the_envelope_and_changes_nothing(world_a, api_as):
     for who, pk, note, field, message in cases:
         before = state(world_a)
         response = api_as(who).post(
-            url("stretch-interest-list", world_a), {"opportunity": pk, "note": note}, format="json"
+            org_url("api:stretch-interest-list", org=world_a),
+            {"opportunity": pk, "note": note},
+            format="json",
         )
         assert_refused(response, field, message)
         assert state(world_a) == before
@@ -164,13 +168,13 @@ def test_choosing_two_for_one_seat_gets_the_envelope_and_changes_nothing(world_a
         second = stretch.express_interest(person=world_a.member, assignment=opportunity, note="Me")
     before = state(world_a)
     response = api_as(world_a.manager).post(
-        url("opportunity-choose", world_a, pk=opportunity.pk),
+        org_url("api:opportunity-choose", org=world_a, pk=opportunity.pk),
         {"interests": [world_a.growth.interest.pk, second.pk]},
         format="json",
     )
     assert_refused(response, "interests", "has 1 seat: choose at most 1 person")
     foreign = api_as(world_a.manager).post(
-        url("opportunity-choose", world_a, pk=opportunity.pk),
+        org_url("api:opportunity-choose", org=world_a, pk=opportunity.pk),
         {"interests": [999999]},
         format="json",
     )
@@ -190,17 +194,24 @@ def test_board_filters_in_the_api(world_a, api_as):
             duration_weeks=2,
         )
     client = api_as(world_a.report)  # focus: teamwork
-    everything = client.get(url("opportunity-list", world_a)).json()["results"]
+    everything = client.get(org_url("api:opportunity-list", org=world_a)).json()["results"]
     assert everything[0]["title"] == "Retro facilitation" and everything[0]["matches_focus"]
-    by_time = client.get(url("opportunity-list", world_a), {"commitment": "full"}).json()
+    by_time = client.get(
+        org_url("api:opportunity-list", org=world_a), {"commitment": "full"}
+    ).json()
     assert [row["title"] for row in by_time["results"]] == ["Retro facilitation"]
     by_competency = client.get(
-        url("opportunity-list", world_a), {"competency": world_a.framework.competency.pk}
+        org_url("api:opportunity-list", org=world_a),
+        {"competency": world_a.framework.competency.pk},
     ).json()
     assert [row["id"] for row in by_competency["results"]] == [world_a.growth.opportunity.pk]
-    posted = api_as(world_a.manager).get(url("opportunity-list", world_a), {"scope": "posted"})
+    posted = api_as(world_a.manager).get(
+        org_url("api:opportunity-list", org=world_a), {"scope": "posted"}
+    )
     assert [row["id"] for row in posted.json()["results"]] == [world_a.growth.opportunity.pk]
-    assert_refused(client.get(url("opportunity-list", world_a), {"team": "x"}), "team", "id")
+    assert_refused(
+        client.get(org_url("api:opportunity-list", org=world_a), {"team": "x"}), "team", "id"
+    )
 
 
 # --- query budgets ----------------------------------------------------------------------------
@@ -247,7 +258,7 @@ def test_lists_cost_the_same_number_of_queries_at_two_sizes(
     for size in (6, 60):
         _grow(world_a, size)
         with django_assert_max_num_queries(10) as captured:
-            response = client.get(url(name, world_a), params)
+            response = client.get(org_url(f"api:{name}", org=world_a), params)
         assert response.status_code == 200, response.content
         body = response.json()
         used.append((len(body["results"]), len(captured.captured_queries)))
@@ -274,7 +285,9 @@ def test_the_interests_of_an_opportunity_cost_the_same_at_two_sizes(
                     note="Me",
                 )
         with django_assert_max_num_queries(8) as captured:
-            response = client.get(url("opportunity-interests", world_a, pk=opportunity.pk))
+            response = client.get(
+                org_url("api:opportunity-interests", org=world_a, pk=opportunity.pk)
+            )
         assert response.status_code == 200
         used.append(len(captured.captured_queries))
     assert used[0] == used[1], used

@@ -11,9 +11,9 @@ from development.models import Goal, GoalStatus, PlanEvent
 from perfapp.audit.models import AuditEvent
 from perfapp.notifications.models import OutboxMessage
 
+from ..helpers import org_url, signed_in_client, visible_text
 from .test_stretch_api import client_for
-from .test_stretch_api import url as api_url
-from .test_stretch_pages import post, signed_in, text_of, url
+from .test_stretch_pages import post
 
 
 def _chosen(world, owner=None):
@@ -93,18 +93,22 @@ def test_only_a_stretch_goal_finishes_this_way(world_a):
 def test_on_the_pages_the_owner_and_the_person_see_the_goal_done(world_a):
     w = world_a
     assignment, goal = _chosen(w)
-    manager = signed_in(w.manager)
+    manager = signed_in_client(w.manager)
     response = manager.post(
-        url(w, "opportunity_complete", pk=assignment.pk), {"outcome": "Ran it."}, follow=True
+        org_url("development:opportunity_complete", org=w, pk=assignment.pk),
+        {"outcome": "Ran it."},
+        follow=True,
     )
     assert response.status_code == 200
-    assert f"Its goal is marked done in the development plan of {w.report.name}." in text_of(
+    assert f"Its goal is marked done in the development plan of {w.report.name}." in visible_text(
         response
     )
-    report = signed_in(w.report)
-    page = text_of(report.get(url(w, "opportunity", pk=assignment.pk)))
+    report = signed_in_client(w.report)
+    page = visible_text(report.get(org_url("development:opportunity", org=w, pk=assignment.pk)))
     assert "Its goal in your development plan is marked done." in page
-    plan_page = text_of(report.get(url(w, "plan", pk=w.report.pk), follow=True))
+    plan_page = visible_text(
+        report.get(org_url("development:plan", org=w, pk=w.report.pk), follow=True)
+    )
     assert "Marked the goal “Run the game day” done: its stretch assignment is complete." in (
         plan_page
     )
@@ -117,8 +121,10 @@ def test_through_the_api_the_goal_reads_done(world_a):
     w = world_a
     assignment, goal = _chosen(w)
     done = client_for(w.manager).post(
-        api_url("opportunity-complete", w, pk=assignment.pk), {"outcome": "Ran it."}, format="json"
+        org_url("api:opportunity-complete", org=w, pk=assignment.pk),
+        {"outcome": "Ran it."},
+        format="json",
     )
     assert done.status_code == 200 and done.json()["status"] == "completed"
-    read = client_for(w.report).get(api_url("goal-detail", w, pk=goal.pk))
+    read = client_for(w.report).get(org_url("api:goal-detail", org=w, pk=goal.pk))
     assert read.status_code == 200 and read.json()["status"] == "done"

@@ -19,11 +19,8 @@ from development.models import (
 from perfapp.audit.models import AuditEvent
 from perfapp.notifications.models import OutboxMessage
 
-from ..factories import MembershipFactory, TeamFactory
-
-
-def person(world, **extra):
-    return MembershipFactory(organization=world.organization, **extra)
+from ..factories import TeamFactory
+from ..helpers import new_member
 
 
 def state(world) -> tuple:
@@ -210,7 +207,7 @@ def test_interest_in_an_opportunity_not_open_to_your_team_is_refused(world_a):
         lambda: stretch.express_interest(person=world_a.member, assignment=assignment, note="x"),
         "open to chosen teams only",
     )
-    seller = person(world_a, team=other_team)
+    seller = new_member(world_a, team=other_team)
     assert interest_of(world_a, assignment, seller).status == "interested"
 
 

@@ -12,7 +12,6 @@ answered a question counts one fewer), and what someone holding a database dump,
 rows' ``xmin`` or the request log can line up: nothing.
 """
 
-import html
 import json
 import logging
 import os
@@ -42,6 +41,7 @@ from perfapp.orgs.roles import Role
 from perfapp.tenancy.scoping import organization_scope, scopes_disabled
 
 from ..factories import MembershipFactory, OrganizationFactory
+from ..helpers import html_of, org_url, signed_in_client
 from ..isolation.routes import ORG_API
 
 REVIEWERS = [  # submitted in this order, which is not the alphabetical order of the texts
@@ -61,22 +61,6 @@ DIRECTORY_ENDPOINTS = {
     "api:me-list",
     "api:points-balance-list",  # HR reads everyone's points balance
 }
-
-
-def signed_in(membership) -> Client:
-    """A browser of one's own: messages (toasts) of one person never reach another."""
-    client = Client()
-    client.force_login(membership.user)
-    return client
-
-
-def page_url(name, **kwargs):
-    return reverse(f"feedback:{name}", kwargs={"org_slug": "alpha", **kwargs})
-
-
-def text_of(response) -> str:
-    body = response.content.decode()
-    return html.unescape(body)
 
 
 def secrets_of(name: str, email: str) -> list[str]:
@@ -131,10 +115,13 @@ def anonymous_round(world_a):
             actor=world.hr, cycle=cycle, kind="text", prompt="What should they keep doing?"
         )
         cycles.set_participants(actor=world.hr, cycle=cycle, members=[world.report])
-    assert signed_in(world.hr).post(page_url("cycle_open", pk=cycle.pk)).status_code == 302
+    assert (
+        signed_in_client(world.hr).post(org_url("feedback:cycle_open", pk=cycle.pk)).status_code
+        == 302
+    )
 
-    response = signed_in(world.report).post(
-        page_url("cycle_peers", pk=cycle.pk), {"peers": [r.pk for r in reviewers]}
+    response = signed_in_client(world.report).post(
+        org_url("feedback:cycle_peers", pk=cycle.pk), {"peers": [r.pk for r in reviewers]}
     )
     assert response.status_code == 302
     with world.scope():
@@ -142,8 +129,8 @@ def anonymous_round(world_a):
         proposed = list(
             ReviewerAssignment.objects.filter(participant=entry, relation=Relation.PEER)
         )
-    response = signed_in(world.manager).post(
-        page_url("cycle_approvals", pk=cycle.pk),
+    response = signed_in_client(world.manager).post(
+        org_url("feedback:cycle_approvals", pk=cycle.pk),
         {"assignment": [a.pk for a in proposed], "decision": "approve"},
     )
     assert response.status_code == 302
@@ -161,22 +148,22 @@ def anonymous_round(world_a):
 def answer_as(membership, entry, rating_q, text_q, score, text):
     with scopes_disabled():
         assignment = ReviewerAssignment.objects.get(participant=entry, reviewer=membership)
-    response = signed_in(membership).post(
-        page_url("cycle_answer_send"),
+    response = signed_in_client(membership).post(
+        org_url("feedback:cycle_answer_send"),
         {"review": assignment.pk, f"q{rating_q.pk}": str(score), f"q{text_q.pk}": text},
     )
-    assert response.status_code == 302, text_of(response)
+    assert response.status_code == 302, html_of(response)
     return assignment
 
 
 def reachable_pages(world, cycle, entry, membership) -> dict[str, str]:
     """Every cycle page and inbox page ``membership`` can open, with htmx variants."""
-    client = signed_in(membership)
+    client = signed_in_client(membership)
     urls = {
-        "cycles": page_url("cycles"),
-        "cycle": page_url("cycle", pk=cycle.pk),
-        "cycle?page=2": page_url("cycle", pk=cycle.pk) + "?page=2",
-        "results": page_url("cycle_results", pk=entry.pk),
+        "cycles": org_url("feedback:cycles"),
+        "cycle": org_url("feedback:cycle", pk=cycle.pk),
+        "cycle?page=2": org_url("feedback:cycle", pk=cycle.pk) + "?page=2",
+        "results": org_url("feedback:cycle_results", pk=entry.pk),
         "inbox": reverse("notifications:inbox", kwargs={"org_slug": "alpha"}),
         "inbox?page=2": reverse("notifications:inbox", kwargs={"org_slug": "alpha"}) + "?page=2",
         "home": reverse("web:home", kwargs={"org_slug": "alpha"}),
@@ -186,7 +173,7 @@ def reachable_pages(world, cycle, entry, membership) -> dict[str, str]:
         for headers in ({}, {"HX-Request": "true"}):
             response = client.get(url, headers=headers)
             if response.status_code == 200:
-                bodies[f"{label}{' (htmx)' if headers else ''}"] = text_of(response)
+                bodies[f"{label}{' (htmx)' if headers else ''}"] = html_of(response)
     return bodies
 
 
@@ -245,9 +232,9 @@ def test_no_page_api_email_or_log_reveals_who_wrote_an_anonymous_answer(
     answer_as(world.manager, entry, rating_q, text_q, 2, MANAGER_TEXT)
     answer_as(world.report, entry, rating_q, text_q, 3, SELF_TEXT)
 
-    hr = signed_in(world.hr)
-    dashboard_while_open = text_of(hr.get(page_url("cycle", pk=cycle.pk)))
-    assert hr.post(page_url("cycle_close", pk=cycle.pk)).status_code == 302
+    hr = signed_in_client(world.hr)
+    dashboard_while_open = html_of(hr.get(org_url("feedback:cycle", pk=cycle.pk)))
+    assert hr.post(org_url("feedback:cycle_close", pk=cycle.pk)).status_code == 302
     dispatch_outbox()
 
     # Storage: no author, no relation for anything written by others.
@@ -304,7 +291,9 @@ def test_no_page_api_email_or_log_reveals_who_wrote_an_anonymous_answer(
     assert not leaks(caplog.text, REVIEWERS)
 
     # The results page: every answer is there, texts sorted, not in submission order.
-    page = text_of(signed_in(world.report).get(page_url("cycle_results", pk=entry.pk)))
+    page = html_of(
+        signed_in_client(world.report).get(org_url("feedback:cycle_results", pk=entry.pk))
+    )
     submitted = [text for _, _, text in REVIEWERS] + [MANAGER_TEXT]
     shown = sorted(submitted, key=lambda text: page.index(text))
     assert shown == sorted(submitted, key=str.lower)
@@ -313,7 +302,9 @@ def test_no_page_api_email_or_log_reveals_who_wrote_an_anonymous_answer(
     assert "3.5" in page  # the average of 5, 3, 4 and 2
 
     # The manager reads the same, in the same order.
-    manager_page = text_of(signed_in(world.manager).get(page_url("cycle_results", pk=entry.pk)))
+    manager_page = html_of(
+        signed_in_client(world.manager).get(org_url("feedback:cycle_results", pk=entry.pk))
+    )
     assert sorted(submitted, key=lambda text: manager_page.index(text)) == shown
 
 
@@ -326,26 +317,30 @@ def test_reviewers_see_neither_each_others_answers_nor_who_else_answered(anonymo
     for reviewer, own in ((first, REVIEWERS[0]), (third, REVIEWERS[2])):
         with world.scope():
             assignment = ReviewerAssignment.objects.get(participant=entry, reviewer=reviewer)
-        client = signed_in(reviewer)
+        client = signed_in_client(reviewer)
         bodies = [
-            text_of(client.get(page_url("cycles"))),
-            text_of(client.get(page_url("cycle_answer", pk=assignment.pk))),
-            text_of(client.get(reverse("notifications:inbox", kwargs={"org_slug": "alpha"}))),
+            html_of(client.get(org_url("feedback:cycles"))),
+            html_of(client.get(org_url("feedback:cycle_answer", pk=assignment.pk))),
+            html_of(client.get(reverse("notifications:inbox", kwargs={"org_slug": "alpha"}))),
         ]
         strangers = [r for r in REVIEWERS if r is not own]
         for body in bodies:
             assert not leaks(body, strangers)
             assert REVIEWERS[1][2] not in body  # the second reviewer's answer
         # and nobody else's results
-        assert client.get(page_url("cycle_results", pk=entry.pk)).status_code == 404
+        assert client.get(org_url("feedback:cycle_results", pk=entry.pk)).status_code == 404
 
 
 def test_the_peer_and_approval_pages_show_who_was_asked_but_never_who_answered(anonymous_round):
     round_ = anonymous_round
     world, cycle, entry = round_["world"], round_["cycle"], round_["entry"]
     answer_as(round_["reviewers"][0], entry, round_["rating"], round_["text"], 4, "Kind.")
-    peers = text_of(signed_in(world.report).get(page_url("cycle_peers", pk=cycle.pk)))
-    approvals = text_of(signed_in(world.manager).get(page_url("cycle_approvals", pk=cycle.pk)))
+    peers = html_of(
+        signed_in_client(world.report).get(org_url("feedback:cycle_peers", pk=cycle.pk))
+    )
+    approvals = html_of(
+        signed_in_client(world.manager).get(org_url("feedback:cycle_approvals", pk=cycle.pk))
+    )
     for body in (peers, approvals):
         assert "answered" not in body.lower()
         assert "Kind." not in body
@@ -360,9 +355,9 @@ def test_with_two_answers_the_results_stay_hidden(anonymous_round):
     for reviewer, (_, _, text) in list(zip(round_["reviewers"], REVIEWERS, strict=True))[:2]:
         answer_as(reviewer, entry, rating_q, text_q, 5, text)
     answer_as(world.report, entry, rating_q, text_q, 3, SELF_TEXT)
-    signed_in(world.hr).post(page_url("cycle_close", pk=cycle.pk))
+    signed_in_client(world.hr).post(org_url("feedback:cycle_close", pk=cycle.pk))
     for who in (world.report, world.manager):
-        page = text_of(signed_in(who).get(page_url("cycle_results", pk=entry.pk)))
+        page = html_of(signed_in_client(who).get(org_url("feedback:cycle_results", pk=entry.pk)))
         assert "Answers from others are hidden" in page
         assert "Fewer than 3 colleagues answered" in page
         assert SELF_TEXT in page
@@ -397,14 +392,21 @@ def test_a_manager_who_answered_does_not_read_results_backed_by_two_other_answer
         answer_as(reviewer, entry, rating_q, text_q, score, text)
     answer_as(world.manager, entry, rating_q, text_q, 2, MANAGER_TEXT)
     answer_as(world.report, entry, rating_q, text_q, 3, SELF_TEXT)
-    assert signed_in(world.hr).post(page_url("cycle_close", pk=cycle.pk)).status_code == 302
+    assert (
+        signed_in_client(world.hr).post(org_url("feedback:cycle_close", pk=cycle.pk)).status_code
+        == 302
+    )
     peer_texts = [text for _, _, text in REVIEWERS[:2]]
 
-    own = text_of(signed_in(world.report).get(page_url("cycle_results", pk=entry.pk)))
+    own = html_of(
+        signed_in_client(world.report).get(org_url("feedback:cycle_results", pk=entry.pk))
+    )
     assert "3 colleagues answered" in own and "you among them" not in own
     assert all(text in own for text in [*peer_texts, MANAGER_TEXT])
 
-    manager_page = text_of(signed_in(world.manager).get(page_url("cycle_results", pk=entry.pk)))
+    manager_page = html_of(
+        signed_in_client(world.manager).get(org_url("feedback:cycle_results", pk=entry.pk))
+    )
     assert "Answers from others are hidden" in manager_page
     assert "Fewer than 3 colleagues besides you answered" in manager_page
     assert SELF_TEXT in manager_page  # the report's own view is theirs to share
@@ -433,8 +435,10 @@ def test_with_three_answers_besides_the_manager_both_read_them(anonymous_round, 
     for reviewer, (_, _, text) in zip(round_["reviewers"], REVIEWERS, strict=True):
         answer_as(reviewer, entry, rating_q, text_q, 4, text)
     answer_as(world.manager, entry, rating_q, text_q, 2, MANAGER_TEXT)
-    signed_in(world.hr).post(page_url("cycle_close", pk=cycle.pk))
-    manager_page = text_of(signed_in(world.manager).get(page_url("cycle_results", pk=entry.pk)))
+    signed_in_client(world.hr).post(org_url("feedback:cycle_close", pk=cycle.pk))
+    manager_page = html_of(
+        signed_in_client(world.manager).get(org_url("feedback:cycle_results", pk=entry.pk))
+    )
     assert "4 colleagues answered, you among them" in manager_page
     assert all(text in manager_page for _, _, text in REVIEWERS)
     body = results_as(api_as, world.manager, entry)
@@ -510,7 +514,9 @@ def test_a_question_the_reader_answered_needs_three_answers_besides_theirs(world
     assert for_manager.questions[1].texts == [] and for_manager.questions[1].withheld
     api = results_as(api_as, world.manager, entry)
     assert api["questions"][1]["withheld"] is True and api["questions"][1]["texts"] == []
-    page = text_of(signed_in(world.manager).get(page_url("cycle_results", pk=entry.pk)))
+    page = html_of(
+        signed_in_client(world.manager).get(org_url("feedback:cycle_results", pk=entry.pk))
+    )
     assert "Fewer than three colleagues besides you answered this question" in page
     assert not any(text in page for text in texts)
 
@@ -540,8 +546,12 @@ def test_upward_results_count_only_answers_besides_the_skip_level_reading_them(w
         )
         cycles.close_cycle(actor=world.hr, cycle=cycle)
     assert relations[world.owner.pk] == Relation.MANAGER and relations[third.pk] == "report"
-    subject = text_of(signed_in(world.manager).get(page_url("cycle_results", pk=entry.pk)))
-    skip_level = text_of(signed_in(world.owner).get(page_url("cycle_results", pk=entry.pk)))
+    subject = html_of(
+        signed_in_client(world.manager).get(org_url("feedback:cycle_results", pk=entry.pk))
+    )
+    skip_level = html_of(
+        signed_in_client(world.owner).get(org_url("feedback:cycle_results", pk=entry.pk))
+    )
     assert "Shields us." in subject and "3 colleagues answered" in subject
     assert "Answers from others are hidden" in skip_level
     assert "Shields us." not in skip_level and "Fair reviews." not in skip_level
@@ -751,7 +761,7 @@ def test_a_dump_xmin_and_the_request_log_do_not_tie_an_answer_to_its_reviewer(re
 
     # And the subject still reads every answer.
     client.force_login(subject.user)
-    page = text_of(
+    page = html_of(
         client.get(reverse("feedback:cycle_results", kwargs={"org_slug": "gamma", "pk": entry.pk}))
     )
     assert f"{len(reviewers)} colleagues answered" in page

@@ -8,7 +8,6 @@ from datetime import timedelta
 from itertools import count
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
@@ -36,21 +35,13 @@ from perfapp.orgs.models import Membership
 from perfapp.tenancy.scoping import scopes_disabled
 
 from ..factories import MembershipFactory
+from ..helpers import api_error, org_url
 
 SERIAL = count()
 
 
-def url(name, slug="alpha", **kwargs):
-    return reverse(f"api:{name}", kwargs={"org_slug": slug, **kwargs})
-
-
-def error_of(response, status=400) -> dict:
-    assert response.status_code == status, (response.status_code, response.content)
-    return response.json()["error"]
-
-
 def field_message(response, field: str) -> str:
-    return error_of(response)["fields"][field][0]["message"]
+    return api_error(response)["fields"][field][0]["message"]
 
 
 MODELS = (
@@ -136,11 +127,11 @@ def test_permission_matrix_through_the_api(visibility, world_a, world_b, api_as)
         viewer = viewers[name]
         slug = viewer.organization.slug
         client = api_as(viewer)
-        detail = client.get(url("feedback-detail", slug=slug, pk=feedback.pk))
+        detail = client.get(org_url("api:feedback-detail", org=slug, pk=feedback.pk))
         boxes = {
             box
             for box in ("received", "given", "team")
-            if feedback.pk in ids(client.get(url("feedback-list", slug=slug), {"box": box}))
+            if feedback.pk in ids(client.get(org_url("api:feedback-list", org=slug), {"box": box}))
         }
         got[name] = (detail.status_code, boxes)
         reads = name in MATRIX[visibility]
@@ -151,33 +142,38 @@ def test_permission_matrix_through_the_api(visibility, world_a, world_b, api_as)
             assert detail.json() == {"error": {"code": "not_found", "message": "Not found."}}
     assert got == expected
     # Someone of another organization gets 404 at the organization's own URL too.
-    assert api_as(world_b.owner).get(url("feedback-detail", pk=feedback.pk)).status_code == 404
+    assert (
+        api_as(world_b.owner).get(org_url("api:feedback-detail", pk=feedback.pk)).status_code == 404
+    )
 
 
 def test_hr_sees_counts_of_feedback_never_its_words(world_a, api_as):
     _give(world_a, Visibility.PRIVATE)
     hr = api_as(world_a.hr)
-    stats = hr.get(url("feedback-stats"))
+    stats = hr.get(org_url("api:feedback-stats"))
     assert stats.status_code == 200
     assert stats.json() == {"total": 2, "praise": 1, "constructive": 1, "suggestion": 0}
     for box in ("received", "given", "team"):
-        assert ids(hr.get(url("feedback-list"), {"box": box})) == []
+        assert ids(hr.get(org_url("api:feedback-list"), {"box": box})) == []
     assert b"incident call" not in stats.content
     for person in (world_a.member, world_a.manager, world_a.report):
-        assert error_of(api_as(person).get(url("feedback-stats")), 404)["code"] == "not_found"
+        assert (
+            api_error(api_as(person).get(org_url("api:feedback-stats")), status=404)["code"]
+            == "not_found"
+        )
 
 
 def test_the_feedback_shape(world_a, api_as):
     feedback = world_a.feedback.feedback  # member → report, shared with the manager
     competency = world_a.framework.competency
-    mine = api_as(world_a.member).get(url("feedback-detail", pk=feedback.pk)).json()
+    mine = api_as(world_a.member).get(org_url("api:feedback-detail", pk=feedback.pk)).json()
     assert mine["author"] == {"id": world_a.member.pk, "name": world_a.member.name}
     assert mine["recipient"] == {"id": world_a.report.pk, "name": world_a.report.name}
     assert mine["kind"] == "praise" and mine["visibility"] == "with_manager"
     assert mine["competencies"] == [{"id": competency.pk, "name": competency.name}]
     assert mine["impact"] == "Sales could answer customers the same day."
     assert mine["edited_at"] is None and mine["editable_until"] is not None
-    theirs = api_as(world_a.report).get(url("feedback-detail", pk=feedback.pk)).json()
+    theirs = api_as(world_a.report).get(org_url("api:feedback-detail", pk=feedback.pk)).json()
     assert theirs["editable_until"] is None  # only the author edits
     assert set(theirs) == set(mine)
 
@@ -188,7 +184,7 @@ def test_the_feedback_shape(world_a, api_as):
 def test_giving_feedback_through_the_api(world_a, api_as):
     competency = world_a.framework.competency
     response = api_as(world_a.report).post(
-        url("feedback-list"),
+        org_url("api:feedback-list"),
         {
             "recipient": world_a.member.pk,
             "kind": "praise",
@@ -207,7 +203,7 @@ def test_giving_feedback_through_the_api(world_a, api_as):
     with scopes_disabled():
         told = OutboxMessage.objects.get(kind="feedback.received", recipient=world_a.member)
     assert told.title == f"{world_a.report.name} gave you feedback"
-    received = api_as(world_a.member).get(url("feedback-list")).json()["results"]
+    received = api_as(world_a.member).get(org_url("api:feedback-list")).json()["results"]
     assert received[0]["id"] == body["id"]  # newest first
 
 
@@ -261,8 +257,8 @@ def test_bad_feedback_is_a_400_and_changes_nothing(case, field, message, world_a
     elif case == "too_long":
         data["situation"] = "x" * 4001
     before = db_state()
-    response = api_as(world_a.member).post(url("feedback-list"), data, format="json")
-    error = error_of(response)
+    response = api_as(world_a.member).post(org_url("api:feedback-list"), data, format="json")
+    error = api_error(response)
     assert error["code"] == "validation_error"
     assert message in json.dumps(error["fields"][field]), error
     assert db_state() == before
@@ -271,7 +267,7 @@ def test_bad_feedback_is_a_400_and_changes_nothing(case, field, message, world_a
 def test_the_author_edits_within_the_window_and_not_after(world_a, api_as):
     feedback = world_a.feedback.feedback
     edited = api_as(world_a.member).patch(
-        url("feedback-detail", pk=feedback.pk),
+        org_url("api:feedback-detail", pk=feedback.pk),
         {
             "situation": "In Tuesday's demo you walked sales through the rollout.",
             "competencies": [],
@@ -288,9 +284,9 @@ def test_the_author_edits_within_the_window_and_not_after(world_a, api_as):
         )
     before = db_state()
     late = api_as(world_a.member).patch(
-        url("feedback-detail", pk=feedback.pk), {"situation": "Too late."}, format="json"
+        org_url("api:feedback-detail", pk=feedback.pk), {"situation": "Too late."}, format="json"
     )
-    assert error_of(late)["message"] == (
+    assert api_error(late)["message"] == (
         "Feedback can be edited for 30 minutes after sending; this one is final now."
     )
     assert db_state() == before
@@ -299,38 +295,38 @@ def test_the_author_edits_within_the_window_and_not_after(world_a, api_as):
 def test_only_the_author_edits_and_never_who_reads_it(world_a, api_as):
     feedback = world_a.feedback.feedback
     before = db_state()
-    path = url("feedback-detail", pk=feedback.pk)
+    path = org_url("api:feedback-detail", pk=feedback.pk)
     recipient = api_as(world_a.report).patch(path, {"situation": "Nicer."}, format="json")
-    assert "Only the person who wrote" in error_of(recipient)["message"]
+    assert "Only the person who wrote" in api_error(recipient)["message"]
     peer = api_as(world_a.hr).patch(path, {"situation": "Nicer."}, format="json")
-    assert error_of(peer, 404)["code"] == "not_found"
+    assert api_error(peer, status=404)["code"] == "not_found"
     audience = api_as(world_a.member).patch(path, {"visibility": "private"}, format="json")
     assert "fixed once it is sent" in field_message(audience, "visibility")
     empty = api_as(world_a.member).patch(path, {"situation": ""}, format="json")
     assert "Describe what happened" in field_message(empty, "situation")
     put = api_as(world_a.member).put(path, {"situation": "x"}, format="json")
-    assert error_of(put, 405)["code"] == "method_not_allowed"
+    assert api_error(put, status=405)["code"] == "method_not_allowed"
     assert db_state() == before
 
 
 def test_the_recipient_attaches_private_feedback_as_evidence(world_a, api_as):
     private = _give(world_a, Visibility.PRIVATE)
-    path = url("feedback-evidence", pk=private.pk)
+    path = org_url("api:feedback-evidence", pk=private.pk)
     assert (
         api_as(world_a.report)
-        .get(url("feedback-detail", pk=private.pk))
+        .get(org_url("api:feedback-detail", pk=private.pk))
         .json()["attached_as_evidence"]
         is False
     )
     attached = api_as(world_a.report).post(path, {"attached": True}, format="json")
     assert attached.status_code == 200 and attached.json()["attached_as_evidence"] is True
     author = api_as(world_a.member).post(path, {"attached": False}, format="json")
-    assert "Only the recipient" in error_of(author)["message"]
+    assert "Only the recipient" in api_error(author)["message"]
     shared = api_as(world_a.report).post(
-        url("feedback-evidence", pk=world_a.feedback.feedback.pk), {"attached": True}
+        org_url("api:feedback-evidence", pk=world_a.feedback.feedback.pk), {"attached": True}
     )
-    assert "Only private feedback" in error_of(shared)["message"]
-    assert error_of(api_as(world_a.report).post(path, {}, format="json"))["fields"]["attached"]
+    assert "Only private feedback" in api_error(shared)["message"]
+    assert api_error(api_as(world_a.report).post(path, {}, format="json"))["fields"]["attached"]
     with scopes_disabled():
         assert Feedback.objects.get(pk=private.pk).attached_as_evidence is True
 
@@ -338,7 +334,9 @@ def test_the_recipient_attaches_private_feedback_as_evidence(world_a, api_as):
 def test_the_nudge_gives_hints_and_never_blocks(world_a, api_as):
     client = api_as(world_a.member)
     vague = client.post(
-        url("feedback-nudge"), {"kind": "constructive", "situation": "Great job!"}, format="json"
+        org_url("api:feedback-nudge"),
+        {"kind": "constructive", "situation": "Great job!"},
+        format="json",
     )
     assert vague.status_code == 200
     assert [hint["code"] for hint in vague.json()["hints"]] == [
@@ -347,13 +345,13 @@ def test_the_nudge_gives_hints_and_never_blocks(world_a, api_as):
         "no_suggestion",
     ]
     assert all(hint["message"] for hint in vague.json()["hints"])
-    specific = client.post(url("feedback-nudge"), CONTENT, format="json")
+    specific = client.post(org_url("api:feedback-nudge"), CONTENT, format="json")
     assert specific.json() == {"hints": []}
-    empty = client.post(url("feedback-nudge"), {}, format="json")
+    empty = client.post(org_url("api:feedback-nudge"), {}, format="json")
     assert empty.status_code == 200 and empty.json()["hints"]
     # Vague feedback is still sent: the hints are advice.
     sent = client.post(
-        url("feedback-list"),
+        org_url("api:feedback-list"),
         {"recipient": world_a.report.pk, "kind": "praise", "situation": "Great job!"},
         format="json",
     )
@@ -374,26 +372,34 @@ def test_timeline_filters(world_a, api_as):
             visibility=Visibility.PRIVATE,
         )
     report = api_as(world_a.report)
-    everything = ids(report.get(url("feedback-list")))
+    everything = ids(report.get(org_url("api:feedback-list")))
     assert everything == [from_manager.pk, world_a.feedback.feedback.pk]
-    assert ids(report.get(url("feedback-list"), {"kind": "suggestion"})) == [from_manager.pk]
-    assert ids(report.get(url("feedback-list"), {"competency": craft.pk})) == [
+    assert ids(report.get(org_url("api:feedback-list"), {"kind": "suggestion"})) == [
+        from_manager.pk
+    ]
+    assert ids(report.get(org_url("api:feedback-list"), {"competency": craft.pk})) == [
         world_a.feedback.feedback.pk
     ]
-    assert ids(report.get(url("feedback-list"), {"person": world_a.manager.pk})) == [
+    assert ids(report.get(org_url("api:feedback-list"), {"person": world_a.manager.pk})) == [
         from_manager.pk
     ]
     today = timezone.now().date()
-    assert ids(report.get(url("feedback-list"), {"since": str(today - timedelta(days=1))})) == (
-        everything
+    assert ids(
+        report.get(org_url("api:feedback-list"), {"since": str(today - timedelta(days=1))})
+    ) == (everything)
+    assert (
+        ids(report.get(org_url("api:feedback-list"), {"since": str(today + timedelta(days=2))}))
+        == []
     )
-    assert ids(report.get(url("feedback-list"), {"since": str(today + timedelta(days=2))})) == []
-    assert ids(report.get(url("feedback-list"), {"until": str(today - timedelta(days=2))})) == []
-    assert ids(api_as(world_a.manager).get(url("feedback-list"), {"box": "given"})) == [
+    assert (
+        ids(report.get(org_url("api:feedback-list"), {"until": str(today - timedelta(days=2))}))
+        == []
+    )
+    assert ids(api_as(world_a.manager).get(org_url("api:feedback-list"), {"box": "given"})) == [
         from_manager.pk
     ]
     # The manager's team box holds only what was shared with the manager.
-    team = ids(api_as(world_a.manager).get(url("feedback-list"), {"box": "team"}))
+    team = ids(api_as(world_a.manager).get(org_url("api:feedback-list"), {"box": "team"}))
     assert team == [world_a.feedback.feedback.pk]
 
 
@@ -412,14 +418,14 @@ def test_timeline_filters(world_a, api_as):
     ],
 )
 def test_bad_timeline_filters_are_a_400(params, field, world_a, api_as):
-    error = error_of(api_as(world_a.report).get(url("feedback-list"), params))
+    error = api_error(api_as(world_a.report).get(org_url("api:feedback-list"), params))
     assert error["code"] == "validation_error" and field in error["fields"]
 
 
 @pytest.mark.parametrize("name", ["feedback-detail", "feedback-request-detail"])
 def test_an_id_too_big_for_the_database_is_a_404(name, world_a, api_as):
-    response = api_as(world_a.member).get(url(name, pk=str(2**70)))
-    assert error_of(response, 404)["code"] == "not_found"
+    response = api_as(world_a.member).get(org_url(f"api:{name}", pk=str(2**70)))
+    assert api_error(response, status=404)["code"] == "not_found"
 
 
 # --- asking ---------------------------------------------------------------------------
@@ -427,7 +433,7 @@ def test_an_id_too_big_for_the_database_is_a_404(name, world_a, api_as):
 
 def test_asking_answering_and_declining_through_the_api(world_a, api_as):
     asked = api_as(world_a.report).post(
-        url("feedback-request-list"),
+        org_url("api:feedback-request-list"),
         {
             "reviewers": [world_a.member.pk, world_a.manager.pk],
             "topic": "  My first on-call week ",
@@ -451,66 +457,67 @@ def test_asking_answering_and_declining_through_the_api(world_a, api_as):
     ]
 
     answered = api_as(world_a.member).post(
-        url("feedback-request-answer", pk=pk), CONTENT, format="json"
+        org_url("api:feedback-request-answer", pk=pk), CONTENT, format="json"
     )
     assert answered.status_code == 201, answered.content
     answer = answered.json()
     assert answer["recipient"]["id"] == world_a.report.pk and answer["visibility"] == "private"
 
     before = db_state()
-    again = api_as(world_a.member).post(url("feedback-request-answer", pk=pk), CONTENT)
-    assert error_of(again)["message"] == "You have already answered this request."
+    again = api_as(world_a.member).post(org_url("api:feedback-request-answer", pk=pk), CONTENT)
+    assert api_error(again)["message"] == "You have already answered this request."
     assert db_state() == before
 
     no_reason = api_as(world_a.manager).post(
-        url("feedback-request-decline", pk=pk), {"reason": " "}
+        org_url("api:feedback-request-decline", pk=pk), {"reason": " "}
     )
     assert "Say why" in field_message(no_reason, "reason")
     assert db_state() == before
     declined = api_as(world_a.manager).post(
-        url("feedback-request-decline", pk=pk), {"reason": "I was on leave that week."}
+        org_url("api:feedback-request-decline", pk=pk), {"reason": "I was on leave that week."}
     )
     assert declined.status_code == 200
     assert [row["reviewer"]["id"] for row in declined.json()["reviewers"]] == [world_a.manager.pk]
 
     # The requester sees every asked person's status; each asked person only their own.
-    mine = api_as(world_a.report).get(url("feedback-request-detail", pk=pk)).json()
+    mine = api_as(world_a.report).get(org_url("api:feedback-request-detail", pk=pk)).json()
     assert [(r["status"], r["answer"], r["decline_reason"]) for r in mine["reviewers"]] == [
         ("answered", answer["id"], ""),
         ("declined", None, "I was on leave that week."),
     ]
-    theirs = api_as(world_a.member).get(url("feedback-request-detail", pk=pk)).json()
+    theirs = api_as(world_a.member).get(org_url("api:feedback-request-detail", pk=pk)).json()
     assert [(r["reviewer"]["id"], r["answer"]) for r in theirs["reviewers"]] == [
         (world_a.member.pk, answer["id"])
     ]
     assert (
-        b"on leave" not in api_as(world_a.member).get(url("feedback-request-detail", pk=pk)).content
+        b"on leave"
+        not in api_as(world_a.member).get(org_url("api:feedback-request-detail", pk=pk)).content
     )
     for outsider in (world_a.owner, world_a.hr):
-        response = api_as(outsider).get(url("feedback-request-detail", pk=pk))
-        assert error_of(response, 404)["code"] == "not_found"
-        response = api_as(outsider).post(url("feedback-request-answer", pk=pk), CONTENT)
-        assert error_of(response, 404)["code"] == "not_found"
+        response = api_as(outsider).get(org_url("api:feedback-request-detail", pk=pk))
+        assert api_error(response, status=404)["code"] == "not_found"
+        response = api_as(outsider).post(org_url("api:feedback-request-answer", pk=pk), CONTENT)
+        assert api_error(response, status=404)["code"] == "not_found"
 
-    made = api_as(world_a.report).get(url("feedback-request-list")).json()["results"]
+    made = api_as(world_a.report).get(org_url("api:feedback-request-list")).json()["results"]
     assert [row["id"] for row in made] == [pk, world_a.feedback.request.pk]
     asked_of_member = api_as(world_a.member).get(
-        url("feedback-request-list"), {"role": "asked_of_me"}
+        org_url("api:feedback-request-list"), {"role": "asked_of_me"}
     )
     rows = asked_of_member.json()["results"]
     assert [row["id"] for row in rows] == [pk, world_a.feedback.request.pk]
     assert all(len(row["reviewers"]) == 1 for row in rows)
     pending = api_as(world_a.member).get(
-        url("feedback-request-list"), {"role": "asked_of_me", "status": "pending"}
+        org_url("api:feedback-request-list"), {"role": "asked_of_me", "status": "pending"}
     )
     assert ids(pending) == [world_a.feedback.request.pk]
-    bad = api_as(world_a.member).get(url("feedback-request-list"), {"role": "everyone"})
-    assert "role" in error_of(bad)["fields"]
+    bad = api_as(world_a.member).get(org_url("api:feedback-request-list"), {"role": "everyone"})
+    assert "role" in api_error(bad)["fields"]
 
 
 def test_a_managers_request_about_a_report_stays_with_the_manager(world_a, api_as):
     asked = api_as(world_a.manager).post(
-        url("feedback-request-list"),
+        org_url("api:feedback-request-list"),
         {
             "subject": world_a.report.pk,
             "reviewers": [world_a.member.pk],
@@ -521,16 +528,18 @@ def test_a_managers_request_about_a_report_stays_with_the_manager(world_a, api_a
     )
     assert asked.status_code == 201, asked.content
     pk = asked.json()["id"]
-    answer = api_as(world_a.member).post(url("feedback-request-answer", pk=pk), CONTENT)
+    answer = api_as(world_a.member).post(org_url("api:feedback-request-answer", pk=pk), CONTENT)
     assert answer.status_code == 201 and answer.json()["visibility"] == "manager_only"
     feedback_id = answer.json()["id"]
-    manager = api_as(world_a.manager).get(url("feedback-request-detail", pk=pk)).json()
+    manager = api_as(world_a.manager).get(org_url("api:feedback-request-detail", pk=pk)).json()
     assert manager["reviewers"][0]["answer"] == feedback_id
-    assert feedback_id in ids(api_as(world_a.manager).get(url("feedback-list"), {"box": "team"}))
+    assert feedback_id in ids(
+        api_as(world_a.manager).get(org_url("api:feedback-list"), {"box": "team"})
+    )
     report = api_as(world_a.report)
-    assert report.get(url("feedback-request-detail", pk=pk)).status_code == 404
-    assert report.get(url("feedback-detail", pk=feedback_id)).status_code == 404
-    assert feedback_id not in ids(report.get(url("feedback-list")))
+    assert report.get(org_url("api:feedback-request-detail", pk=pk)).status_code == 404
+    assert report.get(org_url("api:feedback-detail", pk=feedback_id)).status_code == 404
+    assert feedback_id not in ids(report.get(org_url("api:feedback-list")))
 
 
 @pytest.mark.parametrize(
@@ -567,8 +576,10 @@ def test_bad_requests_are_a_400_and_change_nothing(case, field, message, world_a
     elif case == "empty_topic":
         data["topic"] = ""
     before = db_state()
-    response = api_as(world_a.report).post(url("feedback-request-list"), data, format="json")
-    error = error_of(response)
+    response = api_as(world_a.report).post(
+        org_url("api:feedback-request-list"), data, format="json"
+    )
+    error = api_error(response)
     assert message in json.dumps(error["fields"][field]), error
     assert db_state() == before
 
@@ -586,7 +597,7 @@ def _draft_via_api(client, **overrides) -> dict:
         "include_peers": False,
         **overrides,
     }
-    response = client.post(url("feedback-cycle-list"), data, format="json")
+    response = client.post(org_url("api:feedback-cycle-list"), data, format="json")
     assert response.status_code == 201, response.content
     return response.json()
 
@@ -598,15 +609,15 @@ def test_hr_runs_a_cycle_through_the_api(world_a, api_as):
     assert cycle["status"] == "draft" and cycle["questions"] == []
     assert cycle["progress"]["participants"] == 0
 
-    renamed = hr().patch(url("feedback-cycle-detail", pk=pk), {"name": "Autumn 360°"})
+    renamed = hr().patch(org_url("api:feedback-cycle-detail", pk=pk), {"name": "Autumn 360°"})
     assert renamed.json()["name"] == "Autumn 360°"
     bad_dates = hr().patch(
-        url("feedback-cycle-detail", pk=pk), {"closes_on": cycle["opens_on"]}, format="json"
+        org_url("api:feedback-cycle-detail", pk=pk), {"closes_on": cycle["opens_on"]}, format="json"
     )
     assert "close after it opens" in field_message(bad_dates, "closes_on")
 
     question = hr().post(
-        url("feedback-cycle-questions", pk=pk),
+        org_url("api:feedback-cycle-questions", pk=pk),
         {
             "kind": "competency",
             "prompt": "How is their craft?",
@@ -617,21 +628,23 @@ def test_hr_runs_a_cycle_through_the_api(world_a, api_as):
     assert question.status_code == 201, question.content
     assert question.json()["competency"]["id"] == world_a.framework.competency.pk
     no_competency = hr().post(
-        url("feedback-cycle-questions", pk=pk), {"kind": "competency", "prompt": "Craft?"}
+        org_url("api:feedback-cycle-questions", pk=pk), {"kind": "competency", "prompt": "Craft?"}
     )
     assert "Choose the competency" in field_message(no_competency, "competency")
-    hr().post(url("feedback-cycle-questions", pk=pk), {"kind": "text", "prompt": "Keep doing?"})
+    hr().post(
+        org_url("api:feedback-cycle-questions", pk=pk), {"kind": "text", "prompt": "Keep doing?"}
+    )
 
-    not_yet = hr().post(url("feedback-cycle-open", pk=pk))
-    assert error_of(not_yet)["message"] == "Add participants before opening the cycle."
+    not_yet = hr().post(org_url("api:feedback-cycle-open", pk=pk))
+    assert api_error(not_yet)["message"] == "Add participants before opening the cycle."
     chosen = hr().post(
-        url("feedback-cycle-participants", pk=pk),
+        org_url("api:feedback-cycle-participants", pk=pk),
         {"members": [world_a.report.pk, world_a.member.pk]},
         format="json",
     )
     assert chosen.json() == {"participants": 2}
 
-    opened = hr().post(url("feedback-cycle-open", pk=pk))
+    opened = hr().post(org_url("api:feedback-cycle-open", pk=pk))
     assert opened.status_code == 200 and opened.json()["status"] == "open"
     assert [q["prompt"] for q in opened.json()["questions"]] == [
         "How is their craft?",
@@ -640,28 +653,28 @@ def test_hr_runs_a_cycle_through_the_api(world_a, api_as):
     # report: self + manager; member: self (no manager)
     assert opened.json()["progress"]["asked"] == 3
 
-    fixed = hr().patch(url("feedback-cycle-detail", pk=pk), {"name": "Renamed"})
-    assert "has started" in error_of(fixed)["message"]
+    fixed = hr().patch(org_url("api:feedback-cycle-detail", pk=pk), {"name": "Renamed"})
+    assert "has started" in api_error(fixed)["message"]
     late_question = hr().post(
-        url("feedback-cycle-questions", pk=pk), {"kind": "text", "prompt": "Late?"}
+        org_url("api:feedback-cycle-questions", pk=pk), {"kind": "text", "prompt": "Late?"}
     )
-    assert "has started" in error_of(late_question)["message"]
+    assert "has started" in api_error(late_question)["message"]
 
-    progress = hr().get(url("feedback-cycle-progress", pk=pk)).json()["results"]
+    progress = hr().get(org_url("api:feedback-cycle-progress", pk=pk)).json()["results"]
     assert sorted(
         (row["person"]["id"], row["asked"], row["answered"]) for row in progress
     ) == sorted([(world_a.report.pk, 2, 0), (world_a.member.pk, 1, 0)])
-    reminded = hr().post(url("feedback-cycle-remind", pk=pk))
+    reminded = hr().post(org_url("api:feedback-cycle-remind", pk=pk))
     assert reminded.status_code == 200 and reminded.json()["reminded"] >= 1
 
-    listed = hr().get(url("feedback-cycle-list")).json()["results"]
+    listed = hr().get(org_url("api:feedback-cycle-list")).json()["results"]
     assert [row["id"] for row in listed] == [pk, world_a.feedback.cycle.pk]
     assert listed[0]["progress"] == {"participants": 2, "asked": 3, "answered": 0}
 
-    closed = hr().post(url("feedback-cycle-close", pk=pk))
+    closed = hr().post(org_url("api:feedback-cycle-close", pk=pk))
     assert closed.json()["status"] == "closed"
-    again = hr().post(url("feedback-cycle-close", pk=pk))
-    assert error_of(again)["message"] == "Only an open cycle can be closed."
+    again = hr().post(org_url("api:feedback-cycle-close", pk=pk))
+    assert api_error(again)["message"] == "Only an open cycle can be closed."
 
 
 def test_opening_before_the_date_schedules_through_the_api_and_can_be_cancelled(world_a, api_as):
@@ -672,31 +685,35 @@ def test_opening_before_the_date_schedules_through_the_api_and_can_be_cancelled(
     )
     pk = cycle["id"]
     assert cycle["scheduled"] is False
-    hr().post(url("feedback-cycle-questions", pk=pk), {"kind": "text", "prompt": "Keep?"})
+    hr().post(org_url("api:feedback-cycle-questions", pk=pk), {"kind": "text", "prompt": "Keep?"})
     hr().post(
-        url("feedback-cycle-participants", pk=pk), {"members": [world_a.report.pk]}, format="json"
+        org_url("api:feedback-cycle-participants", pk=pk),
+        {"members": [world_a.report.pk]},
+        format="json",
     )
-    scheduled = hr().post(url("feedback-cycle-open", pk=pk))
+    scheduled = hr().post(org_url("api:feedback-cycle-open", pk=pk))
     assert scheduled.status_code == 200, scheduled.content
     assert (scheduled.json()["status"], scheduled.json()["scheduled"]) == ("draft", True)
     assert scheduled.json()["progress"]["asked"] == 0
     before = db_state()
-    fixed = hr().patch(url("feedback-cycle-detail", pk=pk), {"name": "Renamed"}, format="json")
-    assert error_of(fixed)["message"].endswith("Cancel the scheduled opening to change it.")
+    fixed = hr().patch(
+        org_url("api:feedback-cycle-detail", pk=pk), {"name": "Renamed"}, format="json"
+    )
+    assert api_error(fixed)["message"].endswith("Cancel the scheduled opening to change it.")
     assert db_state() == before
-    plain = hr().post(url("feedback-cycle-unschedule", pk=pk))
+    plain = hr().post(org_url("api:feedback-cycle-unschedule", pk=pk))
     assert (plain.json()["status"], plain.json()["scheduled"]) == ("draft", False)
-    again = hr().post(url("feedback-cycle-unschedule", pk=pk))
-    assert error_of(again)["message"] == "This cycle is not scheduled to open."
+    again = hr().post(org_url("api:feedback-cycle-unschedule", pk=pk))
+    assert api_error(again)["message"] == "This cycle is not scheduled to open."
     for who in (world_a.manager, world_a.report):
-        assert api_as(who).post(url("feedback-cycle-unschedule", pk=pk)).status_code == 404
+        assert api_as(who).post(org_url("api:feedback-cycle-unschedule", pk=pk)).status_code == 404
 
 
 def test_a_cycle_dated_in_the_past_is_a_400_on_its_closing_date(world_a, api_as):
     today = timezone.now().date()
     before = db_state()
     response = api_as(world_a.hr).post(
-        url("feedback-cycle-list"),
+        org_url("api:feedback-cycle-list"),
         {
             "name": "Last year",
             "opens_on": str(today - timedelta(days=300)),
@@ -714,14 +731,14 @@ def test_only_hr_manages_cycles(world_a, api_as):
     for person in (world_a.manager, world_a.report, world_a.member):
         client = api_as(person)
         attempts = [
-            client.post(url("feedback-cycle-list"), {"name": "Mine"}, format="json"),
-            client.patch(url("feedback-cycle-detail", pk=cycle.pk), {"name": "Mine"}),
-            client.post(url("feedback-cycle-questions", pk=cycle.pk), {"kind": "text"}),
-            client.post(url("feedback-cycle-participants", pk=cycle.pk), {"members": []}),
-            client.post(url("feedback-cycle-open", pk=cycle.pk)),
-            client.post(url("feedback-cycle-close", pk=cycle.pk)),
-            client.post(url("feedback-cycle-remind", pk=cycle.pk)),
-            client.get(url("feedback-cycle-progress", pk=cycle.pk)),
+            client.post(org_url("api:feedback-cycle-list"), {"name": "Mine"}, format="json"),
+            client.patch(org_url("api:feedback-cycle-detail", pk=cycle.pk), {"name": "Mine"}),
+            client.post(org_url("api:feedback-cycle-questions", pk=cycle.pk), {"kind": "text"}),
+            client.post(org_url("api:feedback-cycle-participants", pk=cycle.pk), {"members": []}),
+            client.post(org_url("api:feedback-cycle-open", pk=cycle.pk)),
+            client.post(org_url("api:feedback-cycle-close", pk=cycle.pk)),
+            client.post(org_url("api:feedback-cycle-remind", pk=cycle.pk)),
+            client.get(org_url("api:feedback-cycle-progress", pk=cycle.pk)),
         ]
         assert [response.status_code for response in attempts] == [404] * len(attempts)
     assert db_state() == before
@@ -740,16 +757,20 @@ def test_members_list_only_cycles_they_take_part_or_review_in(world_a, api_as):
         )
         cycles.set_participants(actor=world_a.hr, cycle=hidden_draft, members=[world_a.report])
     for person in (world_a.report, world_a.manager):
-        listed = api_as(person).get(url("feedback-cycle-list")).json()["results"]
+        listed = api_as(person).get(org_url("api:feedback-cycle-list")).json()["results"]
         assert [(row["id"], row["progress"]) for row in listed] == [(cycle.pk, None)]
-        detail = api_as(person).get(url("feedback-cycle-detail", pk=cycle.pk)).json()
+        detail = api_as(person).get(org_url("api:feedback-cycle-detail", pk=cycle.pk)).json()
         assert detail["progress"] is None
         assert [q["id"] for q in detail["questions"]] == [world_a.feedback.question.pk]
         assert (
-            api_as(person).get(url("feedback-cycle-detail", pk=hidden_draft.pk)).status_code == 404
+            api_as(person).get(org_url("api:feedback-cycle-detail", pk=hidden_draft.pk)).status_code
+            == 404
         )
-    assert ids(api_as(world_a.member).get(url("feedback-cycle-list"))) == []
-    assert api_as(world_a.member).get(url("feedback-cycle-detail", pk=cycle.pk)).status_code == 404
+    assert ids(api_as(world_a.member).get(org_url("api:feedback-cycle-list"))) == []
+    assert (
+        api_as(world_a.member).get(org_url("api:feedback-cycle-detail", pk=cycle.pk)).status_code
+        == 404
+    )
 
 
 def test_bad_cycle_settings_and_foreign_ids_are_a_400(world_a, world_b, api_as):
@@ -759,13 +780,13 @@ def test_bad_cycle_settings_and_foreign_ids_are_a_400(world_a, world_b, api_as):
     before = db_state()
     today = timezone.now().date()
     backwards = hr.post(
-        url("feedback-cycle-list"),
+        org_url("api:feedback-cycle-list"),
         {"name": "Backwards", "opens_on": str(today), "closes_on": str(today)},
         format="json",
     )
     assert "close after it opens" in field_message(backwards, "closes_on")
     nobody = hr.post(
-        url("feedback-cycle-list"),
+        org_url("api:feedback-cycle-list"),
         {
             "name": "Nobody",
             "opens_on": str(today),
@@ -777,24 +798,24 @@ def test_bad_cycle_settings_and_foreign_ids_are_a_400(world_a, world_b, api_as):
         },
         format="json",
     )
-    assert "at least one kind of reviewer" in error_of(nobody)["message"]
-    participants = url("feedback-cycle-participants", pk=draft["id"])
+    assert "at least one kind of reviewer" in api_error(nobody)["message"]
+    participants = org_url("api:feedback-cycle-participants", pk=draft["id"])
     foreign = hr.post(participants, {"members": [world_b.member.pk]}, format="json")
-    assert "does not exist" in json.dumps(error_of(foreign)["fields"]["members"])
+    assert "does not exist" in json.dumps(api_error(foreign)["fields"]["members"])
     inactive = hr.post(participants, {"members": [gone.pk]}, format="json")
     assert "Choose active members" in field_message(inactive, "members")
     foreign_competency = hr.post(
-        url("feedback-cycle-questions", pk=draft["id"]),
+        org_url("api:feedback-cycle-questions", pk=draft["id"]),
         {"kind": "competency", "prompt": "Craft?", "competency": world_b.framework.competency.pk},
         format="json",
     )
-    assert "does not exist" in json.dumps(error_of(foreign_competency)["fields"]["competency"])
+    assert "does not exist" in json.dumps(api_error(foreign_competency)["fields"]["competency"])
     started = hr.post(
-        url("feedback-cycle-participants", pk=world_a.feedback.cycle.pk),
+        org_url("api:feedback-cycle-participants", pk=world_a.feedback.cycle.pk),
         {"members": [world_a.member.pk]},
         format="json",
     )
-    assert "has started" in error_of(started)["message"]
+    assert "has started" in api_error(started)["message"]
     assert db_state() == before
 
 
@@ -849,16 +870,16 @@ def _answers(cycle, rating=4, text="Clear status updates in every incident.") ->
 def test_a_reviewer_lists_reads_and_answers_their_review(world_a, api_as):
     assignment = world_a.feedback.assignment  # the manager reviews the report
     manager = lambda: api_as(world_a.manager)  # noqa: E731
-    listed = manager().get(url("cycle-review-list")).json()["results"]
+    listed = manager().get(org_url("api:cycle-review-list")).json()["results"]
     assert [(row["id"], row["about"]["id"], row["relation"], row["status"]) for row in listed] == [
         (assignment.pk, world_a.report.pk, "manager", "pending")
     ]
-    detail = manager().get(url("cycle-review-detail", pk=assignment.pk)).json()
+    detail = manager().get(org_url("api:cycle-review-detail", pk=assignment.pk)).json()
     assert [q["prompt"] for q in detail["questions"]] == ["What should they keep doing?"]
     assert detail["cycle"]["anonymous"] is True
 
     sent = manager().post(
-        url("cycle-review-send"),
+        org_url("api:cycle-review-send"),
         {
             "review": assignment.pk,
             "answers": [{"question": world_a.feedback.question.pk, "text": "Their calm demos."}],
@@ -870,25 +891,30 @@ def test_a_reviewer_lists_reads_and_answers_their_review(world_a, api_as):
     with scopes_disabled():  # sealed until the cycle closes: no readable response yet
         assert not CycleResponse.objects.filter(participant=world_a.feedback.entry).exists()
         assert SealedResponse.objects.filter(cycle=world_a.feedback.cycle).count() == 1
-    assert ids(manager().get(url("cycle-review-list"), {"status": "pending"})) == []
-    assert ids(manager().get(url("cycle-review-list"), {"status": "answered"})) == [assignment.pk]
+    assert ids(manager().get(org_url("api:cycle-review-list"), {"status": "pending"})) == []
+    assert ids(manager().get(org_url("api:cycle-review-list"), {"status": "answered"})) == [
+        assignment.pk
+    ]
 
     before = db_state()
     twice = manager().post(
-        url("cycle-review-send"),
+        org_url("api:cycle-review-send"),
         {
             "review": assignment.pk,
             "answers": [{"question": world_a.feedback.question.pk, "text": "Once more."}],
         },
         format="json",
     )
-    assert error_of(twice)["message"] == "You have already answered; answers are final."
+    assert api_error(twice)["message"] == "You have already answered; answers are final."
     assert db_state() == before
 
     for person in (world_a.report, world_a.hr, world_a.owner):
-        assert api_as(person).get(url("cycle-review-detail", pk=assignment.pk)).status_code == 404
+        assert (
+            api_as(person).get(org_url("api:cycle-review-detail", pk=assignment.pk)).status_code
+            == 404
+        )
         other = api_as(person).post(
-            url("cycle-review-send"),
+            org_url("api:cycle-review-send"),
             {"review": assignment.pk, **_answers(world_a.feedback.cycle)},
             format="json",
         )
@@ -900,17 +926,17 @@ def test_the_old_address_with_the_review_id_answers_410_and_stores_nothing(world
     review = world_a.feedback.assignment
     before = db_state()
     response = api_as(world_a.manager).post(
-        url("cycle-review-answers", pk=review.pk),
+        org_url("api:cycle-review-answers", pk=review.pk),
         {"answers": [{"question": world_a.feedback.question.pk, "text": "Old client."}]},
         format="json",
     )
-    error = error_of(response, 410)
+    error = api_error(response, status=410)
     assert error["code"] == "moved"
     assert "POST …/cycle-reviews/answers/" in error["message"]
     assert "nothing was stored" in error["message"]
     assert db_state() == before
-    not_mine = api_as(world_a.member).post(url("cycle-review-answers", pk=review.pk), {})
-    assert error_of(not_mine, 404)["code"] == "not_found"
+    not_mine = api_as(world_a.member).post(org_url("api:cycle-review-answers", pk=review.pk), {})
+    assert api_error(not_mine, status=404)["code"] == "not_found"
     schema = SchemaGenerator().get_schema(request=None, public=True)
     paths = schema["paths"]
     moved = paths["/api/v1/orgs/{org_slug}/cycle-reviews/{id}/answers/"]["post"]
@@ -925,11 +951,11 @@ def test_answering_a_closed_cycle_is_refused(world_a, api_as):
         cycles.close_cycle(actor=world_a.hr, cycle=world_a.feedback.cycle)
     before = db_state()
     response = api_as(world_a.manager).post(
-        url("cycle-review-send"),
+        org_url("api:cycle-review-send"),
         {"review": world_a.feedback.assignment.pk, **_answers(world_a.feedback.cycle)},
         format="json",
     )
-    assert error_of(response)["message"] == "This cycle is closed; answers can no longer be given."
+    assert api_error(response)["message"] == "This cycle is closed; answers can no longer be given."
     assert db_state() == before
 
 
@@ -973,8 +999,8 @@ def test_bad_answers_are_a_400_and_change_nothing(case, check, world_a, api_as):
     elif case == "review_not_a_number":
         body["review"] = "the manager's"
     before = db_state()
-    response = api_as(world_a.manager).post(url("cycle-review-send"), body, format="json")
-    error = error_of(response)
+    response = api_as(world_a.manager).post(org_url("api:cycle-review-send"), body, format="json")
+    error = api_error(response)
     assert error["code"] == "validation_error" and check(error), error
     assert db_state() == before
 
@@ -1022,7 +1048,7 @@ def test_anonymous_results_never_reveal_a_reviewer(world_a, api_as):
     texts = ["zesty demos", "Always prepared", "bold refactors", "calm in incidents"]
     for reviewer, rating, text in zip(reviewers, (2, 5, 4, 4), texts, strict=True):
         response = api_as(reviewer).post(
-            url("cycle-review-send"),
+            org_url("api:cycle-review-send"),
             {
                 "review": _assignment(cycle, reviewer).pk,
                 **_answers(cycle, rating=rating, text=text),
@@ -1031,7 +1057,7 @@ def test_anonymous_results_never_reveal_a_reviewer(world_a, api_as):
         )
         assert response.status_code == 200, response.content
     own = api_as(world_a.report).post(
-        url("cycle-review-send"),
+        org_url("api:cycle-review-send"),
         {
             "review": _assignment(cycle, world_a.report).pk,
             **_answers(cycle, rating=3, text="I kept the pager quiet."),
@@ -1040,12 +1066,16 @@ def test_anonymous_results_never_reveal_a_reviewer(world_a, api_as):
     )
     assert own.status_code == 200
 
-    early = api_as(world_a.report).get(url("cycle-result-detail", pk=entry.pk))
-    assert error_of(early, 409)["message"].startswith(f"The results of “{cycle.name}” are ready")
-    assert api_as(world_a.hr).post(url("feedback-cycle-close", pk=cycle.pk)).status_code == 200
+    early = api_as(world_a.report).get(org_url("api:cycle-result-detail", pk=entry.pk))
+    assert api_error(early, status=409)["message"].startswith(
+        f"The results of “{cycle.name}” are ready"
+    )
+    assert (
+        api_as(world_a.hr).post(org_url("api:feedback-cycle-close", pk=cycle.pk)).status_code == 200
+    )
 
     for viewer in (world_a.report, world_a.manager):
-        response = api_as(viewer).get(url("cycle-result-detail", pk=entry.pk))
+        response = api_as(viewer).get(org_url("api:cycle-result-detail", pk=entry.pk))
         assert response.status_code == 200, response.content
         raw = response.content.decode()
         for reviewer in reviewers:
@@ -1070,9 +1100,9 @@ def test_anonymous_results_never_reveal_a_reviewer(world_a, api_as):
         assert text["ratings"] is None
 
     for outsider in (world_a.hr, world_a.owner, world_a.member):
-        response = api_as(outsider).get(url("cycle-result-detail", pk=entry.pk))
-        assert error_of(response, 404)["code"] == "not_found"
-    progress = api_as(world_a.hr).get(url("feedback-cycle-progress", pk=cycle.pk))
+        response = api_as(outsider).get(org_url("api:cycle-result-detail", pk=entry.pk))
+        assert api_error(response, status=404)["code"] == "not_found"
+    progress = api_as(world_a.hr).get(org_url("api:feedback-cycle-progress", pk=cycle.pk))
     assert progress.status_code == 200
     assert not any(t in progress.content.decode() for t in texts)
 
@@ -1081,23 +1111,23 @@ def test_too_few_anonymous_answers_stay_hidden(world_a, api_as):
     entry = world_a.feedback.entry  # the manager is the only other reviewer
     manager_review = world_a.feedback.assignment
     api_as(world_a.manager).post(
-        url("cycle-review-send"),
+        org_url("api:cycle-review-send"),
         {
             "review": manager_review.pk,
             "answers": [{"question": world_a.feedback.question.pk, "text": "Secret praise."}],
         },
         format="json",
     )
-    api_as(world_a.hr).post(url("feedback-cycle-close", pk=world_a.feedback.cycle.pk))
-    response = api_as(world_a.report).get(url("cycle-result-detail", pk=entry.pk))
+    api_as(world_a.hr).post(org_url("api:feedback-cycle-close", pk=world_a.feedback.cycle.pk))
+    response = api_as(world_a.report).get(org_url("api:cycle-result-detail", pk=entry.pk))
     body = response.json()
     assert body["hidden"] is True and body["others_count"] == 1
     assert body["hidden_reason"].startswith("Fewer than 3 colleagues answered")
     assert body["questions"][0]["texts"] == []
     assert b"Secret praise" not in response.content
-    listed = api_as(world_a.report).get(url("cycle-result-list")).json()["results"]
+    listed = api_as(world_a.report).get(org_url("api:cycle-result-list")).json()["results"]
     assert [(row["id"], row["ready"]) for row in listed] == [(entry.pk, True)]
-    team = api_as(world_a.manager).get(url("cycle-result-list")).json()["results"]
+    team = api_as(world_a.manager).get(org_url("api:cycle-result-list")).json()["results"]
     assert [row["person"]["id"] for row in team] == [world_a.report.pk]
 
 
@@ -1105,15 +1135,15 @@ def test_named_results_say_who_wrote_what(world_a, api_as):
     cycle = _open_cycle(world_a, anonymous=False, questions=[("text", "Keep doing?")])
     entry = _entry(cycle, world_a.report)
     api_as(world_a.manager).post(
-        url("cycle-review-send"),
+        org_url("api:cycle-review-send"),
         {
             "review": _assignment(cycle, world_a.manager).pk,
             **_answers(cycle, text="Your calm demos."),
         },
         format="json",
     )
-    api_as(world_a.hr).post(url("feedback-cycle-close", pk=cycle.pk))
-    body = api_as(world_a.report).get(url("cycle-result-detail", pk=entry.pk)).json()
+    api_as(world_a.hr).post(org_url("api:feedback-cycle-close", pk=cycle.pk))
+    body = api_as(world_a.report).get(org_url("api:cycle-result-detail", pk=entry.pk)).json()
     assert body["hidden"] is False
     assert body["questions"][0]["texts"] == [
         {"text": "Your calm demos.", "author": world_a.manager.name}
@@ -1204,20 +1234,26 @@ def _grow_participants(world, how_many: int) -> None:
 
 
 def _progress(world) -> str:
-    return url("feedback-cycle-progress", pk=world.feedback.cycle.pk)
+    return org_url("api:feedback-cycle-progress", pk=world.feedback.cycle.pk)
 
 
 @pytest.mark.parametrize(
     ("path", "grow", "viewer", "sizes", "budget"),
     [
         # token, organization, membership, then the page (and the competencies of its rows)
-        (lambda w: url("feedback-list"), _grow_feedback, "report", (20, 480), 5),
+        (lambda w: org_url("api:feedback-list"), _grow_feedback, "report", (20, 480), 5),
         # + the manager's reports and requests, read first as literal ids (selectors._team_box)
-        (lambda w: url("feedback-list") + "?box=team", _grow_feedback, "manager", (20, 480), 7),
-        # + the requests' reviewer rows
-        (lambda w: url("feedback-request-list"), _grow_requests, "report", (5, 60), 5),
         (
-            lambda w: url("feedback-request-list") + "?role=asked_of_me",
+            lambda w: org_url("api:feedback-list") + "?box=team",
+            _grow_feedback,
+            "manager",
+            (20, 480),
+            7,
+        ),
+        # + the requests' reviewer rows
+        (lambda w: org_url("api:feedback-request-list"), _grow_requests, "report", (5, 60), 5),
+        (
+            lambda w: org_url("api:feedback-request-list") + "?role=asked_of_me",
             _grow_requests,
             "member",
             (5, 60),
@@ -1268,15 +1304,15 @@ def test_detail_routes_answer_the_people_involved(world_a, api_as):
     """The isolation sweep checks its own-organization GETs as the owner only; these three
     address things the owner (a skip-level manager, reviewing nobody in the world's cycle)
     may not read, so here each is read by the people it belongs to."""
-    feedback = url("feedback-detail", pk=world_a.feedback.feedback.pk)
+    feedback = org_url("api:feedback-detail", pk=world_a.feedback.feedback.pk)
     for person in (world_a.member, world_a.report, world_a.manager):
         assert api_as(person).get(feedback).status_code == 200
-    review = url("cycle-review-detail", pk=world_a.feedback.assignment.pk)
+    review = org_url("api:cycle-review-detail", pk=world_a.feedback.assignment.pk)
     assert api_as(world_a.manager).get(review).status_code == 200
-    results = url("cycle-result-detail", pk=world_a.feedback.entry.pk)
+    results = org_url("api:cycle-result-detail", pk=world_a.feedback.entry.pk)
     for person in (world_a.report, world_a.manager):
-        assert error_of(api_as(person).get(results), 409)["message"]
-    api_as(world_a.hr).post(url("feedback-cycle-close", pk=world_a.feedback.cycle.pk))
+        assert api_error(api_as(person).get(results), status=409)["message"]
+    api_as(world_a.hr).post(org_url("api:feedback-cycle-close", pk=world_a.feedback.cycle.pk))
     for person in (world_a.report, world_a.manager):
         assert api_as(person).get(results).status_code == 200
     for person in (world_a.owner, world_a.hr, world_a.member):

@@ -6,7 +6,6 @@ from datetime import datetime, time, timedelta
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.urls import reverse
 from django.utils import timezone
 
 from advancement.models import Criterion
@@ -27,21 +26,13 @@ from perfapp.notifications.models import OutboxMessage
 from perfapp.tenancy.scoping import scopes_disabled
 
 from ..factories import MembershipFactory
+from ..helpers import api_error, org_url
 
 SECRET = "Private worry about"
 
 
-def url(name, slug="alpha", **kwargs):
-    return reverse(f"api:{name}", kwargs={"org_slug": slug, **kwargs})
-
-
-def error_of(response, status=400) -> dict:
-    assert response.status_code == status, (response.status_code, response.content)
-    return response.json()["error"]
-
-
 def field_message(response, field: str) -> str:
-    return error_of(response)["fields"][field][0]["message"]
+    return api_error(response)["fields"][field][0]["message"]
 
 
 MODELS = (CheckinSeries, Meeting, AgendaItem, ActionItem, PrivateNote, OutboxMessage)
@@ -85,22 +76,25 @@ def _objects(world) -> dict[str, tuple[str, int]]:
 def test_permission_matrix_for_lists_and_details(viewer, world_a, world_b, api_as):
     client = api_as(getattr(world_a, viewer))
     for basename, pk in _objects(world_a).items():
-        listed = ids(client.get(url(f"{basename}-list")))
-        detail = client.get(url(f"{basename}-detail", pk=pk))
+        listed = ids(client.get(org_url(f"api:{basename}-list")))
+        detail = client.get(org_url(f"api:{basename}-detail", pk=pk))
         if viewer in INSIDERS:
             assert pk in listed, basename
             assert detail.status_code == 200, (basename, detail.content)
             assert detail.json()["id"] == pk
         else:
             assert listed == [], basename
-            assert error_of(detail, 404)["code"] == "not_found"
+            assert api_error(detail, status=404)["code"] == "not_found"
     # B's people see nothing of A's, even with A's ids under their own slug.
     for person in (world_b.owner, world_b.manager, world_b.report):
         stranger = api_as(person)
         for basename, pk in _objects(world_a).items():
-            assert stranger.get(url(f"{basename}-detail", pk=pk)).status_code == 404
-            assert stranger.get(url(f"{basename}-detail", slug="beta", pk=pk)).status_code == 404
-            assert pk not in ids(stranger.get(url(f"{basename}-list", slug="beta")))
+            assert stranger.get(org_url(f"api:{basename}-detail", pk=pk)).status_code == 404
+            assert (
+                stranger.get(org_url(f"api:{basename}-detail", org="beta", pk=pk)).status_code
+                == 404
+            )
+            assert pk not in ids(stranger.get(org_url(f"api:{basename}-list", org="beta")))
 
 
 @pytest.mark.parametrize("viewer", OUTSIDERS)
@@ -110,50 +104,66 @@ def test_outsiders_change_nothing_and_learn_nothing(viewer, world_a, api_as):
     before = db_state()
     meeting = fb.meeting.pk
     writes = [
-        client.post(url("checkin-series-accept", pk=fb.series.pk)),
-        client.post(url("checkin-series-change-status", pk=fb.series.pk), {"status": "ended"}),
-        client.post(url("meeting-hold", pk=meeting)),
-        client.post(url("meeting-skip", pk=meeting), {"reason": "Busy"}),
+        client.post(org_url("api:checkin-series-accept", pk=fb.series.pk)),
         client.post(
-            url("meeting-move", pk=meeting),
+            org_url("api:checkin-series-change-status", pk=fb.series.pk), {"status": "ended"}
+        ),
+        client.post(org_url("api:meeting-hold", pk=meeting)),
+        client.post(org_url("api:meeting-skip", pk=meeting), {"reason": "Busy"}),
+        client.post(
+            org_url("api:meeting-move", pk=meeting),
             {"starts_at": (timezone.now() + timedelta(days=3)).isoformat()},
             format="json",
         ),
-        client.put(url("meeting-shared-notes", pk=meeting), {"text": "x", "version": 0}),
-        client.put(url("meeting-private-note", pk=meeting), {"body": "mine"}),
-        client.post(url("meeting-reorder", pk=meeting), {"order": [fb.point.pk]}, format="json"),
-        client.patch(url("agenda-item-detail", pk=fb.point.pk), {"text": "x", "version": 0}),
-        client.delete(url("agenda-item-detail", pk=fb.point.pk) + "?version=0"),
-        client.patch(url("action-item-detail", pk=fb.action.pk), {"done": True, "version": 0}),
-        client.patch(url("action-item-detail", pk=fb.action.pk), {"text": "x", "version": 0}),
-        client.get(url("meeting-suggestions", pk=meeting)),
+        client.put(org_url("api:meeting-shared-notes", pk=meeting), {"text": "x", "version": 0}),
+        client.put(org_url("api:meeting-private-note", pk=meeting), {"body": "mine"}),
+        client.post(
+            org_url("api:meeting-reorder", pk=meeting), {"order": [fb.point.pk]}, format="json"
+        ),
+        client.patch(
+            org_url("api:agenda-item-detail", pk=fb.point.pk), {"text": "x", "version": 0}
+        ),
+        client.delete(org_url("api:agenda-item-detail", pk=fb.point.pk) + "?version=0"),
+        client.patch(
+            org_url("api:action-item-detail", pk=fb.action.pk), {"done": True, "version": 0}
+        ),
+        client.patch(
+            org_url("api:action-item-detail", pk=fb.action.pk), {"text": "x", "version": 0}
+        ),
+        client.get(org_url("api:meeting-suggestions", pk=meeting)),
     ]
     for response in writes:
-        assert error_of(response, 404)["code"] == "not_found"
+        assert api_error(response, status=404)["code"] == "not_found"
     # Creating under someone else's meeting: the meeting "does not exist" for them.
-    point = client.post(url("agenda-item-list"), {"meeting": meeting, "text": "Sneaky"})
-    assert error_of(point)["fields"]["meeting"][0]["code"] == "does_not_exist"
+    point = client.post(org_url("api:agenda-item-list"), {"meeting": meeting, "text": "Sneaky"})
+    assert api_error(point)["fields"]["meeting"][0]["code"] == "does_not_exist"
     action = client.post(
-        url("action-item-list"),
+        org_url("api:action-item-list"),
         {"meeting": meeting, "owner": world_a.report.pk, "text": "Sneaky"},
     )
-    assert error_of(action)["fields"]["meeting"][0]["code"] == "does_not_exist"
-    assert client.get(url("meeting-list") + f"?series={fb.series.pk}").json()["results"] == []
+    assert api_error(action)["fields"]["meeting"][0]["code"] == "does_not_exist"
+    assert (
+        client.get(org_url("api:meeting-list") + f"?series={fb.series.pk}").json()["results"] == []
+    )
     assert db_state() == before
 
 
 def test_list_filters(world_a, api_as):
     client = api_as(world_a.report)
     fb = world_a.feedback
-    meetings = ids(client.get(url("meeting-list") + f"?series={fb.series.pk}"))
+    meetings = ids(client.get(org_url("api:meeting-list") + f"?series={fb.series.pk}"))
     assert fb.meeting.pk in meetings and len(meetings) == checkins.UPCOMING
-    assert ids(client.get(url("meeting-list") + "?series=999999")) == []
-    assert error_of(client.get(url("meeting-list") + "?series=abc"))["fields"]["series"]
-    assert ids(client.get(url("agenda-item-list") + f"?meeting={fb.meeting.pk}")) == [fb.point.pk]
-    assert ids(client.get(url("action-item-list") + "?open=true")) == [fb.action.pk]
-    assert ids(client.get(url("action-item-list") + "?open=false")) == []
-    assert ids(client.get(url("action-item-list") + f"?series={fb.series.pk}")) == [fb.action.pk]
-    assert error_of(client.get(url("action-item-list") + "?open=maybe"))["fields"]["open"]
+    assert ids(client.get(org_url("api:meeting-list") + "?series=999999")) == []
+    assert api_error(client.get(org_url("api:meeting-list") + "?series=abc"))["fields"]["series"]
+    assert ids(client.get(org_url("api:agenda-item-list") + f"?meeting={fb.meeting.pk}")) == [
+        fb.point.pk
+    ]
+    assert ids(client.get(org_url("api:action-item-list") + "?open=true")) == [fb.action.pk]
+    assert ids(client.get(org_url("api:action-item-list") + "?open=false")) == []
+    assert ids(client.get(org_url("api:action-item-list") + f"?series={fb.series.pk}")) == [
+        fb.action.pk
+    ]
+    assert api_error(client.get(org_url("api:action-item-list") + "?open=maybe"))["fields"]["open"]
 
 
 # --- private notes --------------------------------------------------------------------------
@@ -161,21 +171,23 @@ def test_list_filters(world_a, api_as):
 
 def _every_get(world) -> list[str]:
     fb = world.feedback
-    paths = [url(f"{basename}-list") for basename in _objects(world)]
-    paths += [url(f"{basename}-detail", pk=pk) for basename, pk in _objects(world).items()]
+    paths = [org_url(f"api:{basename}-list") for basename in _objects(world)]
+    paths += [org_url(f"api:{basename}-detail", pk=pk) for basename, pk in _objects(world).items()]
     paths += [
-        url("meeting-list") + f"?series={fb.series.pk}",
-        url("agenda-item-list") + f"?meeting={fb.meeting.pk}",
-        url("action-item-list") + "?open=true",
+        org_url("api:meeting-list") + f"?series={fb.series.pk}",
+        org_url("api:agenda-item-list") + f"?meeting={fb.meeting.pk}",
+        org_url("api:action-item-list") + "?open=true",
     ]
     with world.scope():
-        paths += [url("meeting-detail", pk=m.pk) for m in fb.series.meetings.all()]
+        paths += [org_url("api:meeting-detail", pk=m.pk) for m in fb.series.meetings.all()]
     return paths
 
 
 def test_the_managers_private_note_reaches_nobody_else(world_a, world_b, api_as):
     fb = world_a.feedback
-    manager_view = api_as(world_a.manager).get(url("meeting-detail", pk=fb.meeting.pk)).json()
+    manager_view = (
+        api_as(world_a.manager).get(org_url("api:meeting-detail", pk=fb.meeting.pk)).json()
+    )
     assert manager_view["private_note"].startswith(SECRET)
     for person in (world_a.report, world_a.hr, world_a.owner, world_a.member, world_b.owner):
         client = api_as(person)
@@ -183,13 +195,13 @@ def test_the_managers_private_note_reaches_nobody_else(world_a, world_b, api_as)
             response = client.get(path)
             assert response.status_code in (200, 404), (path, response.status_code)
             assert SECRET not in response.content.decode(), (person, path)
-    report_view = api_as(world_a.report).get(url("meeting-detail", pk=fb.meeting.pk)).json()
+    report_view = api_as(world_a.report).get(org_url("api:meeting-detail", pk=fb.meeting.pk)).json()
     assert report_view["private_note"] is None
 
 
 def test_each_writes_only_their_own_private_note(world_a, api_as):
     fb = world_a.feedback
-    path = url("meeting-private-note", pk=fb.meeting.pk)
+    path = org_url("api:meeting-private-note", pk=fb.meeting.pk)
     with scopes_disabled():
         managers = PrivateNote.objects.get(meeting=fb.meeting, author=world_a.manager)
     before = (managers.pk, managers.body, managers.updated_at)
@@ -209,9 +221,9 @@ def test_each_writes_only_their_own_private_note(world_a, api_as):
         mine = PrivateNote.objects.get(meeting=fb.meeting, author=world_a.report)
     assert (managers.pk, managers.body, managers.updated_at) == before
     assert mine.body == "I want to ask about the promotion."
-    as_manager = api_as(world_a.manager).get(url("meeting-detail", pk=fb.meeting.pk)).json()
+    as_manager = api_as(world_a.manager).get(org_url("api:meeting-detail", pk=fb.meeting.pk)).json()
     assert as_manager["private_note"] == before[1]
-    as_report = api_as(world_a.report).get(url("meeting-detail", pk=fb.meeting.pk)).json()
+    as_report = api_as(world_a.report).get(org_url("api:meeting-detail", pk=fb.meeting.pk)).json()
     assert as_report["private_note"] == "I want to ask about the promotion."
     assert SECRET not in str(as_report)
 
@@ -219,9 +231,9 @@ def test_each_writes_only_their_own_private_note(world_a, api_as):
 def test_hr_cannot_write_a_private_note_on_someone_elses_meeting(world_a, api_as):
     before = db_state()
     response = api_as(world_a.hr).put(
-        url("meeting-private-note", pk=world_a.feedback.meeting.pk), {"body": "HR notes"}
+        org_url("api:meeting-private-note", pk=world_a.feedback.meeting.pk), {"body": "HR notes"}
     )
-    assert error_of(response, 404)["code"] == "not_found"
+    assert api_error(response, status=404)["code"] == "not_found"
     assert db_state() == before
 
 
@@ -242,29 +254,31 @@ def _series_body(other, **extra) -> dict:
 def test_a_manager_starts_a_series_with_a_report(world_a, api_as):
     newcomer = _new_report(world_a)
     client = api_as(world_a.manager)
-    created = client.post(url("checkin-series-list"), _series_body(newcomer))
+    created = client.post(org_url("api:checkin-series-list"), _series_body(newcomer))
     assert created.status_code == 201, created.content
     body = created.json()
     assert body["status"] == "active"
     assert body["time_of_day"] == "09:30"
     assert body["time_zone"] == "Europe/Berlin"
     assert (body["manager"]["id"], body["report"]["id"]) == (world_a.manager.pk, newcomer.pk)
-    meetings = client.get(url("meeting-list") + f"?series={body['id']}").json()["results"]
+    meetings = client.get(org_url("api:meeting-list") + f"?series={body['id']}").json()["results"]
     assert len(meetings) == checkins.UPCOMING
-    assert body["id"] in ids(api_as(newcomer).get(url("checkin-series-list")))
-    assert api_as(world_a.report).get(url("checkin-series-detail", pk=body["id"])).status_code == (
-        404
-    )
+    assert body["id"] in ids(api_as(newcomer).get(org_url("api:checkin-series-list")))
+    assert api_as(world_a.report).get(
+        org_url("api:checkin-series-detail", pk=body["id"])
+    ).status_code == (404)
 
 
 def test_a_report_proposes_and_the_manager_accepts(world_a, api_as):
     newcomer = _new_report(world_a)
-    proposed = api_as(newcomer).post(url("checkin-series-list"), _series_body(world_a.manager))
+    proposed = api_as(newcomer).post(
+        org_url("api:checkin-series-list"), _series_body(world_a.manager)
+    )
     assert proposed.status_code == 201, proposed.content
     series = proposed.json()
     assert series["status"] == "proposed"
-    accept = url("checkin-series-accept", pk=series["id"])
-    assert error_of(api_as(newcomer).post(accept))["message"]  # not one's own proposal
+    accept = org_url("api:checkin-series-accept", pk=series["id"])
+    assert api_error(api_as(newcomer).post(accept))["message"]  # not one's own proposal
     accepted = api_as(world_a.manager).post(accept)
     assert accepted.status_code == 200, accepted.content
     assert accepted.json()["status"] == "active"
@@ -272,7 +286,7 @@ def test_a_report_proposes_and_the_manager_accepts(world_a, api_as):
 
 def test_pausing_and_ending_a_series(world_a, api_as):
     client = api_as(world_a.report)
-    path = url("checkin-series-change-status", pk=world_a.feedback.series.pk)
+    path = org_url("api:checkin-series-change-status", pk=world_a.feedback.series.pk)
     paused = client.post(path, {"status": "paused"})
     assert paused.status_code == 200 and paused.json()["status"] == "paused"
     with scopes_disabled():
@@ -280,8 +294,8 @@ def test_pausing_and_ending_a_series(world_a, api_as):
     assert client.post(path, {"status": "active"}).json()["status"] == "active"
     assert client.post(path, {"status": "ended"}).json()["status"] == "ended"
     before = db_state()
-    assert error_of(client.post(path, {"status": "active"}))["message"]
-    assert error_of(client.post(path, {"status": "proposed"}))["fields"]["status"]
+    assert api_error(client.post(path, {"status": "active"}))["message"]
+    assert api_error(client.post(path, {"status": "proposed"}))["fields"]["status"]
     assert db_state() == before
 
 
@@ -318,16 +332,16 @@ def test_a_bad_series_is_refused_and_changes_nothing(who, extra, field, world_a,
     }[who]
     before = db_state()
     response = api_as(world_a.manager).post(
-        url("checkin-series-list"), _series_body(other, **extra)
+        org_url("api:checkin-series-list"), _series_body(other, **extra)
     )
     assert field_message(response, field)
-    assert error_of(response)["code"] == "validation_error"
+    assert api_error(response)["code"] == "validation_error"
     assert db_state() == before
 
 
 def test_the_dst_gap_message_is_clear(world_a, api_as):
     response = api_as(world_a.manager).post(
-        url("checkin-series-list"),
+        org_url("api:checkin-series-list"),
         _series_body(
             _new_report(world_a),
             time_of_day="02:30",
@@ -341,9 +355,9 @@ def test_the_dst_gap_message_is_clear(world_a, api_as):
 def test_a_second_series_for_the_same_pair_is_refused(world_a, api_as):
     before = db_state()
     response = api_as(world_a.manager).post(
-        url("checkin-series-list"), _series_body(world_a.report)
+        org_url("api:checkin-series-list"), _series_body(world_a.report)
     )
-    assert "already" in error_of(response)["message"]
+    assert "already" in api_error(response)["message"]
     assert db_state() == before
 
 
@@ -352,7 +366,7 @@ def test_a_second_series_for_the_same_pair_is_refused(world_a, api_as):
 
 def test_the_meeting_detail_has_agenda_notes_and_open_actions(world_a, api_as):
     fb = world_a.feedback
-    body = api_as(world_a.report).get(url("meeting-detail", pk=fb.meeting.pk)).json()
+    body = api_as(world_a.report).get(org_url("api:meeting-detail", pk=fb.meeting.pk)).json()
     assert [row["id"] for row in body["agenda"]] == [fb.point.pk]
     assert body["agenda"][0]["author"] == {"id": world_a.report.pk, "name": world_a.report.name}
     assert [row["id"] for row in body["open_actions"]] == [fb.action.pk]
@@ -364,40 +378,44 @@ def test_the_meeting_detail_has_agenda_notes_and_open_actions(world_a, api_as):
 def test_holding_a_meeting_carries_over_points_and_actions(world_a, api_as):
     fb = world_a.feedback
     client = api_as(world_a.manager)
-    held = client.post(url("meeting-hold", pk=fb.meeting.pk))
+    held = client.post(org_url("api:meeting-hold", pk=fb.meeting.pk))
     assert held.status_code == 200, held.content
     assert held.json()["status"] == "held"
-    following = ids(client.get(url("meeting-list") + f"?series={fb.series.pk}"))
+    following = ids(client.get(org_url("api:meeting-list") + f"?series={fb.series.pk}"))
     next_id = following[following.index(fb.meeting.pk) + 1]
-    nxt = client.get(url("meeting-detail", pk=next_id)).json()
+    nxt = client.get(org_url("api:meeting-detail", pk=next_id)).json()
     assert [row["text"] for row in nxt["agenda"]] == ["Promotion timeline"]
     assert nxt["agenda"][0]["carried_from"] == fb.point.pk
     assert [row["id"] for row in nxt["open_actions"]] == [fb.action.pk]
     # Notes stay editable after the meeting; the agenda does not.
     notes = client.put(
-        url("meeting-shared-notes", pk=fb.meeting.pk), {"text": "We agreed.", "version": 0}
+        org_url("api:meeting-shared-notes", pk=fb.meeting.pk), {"text": "We agreed.", "version": 0}
     )
     assert notes.status_code == 200 and notes.json()["notes_version"] == 1
-    private = client.put(url("meeting-private-note", pk=fb.meeting.pk), {"body": "ok"})
+    private = client.put(org_url("api:meeting-private-note", pk=fb.meeting.pk), {"body": "ok"})
     assert private.status_code == 200
 
 
 def test_the_agenda_of_a_held_meeting_is_final(world_a, api_as):
     fb = world_a.feedback
     client = api_as(world_a.report)
-    assert client.post(url("meeting-hold", pk=fb.meeting.pk)).status_code == 200
+    assert client.post(org_url("api:meeting-hold", pk=fb.meeting.pk)).status_code == 200
     before = db_state()
-    point = url("agenda-item-detail", pk=fb.point.pk)
+    point = org_url("api:agenda-item-detail", pk=fb.point.pk)
     for response in (
-        client.post(url("agenda-item-list"), {"meeting": fb.meeting.pk, "text": "Late point"}),
+        client.post(
+            org_url("api:agenda-item-list"), {"meeting": fb.meeting.pk, "text": "Late point"}
+        ),
         client.patch(point, {"text": "Changed", "version": 0}),
         client.patch(point, {"discussed": True, "version": 0}),
         client.delete(point + "?version=0"),
-        client.post(url("meeting-reorder", pk=fb.meeting.pk), {"order": [fb.point.pk]}, "json"),
-        client.post(url("meeting-hold", pk=fb.meeting.pk)),
-        client.post(url("meeting-skip", pk=fb.meeting.pk), {"reason": "Again"}),
+        client.post(
+            org_url("api:meeting-reorder", pk=fb.meeting.pk), {"order": [fb.point.pk]}, "json"
+        ),
+        client.post(org_url("api:meeting-hold", pk=fb.meeting.pk)),
+        client.post(org_url("api:meeting-skip", pk=fb.meeting.pk), {"reason": "Again"}),
     ):
-        assert "closed" in error_of(response)["message"], response.content
+        assert "closed" in api_error(response)["message"], response.content
     assert db_state() == before
 
 
@@ -406,10 +424,10 @@ def test_skipping_needs_a_reason_and_moving_a_future_time(world_a, api_as):
     client = api_as(world_a.report)
     before = db_state()
     assert field_message(
-        client.post(url("meeting-skip", pk=fb.meeting.pk), {"reason": " "}), "reason"
+        client.post(org_url("api:meeting-skip", pk=fb.meeting.pk), {"reason": " "}), "reason"
     )
     past = (timezone.now() - timedelta(hours=1)).isoformat()
-    move = url("meeting-move", pk=fb.meeting.pk)
+    move = org_url("api:meeting-move", pk=fb.meeting.pk)
     assert field_message(client.post(move, {"starts_at": past}, format="json"), "starts_at")
     assert field_message(client.post(move, {"starts_at": "soon"}, format="json"), "starts_at")
     assert db_state() == before
@@ -420,27 +438,33 @@ def test_skipping_needs_a_reason_and_moving_a_future_time(world_a, api_as):
         abs(datetime.fromisoformat(moved.json()["starts_at"]) - later) < timedelta(seconds=1)
     )
     assert moved.json()["moved_from"] is not None
-    skipped = client.post(url("meeting-skip", pk=fb.meeting.pk), {"reason": "Offsite"})
+    skipped = client.post(org_url("api:meeting-skip", pk=fb.meeting.pk), {"reason": "Offsite"})
     assert skipped.json()["status"] == "skipped" and skipped.json()["skip_reason"] == "Offsite"
 
 
 def test_reordering_the_agenda(world_a, api_as):
     fb = world_a.feedback
     client = api_as(world_a.manager)
-    second = client.post(url("agenda-item-list"), {"meeting": fb.meeting.pk, "text": "Team mood"})
+    second = client.post(
+        org_url("api:agenda-item-list"), {"meeting": fb.meeting.pk, "text": "Team mood"}
+    )
     assert second.status_code == 201, second.content
     order = [second.json()["id"], fb.point.pk]
-    done = client.post(url("meeting-reorder", pk=fb.meeting.pk), {"order": order}, format="json")
+    done = client.post(
+        org_url("api:meeting-reorder", pk=fb.meeting.pk), {"order": order}, format="json"
+    )
     assert [row["id"] for row in done.json()["agenda"]] == order
     before = db_state()
     stale = client.post(
-        url("meeting-reorder", pk=fb.meeting.pk), {"order": [fb.point.pk]}, format="json"
+        org_url("api:meeting-reorder", pk=fb.meeting.pk), {"order": [fb.point.pk]}, format="json"
     )
-    error = error_of(stale, 409)
+    error = api_error(stale, status=409)
     assert error["code"] == "conflict"
     assert [row["id"] for row in error["current"]["agenda"]] == order
     twice = client.post(
-        url("meeting-reorder", pk=fb.meeting.pk), {"order": [*order, order[0]]}, format="json"
+        org_url("api:meeting-reorder", pk=fb.meeting.pk),
+        {"order": [*order, order[0]]},
+        format="json",
     )
     assert field_message(twice, "order")
     assert db_state() == before
@@ -451,17 +475,17 @@ def test_reordering_the_agenda(world_a, api_as):
 
 def test_a_stale_talking_point_edit_is_refused_with_the_fresh_content(world_a, api_as):
     fb = world_a.feedback
-    path = url("agenda-item-detail", pk=fb.point.pk)
+    path = org_url("api:agenda-item-detail", pk=fb.point.pk)
     first = api_as(world_a.manager).patch(path, {"discussed": True, "version": 0})
     assert first.status_code == 200 and first.json()["version"] == 1
     before = db_state()
     stale = api_as(world_a.report).patch(path, {"text": "Promotion timeline, v2", "version": 0})
-    error = error_of(stale, 409)
+    error = api_error(stale, status=409)
     assert error["code"] == "conflict" and "meanwhile" in error["message"]
     assert error["current"]["version"] == 1 and error["current"]["discussed"] is True
     assert error["current"]["text"] == "Promotion timeline"
     gone = api_as(world_a.report).delete(path + "?version=0")
-    assert error_of(gone, 409)["current"]["id"] == fb.point.pk
+    assert api_error(gone, status=409)["current"]["id"] == fb.point.pk
     assert field_message(api_as(world_a.report).delete(path), "version")
     assert db_state() == before
     fresh = api_as(world_a.report).patch(path, {"text": "Promotion timeline, v2", "version": 1})
@@ -483,21 +507,21 @@ def test_a_point_removed_meanwhile_answers_404_not_500(method, world_a, api_as, 
         return item
 
     monkeypatch.setattr(AgendaItemViewSet, "get_object", read_then_lose_the_race)
-    path = url("agenda-item-detail", pk=world_a.feedback.point.pk)
+    path = org_url("api:agenda-item-detail", pk=world_a.feedback.point.pk)
     client = api_as(world_a.manager)
     if method == "patch":
         response = client.patch(path, {"text": "Changed", "version": 0})
     else:
         response = client.delete(path + "?version=0")
-    assert "removed meanwhile" in error_of(response, 404)["message"]
+    assert "removed meanwhile" in api_error(response, status=404)["message"]
 
 
 def test_stale_shared_notes_are_refused_with_the_fresh_content(world_a, api_as):
-    path = url("meeting-shared-notes", pk=world_a.feedback.meeting.pk)
+    path = org_url("api:meeting-shared-notes", pk=world_a.feedback.meeting.pk)
     assert api_as(world_a.manager).put(path, {"text": "Manager's", "version": 0}).status_code == 200
     before = db_state()
     stale = api_as(world_a.report).put(path, {"text": "Report's", "version": 0})
-    error = error_of(stale, 409)
+    error = api_error(stale, status=409)
     assert error["code"] == "conflict"
     assert error["current"] == {
         "id": world_a.feedback.meeting.pk,
@@ -508,12 +532,12 @@ def test_stale_shared_notes_are_refused_with_the_fresh_content(world_a, api_as):
 
 
 def test_a_stale_action_item_edit_is_refused_with_the_fresh_content(world_a, api_as):
-    path = url("action-item-detail", pk=world_a.feedback.action.pk)
+    path = org_url("api:action-item-detail", pk=world_a.feedback.action.pk)
     done = api_as(world_a.report).patch(path, {"done": True, "version": 0})
     assert done.status_code == 200 and done.json()["done"] is True
     before = db_state()
     stale = api_as(world_a.manager).patch(path, {"done": False, "version": 0})
-    error = error_of(stale, 409)
+    error = api_error(stale, status=409)
     assert error["code"] == "conflict"
     assert error["current"]["done"] is True and error["current"]["version"] == 1
     assert db_state() == before
@@ -526,7 +550,7 @@ def test_adding_an_action_item(world_a, api_as):
     fb = world_a.feedback
     due = (timezone.now().date() + timedelta(days=7)).isoformat()
     created = api_as(world_a.report).post(
-        url("action-item-list"),
+        org_url("api:action-item-list"),
         {
             "meeting": fb.meeting.pk,
             "owner": world_a.manager.pk,
@@ -557,7 +581,7 @@ def test_a_bad_action_item_is_refused_and_changes_nothing(change, field, world_a
     if data.get("due_on") == "past":
         data["due_on"] = (timezone.now().date() - timedelta(days=2)).isoformat()
     before = db_state()
-    response = api_as(world_a.manager).post(url("action-item-list"), data)
+    response = api_as(world_a.manager).post(org_url("api:action-item-list"), data)
     assert field_message(response, field)
     assert db_state() == before
 
@@ -565,9 +589,11 @@ def test_a_bad_action_item_is_refused_and_changes_nothing(change, field, world_a
 def test_malformed_ids_answer_404_or_400(world_a, api_as):
     client = api_as(world_a.manager)
     huge = "9" * 30
-    assert client.get(url("meeting-list").rstrip("/") + f"/{huge}/").status_code == 404
-    assert error_of(client.get(url("agenda-item-list") + "?meeting=x"))["fields"]["meeting"]
-    bad = client.post(url("agenda-item-list"), {"meeting": "x", "text": "Hi"})
+    assert client.get(org_url("api:meeting-list").rstrip("/") + f"/{huge}/").status_code == 404
+    assert api_error(client.get(org_url("api:agenda-item-list") + "?meeting=x"))["fields"][
+        "meeting"
+    ]
+    bad = client.post(org_url("api:agenda-item-list"), {"meeting": "x", "text": "Hi"})
     assert field_message(bad, "meeting")
 
 
@@ -663,7 +689,7 @@ def test_lists_cost_the_same_number_of_queries_at_two_sizes(
     name, grow, viewer, budget, world_a, api_as, django_assert_max_num_queries
 ):
     client = api_as(getattr(world_a, viewer))
-    client.get(url(name))  # warm-up: content types are cached after their first lookup
+    client.get(org_url(f"api:{name}"))  # warm-up: content types are cached after their first lookup
     used = []
     grown = 0
     for size in (10, 240):
@@ -671,7 +697,7 @@ def test_lists_cost_the_same_number_of_queries_at_two_sizes(
             grow(world_a, size - grown)
         grown = size
         with django_assert_max_num_queries(budget) as captured:
-            response = client.get(url(name))
+            response = client.get(org_url(f"api:{name}"))
         assert response.status_code == 200, response.content
         body = response.json()
         used.append((len(body["results"]), len(captured.captured_queries)))
@@ -689,7 +715,7 @@ def test_the_meeting_detail_costs_the_same_at_two_sizes(
     world_a, api_as, django_assert_max_num_queries
 ):
     client = api_as(world_a.manager)
-    path = url("meeting-detail", pk=world_a.feedback.meeting.pk)
+    path = org_url("api:meeting-detail", pk=world_a.feedback.meeting.pk)
     client.get(path)  # warm-up: content types are cached after their first lookup
     used = []
     for size in (5, 60):  # five rows hold every kind of link
@@ -705,10 +731,14 @@ def test_the_meeting_detail_costs_the_same_at_two_sizes(
 
 
 def test_series_times_are_local(world_a, api_as):
-    body = api_as(world_a.manager).get(url("checkin-series-detail", pk=world_a.feedback.series.pk))
+    body = api_as(world_a.manager).get(
+        org_url("api:checkin-series-detail", pk=world_a.feedback.series.pk)
+    )
     assert body.json()["time_of_day"] == time(10, 0).strftime("%H:%M")
     assert body.json()["status"] == SeriesStatus.ACTIVE
-    meeting = api_as(world_a.manager).get(url("meeting-detail", pk=world_a.feedback.meeting.pk))
+    meeting = api_as(world_a.manager).get(
+        org_url("api:meeting-detail", pk=world_a.feedback.meeting.pk)
+    )
     starts = datetime.fromisoformat(meeting.json()["starts_at"])
     ends = datetime.fromisoformat(meeting.json()["ends_at"])
     assert ends - starts == timedelta(minutes=30)

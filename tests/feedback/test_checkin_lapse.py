@@ -18,7 +18,8 @@ from feedback.checkin_models import Cadence, CheckinSeries, CheckinSettings, Mee
 from perfapp.tenancy.scoping import scopes_disabled
 from perfapp.web import dashboard
 
-from ..recognition.points_world import grow_people, signed_in, words_of
+from ..helpers import signed_in_client, visible_text
+from ..recognition.points_world import grow_people
 from .test_checkin_services import Pair, _rows
 
 # (cadence, days without a held 1:1 after which it has lapsed, with the default grace)
@@ -122,8 +123,8 @@ def test_the_checkins_page_flags_a_series_at_its_own_window(world_a, cadence, wi
     page = reverse("feedback:checkins", kwargs={"org_slug": w.organization.slug})
     for offset, lapsed in ((timedelta(hours=-1), False), (timedelta(hours=1), True)):
         with time_machine.travel(since + timedelta(days=window) + offset, tick=False):
-            manager = words_of(signed_in(w.manager).get(page))
-            skip_level = words_of(signed_in(w.owner).get(page))
+            manager = visible_text(signed_in_client(w.manager).get(page))
+            skip_level = visible_text(signed_in_client(w.owner).get(page))
         assert ("1 lapsed" in manager) is lapsed, (cadence, offset)
         assert (f"Lapsed · {window} days" in skip_level) is lapsed
         assert ("None of the 1 series" in skip_level) is not lapsed
@@ -191,16 +192,16 @@ def test_analytics_counts_a_person_on_policy_by_their_series_cadence(
 
 def test_hr_sets_the_grace_period_with_clear_limits(world_a):
     w = world_a
-    client = signed_in(w.hr)
+    client = signed_in_client(w.hr)
     page = reverse("feedback:checkin_settings", kwargs={"org_slug": w.organization.slug})
-    text = words_of(client.get(page))
+    text = visible_text(client.get(page))
     assert "Days of grace before a series counts as lapsed" in text
     assert "a weekly series lapses after 14 days" in text
     form = {"default_cadence": "biweekly", "reminder_lead_hours": 24}
     for bad in (0, 91):
         response = client.post(page, {**form, "lapse_grace_days": bad})
         assert response.status_code == 400
-        assert "Choose between 1 and 90 days." in words_of(response)
+        assert "Choose between 1 and 90 days." in visible_text(response)
     with w.scope():
         assert checkins.settings_for(w.organization).lapse_grace_days == 7
         for bad in (0, 91, "7"):

@@ -6,7 +6,6 @@ organizations."""
 from datetime import timedelta
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
 from advancement.models import Criterion
@@ -17,7 +16,8 @@ from perfapp import links
 from perfapp.links import HIDDEN_LABEL, LinkRef
 from perfapp.tenancy.scoping import scopes_disabled
 
-from .test_checkin_pages import HX, fresh, signed_in, text_of, url
+from ..helpers import html_of, org_url, signed_in_client
+from .test_checkin_pages import HX, fresh
 
 SECRET = "Whispered in the corridor"
 
@@ -49,10 +49,6 @@ def state() -> dict:
                 ActionItem.objects.values_list("id", "text", "link_type_id", "link_id", "version")
             ),
         }
-
-
-def api_url(name, slug="alpha", **kwargs):
-    return reverse(f"api:{name}", kwargs={"org_slug": slug, **kwargs})
 
 
 def error_fields(response) -> dict:
@@ -101,23 +97,23 @@ def test_the_picker_offers_the_reports_criteria_and_readable_feedback(world_a):
 def test_a_point_linked_to_feedback_shows_a_chip_to_both_people(world_a):
     world = world_a
     meeting, feedback = world.feedback.meeting, world.feedback.feedback
-    manager, report = signed_in(world.manager), signed_in(world.report)
-    page = text_of(manager.get(url(world, "meeting", pk=meeting.pk)))
+    manager, report = signed_in_client(world.manager), signed_in_client(world.report)
+    page = html_of(manager.get(org_url("feedback:meeting", org=world, pk=meeting.pk)))
     assert '<label for="new-point-link">Link to' in page
     assert f'<option value="feedback:{feedback.pk}">' in page
 
     response = manager.post(
-        url(world, "point_add", pk=meeting.pk),
+        org_url("feedback:point_add", org=world, pk=meeting.pk),
         {"text": "The demo feedback", "link": f"feedback:{feedback.pk}"},
         headers=HX,
     )
-    assert response.status_code == 200 and "Talking point added" in text_of(response)
+    assert response.status_code == 200 and "Talking point added" in html_of(response)
     with world.scope():
         point = meeting.agenda.get(text="The demo feedback")
     assert links.ref_of(point) == LinkRef("feedback", feedback.pk)
-    detail = url(world, "detail", pk=feedback.pk)
+    detail = org_url("feedback:detail", org=world, pk=feedback.pk)
     for client in (manager, report):
-        page = text_of(client.get(url(world, "meeting", pk=meeting.pk)))
+        page = html_of(client.get(org_url("feedback:meeting", org=world, pk=meeting.pk)))
         assert f'<a class="link-chip" href="{detail}"' in page
         assert "Praise from" in page
 
@@ -125,19 +121,21 @@ def test_a_point_linked_to_feedback_shows_a_chip_to_both_people(world_a):
 def test_a_private_item_reads_as_one_you_cannot_see(world_a):
     world = world_a
     meeting, hidden = world.feedback.meeting, private_feedback(world)
-    report = signed_in(world.report)
+    report = signed_in_client(world.report)
     response = report.post(
-        url(world, "point_add", pk=meeting.pk),
+        org_url("feedback:point_add", org=world, pk=meeting.pk),
         {"text": "What I heard", "link": f"feedback:{hidden.pk}"},
     )
     assert response.status_code == 302
-    mine = text_of(report.get(url(world, "meeting", pk=meeting.pk)))
-    assert url(world, "detail", pk=hidden.pk) in mine
+    mine = html_of(report.get(org_url("feedback:meeting", org=world, pk=meeting.pk)))
+    assert org_url("feedback:detail", org=world, pk=hidden.pk) in mine
 
-    theirs = text_of(signed_in(world.manager).get(url(world, "meeting", pk=meeting.pk)))
+    theirs = html_of(
+        signed_in_client(world.manager).get(org_url("feedback:meeting", org=world, pk=meeting.pk))
+    )
     assert "What I heard" in theirs and HIDDEN_LABEL in theirs
     assert SECRET not in theirs and "Constructive from" not in theirs
-    assert url(world, "detail", pk=hidden.pk) not in theirs
+    assert org_url("feedback:detail", org=world, pk=hidden.pk) not in theirs
     assert f"feedback:{hidden.pk}" not in theirs
 
 
@@ -150,15 +148,22 @@ def test_a_bad_link_on_the_page_is_refused_and_adds_nothing(value, world_a, worl
     if value == "other-org":
         value = f"feedback:{world_b.feedback.feedback.pk}"
     before = state()
-    client = signed_in(world.manager)
+    client = signed_in_client(world.manager)
     for name in ("point_add", "action_add"):
         data = {"text": "Linked", "link": value, "owner": world.report.pk}
-        response = client.post(url(world, name, pk=world.feedback.meeting.pk), data, headers=HX)
+        response = client.post(
+            org_url(f"feedback:{name}", org=world, pk=world.feedback.meeting.pk), data, headers=HX
+        )
         assert response.status_code == 200
-        body = text_of(response)
+        body = html_of(response)
         assert 'aria-invalid="true"' in body
         assert "link to" in body.lower() and "errorlist" in body
-        assert client.post(url(world, name, pk=world.feedback.meeting.pk), data).status_code == 400
+        assert (
+            client.post(
+                org_url(f"feedback:{name}", org=world, pk=world.feedback.meeting.pk), data
+            ).status_code
+            == 400
+        )
     assert state() == before
 
 
@@ -166,12 +171,12 @@ def test_feedback_you_may_not_read_cannot_be_linked(world_a):
     world = world_a
     hidden = private_feedback(world)
     before = state()
-    response = signed_in(world.manager).post(
-        url(world, "point_add", pk=world.feedback.meeting.pk),
+    response = signed_in_client(world.manager).post(
+        org_url("feedback:point_add", org=world, pk=world.feedback.meeting.pk),
         {"text": "Peek", "link": f"feedback:{hidden.pk}"},
     )
     assert response.status_code == 400
-    assert "nothing you can link to" in text_of(response)
+    assert "nothing you can link to" in html_of(response)
     assert state() == before
 
 
@@ -195,8 +200,10 @@ def test_a_draft_criterion_cannot_be_linked_until_published(world_a):
                 text="Draft",
                 link=LinkRef("criterion", draft.pk),
             )
-    page = text_of(
-        signed_in(world.manager).get(url(world, "meeting", pk=world.feedback.meeting.pk))
+    page = html_of(
+        signed_in_client(world.manager).get(
+            org_url("feedback:meeting", org=world, pk=world.feedback.meeting.pk)
+        )
     )
     assert "Unpublished wording" not in page
 
@@ -204,10 +211,10 @@ def test_a_draft_criterion_cannot_be_linked_until_published(world_a):
 def test_editing_a_point_keeps_changes_or_removes_its_link(world_a):
     world = world_a
     point, criterion = world.feedback.point, world.framework.criterion
-    client = signed_in(world.report)
-    edit = url(world, "point_edit", pk=point.pk)
+    client = signed_in_client(world.report)
+    edit = org_url("feedback:point_edit", org=world, pk=point.pk)
     response = client.get(edit, headers=HX)
-    assert f'id="edit-link-{point.pk}"' in text_of(response)
+    assert f'id="edit-link-{point.pk}"' in html_of(response)
 
     response = client.post(
         edit,
@@ -219,10 +226,10 @@ def test_editing_a_point_keeps_changes_or_removes_its_link(world_a):
         },
         headers=HX,
     )
-    assert "Talking point saved" in text_of(response)
+    assert "Talking point saved" in html_of(response)
     with world.scope():
         assert links.ref_of(fresh(point)) == LinkRef("criterion", criterion.pk)
-    form = text_of(client.get(edit, headers=HX))
+    form = html_of(client.get(edit, headers=HX))
     assert '<option value="keep" selected>Keep: L1' in form
 
     # "keep" (and a form without the field) leave it; an empty choice removes it.
@@ -247,8 +254,8 @@ def test_a_stale_link_edit_is_refused_and_changes_nothing(world_a):
     with world.scope():
         checkins.edit_point(actor=world.manager, item=point, expected_version=seen, text="Theirs")
     before = state()
-    response = signed_in(world.report).post(
-        url(world, "point_edit", pk=point.pk),
+    response = signed_in_client(world.report).post(
+        org_url("feedback:point_edit", org=world, pk=point.pk),
         {
             "change": "text",
             "text": "Mine",
@@ -257,7 +264,7 @@ def test_a_stale_link_edit_is_refused_and_changes_nothing(world_a):
         },
         headers=HX,
     )
-    assert "Changed meanwhile" in text_of(response)
+    assert "Changed meanwhile" in html_of(response)
     assert state() == before
 
 
@@ -265,19 +272,19 @@ def test_action_items_take_and_change_links(world_a):
     world = world_a
     meeting, action = world.feedback.meeting, world.feedback.action
     gap = next_level_criteria(world)[-1]
-    client = signed_in(world.manager)
+    client = signed_in_client(world.manager)
     response = client.post(
-        url(world, "action_add", pk=meeting.pk),
+        org_url("feedback:action_add", org=world, pk=meeting.pk),
         {"text": "Mentor the new joiner", "owner": world.report.pk, "link": f"criterion:{gap.pk}"},
         headers=HX,
     )
-    assert response.status_code == 200 and "Action item added" in text_of(response)
-    assert "Mentors others." in text_of(response)
+    assert response.status_code == 200 and "Action item added" in html_of(response)
+    assert "Mentors others." in html_of(response)
 
-    edit = url(world, "action_edit", pk=action.pk)
+    edit = org_url("feedback:action_edit", org=world, pk=action.pk)
     seen = action.version
     response = client.get(f"{edit}?meeting={meeting.pk}", headers=HX)
-    assert f'id="edit-action-{action.pk}"' in text_of(response)
+    assert f'id="edit-action-{action.pk}"' in html_of(response)
     response = client.post(
         edit,
         {
@@ -289,7 +296,7 @@ def test_action_items_take_and_change_links(world_a):
         },
         headers=HX,
     )
-    assert "Action item saved" in text_of(response)
+    assert "Action item saved" in html_of(response)
     with world.scope():
         saved = fresh(action)
     assert saved.text == "Draft the RFC with a rollout plan"
@@ -298,13 +305,13 @@ def test_action_items_take_and_change_links(world_a):
     # A stale edit, an empty text and a past due date: refused, nothing changed.
     before = state()
     stale = client.post(edit, {"meeting": meeting.pk, "text": "Late", "version": seen}, headers=HX)
-    assert "Changed meanwhile" in text_of(stale)
+    assert "Changed meanwhile" in html_of(stale)
     empty = client.post(edit, {"text": "", "version": saved.version}, headers=HX)
-    assert "Say what needs doing" in text_of(empty)
+    assert "Say what needs doing" in html_of(empty)
     past = client.post(
         edit, {"text": "Late", "due_on": "2020-01-01", "version": saved.version}, headers=HX
     )
-    assert "Choose a due date from today on" in text_of(past)
+    assert "Choose a due date from today on" in html_of(past)
     assert client.post(edit, {"text": "", "version": saved.version}).status_code == 400
     assert state() == before
 
@@ -351,7 +358,7 @@ def test_the_api_sets_shows_and_clears_links(world_a, api_as):
     feedback = world.feedback.feedback
     client = api_as(world.manager)
     created = client.post(
-        api_url("agenda-item-list"),
+        org_url("api:agenda-item-list"),
         {
             "meeting": world.feedback.meeting.pk,
             "text": "Demo",
@@ -362,18 +369,18 @@ def test_the_api_sets_shows_and_clears_links(world_a, api_as):
     assert created.status_code == 201, created.content
     link = created.json()["link"]
     assert link["source"] == "feedback" and link["id"] == feedback.pk and link["visible"]
-    assert link["url"] == url(world, "detail", pk=feedback.pk) and link["label"].startswith(
-        "Praise"
-    )
+    assert link["url"] == org_url("feedback:detail", org=world, pk=feedback.pk) and link[
+        "label"
+    ].startswith("Praise")
     point = created.json()
 
-    listed = client.get(api_url("agenda-item-list") + f"?meeting={world.feedback.meeting.pk}")
+    listed = client.get(org_url("api:agenda-item-list") + f"?meeting={world.feedback.meeting.pk}")
     rows = {row["id"]: row for row in listed.json()["results"]}
     assert rows[point["id"]]["link"] == link
     assert rows[world.feedback.point.pk]["link"] is None
 
     changed = client.patch(
-        api_url("agenda-item-detail", pk=point["id"]),
+        org_url("api:agenda-item-detail", pk=point["id"]),
         {
             "version": point["version"],
             "link": {"source": "criterion", "id": world.framework.criterion.pk},
@@ -382,14 +389,14 @@ def test_the_api_sets_shows_and_clears_links(world_a, api_as):
     )
     assert changed.status_code == 200 and changed.json()["link"]["source"] == "criterion"
     cleared = client.patch(
-        api_url("agenda-item-detail", pk=point["id"]),
+        org_url("api:agenda-item-detail", pk=point["id"]),
         {"version": changed.json()["version"], "link": None},
         format="json",
     )
     assert cleared.status_code == 200 and cleared.json()["link"] is None
 
     action = client.post(
-        api_url("action-item-list"),
+        org_url("api:action-item-list"),
         {
             "meeting": world.feedback.meeting.pk,
             "owner": world.report.pk,
@@ -400,7 +407,7 @@ def test_the_api_sets_shows_and_clears_links(world_a, api_as):
     )
     assert action.status_code == 201 and action.json()["link"]["source"] == "criterion"
     edited = client.patch(
-        api_url("action-item-detail", pk=action.json()["id"]),
+        org_url("api:action-item-detail", pk=action.json()["id"]),
         {
             "version": action.json()["version"],
             "link": None,
@@ -425,13 +432,16 @@ def test_the_api_redacts_what_the_caller_may_not_see(world_a, api_as):
             link=LinkRef("feedback", hidden.pk),
         )
     for path in (
-        api_url("agenda-item-detail", pk=point.pk),
-        api_url("meeting-detail", pk=world.feedback.meeting.pk),
-        api_url("agenda-item-list"),
+        org_url("api:agenda-item-detail", pk=point.pk),
+        org_url("api:meeting-detail", pk=world.feedback.meeting.pk),
+        org_url("api:agenda-item-list"),
     ):
         body = api_as(world.manager).get(path).content.decode()
-        assert SECRET not in body and str(url(world, "detail", pk=hidden.pk)) not in body
-    shown = api_as(world.manager).get(api_url("agenda-item-detail", pk=point.pk)).json()["link"]
+        assert (
+            SECRET not in body
+            and str(org_url("feedback:detail", org=world, pk=hidden.pk)) not in body
+        )
+    shown = api_as(world.manager).get(org_url("api:agenda-item-detail", pk=point.pk)).json()["link"]
     assert shown == {
         "source": None,
         "id": None,
@@ -439,7 +449,7 @@ def test_the_api_redacts_what_the_caller_may_not_see(world_a, api_as):
         "url": None,
         "visible": False,
     }
-    mine = api_as(world.report).get(api_url("agenda-item-detail", pk=point.pk)).json()["link"]
+    mine = api_as(world.report).get(org_url("api:agenda-item-detail", pk=point.pk)).json()["link"]
     assert mine["visible"] and mine["id"] == hidden.pk
 
 
@@ -470,22 +480,22 @@ def test_a_bad_link_through_the_api_is_a_400_that_changes_nothing(
     meeting = world.feedback.meeting.pk
     attempts = [
         client.post(
-            api_url("agenda-item-list"),
+            org_url("api:agenda-item-list"),
             {"meeting": meeting, "text": "x", "link": link},
             format="json",
         ),
         client.patch(
-            api_url("agenda-item-detail", pk=world.feedback.point.pk),
+            org_url("api:agenda-item-detail", pk=world.feedback.point.pk),
             {"version": world.feedback.point.version, "link": link, "text": "changed"},
             format="json",
         ),
         client.post(
-            api_url("action-item-list"),
+            org_url("api:action-item-list"),
             {"meeting": meeting, "owner": world.report.pk, "text": "x", "link": link},
             format="json",
         ),
         client.patch(
-            api_url("action-item-detail", pk=world.feedback.action.pk),
+            org_url("api:action-item-detail", pk=world.feedback.action.pk),
             {"version": world.feedback.action.version, "link": link, "done": True},
             format="json",
         ),
@@ -511,7 +521,7 @@ def test_a_stale_api_link_edit_is_a_409_with_the_fresh_point(world_a, api_as):
         )
     before = state()
     response = api_as(world.report).patch(
-        api_url("agenda-item-detail", pk=point.pk),
+        org_url("api:agenda-item-detail", pk=point.pk),
         {
             "version": point.version,
             "link": {"source": "criterion", "id": world.framework.criterion.pk},

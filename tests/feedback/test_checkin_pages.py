@@ -9,9 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from django.utils import timezone
 
 from feedback import checkins, services
@@ -31,22 +29,9 @@ from perfapp import links
 from perfapp.links import LinkRef
 
 from ..factories import MembershipFactory
+from ..helpers import html_of, org_url, signed_in_client
 
 HX = {"HX-Request": "true"}
-
-
-def url(world, name, **kwargs):
-    return reverse(f"feedback:{name}", kwargs={"org_slug": world.organization.slug, **kwargs})
-
-
-def text_of(response) -> str:
-    return html.unescape(response.content.decode())
-
-
-def signed_in(membership) -> Client:
-    client = Client()
-    client.force_login(membership.user)
-    return client
 
 
 def fresh(obj):
@@ -69,13 +54,13 @@ def agenda_texts(world, meeting) -> list[str]:
 def test_a_manager_starts_a_weekly_series_through_the_page(world_a):
     world = world_a
     person = new_report(world)
-    client = signed_in(world.manager)
-    page = client.get(url(world, "series_new") + f"?with={person.pk}")
+    client = signed_in_client(world.manager)
+    page = client.get(org_url("feedback:series_new", org=world) + f"?with={person.pk}")
     assert page.status_code == 200
-    assert "weekday of this date is the meeting day" in text_of(page)
+    assert "weekday of this date is the meeting day" in html_of(page)
     starts = timezone.now().date() + timedelta(days=3)
     response = client.post(
-        url(world, "series_new"),
+        org_url("feedback:series_new", org=world),
         {
             "other": person.pk,
             "cadence": "weekly",
@@ -94,17 +79,17 @@ def test_a_manager_starts_a_weekly_series_through_the_page(world_a):
     assert meetings[0].starts_at.astimezone(ZoneInfo("Europe/Berlin")).time() == time(9, 30)
     assert [m.starts_at.date() - meetings[0].starts_at.date() for m in meetings[:2]][1].days == 7
     page = client.get(response["Location"])
-    assert page.status_code == 200 and person.name in text_of(page)
+    assert page.status_code == 200 and person.name in html_of(page)
     # The home page now shows the report with the next meeting.
-    home = text_of(client.get(url(world, "checkins")))
+    home = html_of(client.get(org_url("feedback:checkins", org=world)))
     assert person.name in home and "Open next 1:1" in home
 
 
 def test_a_report_proposes_to_their_manager_who_accepts(world_a):
     world = world_a
-    client = signed_in(world.hr)  # the HR admin's manager is the owner
+    client = signed_in_client(world.hr)  # the HR admin's manager is the owner
     response = client.post(
-        url(world, "series_new"),
+        org_url("feedback:series_new", org=world),
         {
             "other": world.owner.pk,
             "cadence": "biweekly",
@@ -120,10 +105,12 @@ def test_a_report_proposes_to_their_manager_who_accepts(world_a):
         assert series.status == SeriesStatus.PROPOSED
         assert not series.meetings.exists()
     # The proposer can't accept their own proposal.
-    assert client.post(url(world, "series_accept", pk=series.pk)).status_code == 400
-    owner = signed_in(world.owner)
-    assert "proposes" in text_of(owner.get(url(world, "checkins")))
-    assert owner.post(url(world, "series_accept", pk=series.pk)).status_code == 302
+    assert (
+        client.post(org_url("feedback:series_accept", org=world, pk=series.pk)).status_code == 400
+    )
+    owner = signed_in_client(world.owner)
+    assert "proposes" in html_of(owner.get(org_url("feedback:checkins", org=world)))
+    assert owner.post(org_url("feedback:series_accept", org=world, pk=series.pk)).status_code == 302
     with world.scope():
         assert fresh(series).status == SeriesStatus.ACTIVE
         assert series.meetings.count() == checkins.UPCOMING
@@ -173,10 +160,10 @@ def test_starting_a_series_with_bad_input_answers_400_and_creates_nothing(
     data.update(change)
     with world.scope():
         before = CheckinSeries.objects.count()
-    response = signed_in(world.manager).post(url(world, "series_new"), data)
+    response = signed_in_client(world.manager).post(org_url("feedback:series_new", org=world), data)
     assert response.status_code == 400
-    assert message in text_of(response)
-    assert "field-invalid" in text_of(response)
+    assert message in html_of(response)
+    assert "field-invalid" in html_of(response)
     with world.scope():
         assert CheckinSeries.objects.count() == before
 
@@ -187,69 +174,82 @@ def test_starting_a_series_with_bad_input_answers_400_and_creates_nothing(
 def test_both_people_add_reorder_and_mark_points_discussed(world_a):
     world = world_a
     meeting = world.feedback.meeting
-    manager, report = signed_in(world.manager), signed_in(world.report)
+    manager, report = signed_in_client(world.manager), signed_in_client(world.report)
     response = manager.post(
-        url(world, "point_add", pk=meeting.pk), {"text": "Hiring plan"}, headers=HX
+        org_url("feedback:point_add", org=world, pk=meeting.pk), {"text": "Hiring plan"}, headers=HX
     )
     assert response.status_code == 200
-    body = text_of(response)
+    body = html_of(response)
     assert 'id="agenda"' in body and "Hiring plan" in body and "<html" not in body
     assert (
-        report.post(url(world, "point_add", pk=meeting.pk), {"text": "Conference"}).status_code
+        report.post(
+            org_url("feedback:point_add", org=world, pk=meeting.pk), {"text": "Conference"}
+        ).status_code
         == 302
     )
     assert agenda_texts(world, meeting) == ["Promotion timeline", "Hiring plan", "Conference"]
 
     # An empty point: an inline error, nothing added.
-    response = report.post(url(world, "point_add", pk=meeting.pk), {"text": "  "}, headers=HX)
-    assert response.status_code == 200 and "Write the talking point" in text_of(response)
-    assert report.post(url(world, "point_add", pk=meeting.pk), {"text": ""}).status_code == 400
+    response = report.post(
+        org_url("feedback:point_add", org=world, pk=meeting.pk), {"text": "  "}, headers=HX
+    )
+    assert response.status_code == 200 and "Write the talking point" in html_of(response)
+    assert (
+        report.post(
+            org_url("feedback:point_add", org=world, pk=meeting.pk), {"text": ""}
+        ).status_code
+        == 400
+    )
     assert len(agenda_texts(world, meeting)) == 3
 
     # Move "Conference" up: the page posts the full new order.
     with world.scope():
         ids = {item.text: item.pk for item in meeting.agenda.all()}
     order = [ids["Promotion timeline"], ids["Conference"], ids["Hiring plan"]]
-    page = text_of(manager.get(url(world, "meeting", pk=meeting.pk)))
+    page = html_of(manager.get(org_url("feedback:meeting", org=world, pk=meeting.pk)))
     assert f'value="{",".join(map(str, order))}"' in page  # the "move up" form of Conference
     response = manager.post(
-        url(world, "reorder", pk=meeting.pk),
+        org_url("feedback:reorder", org=world, pk=meeting.pk),
         {"order": ",".join(map(str, order)), "moved": ids["Conference"], "direction": "up"},
         headers=HX,
     )
-    assert response.status_code == 200 and "Order saved" in text_of(response)
+    assert response.status_code == 200 and "Order saved" in html_of(response)
     assert agenda_texts(world, meeting) == ["Promotion timeline", "Conference", "Hiring plan"]
     # An order that misses a point (someone added one meanwhile) is refused.
     response = manager.post(
-        url(world, "reorder", pk=meeting.pk), {"order": f"{order[0]},{order[1]}"}, headers=HX
+        org_url("feedback:reorder", org=world, pk=meeting.pk),
+        {"order": f"{order[0]},{order[1]}"},
+        headers=HX,
     )
-    assert "Changed meanwhile" in text_of(response)
+    assert "Changed meanwhile" in html_of(response)
     assert agenda_texts(world, meeting) == ["Promotion timeline", "Conference", "Hiring plan"]
 
     # The report marks the manager's point discussed, with the version they saw.
     with world.scope():
         item = AgendaItem.objects.get(pk=ids["Hiring plan"])
     response = report.post(
-        url(world, "point_edit", pk=item.pk),
+        org_url("feedback:point_edit", org=world, pk=item.pk),
         {"change": "discussed", "discussed": "1", "version": item.version},
         headers=HX,
     )
-    assert response.status_code == 200 and "Marked discussed" in text_of(response)
+    assert response.status_code == 200 and "Marked discussed" in html_of(response)
     with world.scope():
         assert fresh(item).discussed
 
     # Inline edit: GET gives the edit field, POST saves.
-    response = report.get(url(world, "point_edit", pk=item.pk), headers=HX)
-    assert response.status_code == 200 and f'id="edit-{item.pk}"' in text_of(response)
+    response = report.get(org_url("feedback:point_edit", org=world, pk=item.pk), headers=HX)
+    assert response.status_code == 200 and f'id="edit-{item.pk}"' in html_of(response)
     response = report.post(
-        url(world, "point_edit", pk=item.pk),
+        org_url("feedback:point_edit", org=world, pk=item.pk),
         {"change": "text", "text": "Hiring plan for Q3", "version": item.version},
         headers=HX,
     )
-    assert response.status_code == 200 and "Hiring plan for Q3" in text_of(response)
+    assert response.status_code == 200 and "Hiring plan for Q3" in html_of(response)
     # Remove it.
     response = manager.post(
-        url(world, "point_remove", pk=item.pk), {"version": fresh(item).version}, headers=HX
+        org_url("feedback:point_remove", org=world, pk=item.pk),
+        {"version": fresh(item).version},
+        headers=HX,
     )
     assert response.status_code == 200
     assert agenda_texts(world, meeting) == ["Promotion timeline", "Conference"]
@@ -258,16 +258,20 @@ def test_both_people_add_reorder_and_mark_points_discussed(world_a):
 def test_pulling_in_a_coaching_prompt_adds_it_as_a_point(world_a):
     world = world_a
     meeting, prompt = world.feedback.meeting, world.feedback.prompt
-    client = signed_in(world.manager)
-    page = text_of(client.get(url(world, "meeting", pk=meeting.pk)))
+    client = signed_in_client(world.manager)
+    page = html_of(client.get(org_url("feedback:meeting", org=world, pk=meeting.pk)))
     assert "Pull in a coaching prompt" in page and '<optgroup label="Growth">' in page
     response = client.post(
-        url(world, "meeting_prompt", pk=meeting.pk), {"prompt": prompt.pk}, headers=HX
+        org_url("feedback:meeting_prompt", org=world, pk=meeting.pk),
+        {"prompt": prompt.pk},
+        headers=HX,
     )
-    assert response.status_code == 200 and "Coaching prompt" in text_of(response)
+    assert response.status_code == 200 and "Coaching prompt" in html_of(response)
     assert agenda_texts(world, meeting)[-1] == prompt.text
-    response = client.post(url(world, "meeting_prompt", pk=meeting.pk), {"prompt": ""}, headers=HX)
-    assert "Choose a question to add" in text_of(response)
+    response = client.post(
+        org_url("feedback:meeting_prompt", org=world, pk=meeting.pk), {"prompt": ""}, headers=HX
+    )
+    assert "Choose a question to add" in html_of(response)
 
 
 # --- concurrent editing ------------------------------------------------------------------
@@ -277,19 +281,19 @@ def test_a_stale_point_edit_is_refused_with_the_fresh_text(world_a):
     world = world_a
     point = world.feedback.point
     seen = point.version  # both pages were rendered with this version
-    manager, report = signed_in(world.manager), signed_in(world.report)
+    manager, report = signed_in_client(world.manager), signed_in_client(world.report)
     first = manager.post(
-        url(world, "point_edit", pk=point.pk),
+        org_url("feedback:point_edit", org=world, pk=point.pk),
         {"change": "text", "text": "Promotion timeline and scope", "version": seen},
         headers=HX,
     )
     assert first.status_code == 200
     second = report.post(
-        url(world, "point_edit", pk=point.pk),
+        org_url("feedback:point_edit", org=world, pk=point.pk),
         {"change": "text", "text": "Promotion: my version", "version": seen},
         headers=HX,
     )
-    body = text_of(second)
+    body = html_of(second)
     assert second.status_code == 200  # htmx swaps only 2xx answers
     assert f"Changed meanwhile by {world.manager.name}" in body
     assert "Promotion timeline and scope" in body  # the fresh content
@@ -298,15 +302,17 @@ def test_a_stale_point_edit_is_refused_with_the_fresh_text(world_a):
         assert fresh(point).text == "Promotion timeline and scope"  # nothing overwritten
     # Without htmx the same refusal is a 409 page.
     third = report.post(
-        url(world, "point_edit", pk=point.pk),
+        org_url("feedback:point_edit", org=world, pk=point.pk),
         {"change": "discussed", "discussed": "1", "version": seen},
     )
-    assert third.status_code == 409 and "Changed meanwhile" in text_of(third)
+    assert third.status_code == 409 and "Changed meanwhile" in html_of(third)
     with world.scope():
         assert not fresh(point).discussed
     # A stale remove is refused too.
-    gone = report.post(url(world, "point_remove", pk=point.pk), {"version": seen}, headers=HX)
-    assert "Changed meanwhile" in text_of(gone)
+    gone = report.post(
+        org_url("feedback:point_remove", org=world, pk=point.pk), {"version": seen}, headers=HX
+    )
+    assert "Changed meanwhile" in html_of(gone)
     with world.scope():
         assert AgendaItem.objects.filter(pk=point.pk).exists()
 
@@ -314,8 +320,8 @@ def test_a_stale_point_edit_is_refused_with_the_fresh_text(world_a):
 def test_stale_shared_notes_are_refused_and_both_texts_shown(world_a):
     world = world_a
     meeting = world.feedback.meeting
-    manager, report = signed_in(world.manager), signed_in(world.report)
-    notes = url(world, "shared_notes", pk=meeting.pk)
+    manager, report = signed_in_client(world.manager), signed_in_client(world.report)
+    notes = org_url("feedback:shared_notes", org=world, pk=meeting.pk)
     assert (
         manager.post(
             notes, {"shared_notes": "Agreed: ship Friday", "version": 0}, headers=HX
@@ -323,7 +329,7 @@ def test_stale_shared_notes_are_refused_and_both_texts_shown(world_a):
         == 200
     )
     response = report.post(notes, {"shared_notes": "Ship Monday", "version": 0}, headers=HX)
-    body = text_of(response)
+    body = html_of(response)
     assert response.status_code == 200
     assert (
         "Changed meanwhile by" in body and "Agreed: ship Friday" in body and "Ship Monday" in body
@@ -343,13 +349,13 @@ def test_stale_shared_notes_are_refused_and_both_texts_shown(world_a):
 def test_a_stale_action_done_is_refused(world_a):
     world = world_a
     action = world.feedback.action
-    done = url(world, "action_done", pk=action.pk)
-    report, manager = signed_in(world.report), signed_in(world.manager)
+    done = org_url("feedback:action_done", org=world, pk=action.pk)
+    report, manager = signed_in_client(world.report), signed_in_client(world.manager)
     assert (
         report.post(done, {"done": "1", "version": action.version}, headers=HX).status_code == 200
     )
     response = manager.post(done, {"version": action.version}, headers=HX)
-    assert "Changed meanwhile" in text_of(response)
+    assert "Changed meanwhile" in html_of(response)
     with world.scope():
         assert fresh(action).done_at is not None
 
@@ -360,23 +366,25 @@ def test_a_stale_action_done_is_refused(world_a):
 def test_holding_carries_the_undiscussed_point_and_open_action_to_the_next_meeting(world_a):
     world = world_a
     meeting, point = world.feedback.meeting, world.feedback.point
-    manager, report = signed_in(world.manager), signed_in(world.report)
-    manager.post(url(world, "point_add", pk=meeting.pk), {"text": "Roadmap"}, headers=HX)
+    manager, report = signed_in_client(world.manager), signed_in_client(world.report)
+    manager.post(
+        org_url("feedback:point_add", org=world, pk=meeting.pk), {"text": "Roadmap"}, headers=HX
+    )
     with world.scope():
         roadmap = meeting.agenda.get(text="Roadmap")
     report.post(
-        url(world, "point_edit", pk=roadmap.pk),
+        org_url("feedback:point_edit", org=world, pk=roadmap.pk),
         {"change": "discussed", "discussed": "1", "version": roadmap.version},
         headers=HX,
     )
     response = manager.post(
-        url(world, "action_add", pk=meeting.pk),
+        org_url("feedback:action_add", org=world, pk=meeting.pk),
         {"text": "Book the offsite", "owner": world.manager.pk, "due_on": ""},
         headers=HX,
     )
-    assert response.status_code == 200 and "Book the offsite" in text_of(response)
-    response = manager.post(url(world, "meeting_hold", pk=meeting.pk), headers=HX)
-    assert response.status_code == 200 and "Marked held" in text_of(response)
+    assert response.status_code == 200 and "Book the offsite" in html_of(response)
+    response = manager.post(org_url("feedback:meeting_hold", org=world, pk=meeting.pk), headers=HX)
+    assert response.status_code == 200 and "Marked held" in html_of(response)
     with world.scope():
         assert fresh(meeting).status == MeetingStatus.HELD
         following = (
@@ -385,16 +393,21 @@ def test_holding_carries_the_undiscussed_point_and_open_action_to_the_next_meeti
             .first()
         )
     assert agenda_texts(world, following) == [point.text]  # Roadmap was discussed
-    page = text_of(report.get(url(world, "meeting", pk=following.pk)))
+    page = html_of(report.get(org_url("feedback:meeting", org=world, pk=following.pk)))
     assert "Promotion timeline" in page and "Carried over" in page
     assert "Draft the RFC" in page and "Book the offsite" in page  # open actions carry over
     # The closed meeting's agenda is read-only; its notes are still editable.
-    closed = text_of(report.get(url(world, "meeting", pk=meeting.pk)))
+    closed = html_of(report.get(org_url("feedback:meeting", org=world, pk=meeting.pk)))
     assert "The agenda is final" in closed and "Add talking point" not in closed
-    assert report.post(url(world, "point_add", pk=meeting.pk), {"text": "Late"}).status_code == 400
+    assert (
+        report.post(
+            org_url("feedback:point_add", org=world, pk=meeting.pk), {"text": "Late"}
+        ).status_code
+        == 400
+    )
     assert "Late" not in agenda_texts(world, meeting)
     notes = report.post(
-        url(world, "shared_notes", pk=meeting.pk),
+        org_url("feedback:shared_notes", org=world, pk=meeting.pk),
         {"shared_notes": "Recap", "version": 0},
         headers=HX,
     )
@@ -404,52 +417,63 @@ def test_holding_carries_the_undiscussed_point_and_open_action_to_the_next_meeti
     # Done: it no longer carries over to the meeting after.
     action = world.feedback.action
     report.post(
-        url(world, "action_done", pk=action.pk),
+        org_url("feedback:action_done", org=world, pk=action.pk),
         {"done": "1", "version": action.version, "meeting": following.pk},
         headers=HX,
     )
-    manager.post(url(world, "meeting_hold", pk=following.pk))
+    manager.post(org_url("feedback:meeting_hold", org=world, pk=following.pk))
     with world.scope():
         third = (
             Meeting.objects.filter(series=meeting.series, starts_at__gt=following.starts_at)
             .order_by("starts_at")
             .first()
         )
-    page = text_of(report.get(url(world, "meeting", pk=third.pk)))
+    page = html_of(report.get(org_url("feedback:meeting", org=world, pk=third.pk)))
     assert "Book the offsite" in page and "Draft the RFC" not in page
 
 
 def test_skipping_needs_a_reason_and_moves_the_agenda_on(world_a):
     world = world_a
     meeting = world.feedback.meeting
-    client = signed_in(world.report)
-    response = client.post(url(world, "meeting_skip", pk=meeting.pk), {"reason": ""}, headers=HX)
-    assert response.status_code == 200 and "Say why, so you both remember" in text_of(response)
-    assert client.post(url(world, "meeting_skip", pk=meeting.pk), {"reason": ""}).status_code == 400
+    client = signed_in_client(world.report)
+    response = client.post(
+        org_url("feedback:meeting_skip", org=world, pk=meeting.pk), {"reason": ""}, headers=HX
+    )
+    assert response.status_code == 200 and "Say why, so you both remember" in html_of(response)
+    assert (
+        client.post(
+            org_url("feedback:meeting_skip", org=world, pk=meeting.pk), {"reason": ""}
+        ).status_code
+        == 400
+    )
     with world.scope():
         assert fresh(meeting).status == MeetingStatus.SCHEDULED
     response = client.post(
-        url(world, "meeting_skip", pk=meeting.pk), {"reason": "Sam is ill"}, headers=HX
+        org_url("feedback:meeting_skip", org=world, pk=meeting.pk),
+        {"reason": "Sam is ill"},
+        headers=HX,
     )
-    assert response.status_code == 200 and "Skipped" in text_of(response)
+    assert response.status_code == 200 and "Skipped" in html_of(response)
     with world.scope():
         assert fresh(meeting).status == MeetingStatus.SKIPPED
         assert fresh(meeting).skip_reason == "Sam is ill"
         assert AgendaItem.objects.filter(carried_from=world.feedback.point).exists()
-    assert "Sam is ill" in text_of(client.get(url(world, "series", pk=meeting.series_id)))
+    assert "Sam is ill" in html_of(
+        client.get(org_url("feedback:series", org=world, pk=meeting.series_id))
+    )
 
 
 def test_moving_a_meeting_uses_the_viewers_time_zone(world_a):
     world = world_a
     meeting = world.feedback.meeting
-    client = signed_in(world.manager)
+    client = signed_in_client(world.manager)
     day = timezone.now().date() + timedelta(days=2)
     response = client.post(
-        url(world, "meeting_move", pk=meeting.pk),
+        org_url("feedback:meeting_move", org=world, pk=meeting.pk),
         {"day": day.isoformat(), "at": "15:15"},
         headers=HX,
     )
-    assert response.status_code == 200 and "Moved to" in text_of(response)
+    assert response.status_code == 200 and "Moved to" in html_of(response)
     with world.scope():
         moved = fresh(meeting)
     tz = ZoneInfo(world.manager.effective_time_zone)
@@ -459,9 +483,10 @@ def test_moving_a_meeting_uses_the_viewers_time_zone(world_a):
     assert moved.moved_from is not None
     # The past is refused.
     past = client.post(
-        url(world, "meeting_move", pk=meeting.pk), {"day": "2001-01-01", "at": "10:00"}
+        org_url("feedback:meeting_move", org=world, pk=meeting.pk),
+        {"day": "2001-01-01", "at": "10:00"},
     )
-    assert past.status_code == 400 and "Choose a time in the future" in text_of(past)
+    assert past.status_code == 400 and "Choose a time in the future" in html_of(past)
 
 
 # --- series status -------------------------------------------------------------------------
@@ -470,13 +495,13 @@ def test_moving_a_meeting_uses_the_viewers_time_zone(world_a):
 def test_pause_resume_and_end_a_series(world_a):
     world = world_a
     series = world.feedback.series
-    client = signed_in(world.report)
-    status = url(world, "series_status", pk=series.pk)
+    client = signed_in_client(world.report)
+    status = org_url("feedback:series_status", org=world, pk=series.pk)
     assert client.post(status, {"status": "paused"}).status_code == 302
     with world.scope():
         assert fresh(series).status == SeriesStatus.PAUSED
         assert not series.meetings.filter(status=MeetingStatus.SCHEDULED).exists()
-    page = text_of(client.get(url(world, "series", pk=series.pk)))
+    page = html_of(client.get(org_url("feedback:series", org=world, pk=series.pk)))
     assert "Resume" in page and "data-confirm" in page
     assert client.post(status, {"status": "active"}).status_code == 302
     with world.scope():
@@ -554,9 +579,12 @@ def _expected(kind, who) -> int:
 
 @pytest.mark.parametrize("who", PEOPLE)
 def test_permission_matrix_of_the_check_in_pages(world_a, world_b, who):
-    client = signed_in(_person(world_a, world_b, who))
+    client = signed_in_client(_person(world_a, world_b, who))
     got = {
-        name: client.get(url(world_a, name, **_kwargs(world_a, name))).status_code for name in PAGES
+        name: client.get(
+            org_url(f"feedback:{name}", org=world_a, **_kwargs(world_a, name))
+        ).status_code
+        for name in PAGES
     }
     assert got == {name: _expected(WHO_SEES[name], who) for name in PAGES}
 
@@ -595,12 +623,14 @@ def _snapshot(world):
 
 @pytest.mark.parametrize("who", ["owner", "hr", "member", "other_org_hr"])
 def test_nobody_but_the_two_people_can_write(world_a, world_b, who):
-    client = signed_in(_person(world_a, world_b, who))
+    client = signed_in_client(_person(world_a, world_b, who))
     before = _snapshot(world_a)
     for name, data in POSTS.items():
         for headers in ({}, HX):
             response = client.post(
-                url(world_a, name, **_kwargs(world_a, name)), data, headers=headers
+                org_url(f"feedback:{name}", org=world_a, **_kwargs(world_a, name)),
+                data,
+                headers=headers,
             )
             assert response.status_code == 404, (name, response.status_code)
     assert _snapshot(world_a) == before
@@ -608,14 +638,19 @@ def test_nobody_but_the_two_people_can_write(world_a, world_b, who):
 
 @pytest.mark.parametrize("who", ["manager", "report", "member", "other_org_hr"])
 def test_only_hr_archives_prompts(world_a, world_b, who):
-    client = signed_in(_person(world_a, world_b, who))
+    client = signed_in_client(_person(world_a, world_b, who))
     before = _snapshot(world_a)
     assert (
-        client.post(url(world_a, "prompt_archive", pk=world_a.feedback.prompt.pk)).status_code
+        client.post(
+            org_url("feedback:prompt_archive", org=world_a, pk=world_a.feedback.prompt.pk)
+        ).status_code
         == 404
     )
     assert (
-        client.post(url(world_a, "prompts"), {"theme": "growth", "text": "X?"}).status_code == 404
+        client.post(
+            org_url("feedback:prompts", org=world_a), {"theme": "growth", "text": "X?"}
+        ).status_code
+        == 404
     )
     assert _snapshot(world_a) == before
 
@@ -626,13 +661,15 @@ def test_the_skip_level_manager_sees_only_that_a_series_lapsed(world_a):
         CheckinSeries.objects.filter(pk=world.feedback.series.pk).update(
             starts_on=timezone.now().date() - timedelta(days=40)
         )
-    page = text_of(signed_in(world.owner).get(url(world, "checkins")))
+    page = html_of(signed_in_client(world.owner).get(org_url("feedback:checkins", org=world)))
     # 40 days in UTC; a day either side in the series' own time zone late in the UTC day.
     assert any(f"Lapsed · {days} days" in page for days in (39, 40, 41))
     assert world.manager.name in page and world.report.name in page
     assert "Promotion timeline" not in page and "Draft the RFC" not in page
-    assert url(world, "series", pk=world.feedback.series.pk) not in page
-    manager_page = text_of(signed_in(world.manager).get(url(world, "checkins")))
+    assert org_url("feedback:series", org=world, pk=world.feedback.series.pk) not in page
+    manager_page = html_of(
+        signed_in_client(world.manager).get(org_url("feedback:checkins", org=world))
+    )
     assert "1 lapsed" in manager_page
 
 
@@ -643,30 +680,39 @@ def test_a_private_note_is_seen_by_its_writer_only(world_a):
     world = world_a
     meeting = world.feedback.meeting
     secret = f"Private worry about {world.report.name}"
-    manager_page = text_of(signed_in(world.manager).get(url(world, "meeting", pk=meeting.pk)))
+    manager_page = html_of(
+        signed_in_client(world.manager).get(org_url("feedback:meeting", org=world, pk=meeting.pk))
+    )
     assert secret in manager_page and "Only you see this." in manager_page
-    report = signed_in(world.report)
+    report = signed_in_client(world.report)
     pages = [
-        report.get(url(world, "meeting", pk=meeting.pk)),
-        report.get(url(world, "series", pk=meeting.series_id)),
-        report.get(url(world, "checkins")),
-        report.post(url(world, "point_add", pk=meeting.pk), {"text": "x"}, headers=HX),
-        report.post(url(world, "private_note", pk=meeting.pk), {"body": "Mine"}, headers=HX),
-        report.post(url(world, "meeting_hold", pk=meeting.pk), headers=HX),
+        report.get(org_url("feedback:meeting", org=world, pk=meeting.pk)),
+        report.get(org_url("feedback:series", org=world, pk=meeting.series_id)),
+        report.get(org_url("feedback:checkins", org=world)),
+        report.post(
+            org_url("feedback:point_add", org=world, pk=meeting.pk), {"text": "x"}, headers=HX
+        ),
+        report.post(
+            org_url("feedback:private_note", org=world, pk=meeting.pk), {"body": "Mine"}, headers=HX
+        ),
+        report.post(org_url("feedback:meeting_hold", org=world, pk=meeting.pk), headers=HX),
     ]
     for person in (world.hr, world.owner, world.member):
-        client = signed_in(person)
+        client = signed_in_client(person)
         pages += [
-            client.get(url(world, name)) for name in ("checkins", "prompts", "checkin_settings")
+            client.get(org_url(f"feedback:{name}", org=world))
+            for name in ("checkins", "prompts", "checkin_settings")
         ]
-        pages.append(client.get(url(world, "meeting", pk=meeting.pk)))
+        pages.append(client.get(org_url("feedback:meeting", org=world, pk=meeting.pk)))
     for response in pages:
-        assert secret not in text_of(response)
+        assert secret not in html_of(response)
     # The report's own note is theirs; the manager's stays untouched.
-    assert "Mine" in text_of(report.get(url(world, "meeting", pk=meeting.pk)))
+    assert "Mine" in html_of(report.get(org_url("feedback:meeting", org=world, pk=meeting.pk)))
     with world.scope():
         assert PrivateNote.objects.get(author=world.manager).body == secret
-    assert "Mine" not in text_of(signed_in(world.manager).get(url(world, "meeting", pk=meeting.pk)))
+    assert "Mine" not in html_of(
+        signed_in_client(world.manager).get(org_url("feedback:meeting", org=world, pk=meeting.pk))
+    )
 
 
 # --- HR pages --------------------------------------------------------------------------------
@@ -674,27 +720,36 @@ def test_a_private_note_is_seen_by_its_writer_only(world_a):
 
 def test_hr_adds_and_archives_prompts_and_sets_the_policy(world_a):
     world = world_a
-    client = signed_in(world.hr)
-    page = text_of(client.get(url(world, "prompts")))
+    client = signed_in_client(world.hr)
+    page = html_of(client.get(org_url("feedback:prompts", org=world)))
     assert "Feedback on the manager" in page and world.feedback.prompt.text in page
     response = client.post(
-        url(world, "prompts"), {"theme": "career", "text": "What's next?"}, headers=HX
+        org_url("feedback:prompts", org=world),
+        {"theme": "career", "text": "What's next?"},
+        headers=HX,
     )
-    assert response.status_code == 200 and "What's next?" in text_of(response)
-    assert client.post(url(world, "prompts"), {"theme": "", "text": ""}).status_code == 400
-    response = client.post(url(world, "prompt_archive", pk=world.feedback.prompt.pk), headers=HX)
+    assert response.status_code == 200 and "What's next?" in html_of(response)
+    assert (
+        client.post(org_url("feedback:prompts", org=world), {"theme": "", "text": ""}).status_code
+        == 400
+    )
+    response = client.post(
+        org_url("feedback:prompt_archive", org=world, pk=world.feedback.prompt.pk), headers=HX
+    )
     assert response.status_code == 200
     with world.scope():
         assert fresh(world.feedback.prompt).archived_at is not None
     # Archived prompts are no longer offered in a meeting.
-    meeting_page = text_of(
-        signed_in(world.manager).get(url(world, "meeting", pk=world.feedback.meeting.pk))
+    meeting_page = html_of(
+        signed_in_client(world.manager).get(
+            org_url("feedback:meeting", org=world, pk=world.feedback.meeting.pk)
+        )
     )
     assert f">{html.unescape(world.feedback.prompt.text)}</option>" not in meeting_page
     assert "What's next?" in meeting_page
 
     response = client.post(
-        url(world, "checkin_settings"),
+        org_url("feedback:checkin_settings", org=world),
         {"default_cadence": "weekly", "lapse_grace_days": 21, "reminder_lead_hours": 12},
     )
     assert response.status_code == 302
@@ -706,10 +761,10 @@ def test_hr_adds_and_archives_prompts_and_sets_the_policy(world_a):
         12,
     )
     bad = client.post(
-        url(world, "checkin_settings"),
+        org_url("feedback:checkin_settings", org=world),
         {"default_cadence": "weekly", "lapse_grace_days": 0, "reminder_lead_hours": 12},
     )
-    assert bad.status_code == 400 and "Choose between 1 and 90 days" in text_of(bad)
+    assert bad.status_code == 400 and "Choose between 1 and 90 days" in html_of(bad)
 
 
 # --- query budgets -----------------------------------------------------------------------------
@@ -749,8 +804,8 @@ def _contribution_cost(world, meeting) -> int:
 def test_the_meeting_page_holds_a_fixed_query_budget(world_a):
     world = world_a
     meeting = world.feedback.meeting
-    client = signed_in(world.manager)
-    path = url(world, "meeting", pk=meeting.pk)
+    client = signed_in_client(world.manager)
+    path = org_url("feedback:meeting", org=world, pk=meeting.pk)
 
     with world.scope():
         private = services.give_feedback(
@@ -787,7 +842,7 @@ def test_the_meeting_page_holds_a_fixed_query_budget(world_a):
     small = _count(client, path)
     grow_to(50)
     large = _count(client, path)
-    page = text_of(client.get(path))
+    page = html_of(client.get(path))
     assert "A linked item you cannot see" in page and "Suggested for" in page
     assert small == large, (small, large)
     # Its own reads, plus what the registries cost (one bounded read per link source,
@@ -798,8 +853,8 @@ def test_the_meeting_page_holds_a_fixed_query_budget(world_a):
 
 def test_the_check_ins_home_holds_a_fixed_query_budget(world_a):
     world = world_a
-    client = signed_in(world.manager)
-    path = url(world, "checkins")
+    client = signed_in_client(world.manager)
+    path = org_url("feedback:checkins", org=world)
 
     def grow_to(n):
         with world.scope():

@@ -8,18 +8,15 @@ from django.utils import timezone
 
 from feedback.checkin_models import Meeting
 
-
-def url(world):
-    return reverse(
-        "feedback:series_reschedule",
-        kwargs={"org_slug": world.organization.slug, "pk": world.feedback.series.pk},
-    )
+from ..helpers import org_url
 
 
 def test_either_person_reschedules_the_rest_and_others_get_404(world_a, login, client):
     start = timezone.now().date() + timedelta(days=3)
     form = {"cadence": "biweekly", "time_of_day": "16:30", "from_date": start.isoformat()}
-    response = login(world_a.report).post(url(world_a), form)
+    response = login(world_a.report).post(
+        org_url("feedback:series_reschedule", org=world_a, pk=world_a.feedback.series.pk), form
+    )
     assert response.status_code == 302
     with world_a.scope():
         series = world_a.feedback.series
@@ -29,14 +26,21 @@ def test_either_person_reschedules_the_rest_and_others_get_404(world_a, login, c
     assert (series.cadence, local.date(), local.hour, local.minute) == ("biweekly", start, 16, 30)
     for outsider in (world_a.hr, world_a.owner, world_a.member):
         client.force_login(outsider.user)
-        assert client.post(url(world_a), form).status_code == 404
+        assert (
+            client.post(
+                org_url("feedback:series_reschedule", org=world_a, pk=world_a.feedback.series.pk),
+                form,
+            ).status_code
+            == 404
+        )
 
 
 def test_a_bad_schedule_is_a_form_error_and_changes_nothing(world_a, login):
     with world_a.scope():
         before = list(world_a.feedback.series.meetings.values_list("id", "starts_at"))
     response = login(world_a.manager).post(
-        url(world_a), {"cadence": "weekly", "time_of_day": "10:00", "from_date": "2020-01-06"}
+        org_url("feedback:series_reschedule", org=world_a, pk=world_a.feedback.series.pk),
+        {"cadence": "weekly", "time_of_day": "10:00", "from_date": "2020-01-06"},
     )
     assert response.status_code == 400
     assert "today or a later date" in response.content.decode()

@@ -6,7 +6,6 @@ log."""
 from datetime import timedelta
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
 from advancement.models import Criterion
@@ -19,7 +18,8 @@ from perfapp.coaching import Suggestion
 from perfapp.links import LinkRef
 from perfapp.tenancy.scoping import scopes_disabled
 
-from .test_checkin_pages import HX, signed_in, text_of, url
+from ..helpers import html_of, org_url, signed_in_client
+from .test_checkin_pages import HX
 
 
 def teamwork_gap(world) -> Criterion:
@@ -75,8 +75,10 @@ def test_quiet_feedback_counts_only_what_the_manager_may_read(world_a):
             visibility=Visibility.PRIVATE,
         )
     assert "feedback.quiet" in keys(world)
-    page = text_of(
-        signed_in(world.manager).get(url(world, "meeting", pk=world.feedback.meeting.pk))
+    page = html_of(
+        signed_in_client(world.manager).get(
+            org_url("feedback:meeting", org=world, pk=world.feedback.meeting.pk)
+        )
     )
     assert "You have seen no feedback for" in page and "Private thanks" not in page
 
@@ -96,8 +98,10 @@ def test_an_overdue_request_about_the_report_is_suggested(world_a):
             due_date=timezone.localdate() - timedelta(days=2)
         )
     assert f"feedback.request_overdue:{request.pk}" in keys(world)
-    page = text_of(
-        signed_in(world.manager).get(url(world, "meeting", pk=world.feedback.meeting.pk))
+    page = html_of(
+        signed_in_client(world.manager).get(
+            org_url("feedback:meeting", org=world, pk=world.feedback.meeting.pk)
+        )
     )
     assert "Your request about “The incident review” was due" in page
 
@@ -106,7 +110,11 @@ def test_nothing_is_suggested_to_the_report_or_on_a_closed_meeting(world_a):
     world = world_a
     age_feedback(world, 40)
     assert keys(world, world.report) == []
-    page = text_of(signed_in(world.report).get(url(world, "meeting", pk=world.feedback.meeting.pk)))
+    page = html_of(
+        signed_in_client(world.report).get(
+            org_url("feedback:meeting", org=world, pk=world.feedback.meeting.pk)
+        )
+    )
     assert "Suggested for" not in page and "No evidence in the last 12 months" not in page
     # The report still pulls in coaching prompts as before.
     assert "Pull in a coaching prompt" in page
@@ -122,23 +130,27 @@ def test_nothing_is_suggested_to_the_report_or_on_a_closed_meeting(world_a):
 def test_the_manager_adds_a_suggestion_with_its_link(world_a):
     world = world_a
     meeting, gap = world.feedback.meeting, teamwork_gap(world)
-    client = signed_in(world.manager)
-    page = text_of(client.get(url(world, "meeting", pk=meeting.pk)))
+    client = signed_in_client(world.manager)
+    page = html_of(client.get(org_url("feedback:meeting", org=world, pk=meeting.pk)))
     first = world.report.user.get_short_name() or world.report.name
     assert f"Suggested for {first}" in page and "Only you see these suggestions" in page
     assert f'value="career.gap:{gap.pk}"' in page and "Mentors others." in page
 
     response = client.post(
-        url(world, "meeting_suggestion", pk=meeting.pk), {"key": f"career.gap:{gap.pk}"}, headers=HX
+        org_url("feedback:meeting_suggestion", org=world, pk=meeting.pk),
+        {"key": f"career.gap:{gap.pk}"},
+        headers=HX,
     )
-    assert response.status_code == 200 and "Suggestion added to the agenda" in text_of(response)
-    assert f'value="career.gap:{gap.pk}"' not in text_of(response)
+    assert response.status_code == 200 and "Suggestion added to the agenda" in html_of(response)
+    assert f'value="career.gap:{gap.pk}"' not in html_of(response)
     with world.scope():
         point = meeting.agenda.order_by("-position").first()
         assert point.author_id == world.manager.pk and "Teamwork alpha" in point.text
         assert links.ref_of(point) == LinkRef("criterion", gap.pk)
     # The report sees the point and its criterion, not the suggestion box.
-    theirs = text_of(signed_in(world.report).get(url(world, "meeting", pk=meeting.pk)))
+    theirs = html_of(
+        signed_in_client(world.report).get(org_url("feedback:meeting", org=world, pk=meeting.pk))
+    )
     assert point.text in theirs and "Mentors others." in theirs and "Suggested for" not in theirs
 
     # Again, or something never offered: refused, nothing added.
@@ -146,11 +158,15 @@ def test_the_manager_adds_a_suggestion_with_its_link(world_a):
         count = AgendaItem.objects.count()
     for key in (f"career.gap:{gap.pk}", "career.gap:999999", ""):
         response = client.post(
-            url(world, "meeting_suggestion", pk=meeting.pk), {"key": key}, headers=HX
+            org_url("feedback:meeting_suggestion", org=world, pk=meeting.pk),
+            {"key": key},
+            headers=HX,
         )
-        assert response.status_code == 200 and 'class="alert alert-danger"' in text_of(response)
+        assert response.status_code == 200 and 'class="alert alert-danger"' in html_of(response)
         assert (
-            client.post(url(world, "meeting_suggestion", pk=meeting.pk), {"key": key}).status_code
+            client.post(
+                org_url("feedback:meeting_suggestion", org=world, pk=meeting.pk), {"key": key}
+            ).status_code
             == 400
         )
     with world.scope():
@@ -166,8 +182,8 @@ def test_the_report_cannot_add_the_managers_suggestions(world_a):
             checkins.add_suggested_point(
                 actor=world.report, meeting=world.feedback.meeting, key=f"career.gap:{gap.pk}"
             )
-    response = signed_in(world.report).post(
-        url(world, "meeting_suggestion", pk=world.feedback.meeting.pk),
+    response = signed_in_client(world.report).post(
+        org_url("feedback:meeting_suggestion", org=world, pk=world.feedback.meeting.pk),
         {"key": f"career.gap:{gap.pk}"},
     )
     assert response.status_code == 404
@@ -201,14 +217,10 @@ def test_providers_are_ordered_deduplicated_and_capped(world_a):
 # --- the API -----------------------------------------------------------------------------------
 
 
-def api_url(name, slug="alpha", **kwargs):
-    return reverse(f"api:{name}", kwargs={"org_slug": slug, **kwargs})
-
-
 def test_the_api_lists_suggestions_for_the_manager_only(world_a, world_b, api_as):
     world = world_a
     gap = teamwork_gap(world)
-    path = api_url("meeting-suggestions", pk=world.feedback.meeting.pk)
+    path = org_url("api:meeting-suggestions", pk=world.feedback.meeting.pk)
     body = api_as(world.manager).get(path)
     assert body.status_code == 200, body.content
     assert body.json()["suggestions"] == [
@@ -231,14 +243,14 @@ def test_the_api_lists_suggestions_for_the_manager_only(world_a, world_b, api_as
 
 def test_settings_changes_go_through_a_service_into_the_audit_log(world_a):
     world = world_a
-    client = signed_in(world.hr)
+    client = signed_in_client(world.hr)
 
     def audited() -> list[AuditEvent]:
         with world.scope():
             return list(AuditEvent.objects.filter(action="checkin.settings_changed"))
 
     response = client.post(
-        url(world, "checkin_settings"),
+        org_url("feedback:checkin_settings", org=world),
         {"default_cadence": "weekly", "lapse_grace_days": 21, "reminder_lead_hours": 24},
     )
     assert response.status_code == 302
@@ -252,7 +264,7 @@ def test_settings_changes_go_through_a_service_into_the_audit_log(world_a):
 
     # The same values again: nothing changed, nothing recorded.
     client.post(
-        url(world, "checkin_settings"),
+        org_url("feedback:checkin_settings", org=world),
         {"default_cadence": "weekly", "lapse_grace_days": 21, "reminder_lead_hours": 24},
     )
     assert len(audited()) == 1
@@ -263,7 +275,7 @@ def test_settings_changes_go_through_a_service_into_the_audit_log(world_a):
         {"default_cadence": "weekly", "lapse_grace_days": 0, "reminder_lead_hours": 24},
         {"default_cadence": "weekly", "lapse_grace_days": 21, "reminder_lead_hours": 500},
     ):
-        assert client.post(url(world, "checkin_settings"), bad).status_code == 400
+        assert client.post(org_url("feedback:checkin_settings", org=world), bad).status_code == 400
     with world.scope():
         settings = CheckinSettings.objects.get()
     assert (settings.default_cadence, settings.lapse_grace_days) == ("weekly", 21)

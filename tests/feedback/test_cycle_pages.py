@@ -2,14 +2,11 @@
 answer, nominate and approve peers, participants and their managers read the results;
 who may open which page; and the progress dashboard's fixed query budget."""
 
-import html
 from datetime import timedelta
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from django.utils import timezone
 
 from feedback import cycles
@@ -31,25 +28,12 @@ from perfapp.orgs.models import Membership
 from perfapp.tenancy.scoping import scopes_disabled
 
 from ..factories import MembershipFactory
-
-
-def url(name, **kwargs):
-    return reverse(f"feedback:{name}", kwargs={"org_slug": "alpha", **kwargs})
-
-
-def text_of(response) -> str:
-    return html.unescape(response.content.decode())
-
-
-def signed_in(membership) -> Client:
-    client = Client()
-    client.force_login(membership.user)
-    return client
+from ..helpers import html_of, org_url, signed_in_client
 
 
 def send(client, review, data: dict):
     """Post answers as the review form does: to the one address, the review in the body."""
-    return client.post(url("cycle_answer_send"), {"review": review.pk, **data})
+    return client.post(org_url("feedback:cycle_answer_send"), {"review": review.pk, **data})
 
 
 def new_cycle_data(**overrides) -> dict:
@@ -89,26 +73,28 @@ def cycle_state() -> list:
 
 
 def test_hr_builds_a_cycle_through_the_pages_opens_it_and_follows_progress(world_a):
-    hr = signed_in(world_a.hr)
-    assert hr.get(url("cycle_new")).status_code == 200
+    hr = signed_in_client(world_a.hr)
+    assert hr.get(org_url("feedback:cycle_new")).status_code == 200
     response = hr.post(
-        url("cycle_new"), new_cycle_data(closes_on=timezone.now().date().isoformat())
+        org_url("feedback:cycle_new"), new_cycle_data(closes_on=timezone.now().date().isoformat())
     )
     assert response.status_code == 400
-    assert "The cycle must close after it opens." in text_of(response)
+    assert "The cycle must close after it opens." in html_of(response)
 
-    response = hr.post(url("cycle_new"), new_cycle_data())
+    response = hr.post(org_url("feedback:cycle_new"), new_cycle_data())
     with world_a.scope():
         cycle = FeedbackCycle.objects.get(name="Autumn 360")
-    assert response.status_code == 302 and response["Location"] == url("cycle", pk=cycle.pk)
+    assert response.status_code == 302 and response["Location"] == org_url(
+        "feedback:cycle", pk=cycle.pk
+    )
     assert cycle.status == CycleStatus.DRAFT and cycle.anonymous and cycle.created_by == world_a.hr
-    page = text_of(hr.get(response["Location"]))
+    page = html_of(hr.get(response["Location"]))
     assert "Add at least one question and one participant first." in page
     assert "Open cycle" in page
 
     # Questions: htmx adds in place; a competency question without competency is refused.
     partial = hr.post(
-        url("cycle", pk=cycle.pk),
+        org_url("feedback:cycle", pk=cycle.pk),
         {
             "form": "question",
             "kind": "rating",
@@ -117,19 +103,20 @@ def test_hr_builds_a_cycle_through_the_pages_opens_it_and_follows_progress(world
         },
         headers={"HX-Request": "true"},
     )
-    body = text_of(partial)
+    body = html_of(partial)
     assert partial.status_code == 200 and "<html" not in body
     assert "How clearly do they share plans?" in body and "Question added." in body
     assert 'id="open-cycle" hx-swap-oob="true"' in body  # the header's button is refreshed
     before = cycle_state()
     refused = hr.post(
-        url("cycle", pk=cycle.pk), {"form": "question", "kind": "competency", "prompt": "Craft?"}
+        org_url("feedback:cycle", pk=cycle.pk),
+        {"form": "question", "kind": "competency", "prompt": "Craft?"},
     )
     assert refused.status_code == 400
-    assert "Choose the competency this question rates." in text_of(refused)
+    assert "Choose the competency this question rates." in html_of(refused)
     assert cycle_state() == before
     response = hr.post(
-        url("cycle", pk=cycle.pk),
+        org_url("feedback:cycle", pk=cycle.pk),
         {
             "form": "question",
             "kind": "competency",
@@ -140,7 +127,7 @@ def test_hr_builds_a_cycle_through_the_pages_opens_it_and_follows_progress(world
     )
     assert response.status_code == 302
     response = hr.post(
-        url("cycle", pk=cycle.pk),
+        org_url("feedback:cycle", pk=cycle.pk),
         {"form": "question", "kind": "text", "prompt": "Anything else?"},
     )
     with world_a.scope():
@@ -151,9 +138,11 @@ def test_hr_builds_a_cycle_through_the_pages_opens_it_and_follows_progress(world
         ("competency", "How do they grow others?", True, world_a.framework.competency.pk),
         ("text", "Anything else?", False, None),
     ]
-    assert hr.get(url("cycle_question_delete", pk=anything.pk)).status_code == 405
-    removed = hr.post(url("cycle_question_delete", pk=anything.pk), headers={"HX-Request": "true"})
-    assert removed.status_code == 200 and "Removed “Anything else?”." in text_of(removed)
+    assert hr.get(org_url("feedback:cycle_question_delete", pk=anything.pk)).status_code == 405
+    removed = hr.post(
+        org_url("feedback:cycle_question_delete", pk=anything.pk), headers={"HX-Request": "true"}
+    )
+    assert removed.status_code == 200 and "Removed “Anything else?”." in html_of(removed)
     with world_a.scope():
         assert cycle.questions.count() == 2
 
@@ -165,16 +154,19 @@ def test_hr_builds_a_cycle_through_the_pages_opens_it_and_follows_progress(world
     with world_a.scope():
         everyone = set(Membership.objects.filter(is_active=True).values_list("pk", flat=True))
         team = set(world_a.team.members.values_list("pk", flat=True))
-    hr.post(url("cycle", pk=cycle.pk), {"form": "participants", "mode": "everyone"})
+    hr.post(org_url("feedback:cycle", pk=cycle.pk), {"form": "participants", "mode": "everyone"})
     assert participants() == everyone
-    response = hr.post(url("cycle", pk=cycle.pk), {"form": "participants", "mode": "team"})
-    assert response.status_code == 400 and "Choose the team that takes part." in text_of(response)
+    response = hr.post(
+        org_url("feedback:cycle", pk=cycle.pk), {"form": "participants", "mode": "team"}
+    )
+    assert response.status_code == 400 and "Choose the team that takes part." in html_of(response)
     hr.post(
-        url("cycle", pk=cycle.pk), {"form": "participants", "mode": "team", "team": world_a.team.pk}
+        org_url("feedback:cycle", pk=cycle.pk),
+        {"form": "participants", "mode": "team", "team": world_a.team.pk},
     )
     assert participants() == team
     partial = hr.post(
-        url("cycle", pk=cycle.pk),
+        org_url("feedback:cycle", pk=cycle.pk),
         {
             "form": "participants",
             "mode": "people",
@@ -182,54 +174,57 @@ def test_hr_builds_a_cycle_through_the_pages_opens_it_and_follows_progress(world
         },
         headers={"HX-Request": "true"},
     )
-    assert "2 participants chosen." in text_of(partial)
+    assert "2 participants chosen." in html_of(partial)
     assert participants() == {world_a.report.pk, world_a.member.pk}
 
     # Settings can change while it is a draft.
     response = hr.post(
-        url("cycle", pk=cycle.pk), {"form": "settings", **new_cycle_data(name="Autumn 360 (v2)")}
+        org_url("feedback:cycle", pk=cycle.pk),
+        {"form": "settings", **new_cycle_data(name="Autumn 360 (v2)")},
     )
     assert response.status_code == 302
     cycle.refresh_from_db()
     assert cycle.name == "Autumn 360 (v2)"
 
     # Open: reviewers are assigned and the dashboard shows counts.
-    response = hr.post(url("cycle_open", pk=cycle.pk))
+    response = hr.post(org_url("feedback:cycle_open", pk=cycle.pk))
     assert response.status_code == 302
     cycle.refresh_from_db()
     assert cycle.status == CycleStatus.OPEN
-    dashboard = text_of(hr.get(url("cycle", pk=cycle.pk)))
+    dashboard = html_of(hr.get(org_url("feedback:cycle", pk=cycle.pk)))
     assert "0 of 3 reviews answered" in dashboard  # report: self + manager; member: self
     assert "0 of 2" in dashboard and "0 of 1" in dashboard
     assert "Send reminders" in dashboard and "Close cycle" in dashboard
-    listing = text_of(hr.get(url("cycles")))
+    listing = html_of(hr.get(org_url("feedback:cycles")))
     assert "Autumn 360 (v2)" in listing and "0 of 3" in listing
 
     # Once open, nothing about it is reconfigured through the page.
-    assert hr.post(url("cycle", pk=cycle.pk), {"form": "settings"}).status_code == 405
-    reminded = hr.post(url("cycle_remind", pk=cycle.pk), headers={"HX-Request": "true"})
-    assert "Reminder sent to 3 reviewers." in text_of(reminded)
-    again = hr.post(url("cycle_remind", pk=cycle.pk), headers={"HX-Request": "true"})
-    assert "already reminded today" in text_of(again)
+    assert hr.post(org_url("feedback:cycle", pk=cycle.pk), {"form": "settings"}).status_code == 405
+    reminded = hr.post(
+        org_url("feedback:cycle_remind", pk=cycle.pk), headers={"HX-Request": "true"}
+    )
+    assert "Reminder sent to 3 reviewers." in html_of(reminded)
+    again = hr.post(org_url("feedback:cycle_remind", pk=cycle.pk), headers={"HX-Request": "true"})
+    assert "already reminded today" in html_of(again)
 
 
 def test_opening_without_participants_says_what_is_missing(world_a):
-    hr = signed_in(world_a.hr)
-    hr.post(url("cycle_new"), new_cycle_data(name="Empty"))
+    hr = signed_in_client(world_a.hr)
+    hr.post(org_url("feedback:cycle_new"), new_cycle_data(name="Empty"))
     with world_a.scope():
         cycle = FeedbackCycle.objects.get(name="Empty")
-    response = hr.post(url("cycle_open", pk=cycle.pk), follow=True)
-    assert "Add participants before opening the cycle." in text_of(response)
+    response = hr.post(org_url("feedback:cycle_open", pk=cycle.pk), follow=True)
+    assert "Add participants before opening the cycle." in html_of(response)
     cycle.refresh_from_db()
     assert cycle.status == CycleStatus.DRAFT
 
 
 def test_a_cycle_dated_in_the_past_gets_a_form_error_next_to_its_closing_date(world_a):
-    hr = signed_in(world_a.hr)
+    hr = signed_in_client(world_a.hr)
     today = timezone.now().date()
     before = cycle_state()
     response = hr.post(
-        url("cycle_new"),
+        org_url("feedback:cycle_new"),
         new_cycle_data(
             opens_on=(today - timedelta(days=30)).isoformat(),
             closes_on=(today - timedelta(days=2)).isoformat(),
@@ -246,10 +241,10 @@ def test_a_cycle_dated_in_the_past_gets_a_form_error_next_to_its_closing_date(wo
 
 
 def test_opening_before_the_opens_on_date_schedules_it_through_the_page(world_a):
-    hr = signed_in(world_a.hr)
+    hr = signed_in_client(world_a.hr)
     opens_on = timezone.now().date() + timedelta(days=3)
     hr.post(
-        url("cycle_new"),
+        org_url("feedback:cycle_new"),
         new_cycle_data(
             name="Later 360",
             opens_on=opens_on.isoformat(),
@@ -260,12 +255,12 @@ def test_opening_before_the_opens_on_date_schedules_it_through_the_page(world_a)
         cycle = FeedbackCycle.objects.get(name="Later 360")
         cycles.add_question(actor=world_a.hr, cycle=cycle, kind="text", prompt="Keep?")
         cycles.set_participants(actor=world_a.hr, cycle=cycle, members=[world_a.report])
-    page = text_of(hr.get(url("cycle", pk=cycle.pk)))
+    page = html_of(hr.get(org_url("feedback:cycle", pk=cycle.pk)))
     assert f"Open on {opens_on:%-d %b}" in page
     assert f"Ready: it opens on {opens_on:%-d %b}, and reviewers are told then." in page
 
-    response = hr.post(url("cycle_open", pk=cycle.pk), follow=True)
-    page = text_of(response)
+    response = hr.post(org_url("feedback:cycle_open", pk=cycle.pk), follow=True)
+    page = html_of(response)
     assert f"Later 360 will open on {opens_on:%A %-d %B}: reviewers are told that day." in page
     assert "Scheduled" in page and "Cancel scheduled opening" in page
     assert "Save settings" not in page and "Add question" not in page  # fixed until then
@@ -275,19 +270,23 @@ def test_opening_before_the_opens_on_date_schedules_it_through_the_page(world_a)
     # A form still open in another tab changes nothing and says why.
     before = cycle_state()
     stale = hr.post(
-        url("cycle", pk=cycle.pk), {"form": "question", "kind": "text", "prompt": "?"}, follow=True
+        org_url("feedback:cycle", pk=cycle.pk),
+        {"form": "question", "kind": "text", "prompt": "?"},
+        follow=True,
     )
-    assert "Cancel the scheduled opening to change it." in text_of(stale)
+    assert "Cancel the scheduled opening to change it." in html_of(stale)
     partial = hr.post(
-        url("cycle", pk=cycle.pk),
+        org_url("feedback:cycle", pk=cycle.pk),
         {"form": "participants", "mode": "everyone"},
         headers={"HX-Request": "true"},
     )
-    assert partial.status_code == 204 and partial["HX-Redirect"] == url("cycle", pk=cycle.pk)
+    assert partial.status_code == 204 and partial["HX-Redirect"] == org_url(
+        "feedback:cycle", pk=cycle.pk
+    )
     assert cycle_state() == before
 
-    response = hr.post(url("cycle_unschedule", pk=cycle.pk), follow=True)
-    page = text_of(response)
+    response = hr.post(org_url("feedback:cycle_unschedule", pk=cycle.pk), follow=True)
+    page = html_of(response)
     assert "Later 360 will not open by itself. You can change it again." in page
     assert "Save settings" in page and f"Open on {opens_on:%-d %b}" in page
 
@@ -320,9 +319,9 @@ def _rating_cycle(world):
 
 def test_a_reviewer_answers_through_the_page_knowing_who_will_read_it(world_a):
     cycle, rating, text, review, _ = _rating_cycle(world_a)
-    manager = signed_in(world_a.manager)
+    manager = signed_in_client(world_a.manager)
     first = world_a.report.user.get_short_name()
-    page = text_of(manager.get(url("cycle_answer", pk=review.pk)))
+    page = html_of(manager.get(org_url("feedback:cycle_answer", pk=review.pk)))
     assert (
         f"Anonymous: {first} sees your answers mixed with at least two others', never your name."
         in page
@@ -332,7 +331,7 @@ def test_a_reviewer_answers_through_the_page_knowing_who_will_read_it(world_a):
     assert page.count(f'name="q{rating.pk}" value=') == 5 and 'type="radio"' in page
     assert f'<textarea name="q{text.pk}"' in page
     # The form sends to an address that names no review; the review rides in the body.
-    assert f'action="{url("cycle_answer_send")}"' in page
+    assert f'action="{org_url("feedback:cycle_answer_send")}"' in page
     assert f'<input type="hidden" name="review" value="{review.pk}">' in page
 
     before = cycle_state()
@@ -343,40 +342,43 @@ def test_a_reviewer_answers_through_the_page_knowing_who_will_read_it(world_a):
     ):
         response = send(manager, review, bad)
         assert response.status_code == 400
-        assert "nothing was saved yet" in text_of(response)
+        assert "nothing was saved yet" in html_of(response)
     assert cycle_state() == before
     response = send(manager, review, {f"q{rating.pk}": "4", f"q{text.pk}": "Steady."})
-    assert response.status_code == 302 and response["Location"] == url("cycles")
+    assert response.status_code == 302 and response["Location"] == org_url("feedback:cycles")
     with world_a.scope():
         assert not CycleResponse.objects.filter(participant__cycle=cycle).exists()  # sealed
         assert SealedResponse.objects.filter(cycle=cycle).count() == 1
 
     before = cycle_state()
     again = send(manager, review, {f"q{rating.pk}": "1", f"q{text.pk}": "Again."})
-    assert again.status_code == 400 and "You have already answered" in text_of(again)
+    assert again.status_code == 400 and "You have already answered" in html_of(again)
     assert cycle_state() == before
 
-    signed_in(world_a.hr).post(url("cycle_close", pk=cycle.pk))
+    signed_in_client(world_a.hr).post(org_url("feedback:cycle_close", pk=cycle.pk))
     with world_a.scope():
         [stored] = CycleResponse.objects.filter(participant__cycle=cycle)
         answers = sorted(stored.answers.values_list("rating", "text"), key=str)
     assert stored.author_id is None and answers == sorted([(4, ""), (None, "Steady.")], key=str)
-    assert "Rated 360" not in text_of(manager.get(url("cycles"))).split("Your cycles")[0]
+    assert (
+        "Rated 360" not in html_of(manager.get(org_url("feedback:cycles"))).split("Your cycles")[0]
+    )
 
 
 def test_answers_posted_to_the_old_address_are_shown_back_and_not_stored(world_a):
     """A review page opened before answers moved posts to the review's own address; the
     answers come back in the form, with a word on why, and nothing is stored."""
     _, rating, text, review, _ = _rating_cycle(world_a)
-    manager = signed_in(world_a.manager)
+    manager = signed_in_client(world_a.manager)
     before = cycle_state()
     response = manager.post(
-        url("cycle_answer", pk=review.pk), {f"q{rating.pk}": "4", f"q{text.pk}": "Kept text."}
+        org_url("feedback:cycle_answer", pk=review.pk),
+        {f"q{rating.pk}": "4", f"q{text.pk}": "Kept text."},
     )
     assert response.status_code == 400
-    body = text_of(response)
+    body = html_of(response)
     assert "Nothing was sent yet" in body and "Kept text." in body
-    assert f'action="{url("cycle_answer_send")}"' in body
+    assert f'action="{org_url("feedback:cycle_answer_send")}"' in body
     assert cycle_state() == before
     with world_a.scope():
         review.refresh_from_db()
@@ -387,26 +389,32 @@ def test_sending_someone_elses_review_or_no_review_answers_404(world_a):
     _, rating, text, review, own = _rating_cycle(world_a)
     before = cycle_state()
     answers = {f"q{rating.pk}": "4", f"q{text.pk}": "Not mine."}
-    member = signed_in(world_a.member)
+    member = signed_in_client(world_a.member)
     assert (
-        member.post(url("cycle_answer_send"), {"review": review.pk, **answers}).status_code == 404
+        member.post(
+            org_url("feedback:cycle_answer_send"), {"review": review.pk, **answers}
+        ).status_code
+        == 404
     )
-    manager = signed_in(world_a.manager)
+    manager = signed_in_client(world_a.manager)
     for missing in ({}, {"review": ""}, {"review": "abc"}, {"review": own.pk}):
-        assert manager.post(url("cycle_answer_send"), {**missing, **answers}).status_code == 404
+        assert (
+            manager.post(org_url("feedback:cycle_answer_send"), {**missing, **answers}).status_code
+            == 404
+        )
     assert cycle_state() == before
 
 
 def test_a_self_review_says_it_is_ones_own_view_and_a_closed_cycle_takes_no_answers(world_a):
     cycle, rating, text, _, own = _rating_cycle(world_a)
-    report = signed_in(world_a.report)
-    page = text_of(report.get(url("cycle_answer", pk=own.pk)))
+    report = signed_in_client(world_a.report)
+    page = html_of(report.get(org_url("feedback:cycle_answer", pk=own.pk)))
     assert "Your own view, shown next to the others'." in page
     assert f"You and your manager, {world_a.manager.name}, read it once the cycle closes." in page
-    signed_in(world_a.hr).post(url("cycle_close", pk=cycle.pk))
+    signed_in_client(world_a.hr).post(org_url("feedback:cycle_close", pk=cycle.pk))
     before = cycle_state()
     response = send(report, own, {f"q{rating.pk}": "3", f"q{text.pk}": "Late."})
-    assert response.status_code == 400 and "This cycle is closed" in text_of(response)
+    assert response.status_code == 400 and "This cycle is closed" in html_of(response)
     assert cycle_state() == before
 
 
@@ -415,23 +423,25 @@ def test_a_self_review_says_it_is_ones_own_view_and_a_closed_cycle_takes_no_answ
 
 def test_participant_nominates_peers_the_manager_approves_and_they_answer(world_a):
     fw = world_a.feedback
-    report = signed_in(world_a.report)
-    page = text_of(report.get(url("cycle_peers", pk=fw.cycle.pk)))
+    report = signed_in_client(world_a.report)
+    page = html_of(report.get(org_url("feedback:cycle_peers", pk=fw.cycle.pk)))
     assert "Choose up to 3." in page
     assert f"{world_a.manager.name}, your manager, sees whom you chose and approves them" in page
     response = report.post(
-        url("cycle_peers", pk=fw.cycle.pk), {"peers": [world_a.member.pk, world_a.owner.pk]}
+        org_url("feedback:cycle_peers", pk=fw.cycle.pk),
+        {"peers": [world_a.member.pk, world_a.owner.pk]},
     )
     assert response.status_code == 302
-    page = text_of(report.get(url("cycle_peers", pk=fw.cycle.pk)))
+    page = html_of(report.get(org_url("feedback:cycle_peers", pk=fw.cycle.pk)))
     assert page.count(f"Waiting for {world_a.manager.user.get_short_name()}'s approval") == 2
     over = report.post(
-        url("cycle_peers", pk=fw.cycle.pk), {"peers": [world_a.hr.pk, world_a.manager.pk]}
+        org_url("feedback:cycle_peers", pk=fw.cycle.pk),
+        {"peers": [world_a.hr.pk, world_a.manager.pk]},
     )
     assert over.status_code == 400  # one place left, and the manager is no peer
 
-    manager = signed_in(world_a.manager)
-    listing = text_of(manager.get(url("cycles")))
+    manager = signed_in_client(world_a.manager)
+    listing = html_of(manager.get(org_url("feedback:cycles")))
     assert "Approve peers" in listing and "2 colleagues waiting" in listing
     with world_a.scope():
         member_row, owner_row = (
@@ -439,12 +449,13 @@ def test_participant_nominates_peers_the_manager_approves_and_they_answer(world_
             for person in (world_a.member, world_a.owner)
         )
     response = manager.post(
-        url("cycle_approvals", pk=fw.cycle.pk),
+        org_url("feedback:cycle_approvals", pk=fw.cycle.pk),
         {"assignment": [member_row.pk], "decision": "approve"},
     )
     assert response.status_code == 302
     manager.post(
-        url("cycle_approvals", pk=fw.cycle.pk), {"assignment": [owner_row.pk], "decision": "reject"}
+        org_url("feedback:cycle_approvals", pk=fw.cycle.pk),
+        {"assignment": [owner_row.pk], "decision": "reject"},
     )
     with world_a.scope():
         statuses = dict(
@@ -453,10 +464,12 @@ def test_participant_nominates_peers_the_manager_approves_and_they_answer(world_
             ).values_list("reviewer_id", "status")
         )
     assert statuses == {world_a.member.pk: AssignmentStatus.PENDING}
-    assert "Nothing to approve" in text_of(manager.get(url("cycle_approvals", pk=fw.cycle.pk)))
+    assert "Nothing to approve" in html_of(
+        manager.get(org_url("feedback:cycle_approvals", pk=fw.cycle.pk))
+    )
 
-    member = signed_in(world_a.member)
-    listing = text_of(member.get(url("cycles")))
+    member = signed_in_client(world_a.member)
+    listing = html_of(member.get(org_url("feedback:cycles")))
     assert world_a.report.name in listing and "You review as peer" in listing
     response = send(member, member_row, {f"q{fw.question.pk}": "Calm in incidents."})
     assert response.status_code == 302
@@ -464,8 +477,8 @@ def test_participant_nominates_peers_the_manager_approves_and_they_answer(world_
 
 def test_results_are_for_the_participant_and_their_manager_once_closed(world_a):
     cycle, rating, text, review, own = _rating_cycle(world_a)
-    report = signed_in(world_a.report)
-    before = text_of(report.get(url("cycle_results", pk=review.participant_id)))
+    report = signed_in_client(world_a.report)
+    before = html_of(report.get(org_url("feedback:cycle_results", pk=review.participant_id)))
     assert "Results arrive when the cycle closes" in before
     with world_a.scope():
         entry = CycleParticipant.objects.get(pk=review.participant_id)
@@ -488,23 +501,32 @@ def test_results_are_for_the_participant_and_their_manager_once_closed(world_a):
             assignment=own,
             answers={rating.pk: (3, ""), text.pk: (None, "My own view.")},
         )
-    signed_in(world_a.hr).post(url("cycle_close", pk=cycle.pk))
+    signed_in_client(world_a.hr).post(org_url("feedback:cycle_close", pk=cycle.pk))
 
     for who in (world_a.report, world_a.manager):
-        page = text_of(signed_in(who).get(url("cycle_results", pk=entry.pk)))
+        page = html_of(signed_in_client(who).get(org_url("feedback:cycle_results", pk=entry.pk)))
         assert "3 colleagues answered" in page and "4.3" in page and "My own view." in page
         assert 'role="img"' in page and "Ratings from others: 1: 0, 2: 0, 3: 0, 4: 2, 5: 1" in page
         assert '<th scope="row">Others</th><td>0</td><td>0</td><td>0</td><td>2</td><td>1</td>' in (
-            signed_in(who).get(url("cycle_results", pk=entry.pk)).content.decode()
+            signed_in_client(who)
+            .get(org_url("feedback:cycle_results", pk=entry.pk))
+            .content.decode()
         )
-    assert "Your results" in text_of(report.get(url("cycle_results", pk=entry.pk)))
-    assert f"{world_a.report.name}'s results" in text_of(
-        signed_in(world_a.manager).get(url("cycle_results", pk=entry.pk))
+    assert "Your results" in html_of(report.get(org_url("feedback:cycle_results", pk=entry.pk)))
+    assert f"{world_a.report.name}'s results" in html_of(
+        signed_in_client(world_a.manager).get(org_url("feedback:cycle_results", pk=entry.pk))
     )
-    assert "Read your results" in text_of(report.get(url("cycles")))
-    assert "Your team's results" in text_of(signed_in(world_a.manager).get(url("cycles")))
+    assert "Read your results" in html_of(report.get(org_url("feedback:cycles")))
+    assert "Your team's results" in html_of(
+        signed_in_client(world_a.manager).get(org_url("feedback:cycles"))
+    )
     for outsider in (world_a.member, world_a.hr, world_a.owner):
-        assert signed_in(outsider).get(url("cycle_results", pk=entry.pk)).status_code == 404
+        assert (
+            signed_in_client(outsider)
+            .get(org_url("feedback:cycle_results", pk=entry.pk))
+            .status_code
+            == 404
+        )
 
 
 # --- who may open what --------------------------------------------------------------------
@@ -556,10 +578,10 @@ def test_the_permission_matrix_covers_every_cycle_page(world_a, world_b):
             strict=True,
         )
     )
-    clients = {who: signed_in(person) for who, person in people.items()}
+    clients = {who: signed_in_client(person) for who, person in people.items()}
     seen = {}
     for name, expected in MATRIX.items():
-        target = url(name, **_kwargs(name, world_a))
+        target = org_url(f"feedback:{name}", **_kwargs(name, world_a))
         for who, status in zip(PEOPLE, expected, strict=True):
             seen[(name, who)] = (clients[who].get(target).status_code, status)
     assert {key: got for key, (got, _) in seen.items()} == {
@@ -576,7 +598,9 @@ def test_hr_actions_answer_404_to_everyone_else_and_change_nothing(world_a, name
     before = cycle_state()
     with scopes_disabled():
         outbox_before = OutboxMessage.objects.count()
-    response = signed_in(getattr(world_a, who)).post(url(name, **_kwargs(name, world_a)))
+    response = signed_in_client(getattr(world_a, who)).post(
+        org_url(f"feedback:{name}", **_kwargs(name, world_a))
+    )
     assert response.status_code == 404
     assert cycle_state() == before
     with scopes_disabled():
@@ -589,10 +613,11 @@ def test_approving_is_for_the_participants_manager_only(world_a):
         cycles.nominate_peers(participant=world_a.report, cycle=fw.cycle, peers=[world_a.member])
         proposed = ReviewerAssignment.objects.get(participant=fw.entry, reviewer=world_a.member)
     before = cycle_state()
-    response = signed_in(world_a.owner).post(
-        url("cycle_approvals", pk=fw.cycle.pk), {"assignment": [proposed.pk], "decision": "approve"}
+    response = signed_in_client(world_a.owner).post(
+        org_url("feedback:cycle_approvals", pk=fw.cycle.pk),
+        {"assignment": [proposed.pk], "decision": "approve"},
     )
-    assert response.status_code == 400 and "Choose whom to approve" in text_of(response)
+    assert response.status_code == 400 and "Choose whom to approve" in html_of(response)
     assert cycle_state() == before
 
 
@@ -636,18 +661,18 @@ def _grow(world, cycle, count: int) -> None:
 def test_the_progress_dashboard_holds_its_query_budget_at_5_and_200_participants(world_a):
     cycle = world_a.feedback.cycle  # open, with the report as its one participant
     _grow(world_a, cycle, 4)
-    hr = signed_in(world_a.hr)
-    hr.get(url("cycle", pk=cycle.pk))  # warm up the session
+    hr = signed_in_client(world_a.hr)
+    hr.get(org_url("feedback:cycle", pk=cycle.pk))  # warm up the session
     with CaptureQueriesContext(connection) as small:
-        response = hr.get(url("cycle", pk=cycle.pk))
-    assert response.status_code == 200 and "of 10 reviews answered" in text_of(response)
+        response = hr.get(org_url("feedback:cycle", pk=cycle.pk))
+    assert response.status_code == 200 and "of 10 reviews answered" in html_of(response)
 
     _grow(world_a, cycle, 195)
     with CaptureQueriesContext(connection) as large:
-        response = hr.get(url("cycle", pk=cycle.pk))
-    page = text_of(response)
+        response = hr.get(org_url("feedback:cycle", pk=cycle.pk))
+    page = html_of(response)
     assert "of 400 reviews answered" in page and "Page 1 of 8" in page
     assert len(large) == len(small), [q["sql"] for q in large.captured_queries]
     with CaptureQueriesContext(connection) as later:
-        assert hr.get(url("cycle", pk=cycle.pk) + "?page=8").status_code == 200
+        assert hr.get(org_url("feedback:cycle", pk=cycle.pk) + "?page=8").status_code == 200
     assert len(later) == len(small)

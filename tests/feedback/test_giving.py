@@ -1,6 +1,5 @@
 """Giving and reading feedback through the pages (Django test client)."""
 
-import html
 import re
 from datetime import timedelta
 
@@ -9,7 +8,6 @@ import time_machine
 from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from django.utils import timezone
 
 from feedback import services
@@ -19,6 +17,7 @@ from perfapp.notifications.tasks import dispatch_outbox
 from perfapp.tenancy.scoping import scopes_disabled
 
 from ..factories import MembershipFactory
+from ..helpers import html_of, org_url
 from ..notifications.helpers import notifications_of
 
 SPECIFIC = {
@@ -28,14 +27,6 @@ SPECIFIC = {
     "suggestion": "",
     "visibility": "private",
 }
-
-
-def url(name: str, org: str = "alpha", **kwargs) -> str:
-    return reverse(f"feedback:{name}", kwargs={"org_slug": org, **kwargs})
-
-
-def text_of(response) -> str:
-    return html.unescape(response.content.decode())
 
 
 def feedback_state(world) -> list:
@@ -91,42 +82,42 @@ def test_a_colleague_gives_feedback_and_the_recipient_is_notified(world_a, login
     client = login(world_a.member)
     competency = world_a.framework.competency
 
-    form = client.get(url("give"), {"to": world_a.report.pk})
+    form = client.get(org_url("feedback:give"), {"to": world_a.report.pk})
     assert form.status_code == 200
-    page = text_of(form)
+    page = html_of(form)
     assert f'<option value="{world_a.report.pk}" selected>' in page
     assert f'<option value="{world_a.member.pk}"' not in page  # not to yourself
     assert f"Only {world_a.report.name} and you will see it." in page  # before saving
     assert 'hx-post="/o/alpha/feedback/nudge/"' in page
 
     response = client.post(
-        url("give"),
+        org_url("feedback:give"),
         {**SPECIFIC, "recipient": world_a.report.pk, "competencies": [competency.pk]},
     )
     with world_a.scope():
         feedback = Feedback.objects.get(author=world_a.member, situation=SPECIFIC["situation"])
         assert list(feedback.competencies.all()) == [competency]
     assert response.status_code == 302
-    assert response["Location"] == url("detail", pk=feedback.pk)
+    assert response["Location"] == org_url("feedback:detail", pk=feedback.pk)
     assert feedback.recipient == world_a.report
     assert feedback.visibility == Visibility.PRIVATE
 
     shown = client.get(response["Location"])
     assert shown.status_code == 200
-    assert f"Feedback sent to {world_a.report.name}" in text_of(shown)  # the toast
-    assert SPECIFIC["impact"] in text_of(shown)
-    assert "Edit" in text_of(shown)  # within the edit window
+    assert f"Feedback sent to {world_a.report.name}" in html_of(shown)  # the toast
+    assert SPECIFIC["impact"] in html_of(shown)
+    assert "Edit" in html_of(shown)  # within the edit window
 
     dispatch_outbox()
     received = [n for n in notifications_of(world_a.report) if n.kind == "feedback.received"]
     assert [(n.title, n.url) for n in received] == [
-        (f"{world_a.member.name} gave you feedback", url("detail", pk=feedback.pk))
+        (f"{world_a.member.name} gave you feedback", org_url("feedback:detail", pk=feedback.pk))
     ]
 
     reader = login(world_a.report)
-    assert feedback.pk in items_shown(reader.get(url("index")))
-    assert "Count this as evidence for my promotion criteria" in text_of(
-        reader.get(url("detail", pk=feedback.pk))
+    assert feedback.pk in items_shown(reader.get(org_url("feedback:index")))
+    assert "Count this as evidence for my promotion criteria" in html_of(
+        reader.get(org_url("feedback:detail", pk=feedback.pk))
     )
 
 
@@ -178,11 +169,11 @@ def test_bad_feedback_gets_a_clear_error_and_changes_nothing(case, world_a, logi
     client = login(world_a.member)
     before, queued = feedback_state(world_a), outbox_count(world_a)
 
-    response = client.post(url("give"), {**SPECIFIC, **overrides})
+    response = client.post(org_url("feedback:give"), {**SPECIFIC, **overrides})
 
     assert response.status_code == 400
-    assert message in text_of(response)
-    assert 'class="errorlist"' in text_of(response) or 'role="alert"' in text_of(response)
+    assert message in html_of(response)
+    assert 'class="errorlist"' in html_of(response) or 'role="alert"' in html_of(response)
     assert feedback_state(world_a) == before
     assert outbox_count(world_a) == queued
 
@@ -194,10 +185,11 @@ def test_an_archived_competency_is_refused(world_a, login):
         old.save(update_fields=["archived_at"])
     before = feedback_state(world_a)
     response = login(world_a.member).post(
-        url("give"), {**SPECIFIC, "recipient": world_a.report.pk, "competencies": [old.pk]}
+        org_url("feedback:give"),
+        {**SPECIFIC, "recipient": world_a.report.pk, "competencies": [old.pk]},
     )
     assert response.status_code == 400
-    assert "Choose competencies from the list." in text_of(response)
+    assert "Choose competencies from the list." in html_of(response)
     assert feedback_state(world_a) == before
 
 
@@ -214,10 +206,10 @@ def test_the_writer_edits_within_the_window_and_not_after(world_a, login):
         "suggestion": "",
     }
 
-    assert client.get(url("edit", pk=feedback.pk)).status_code == 200
-    response = client.post(url("edit", pk=feedback.pk), edited)
+    assert client.get(org_url("feedback:edit", pk=feedback.pk)).status_code == 200
+    response = client.post(org_url("feedback:edit", pk=feedback.pk), edited)
     assert response.status_code == 302
-    assert response["Location"] == url("detail", pk=feedback.pk)
+    assert response["Location"] == org_url("feedback:detail", pk=feedback.pk)
     with world_a.scope():
         feedback.refresh_from_db()
     assert feedback.situation == edited["situation"]
@@ -226,16 +218,18 @@ def test_the_writer_edits_within_the_window_and_not_after(world_a, login):
 
     with time_machine.travel(feedback.created_at + services.EDIT_WINDOW + timedelta(minutes=1)):
         before = feedback_state(world_a)
-        page = client.get(url("edit", pk=feedback.pk))
+        page = client.get(org_url("feedback:edit", pk=feedback.pk))
         assert page.status_code == 200
-        assert "this one is final now" in text_of(page)
-        assert "<textarea" not in text_of(page)
-        refused = client.post(url("edit", pk=feedback.pk), {**edited, "situation": "Changed."})
+        assert "this one is final now" in html_of(page)
+        assert "<textarea" not in html_of(page)
+        refused = client.post(
+            org_url("feedback:edit", pk=feedback.pk), {**edited, "situation": "Changed."}
+        )
         assert refused.status_code == 400
-        assert "this one is final now" in text_of(refused)
+        assert "this one is final now" in html_of(refused)
         assert feedback_state(world_a) == before
-        detail = text_of(client.get(url("detail", pk=feedback.pk)))
-        assert f'href="{url("edit", pk=feedback.pk)}"' not in detail
+        detail = html_of(client.get(org_url("feedback:detail", pk=feedback.pk)))
+        assert f'href="{org_url("feedback:edit", pk=feedback.pk)}"' not in detail
 
 
 @pytest.mark.parametrize("who", ["report", "manager", "hr", "owner"])
@@ -243,8 +237,10 @@ def test_only_the_writer_may_edit(who, world_a, login):
     feedback = world_a.feedback.feedback  # member → report, shared with the manager
     client = login(getattr(world_a, who))
     before = feedback_state(world_a)
-    assert client.get(url("edit", pk=feedback.pk)).status_code == 404
-    response = client.post(url("edit", pk=feedback.pk), {**SPECIFIC, "situation": "Mine now."})
+    assert client.get(org_url("feedback:edit", pk=feedback.pk)).status_code == 404
+    response = client.post(
+        org_url("feedback:edit", pk=feedback.pk), {**SPECIFIC, "situation": "Mine now."}
+    )
     assert response.status_code == 404
     assert feedback_state(world_a) == before
 
@@ -253,10 +249,10 @@ def test_an_edit_with_an_empty_situation_changes_nothing(world_a, login):
     feedback = give(world_a, world_a.member, world_a.report)
     before = feedback_state(world_a)
     response = login(world_a.member).post(
-        url("edit", pk=feedback.pk), {"kind": "praise", "situation": ""}
+        org_url("feedback:edit", pk=feedback.pk), {"kind": "praise", "situation": ""}
     )
     assert response.status_code == 400
-    assert "Describe what happened" in text_of(response)
+    assert "Describe what happened" in html_of(response)
     assert feedback_state(world_a) == before
 
 
@@ -272,23 +268,25 @@ def test_only_the_recipient_counts_private_feedback_as_evidence(world_a, login):
 
     for who in ("member", "manager", "owner", "hr"):  # the writer too: not theirs to decide
         response = login(getattr(world_a, who)).post(
-            url("evidence", pk=feedback.pk), {"attached": "1"}
+            org_url("feedback:evidence", pk=feedback.pk), {"attached": "1"}
         )
         assert response.status_code == 404, who
         assert attached() is False
 
     client = login(world_a.report)
-    response = client.post(url("evidence", pk=feedback.pk), {"attached": "1"})
+    response = client.post(org_url("feedback:evidence", pk=feedback.pk), {"attached": "1"})
     assert response.status_code == 302
     assert attached() is True
-    assert "Counted as evidence" in text_of(client.get(response["Location"]))
+    assert "Counted as evidence" in html_of(client.get(response["Location"]))
 
     partial = client.post(
-        url("evidence", pk=feedback.pk), {"attached": "0"}, headers={"HX-Request": "true"}
+        org_url("feedback:evidence", pk=feedback.pk),
+        {"attached": "0"},
+        headers={"HX-Request": "true"},
     )
     assert partial.status_code == 200
-    assert "<html" not in text_of(partial)
-    assert 'aria-pressed="false"' in text_of(partial)
+    assert "<html" not in html_of(partial)
+    assert 'aria-pressed="false"' in html_of(partial)
     assert attached() is False
 
 
@@ -296,10 +294,12 @@ def test_shared_feedback_needs_no_attaching(world_a, login):
     shared = world_a.feedback.feedback  # already evidence: shared with the manager
     before = feedback_state(world_a)
     client = login(world_a.report)
-    assert "Count this as evidence" not in text_of(client.get(url("detail", pk=shared.pk)))
-    response = client.post(url("evidence", pk=shared.pk), {"attached": "1"})
+    assert "Count this as evidence" not in html_of(
+        client.get(org_url("feedback:detail", pk=shared.pk))
+    )
+    response = client.post(org_url("feedback:evidence", pk=shared.pk), {"attached": "1"})
     assert response.status_code == 302
-    assert "Only private feedback" in text_of(client.get(response["Location"]))
+    assert "Only private feedback" in html_of(client.get(response["Location"]))
     assert feedback_state(world_a) == before
 
 
@@ -330,34 +330,44 @@ def test_timeline_filters_by_kind_competency_person_and_dates(world_a, login):
     )
     client = login(world_a.report)
 
-    assert items_shown(client.get(url("index"))) == [
+    assert items_shown(client.get(org_url("feedback:index"))) == [
         suggestion.pk,
         constructive.pk,
         old_praise.pk,
     ]
-    assert items_shown(client.get(url("index"), {"kind": "constructive"})) == [constructive.pk]
-    assert items_shown(client.get(url("index"), {"competency": competency.pk})) == [old_praise.pk]
-    assert items_shown(client.get(url("index"), {"person": world_a.owner.pk})) == [suggestion.pk]
+    assert items_shown(client.get(org_url("feedback:index"), {"kind": "constructive"})) == [
+        constructive.pk
+    ]
+    assert items_shown(client.get(org_url("feedback:index"), {"competency": competency.pk})) == [
+        old_praise.pk
+    ]
+    assert items_shown(client.get(org_url("feedback:index"), {"person": world_a.owner.pk})) == [
+        suggestion.pk
+    ]
     today = timezone.localdate()
     window = {
         "since": (today - timedelta(days=20)).isoformat(),
         "until": (today - timedelta(days=5)).isoformat(),
     }
-    assert items_shown(client.get(url("index"), window)) == [constructive.pk]
-    assert items_shown(client.get(url("index"), {"since": "not a date"})) == [
+    assert items_shown(client.get(org_url("feedback:index"), window)) == [constructive.pk]
+    assert items_shown(client.get(org_url("feedback:index"), {"since": "not a date"})) == [
         suggestion.pk,
         constructive.pk,
         old_praise.pk,
     ]
 
-    nothing = client.get(url("index"), {"kind": "constructive", "person": world_a.owner.pk})
-    assert "Nothing matches" in text_of(nothing)
-    assert "Clear filters" in text_of(nothing)
+    nothing = client.get(
+        org_url("feedback:index"), {"kind": "constructive", "person": world_a.owner.pk}
+    )
+    assert "Nothing matches" in html_of(nothing)
+    assert "Clear filters" in html_of(nothing)
 
-    partial = client.get(url("index"), {"kind": "praise"}, headers={"HX-Request": "true"})
+    partial = client.get(
+        org_url("feedback:index"), {"kind": "praise"}, headers={"HX-Request": "true"}
+    )
     assert partial.status_code == 200
-    assert "<html" not in text_of(partial)
-    assert text_of(partial).lstrip().startswith('<div id="results"')
+    assert "<html" not in html_of(partial)
+    assert html_of(partial).lstrip().startswith('<div id="results"')
     assert items_shown(partial) == [old_praise.pk]
 
 
@@ -366,61 +376,72 @@ def test_the_boxes_show_given_and_team_feedback(world_a, login):
     private = give(world_a, world_a.member, world_a.report)
 
     author = login(world_a.member)
-    assert items_shown(author.get(url("index"), {"box": "given"})) == [private.pk, shared.pk]
-    assert items_shown(author.get(url("index"))) == []
-    assert "You haven't given feedback yet" not in text_of(author.get(url("index")))
+    assert items_shown(author.get(org_url("feedback:index"), {"box": "given"})) == [
+        private.pk,
+        shared.pk,
+    ]
+    assert items_shown(author.get(org_url("feedback:index"))) == []
+    assert "You haven't given feedback yet" not in html_of(author.get(org_url("feedback:index")))
     # A member without reports has no team box: asking for it shows their own.
-    assert ">Team</a>" not in text_of(author.get(url("index")))
-    assert items_shown(author.get(url("index"), {"box": "team"})) == []
+    assert ">Team</a>" not in html_of(author.get(org_url("feedback:index")))
+    assert items_shown(author.get(org_url("feedback:index"), {"box": "team"})) == []
 
     manager = login(world_a.manager)
-    page = manager.get(url("index"), {"box": "team"})
-    assert ">Team</a>" in text_of(page)
+    page = manager.get(org_url("feedback:index"), {"box": "team"})
+    assert ">Team</a>" in html_of(page)
     assert items_shown(page) == [shared.pk]
-    assert f"{world_a.report.name} and you" in text_of(page)  # who reads it, from their side
+    assert f"{world_a.report.name} and you" in html_of(page)  # who reads it, from their side
 
 
 def test_empty_states_say_what_each_box_is_for(world_a, login):
     client = login(world_a.owner)
-    assert "No feedback for you yet" in text_of(client.get(url("index")))
-    assert "You haven't given feedback yet" in text_of(client.get(url("index"), {"box": "given"}))
-    assert "Nothing shared with you yet" in text_of(client.get(url("index"), {"box": "team"}))
+    assert "No feedback for you yet" in html_of(client.get(org_url("feedback:index")))
+    assert "You haven't given feedback yet" in html_of(
+        client.get(org_url("feedback:index"), {"box": "given"})
+    )
+    assert "Nothing shared with you yet" in html_of(
+        client.get(org_url("feedback:index"), {"box": "team"})
+    )
 
 
 def test_hr_counts_are_counted_every_five_minutes(world_a, login):
     client = login(world_a.hr)
     with time_machine.travel(timezone.now(), tick=False) as clock:
-        assert re.search(r"Given in total</dt><dd>1</dd>", text_of(client.get(url("index"))))
+        assert re.search(
+            r"Given in total</dt><dd>1</dd>", html_of(client.get(org_url("feedback:index")))
+        )
         give(world_a, world_a.member, world_a.report, kind="constructive")
         with CaptureQueriesContext(connection) as captured:
-            page = text_of(client.get(url("index")))
+            page = html_of(client.get(org_url("feedback:index")))
         assert re.search(r"Given in total</dt><dd>1</dd>", page)  # not counted again
         assert not [q for q in captured if "'praise'" in q["sql"]]  # HR's counts
         clock.shift(timedelta(minutes=5, seconds=1))
-        page = text_of(client.get(url("index")))
+        page = html_of(client.get(org_url("feedback:index")))
     assert re.search(r"Given in total</dt><dd>2</dd>", page)
     assert re.search(r"Constructive</dt><dd>1</dd>", page)
 
 
 def test_hr_sees_counts_but_no_content_of_others(world_a, login):
     give(world_a, world_a.member, world_a.report, kind="constructive")
-    page = text_of(login(world_a.hr).get(url("index")))
+    page = html_of(login(world_a.hr).get(org_url("feedback:index")))
     assert "Feedback at Alpha Inc" in page
     assert re.search(r"Given in total</dt><dd>2</dd>", page)
     assert re.search(r"Constructive</dt><dd>1</dd>", page)
     assert SPECIFIC["situation"] not in page
     assert world_a.feedback.feedback.situation not in page
-    assert "Feedback at Alpha Inc" not in text_of(login(world_a.manager).get(url("index")))
+    assert "Feedback at Alpha Inc" not in html_of(
+        login(world_a.manager).get(org_url("feedback:index"))
+    )
 
 
 def test_pending_requests_show_on_the_feedback_home(world_a, login):
     row = world_a.feedback.request_row  # the report asks the member
-    page = text_of(login(world_a.member).get(url("index")))
+    page = html_of(login(world_a.member).get(org_url("feedback:index")))
     assert "Asked of you" in page
     assert "The billing migration" in page
-    assert url("answer", pk=row.pk) in page
-    assert url("decline", pk=row.pk) in page
-    assert "Asked of you" not in text_of(login(world_a.manager).get(url("index")))
+    assert org_url("feedback:answer", pk=row.pk) in page
+    assert org_url("feedback:decline", pk=row.pk) in page
+    assert "Asked of you" not in html_of(login(world_a.manager).get(org_url("feedback:index")))
 
 
 def _bulk_feedback(world, count: int, visibility: str = Visibility.PRIVATE) -> None:
@@ -449,18 +470,18 @@ def _bulk_feedback(world, count: int, visibility: str = Visibility.PRIVATE) -> N
 def test_the_timeline_pages_twenty_at_a_time(world_a, login):
     _bulk_feedback(world_a, 45)
     client = login(world_a.report)
-    first = client.get(url("index"))
+    first = client.get(org_url("feedback:index"))
     assert len(items_shown(first)) == 20
-    assert "Page 1 of 3" in text_of(first)
+    assert "Page 1 of 3" in html_of(first)
     assert "?box=received&page=2" in first.content.decode()
-    last = client.get(url("index"), {"page": 3})
+    last = client.get(org_url("feedback:index"), {"page": 3})
     assert len(items_shown(last)) == 5
     assert set(items_shown(first)).isdisjoint(items_shown(last))
     competency = world_a.framework.competency.pk
-    filtered = client.get(url("index"), {"competency": competency, "page": 2})
+    filtered = client.get(org_url("feedback:index"), {"competency": competency, "page": 2})
     assert len(items_shown(filtered)) == 20
-    assert "Page 2 of 3" in text_of(filtered)
-    assert f"competency={competency}&box=received&page=3" in text_of(filtered)
+    assert "Page 2 of 3" in html_of(filtered)
+    assert f"competency={competency}&box=received&page=3" in html_of(filtered)
 
 
 @pytest.mark.parametrize(
@@ -477,10 +498,10 @@ def test_timeline_query_budget_holds_at_20_and_2000_items(
     counts = []
     for size in (20, 2000):
         _bulk_feedback(world_a, size, visibility)
-        client.get(url("index"), {"box": box})  # warm the session
+        client.get(org_url("feedback:index"), {"box": box})  # warm the session
         # The team box reads the manager's reports and requests first (selectors._team_box)
         with django_assert_max_num_queries(13 if box == "team" else 12) as captured:
-            response = client.get(url("index"), {"box": box})
+            response = client.get(org_url("feedback:index"), {"box": box})
         assert response.status_code == 200
         assert len(items_shown(response)) == 20
         counts.append(len(captured.captured_queries))
@@ -490,17 +511,19 @@ def test_timeline_query_budget_holds_at_20_and_2000_items(
 def test_deleted_filters_and_foreign_ids_do_not_break_the_timeline(world_a, world_b, login):
     client = login(world_a.report)
     response = client.get(
-        url("index"),
+        org_url("feedback:index"),
         {"person": world_b.member.pk, "competency": world_b.framework.competency.pk, "page": "x"},
     )
     assert response.status_code == 200
-    assert world_b.member.name not in text_of(response)
+    assert world_b.member.name not in html_of(response)
 
 
 def test_detail_of_foreign_or_missing_feedback_is_404(world_a, world_b, login):
     client = login(world_a.member)
-    assert client.get(url("detail", pk=world_b.feedback.feedback.pk)).status_code == 404
-    assert client.get(url("detail", pk=999999)).status_code == 404
+    assert (
+        client.get(org_url("feedback:detail", pk=world_b.feedback.feedback.pk)).status_code == 404
+    )
+    assert client.get(org_url("feedback:detail", pk=999999)).status_code == 404
 
 
 def test_the_writer_sees_the_edit_window_end(world_a, login):
@@ -509,7 +532,7 @@ def test_the_writer_sees_the_edit_window_end(world_a, login):
         Feedback.objects.filter(pk=feedback.pk).update(
             created_at=F("created_at") - timedelta(minutes=25)
         )
-    page = text_of(login(world_a.member).get(url("detail", pk=feedback.pk)))
+    page = html_of(login(world_a.member).get(org_url("feedback:detail", pk=feedback.pk)))
     assert re.search(r"You can edit it for [45] more minutes", page)
 
 
@@ -523,10 +546,10 @@ def test_timeline_person_filter_offers_only_people_on_the_other_side(world_a, lo
     """Not the whole organization (a 20,000-option select on every timeline page of a
     large customer): who wrote to you, or whom you wrote to, in the box shown."""
     client = login(world_a.report)
-    received = _person_choices(client.get(url("index")))
+    received = _person_choices(client.get(org_url("feedback:index")))
     assert world_a.member.name in received  # wrote the world's feedback to the report
     assert world_a.hr.name not in received
     give(world_a, world_a.report, world_a.hr)
-    given = _person_choices(client.get(url("index"), {"box": "given"}))
+    given = _person_choices(client.get(org_url("feedback:index"), {"box": "given"}))
     assert world_a.hr.name in given
     assert world_a.member.name not in given

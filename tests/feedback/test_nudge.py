@@ -3,10 +3,11 @@
 import html
 
 import pytest
-from django.urls import reverse
 
 from feedback import nudge
 from feedback.models import Feedback
+
+from ..helpers import org_url
 
 NO_EXAMPLE, NO_IMPACT, NO_SUGGESTION = "no_example", "no_impact", "no_suggestion"
 
@@ -154,14 +155,10 @@ def test_each_rule_alone():
     assert not nudge.looks_forward("", "You keep starting late.")
 
 
-def url(name: str) -> str:
-    return reverse(f"feedback:{name}", kwargs={"org_slug": "alpha"})
-
-
 def test_the_endpoint_returns_the_hints_fragment(world_a, login):
     client = login(world_a.member)
     response = client.post(
-        url("nudge"),
+        org_url("feedback:nudge"),
         {"kind": "constructive", "situation": "Great job!", "recipient": world_a.report.pk},
         headers={"HX-Request": "true"},
     )
@@ -176,7 +173,7 @@ def test_the_endpoint_returns_the_hints_fragment(world_a, login):
     assert f"Only {world_a.report.name} and you will see it." in text
 
     specific = client.post(
-        url("nudge"),
+        org_url("feedback:nudge"),
         {
             "kind": "praise",
             "situation": "In Tuesday's demo you answered every pricing question.",
@@ -187,20 +184,24 @@ def test_the_endpoint_returns_the_hints_fragment(world_a, login):
     assert "Specific and useful" in specific.content.decode()
     assert "data-hint" not in specific.content.decode()
 
-    plain = client.post(url("nudge"), {"kind": "praise", "situation": "Nice"})
+    plain = client.post(org_url("feedback:nudge"), {"kind": "praise", "situation": "Nice"})
     assert plain.status_code == 200  # usable without htmx too
     assert "hx-swap-oob" not in plain.content.decode()
 
 
 def test_the_endpoint_is_post_only_and_for_members(world_a, world_b, login, client):
-    assert client.post(url("nudge"), {"situation": "x"}).status_code == 302  # sign in first
-    assert login(world_b.member).post(url("nudge"), {"situation": "x"}).status_code == 404
-    assert login(world_a.member).get(url("nudge")).status_code == 405
+    assert (
+        client.post(org_url("feedback:nudge"), {"situation": "x"}).status_code == 302
+    )  # sign in first
+    assert (
+        login(world_b.member).post(org_url("feedback:nudge"), {"situation": "x"}).status_code == 404
+    )
+    assert login(world_a.member).get(org_url("feedback:nudge")).status_code == 405
 
 
 def test_the_audience_preview_names_the_manager(world_a, login):
     response = login(world_a.member).post(
-        url("nudge"),
+        org_url("feedback:nudge"),
         {"situation": "", "recipient": world_a.report.pk, "visibility": "with_manager"},
         headers={"HX-Request": "true"},
     )
@@ -218,10 +219,10 @@ def test_hints_never_block_sending(world_a, login):
         "situation": "Great job!",
         "visibility": "private",
     }
-    form = client.get(url("give"))
+    form = client.get(org_url("feedback:give"))
     assert 'hx-trigger="input delay:600ms"' in form.content.decode()
     assert 'aria-live="polite"' in form.content.decode()
-    response = client.post(url("give"), vague)
+    response = client.post(org_url("feedback:give"), vague)
     assert response.status_code == 302
     with world_a.scope():
         assert Feedback.objects.filter(situation="Great job!", kind="constructive").exists()
@@ -229,7 +230,8 @@ def test_hints_never_block_sending(world_a, login):
 
 def test_a_rejected_form_shows_the_hints_again(world_a, login):
     response = login(world_a.member).post(
-        url("give"), {"kind": "praise", "situation": "Great job!", "visibility": "private"}
+        org_url("feedback:give"),
+        {"kind": "praise", "situation": "Great job!", "visibility": "private"},
     )
     assert response.status_code == 400  # no recipient
     assert 'data-hint="no_example"' in response.content.decode()

@@ -1,11 +1,9 @@
 """Asking for feedback, answering and declining, reminders and expiry."""
 
-import html
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
 from feedback import services, tasks
@@ -14,6 +12,7 @@ from perfapp.notifications.models import OutboxMessage, OutboxStatus
 from perfapp.notifications.tasks import dispatch_outbox
 from perfapp.tenancy.scoping import scopes_disabled
 
+from ..helpers import html_of, org_url
 from ..notifications.helpers import notifications_of
 
 ANSWER = {
@@ -23,14 +22,6 @@ ANSWER = {
     "suggestion": "Next time, open with the rollback plan.",
     "visibility": "private",
 }
-
-
-def url(name: str, org: str = "alpha", **kwargs) -> str:
-    return reverse(f"feedback:{name}", kwargs={"org_slug": org, **kwargs})
-
-
-def text_of(response) -> str:
-    return html.unescape(response.content.decode())
 
 
 def today() -> date:
@@ -83,14 +74,14 @@ def row_of(world, asked, reviewer) -> RequestReviewer:
 
 def test_a_person_asks_colleagues_about_their_own_work(world_a, login):
     client = login(world_a.report)
-    form = client.get(url("request_new"))
+    form = client.get(org_url("feedback:request_new"))
     assert form.status_code == 200
-    page = text_of(form)
+    page = html_of(form)
     assert 'name="subject"' not in page  # only managers choose whom it is about
     assert f'value="{(today() + timedelta(days=7)).isoformat()}"' in page  # due in a week
 
     response = client.post(
-        url("request_new"),
+        org_url("feedback:request_new"),
         {
             "reviewers": [world_a.member.pk, world_a.manager.pk],
             "topic": "My talk at the all-hands",
@@ -108,24 +99,24 @@ def test_a_person_asks_colleagues_about_their_own_work(world_a, login):
             )
         )
     assert response.status_code == 302
-    assert response["Location"] == url("request", pk=asked.pk)
+    assert response["Location"] == org_url("feedback:request", pk=asked.pk)
     assert (asked.requester, asked.subject) == (world_a.report, world_a.report)
     assert asked.competency == world_a.framework.competency
     assert reviewers == requested == {world_a.member.pk, world_a.manager.pk}
 
-    status = text_of(client.get(response["Location"]))
+    status = html_of(client.get(response["Location"]))
     assert "Asked 2 colleagues for feedback" in status
     assert status.count('class="badge badge-accent">Waiting') == 2
 
 
 def test_a_manager_asks_about_a_report(world_a, login):
     client = login(world_a.manager)
-    page = text_of(client.get(url("request_new")))
+    page = html_of(client.get(org_url("feedback:request_new")))
     assert 'name="subject"' in page
     assert world_a.report.name in page
 
     response = client.post(
-        url("request_new"),
+        org_url("feedback:request_new"),
         {
             "subject": world_a.report.pk,
             "reviewers": [world_a.member.pk],
@@ -139,7 +130,7 @@ def test_a_manager_asks_about_a_report(world_a, login):
     assert (asked.requester, asked.subject) == (world_a.manager, world_a.report)
 
     row = row_of(world_a, asked, world_a.member)
-    answer_page = text_of(login(world_a.member).get(url("answer", pk=row.pk)))
+    answer_page = html_of(login(world_a.member).get(org_url("feedback:answer", pk=row.pk)))
     assert f"Only {world_a.manager.name}, the manager who asked" in answer_page
     assert f"{world_a.report.name} and their manager" in answer_page
     assert "Only " + world_a.report.name + "<" not in answer_page
@@ -183,7 +174,7 @@ def test_a_bad_request_gets_a_clear_error_and_changes_nothing(case, world_a, log
     overrides, message = case(world_a)
     before = request_state(world_a)
     response = login(world_a.member).post(
-        url("request_new"),
+        org_url("feedback:request_new"),
         {
             "reviewers": [world_a.owner.pk],
             "topic": "The design review",
@@ -192,14 +183,14 @@ def test_a_bad_request_gets_a_clear_error_and_changes_nothing(case, world_a, log
         },
     )
     assert response.status_code == 400
-    assert message in text_of(response)
+    assert message in html_of(response)
     assert request_state(world_a) == before
 
 
 def test_a_manager_cannot_ask_about_someone_elses_report(world_a, login):
     before = request_state(world_a)
     response = login(world_a.owner).post(  # the owner is the report's skip-level manager
-        url("request_new"),
+        org_url("feedback:request_new"),
         {
             "subject": world_a.report.pk,
             "reviewers": [world_a.member.pk],
@@ -208,7 +199,7 @@ def test_a_manager_cannot_ask_about_someone_elses_report(world_a, login):
         },
     )
     assert response.status_code == 400
-    assert "You can ask about yourself or about someone who reports to you." in text_of(response)
+    assert "You can ask about yourself or about someone who reports to you." in html_of(response)
     assert request_state(world_a) == before
 
 
@@ -218,16 +209,16 @@ def test_a_manager_cannot_ask_about_someone_elses_report(world_a, login):
 def test_answering_creates_linked_feedback_and_notifies(world_a, login):
     row = world_a.feedback.request_row  # the report asks the member
     client = login(world_a.member)
-    page = text_of(client.get(url("answer", pk=row.pk)))
+    page = html_of(client.get(org_url("feedback:answer", pk=row.pk)))
     assert "The billing migration" in page  # the request's topic
     assert f"Feedback for {world_a.report.name}" in page
 
-    response = client.post(url("answer", pk=row.pk), ANSWER)
+    response = client.post(org_url("feedback:answer", pk=row.pk), ANSWER)
     with world_a.scope():
         row.refresh_from_db()
         feedback = Feedback.objects.get(request_reviewer=row)
     assert response.status_code == 302
-    assert response["Location"] == url("detail", pk=feedback.pk)
+    assert response["Location"] == org_url("feedback:detail", pk=feedback.pk)
     assert (feedback.author, feedback.recipient) == (world_a.member, world_a.report)
     assert row.status == RequestStatus.ANSWERED
     assert row.responded_at is not None
@@ -236,16 +227,16 @@ def test_answering_creates_linked_feedback_and_notifies(world_a, login):
     titles = [n.title for n in notifications_of(world_a.report)]
     assert f"{world_a.member.name} gave you feedback" in titles
 
-    status = text_of(login(world_a.report).get(url("request", pk=row.request_id)))
+    status = html_of(login(world_a.report).get(org_url("feedback:request", pk=row.request_id)))
     assert "Read the answer" in status
-    assert url("detail", pk=feedback.pk) in status
+    assert org_url("feedback:detail", pk=feedback.pk) in status
 
 
 def test_an_answer_to_a_managers_request_goes_to_the_manager_only(world_a, login):
     asked = ask(world_a, world_a.manager, world_a.report, [world_a.member])
     row = row_of(world_a, asked, world_a.member)
     response = login(world_a.member).post(
-        url("answer", pk=row.pk), {**ANSWER, "visibility": Visibility.MANAGER_ONLY}
+        org_url("feedback:answer", pk=row.pk), {**ANSWER, "visibility": Visibility.MANAGER_ONLY}
     )
     assert response.status_code == 302
     with world_a.scope():
@@ -257,60 +248,68 @@ def test_an_answer_to_a_managers_request_goes_to_the_manager_only(world_a, login
     assert f"{world_a.member.name} answered your request about {world_a.report.name}" in [
         n.title for n in notifications_of(world_a.manager)
     ]
-    assert login(world_a.report).get(url("detail", pk=feedback.pk)).status_code == 404
-    assert login(world_a.manager).get(url("detail", pk=feedback.pk)).status_code == 200
+    assert login(world_a.report).get(org_url("feedback:detail", pk=feedback.pk)).status_code == 404
+    assert login(world_a.manager).get(org_url("feedback:detail", pk=feedback.pk)).status_code == 200
 
 
 def test_a_private_answer_to_a_managers_request_is_refused(world_a, login):
     asked = ask(world_a, world_a.manager, world_a.report, [world_a.member])
     row = row_of(world_a, asked, world_a.member)
     before = request_state(world_a)
-    response = login(world_a.member).post(url("answer", pk=row.pk), ANSWER)  # private
+    response = login(world_a.member).post(org_url("feedback:answer", pk=row.pk), ANSWER)  # private
     assert response.status_code == 400
-    assert "A manager asked for this" in text_of(response)
+    assert "A manager asked for this" in html_of(response)
     assert request_state(world_a) == before
 
 
 def test_answering_twice_is_refused(world_a, login):
     row = world_a.feedback.request_row
     client = login(world_a.member)
-    assert client.post(url("answer", pk=row.pk), ANSWER).status_code == 302
+    assert client.post(org_url("feedback:answer", pk=row.pk), ANSWER).status_code == 302
     before = request_state(world_a)
 
-    again = client.post(url("answer", pk=row.pk), {**ANSWER, "situation": "Another go."})
+    again = client.post(
+        org_url("feedback:answer", pk=row.pk), {**ANSWER, "situation": "Another go."}
+    )
     assert again.status_code == 400
-    assert "You have already answered this request" in text_of(again)
+    assert "You have already answered this request" in html_of(again)
     assert request_state(world_a) == before
-    assert "You have already answered this request" in text_of(client.get(url("answer", pk=row.pk)))
-    declined = client.post(url("decline", pk=row.pk), {"reason": "Too late anyway."})
+    assert "You have already answered this request" in html_of(
+        client.get(org_url("feedback:answer", pk=row.pk))
+    )
+    declined = client.post(org_url("feedback:decline", pk=row.pk), {"reason": "Too late anyway."})
     assert declined.status_code == 400
-    assert "You have already answered this request." in text_of(declined)
+    assert "You have already answered this request." in html_of(declined)
     assert request_state(world_a) == before
 
 
 def test_an_empty_answer_changes_nothing(world_a, login):
     row = world_a.feedback.request_row
     before = request_state(world_a)
-    response = login(world_a.member).post(url("answer", pk=row.pk), {**ANSWER, "situation": ""})
+    response = login(world_a.member).post(
+        org_url("feedback:answer", pk=row.pk), {**ANSWER, "situation": ""}
+    )
     assert response.status_code == 400
-    assert "Describe what happened" in text_of(response)
+    assert "Describe what happened" in html_of(response)
     assert request_state(world_a) == before
 
 
 def test_declining_needs_a_reason_and_tells_the_asker(world_a, login):
     row = world_a.feedback.request_row
     client = login(world_a.member)
-    assert client.get(url("decline", pk=row.pk)).status_code == 200
+    assert client.get(org_url("feedback:decline", pk=row.pk)).status_code == 200
     before = request_state(world_a)
 
-    missing = client.post(url("decline", pk=row.pk), {"reason": "  "})
+    missing = client.post(org_url("feedback:decline", pk=row.pk), {"reason": "  "})
     assert missing.status_code == 400
-    assert "Say why, so they can ask someone else." in text_of(missing)
+    assert "Say why, so they can ask someone else." in html_of(missing)
     assert request_state(world_a) == before
 
-    response = client.post(url("decline", pk=row.pk), {"reason": "I wasn't on that project."})
+    response = client.post(
+        org_url("feedback:decline", pk=row.pk), {"reason": "I wasn't on that project."}
+    )
     assert response.status_code == 302
-    assert response["Location"] == url("requests")
+    assert response["Location"] == org_url("feedback:requests")
     with world_a.scope():
         row.refresh_from_db()
     assert (row.status, row.decline_reason) == (RequestStatus.DECLINED, "I wasn't on that project.")
@@ -320,7 +319,7 @@ def test_declining_needs_a_reason_and_tells_the_asker(world_a, login):
         n for n in notifications_of(world_a.report) if n.kind == "feedback.request_declined"
     ]
     assert [n.body for n in declined] == ["I wasn't on that project."]
-    status = text_of(login(world_a.report).get(url("request", pk=row.request_id)))
+    status = html_of(login(world_a.report).get(org_url("feedback:request", pk=row.request_id)))
     assert "Declined" in status
     assert "I wasn't on that project." in status
 
@@ -330,10 +329,10 @@ def test_only_the_asked_person_answers_or_declines(who, world_a, login):
     row = world_a.feedback.request_row  # the member's part (the owner has their own row)
     client = login(getattr(world_a, who))
     before = request_state(world_a)
-    assert client.get(url("answer", pk=row.pk)).status_code == 404
-    assert client.post(url("answer", pk=row.pk), ANSWER).status_code == 404
-    assert client.get(url("decline", pk=row.pk)).status_code == 404
-    assert client.post(url("decline", pk=row.pk), {"reason": "No."}).status_code == 404
+    assert client.get(org_url("feedback:answer", pk=row.pk)).status_code == 404
+    assert client.post(org_url("feedback:answer", pk=row.pk), ANSWER).status_code == 404
+    assert client.get(org_url("feedback:decline", pk=row.pk)).status_code == 404
+    assert client.post(org_url("feedback:decline", pk=row.pk), {"reason": "No."}).status_code == 404
     assert request_state(world_a) == before
 
 
@@ -341,28 +340,35 @@ def test_the_request_page_shows_each_person_to_the_asker_and_only_their_row_to_a
     world_a, login
 ):
     asked = world_a.feedback.request  # the report asks the member and the owner
-    asker = text_of(login(world_a.report).get(url("request", pk=asked.pk)))
+    asker = html_of(login(world_a.report).get(org_url("feedback:request", pk=asked.pk)))
     assert world_a.member.name in asker
     assert world_a.owner.name in asker
     assert "0 of 2 answered" in asker
 
-    reviewer = text_of(login(world_a.member).get(url("request", pk=asked.pk)))
+    reviewer = html_of(login(world_a.member).get(org_url("feedback:request", pk=asked.pk)))
     assert world_a.owner.name not in reviewer
-    assert url("answer", pk=world_a.feedback.request_row.pk) in reviewer
+    assert org_url("feedback:answer", pk=world_a.feedback.request_row.pk) in reviewer
 
     for outsider in ("manager", "hr"):
-        assert login(getattr(world_a, outsider)).get(url("request", pk=asked.pk)).status_code == 404
+        assert (
+            login(getattr(world_a, outsider))
+            .get(org_url("feedback:request", pk=asked.pk))
+            .status_code
+            == 404
+        )
 
 
 def test_the_requests_page_lists_both_sides(world_a, login):
-    page = text_of(login(world_a.report).get(url("requests")))
+    page = html_of(login(world_a.report).get(org_url("feedback:requests")))
     assert "The billing migration" in page
     assert "0 of 2 answered" in page
     row = world_a.feedback.request_row
     member = login(world_a.member)
-    assert url("answer", pk=row.pk) in text_of(member.get(url("requests")))
-    member.post(url("decline", pk=row.pk), {"reason": "On leave."})
-    recently = text_of(member.get(url("requests")))
+    assert org_url("feedback:answer", pk=row.pk) in html_of(
+        member.get(org_url("feedback:requests"))
+    )
+    member.post(org_url("feedback:decline", pk=row.pk), {"reason": "On leave."})
+    recently = html_of(member.get(org_url("feedback:requests")))
     assert "Recently" in recently
     assert "You declined" in recently
 
@@ -430,11 +436,13 @@ def test_long_overdue_requests_expire(world_a, login):
 
     client = login(world_a.member)
     before = request_state(world_a)
-    page = client.post(url("answer", pk=row.pk), ANSWER)
+    page = client.post(org_url("feedback:answer", pk=row.pk), ANSWER)
     assert page.status_code == 400
-    assert "This request has expired" in text_of(page)
+    assert "This request has expired" in html_of(page)
     assert request_state(world_a) == before
-    assert "Expired" in text_of(login(world_a.report).get(url("request", pk=row.request_id)))
+    assert "Expired" in html_of(
+        login(world_a.report).get(org_url("feedback:request", pk=row.request_id))
+    )
 
 
 def test_a_request_due_recently_does_not_expire_yet(world_a):
@@ -448,8 +456,12 @@ def test_a_request_due_recently_does_not_expire_yet(world_a):
 def test_a_waiting_reviewer_reads_when_they_will_be_reminded(world_a, login):
     """Beside the "Waiting" badge, what happens next, not "Waiting; reminded …" again."""
     asked = world_a.feedback.request
-    page = " ".join(text_of(login(world_a.report).get(url("request", pk=asked.pk))).split())
+    page = " ".join(
+        html_of(login(world_a.report).get(org_url("feedback:request", pk=asked.pk))).split()
+    )
     assert page.count("They'll get a reminder the day before it's due.") == 2
     assert "Waiting;" not in page
-    page = " ".join(text_of(login(world_a.member).get(url("request", pk=asked.pk))).split())
+    page = " ".join(
+        html_of(login(world_a.member).get(org_url("feedback:request", pk=asked.pk))).split()
+    )
     assert "You'll get a reminder the day before it's due." in page

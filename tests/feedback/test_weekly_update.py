@@ -3,16 +3,13 @@ manager only."""
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.urls import reverse
 
 from feedback import checkins
 from feedback.checkin_models import WeeklyUpdate
 
+from ..helpers import org_url
+
 UPDATE = {"wins": "Shipped the export", "priorities": "Billing", "blockers": "", "mood": "4"}
-
-
-def url(world, name="feedback:weekly_update"):
-    return reverse(name, kwargs={"org_slug": "alpha", "pk": world.feedback.meeting.pk})
 
 
 @pytest.fixture
@@ -25,22 +22,44 @@ def updates_on(world_a):
 
 def test_the_report_shares_an_update_the_manager_reads_and_no_one_else(world_a, updates_on, client):
     client.force_login(world_a.report.user)
-    assert "Your weekly update" in client.get(url(world_a, "feedback:meeting")).content.decode()
-    assert client.post(url(world_a), UPDATE).status_code == 302
+    assert (
+        "Your weekly update"
+        in client.get(org_url("feedback:meeting", pk=world_a.feedback.meeting.pk)).content.decode()
+    )
+    assert (
+        client.post(
+            org_url("feedback:weekly_update", pk=world_a.feedback.meeting.pk), UPDATE
+        ).status_code
+        == 302
+    )
     client.force_login(world_a.manager.user)
-    page = client.get(url(world_a, "feedback:meeting")).content.decode()
+    page = client.get(org_url("feedback:meeting", pk=world_a.feedback.meeting.pk)).content.decode()
     assert "Shipped the export" in page and "4 of 5" in page
     for outsider in (world_a.hr, world_a.owner, world_a.member):
         client.force_login(outsider.user)
-        assert client.get(url(world_a, "feedback:meeting")).status_code == 404
-        assert client.post(url(world_a), UPDATE).status_code == 404
+        assert (
+            client.get(org_url("feedback:meeting", pk=world_a.feedback.meeting.pk)).status_code
+            == 404
+        )
+        assert (
+            client.post(
+                org_url("feedback:weekly_update", pk=world_a.feedback.meeting.pk), UPDATE
+            ).status_code
+            == 404
+        )
 
 
 def test_bad_updates_change_nothing(world_a, updates_on, login):
     client = login(world_a.report)
-    assert client.post(url(world_a), {**UPDATE, "mood": "9"}).status_code == 400
+    assert (
+        client.post(
+            org_url("feedback:weekly_update", pk=world_a.feedback.meeting.pk),
+            {**UPDATE, "mood": "9"},
+        ).status_code
+        == 400
+    )
     empty = {"wins": "", "priorities": "", "blockers": "", "mood": "3"}
-    response = client.post(url(world_a), empty)
+    response = client.post(org_url("feedback:weekly_update", pk=world_a.feedback.meeting.pk), empty)
     assert response.status_code == 400 and "at least one" in response.content.decode()
     with world_a.scope():
         assert not WeeklyUpdate.objects.exists()

@@ -21,7 +21,7 @@ from perfapp.notifications.models import (
 from perfapp.notifications.tasks import dispatch_outbox
 
 from ..factories import MembershipFactory, NotificationFactory
-from ..recognition.points_world import signed_in, url, words_of
+from ..helpers import org_url, signed_in_client, visible_text
 
 # Wednesday 26 November 2025, 07:05 UTC = 08:05 in Berlin (the test organizations' zone).
 BERLIN_MORNING = datetime(2025, 11, 26, 7, 5, tzinfo=UTC)
@@ -119,9 +119,11 @@ def test_with_a_digest_single_emails_wait_for_it_but_the_inbox_gets_them(
 
 def test_an_unknown_digest_choice_is_a_clear_error_and_changes_nothing(world_a):
     choose(world_a.member, DigestFrequency.WEEKLY)
-    response = signed_in(world_a.member).post(url("notifications:digest"), {"frequency": "hourly"})
+    response = signed_in_client(world_a.member).post(
+        org_url("notifications:digest"), {"frequency": "hourly"}
+    )
     assert response.status_code == 400
-    assert "Choose off, daily or weekly. Nothing was changed." in words_of(response)
+    assert "Choose off, daily or weekly. Nothing was changed." in visible_text(response)
     with person_scope(world_a.member):
         assert DigestPreference.objects.get(membership=world_a.member).frequency == "weekly"
         with pytest.raises(ValidationError, match=r"Choose off, daily or weekly\."):
@@ -129,9 +131,9 @@ def test_an_unknown_digest_choice_is_a_clear_error_and_changes_nothing(world_a):
 
 
 def test_choosing_a_digest_on_the_settings_page(world_a):
-    client = signed_in(world_a.member)
-    assert "Email digest" in words_of(client.get(url("notifications:preferences")))
-    response = client.post(url("notifications:digest"), {"frequency": "daily"})
+    client = signed_in_client(world_a.member)
+    assert "Email digest" in visible_text(client.get(org_url("notifications:preferences")))
+    response = client.post(org_url("notifications:digest"), {"frequency": "daily"})
     assert response.status_code == 302
     with person_scope(world_a.member):
         assert digest.frequency_of(world_a.member) == "daily"
@@ -150,14 +152,14 @@ def test_unsubscribing_from_a_kind_works_without_signing_in_and_needs_a_post(wor
     browser = Client(enforce_csrf_checks=True)
     page = browser.get(kind_link)
     assert page.status_code == 200
-    assert "Stop these emails?" in words_of(page)
-    assert "Your role changed" in words_of(page) and "Alpha Inc" in words_of(page)
+    assert "Stop these emails?" in visible_text(page)
+    assert "Your role changed" in visible_text(page) and "Alpha Inc" in visible_text(page)
     with person_scope(person):
         assert not NotificationPreference.objects.filter(membership=person).exists()
     assert browser.post(kind_link).status_code == 403  # no CSRF token: refused
     token = browser.cookies["csrftoken"].value
     done = browser.post(kind_link, {"csrfmiddlewaretoken": token})
-    assert done.status_code == 200 and "You no longer get emails" in words_of(done)
+    assert done.status_code == 200 and "You no longer get emails" in visible_text(done)
     with person_scope(person):
         assert not NotificationPreference.objects.get(
             membership=person, kind="people.role_changed"
@@ -172,7 +174,7 @@ def test_a_tampered_unsubscribe_link_changes_nothing(world_a):
     client = Client()
     response = client.post(url_for(token[:-2] + "xx"))
     assert response.status_code == 404
-    assert "This link can't be used" in words_of(response)
+    assert "This link can't be used" in visible_text(response)
     with person_scope(world_a.member):
         assert not NotificationPreference.objects.filter(membership=world_a.member).exists()
 
@@ -189,7 +191,7 @@ def test_the_inbox_groups_notifications_by_kind(world_a):
     note(person, "Role changed once", now - timedelta(hours=3))
     note(person, "Ada recognized you", now - timedelta(hours=2), kind="recognition.received")
     note(person, "Role changed twice", now - timedelta(hours=1))
-    text = words_of(signed_in(person).get(url("notifications:inbox")))
+    text = visible_text(signed_in_client(person).get(org_url("notifications:inbox")))
     assert "Your role changed 2 2 unread" in text
     assert "Recognition for you 1 1 unread" in text
     assert text.index("Role changed twice") < text.index("Role changed once")

@@ -13,13 +13,10 @@ from perfapp.notifications import kinds, tasks
 from perfapp.notifications.models import NotificationPreference
 from tests.factories import NotificationFactory
 
+from ..helpers import org_url
 from .helpers import NEWS, delivered_for, notifications_of
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-def url(world, name: str, **kwargs) -> str:
-    return reverse(f"notifications:{name}", kwargs={"org_slug": world.organization.slug, **kwargs})
 
 
 def notify(recipient, **fields):
@@ -40,7 +37,7 @@ def test_the_inbox_lists_only_my_own_notifications(world_a, world_b, login):
     notify(world_a.manager, title="For the manager only")
     notify(world_b.report, title="Beta news")
 
-    response = login(world_a.report).get(url(world_a, "inbox"))
+    response = login(world_a.report).get(org_url("notifications:inbox", org=world_a))
 
     assert response.status_code == 200
     page = response.content.decode()
@@ -56,13 +53,13 @@ def test_the_inbox_shows_newest_first(world_a, login):
     notify(world_a.report, title="Older news", created_at=now - timedelta(days=2))
     notify(world_a.report, title="Newest news", created_at=now)
 
-    page = login(world_a.report).get(url(world_a, "inbox")).content.decode()
+    page = login(world_a.report).get(org_url("notifications:inbox", org=world_a)).content.decode()
 
     assert page.index("Newest news") < page.index("Older news")
 
 
 def test_an_empty_inbox_says_so(world_a, login):
-    response = login(world_a.member).get(url(world_a, "inbox"))
+    response = login(world_a.member).get(org_url("notifications:inbox", org=world_a))
 
     assert response.status_code == 200
     assert "You're all caught up" in response.content.decode()
@@ -71,7 +68,7 @@ def test_an_empty_inbox_says_so(world_a, login):
 def test_unread_entries_are_marked_and_read_ones_are_not(world_a, login):
     notify(world_a.report, title="Already seen", read_at=timezone.now())
 
-    page = login(world_a.report).get(url(world_a, "inbox")).content.decode()
+    page = login(world_a.report).get(org_url("notifications:inbox", org=world_a)).content.decode()
 
     unread_rows = re.findall(r'<li class="row notification is-unread"', page)
     assert len(unread_rows) == 1  # the greeting, not "Already seen"
@@ -83,8 +80,8 @@ def test_the_inbox_pages_through_many_notifications(world_a, login):
         notify(world_a.report, title=f"Note {n:02d}")
     client = login(world_a.report)
 
-    first = client.get(url(world_a, "inbox")).content.decode()
-    second = client.get(url(world_a, "inbox"), {"page": 2}).content.decode()
+    first = client.get(org_url("notifications:inbox", org=world_a)).content.decode()
+    second = client.get(org_url("notifications:inbox", org=world_a), {"page": 2}).content.decode()
 
     assert "Page 1 of 2" in first
     assert "Page 2 of 2" in second
@@ -93,7 +90,7 @@ def test_the_inbox_pages_through_many_notifications(world_a, login):
 
 
 def test_an_htmx_request_for_the_inbox_gets_only_the_list(world_a, login):
-    response = login(world_a.report).get(url(world_a, "inbox"), **HTMX)
+    response = login(world_a.report).get(org_url("notifications:inbox", org=world_a), **HTMX)
 
     page = response.content.decode()
     assert page.lstrip().startswith('<div id="inbox">')
@@ -102,13 +99,13 @@ def test_an_htmx_request_for_the_inbox_gets_only_the_list(world_a, login):
 
 
 def test_someone_outside_the_organization_cannot_see_its_inbox(world_a, world_b, login):
-    response = login(world_b.report).get(url(world_a, "inbox"))
+    response = login(world_b.report).get(org_url("notifications:inbox", org=world_a))
 
     assert response.status_code == 404
 
 
 def test_the_inbox_needs_a_sign_in(world_a, client):
-    response = client.get(url(world_a, "inbox"))
+    response = client.get(org_url("notifications:inbox", org=world_a))
 
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
@@ -123,7 +120,7 @@ def test_the_badge_counts_my_unread_notifications(world_a, world_b, login):
     notify(world_a.manager)
     notify(world_b.report)
 
-    response = login(world_a.report).get(url(world_a, "badge"))
+    response = login(world_a.report).get(org_url("notifications:badge", org=world_a))
 
     assert response.status_code == 200
     text = re.sub(r"<[^>]+>", "", response.content.decode()).strip()
@@ -131,7 +128,7 @@ def test_the_badge_counts_my_unread_notifications(world_a, world_b, login):
 
 
 def test_the_badge_is_empty_when_everything_is_read(world_a, login):
-    response = login(world_a.member).get(url(world_a, "badge"))
+    response = login(world_a.member).get(org_url("notifications:badge", org=world_a))
 
     assert response.content.decode().strip() == ""
 
@@ -143,10 +140,10 @@ def test_marking_one_notification_read(world_a, login):
     entry = greeting(world_a)
     other = notify(world_a.report, title="Still unread")
 
-    response = login(world_a.report).post(url(world_a, "read", pk=entry.pk))
+    response = login(world_a.report).post(org_url("notifications:read", org=world_a, pk=entry.pk))
 
     assert response.status_code == 302
-    assert response["Location"] == url(world_a, "inbox")
+    assert response["Location"] == org_url("notifications:inbox", org=world_a)
     entry.refresh_from_db()
     other.refresh_from_db()
     assert entry.read_at is not None
@@ -156,7 +153,9 @@ def test_marking_one_notification_read(world_a, login):
 def test_marking_read_with_htmx_returns_the_row_and_refreshes_the_badge(world_a, login):
     entry = greeting(world_a)
 
-    response = login(world_a.report).post(url(world_a, "read", pk=entry.pk), **HTMX)
+    response = login(world_a.report).post(
+        org_url("notifications:read", org=world_a, pk=entry.pk), **HTMX
+    )
 
     assert response.status_code == 200
     assert response["HX-Trigger"] == "notifications-changed"
@@ -172,11 +171,11 @@ def test_marking_read_with_htmx_returns_the_row_and_refreshes_the_badge(world_a,
 def test_marking_read_twice_keeps_the_first_time(world_a, login):
     entry = greeting(world_a)
     client = login(world_a.report)
-    client.post(url(world_a, "read", pk=entry.pk))
+    client.post(org_url("notifications:read", org=world_a, pk=entry.pk))
     entry.refresh_from_db()
     first = entry.read_at
 
-    client.post(url(world_a, "read", pk=entry.pk))
+    client.post(org_url("notifications:read", org=world_a, pk=entry.pk))
 
     entry.refresh_from_db()
     assert entry.read_at == first
@@ -185,7 +184,7 @@ def test_marking_read_twice_keeps_the_first_time(world_a, login):
 def test_reading_needs_a_post(world_a, login):
     entry = greeting(world_a)
 
-    response = login(world_a.report).get(url(world_a, "read", pk=entry.pk))
+    response = login(world_a.report).get(org_url("notifications:read", org=world_a, pk=entry.pk))
 
     assert response.status_code == 405
     entry.refresh_from_db()
@@ -197,9 +196,11 @@ def test_mark_all_read_touches_only_my_notifications(world_a, login):
     notify(world_a.report)
     colleague = notify(world_a.manager)
 
-    response = login(world_a.report).post(url(world_a, "read_all"), follow=True)
+    response = login(world_a.report).post(
+        org_url("notifications:read_all", org=world_a), follow=True
+    )
 
-    assert response.redirect_chain[-1][0] == url(world_a, "inbox")
+    assert response.redirect_chain[-1][0] == org_url("notifications:inbox", org=world_a)
     assert "Marked 3 notifications as read." in response.content.decode()
     assert all(n.read_at is not None for n in notifications_of(world_a.report))
     colleague.refresh_from_db()
@@ -213,7 +214,7 @@ def test_opening_a_notification_marks_it_read_and_follows_its_link(world_a, logi
     target = reverse("orgs:people", kwargs={"org_slug": "alpha"})
     entry = notify(world_a.report, url=target)
 
-    response = login(world_a.report).post(url(world_a, "open", pk=entry.pk))
+    response = login(world_a.report).post(org_url("notifications:open", org=world_a, pk=entry.pk))
 
     assert response.status_code == 302
     assert response["Location"] == target
@@ -234,10 +235,10 @@ def test_opening_a_notification_marks_it_read_and_follows_its_link(world_a, logi
 def test_opening_never_leaves_the_site(world_a, login, target):
     entry = notify(world_a.report, url=target)
 
-    response = login(world_a.report).post(url(world_a, "open", pk=entry.pk))
+    response = login(world_a.report).post(org_url("notifications:open", org=world_a, pk=entry.pk))
 
     assert response.status_code == 302
-    assert response["Location"] == url(world_a, "inbox")
+    assert response["Location"] == org_url("notifications:inbox", org=world_a)
 
 
 @pytest.mark.parametrize("name", ["open", "read"])
@@ -246,9 +247,18 @@ def test_another_persons_notification_is_not_found(world_a, world_b, login, name
     stranger = greeting(world_b)
     client = login(world_a.report)
 
-    assert client.post(url(world_a, name, pk=colleague.pk)).status_code == 404
-    assert client.post(url(world_a, name, pk=stranger.pk)).status_code == 404
-    assert client.post(url(world_b, name, pk=stranger.pk)).status_code == 404
+    assert (
+        client.post(org_url(f"notifications:{name}", org=world_a, pk=colleague.pk)).status_code
+        == 404
+    )
+    assert (
+        client.post(org_url(f"notifications:{name}", org=world_a, pk=stranger.pk)).status_code
+        == 404
+    )
+    assert (
+        client.post(org_url(f"notifications:{name}", org=world_b, pk=stranger.pk)).status_code
+        == 404
+    )
 
     colleague.refresh_from_db()
     assert colleague.read_at is None
@@ -264,7 +274,11 @@ def _checkbox(page: str, name: str) -> str:
 
 
 def test_the_settings_page_lists_every_kind_with_its_defaults(world_a, login, reminder_kind):
-    page = login(world_a.report).get(url(world_a, "preferences")).content.decode()
+    page = (
+        login(world_a.report)
+        .get(org_url("notifications:preferences", org=world_a))
+        .content.decode()
+    )
 
     for label in ("New direct report", "Your role changed", "Someone joined", "Check-in due"):
         assert label in page
@@ -278,7 +292,7 @@ def test_saved_settings_take_effect_on_the_next_delivery(
 ):
     client = login(world_a.report)
     response = client.post(
-        url(world_a, "preferences"),
+        org_url("notifications:preferences", org=world_a),
         {
             f"{NEWS}__in_app": "on",  # role changes: inbox only
             "people.new_report__in_app": "on",
@@ -287,7 +301,7 @@ def test_saved_settings_take_effect_on_the_next_delivery(
         },
         follow=True,
     )
-    assert response.redirect_chain[-1][0] == url(world_a, "preferences")
+    assert response.redirect_chain[-1][0] == org_url("notifications:preferences", org=world_a)
     assert "Notification preferences saved." in response.content.decode()
     page = response.content.decode()
     assert "checked" in _checkbox(page, f"{NEWS}__in_app")
@@ -305,7 +319,7 @@ def test_saved_settings_take_effect_on_the_next_delivery(
 
 
 def test_turning_everything_off(world_a, login, queue, mailoutbox):
-    response = login(world_a.report).post(url(world_a, "preferences"), {})
+    response = login(world_a.report).post(org_url("notifications:preferences", org=world_a), {})
 
     assert response.status_code == 302
     with world_a.scope():
@@ -323,7 +337,7 @@ def test_turning_everything_off(world_a, login, queue, mailoutbox):
 
 
 def test_settings_are_per_person(world_a, login):
-    login(world_a.report).post(url(world_a, "preferences"), {})
+    login(world_a.report).post(org_url("notifications:preferences", org=world_a), {})
 
     with world_a.scope():
         stored = NotificationPreference.objects.filter(membership=world_a.report).count()
@@ -344,7 +358,7 @@ def test_the_inbox_query_count_does_not_grow_with_notifications(
 
     # session, user, organization, membership, count, page, switcher: 7, plus one spare
     with django_assert_max_num_queries(8):
-        response = client.get(url(world_a, "inbox"))
+        response = client.get(org_url("notifications:inbox", org=world_a))
 
     assert response.status_code == 200
 
@@ -356,7 +370,7 @@ def test_the_inbox_makes_the_same_queries_at_both_sizes(world_a, login):
         for n in range(extra):
             notify(world_a.report, title=f"Note {n}")
         with CaptureQueriesContext(connection) as queries:
-            assert client.get(url(world_a, "inbox")).status_code == 200
+            assert client.get(org_url("notifications:inbox", org=world_a)).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
 
@@ -366,7 +380,7 @@ def test_the_inbox_makes_the_same_queries_at_both_sizes(world_a, login):
 
 def test_an_unread_item_has_no_dangling_separator(world_a, login):
     notify(world_a.report, title="Priya thanked you")
-    page = login(world_a.report).get(url(world_a, "inbox")).content.decode()
+    page = login(world_a.report).get(org_url("notifications:inbox", org=world_a)).content.decode()
     visible = re.sub(r'<span class="visually-hidden">[^<]*</span>', "", page)
     lines = [" ".join(re.sub(r"<[^>]+>", " ", line).split()) for line in visible.splitlines()]
     assert not any(line.endswith("·") for line in lines)
@@ -377,7 +391,7 @@ def test_a_long_body_ends_after_a_whole_word_with_an_ellipsis(world_a, login, qu
     words = "Thanks for pairing on the release checklist, it saved us a whole day " * 8
     queue(world_a.report, body=words, title="A long thank-you " * 20)
     tasks.dispatch_outbox()
-    page = login(world_a.report).get(url(world_a, "inbox")).content.decode()
+    page = login(world_a.report).get(org_url("notifications:inbox", org=world_a)).content.decode()
     body = re.search(r'<p class="small">([^<]*)</p>', page).group(1)
     title = re.findall(r"<strong>([^<]*)</strong>", page)
     assert body.endswith("…") and len(body) <= 280

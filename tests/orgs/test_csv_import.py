@@ -18,6 +18,8 @@ from perfapp.orgs.models import Membership, Team
 from perfapp.orgs.roles import Role
 from perfapp.tenancy.scoping import scopes_disabled
 
+from ..helpers import visible_text
+
 User = get_user_model()
 
 HEADER = "email,name,title,team,manager_email,role"
@@ -41,11 +43,6 @@ def csv_file(content: str | bytes, name: str = "people.csv") -> SimpleUploadedFi
 
 def lines(*rows: str) -> str:
     return "\n".join([HEADER, *rows]) + "\n"
-
-
-def page_text(response) -> str:
-    """The page's text as a reader sees it: tags removed, whitespace collapsed."""
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
 
 
 def upload(client, content: str | bytes, slug: str = "alpha"):
@@ -114,7 +111,7 @@ def test_hr_previews_then_imports_a_valid_file(
     preview = upload(client, valid_file)
 
     assert preview.status_code == 200
-    text = page_text(preview)
+    text = visible_text(preview)
     assert "Ready: 3 rows — 3 new, 0 updated, 0 unchanged." in text
     assert text.count("New person") == 3
     assert "New teams: Compilers." in text
@@ -183,7 +180,7 @@ def test_the_same_file_twice_changes_nothing(
 
     preview = upload(client, valid_file)
     assert preview.status_code == 200
-    text = page_text(preview)
+    text = visible_text(preview)
     assert "0 new, 0 updated, 3 unchanged" in text
     assert text.count("No change") == 3
     with django_capture_on_commit_callbacks(execute=True):
@@ -203,7 +200,7 @@ def test_a_changed_title_shows_as_update_and_is_applied(
     changed = valid_file.replace("Ada Lovelace,Engineer,", "Ada Lovelace,Staff Engineer,")
 
     preview = upload(client, changed)
-    text = page_text(preview)
+    text = visible_text(preview)
     assert "1 updated, 2 unchanged" in text
     assert "Title: Engineer → Staff Engineer" in text
 
@@ -221,7 +218,7 @@ def test_existing_members_are_updated_in_place(world_a, login):
     content = lines(f"{report.email},{report.name},Senior Engineer,,{world_a.hr.email},hr")
 
     preview = upload(client, content)
-    text = page_text(preview)
+    text = visible_text(preview)
     manager, hr = world_a.manager, world_a.hr
     for change in (
         "Title: Engineer → Senior Engineer",
@@ -266,7 +263,7 @@ def test_a_column_left_out_of_the_file_keeps_what_is_there(world_a, login):
         ]
     )
     preview = upload(client, content)
-    text = page_text(preview)
+    text = visible_text(preview)
     assert preview.status_code == 200
     assert "1 new, 1 updated, 2 unchanged" in text
     assert "Title: Engineer → Senior Engineer" in text
@@ -301,7 +298,7 @@ def test_an_empty_cell_clears_an_optional_field_and_keeps_a_name_or_role(world_a
         f"{w.hr.email},,{w.hr.job_title},,{w.owner.email},",
     )
     preview = upload(client, content)
-    text = page_text(preview)
+    text = visible_text(preview)
     assert "0 new, 1 updated, 1 unchanged" in text
     assert "Team: Alpha Platform → no team" in text
     assert f"Manager: {w.manager.name} ({w.manager.email}) → no manager" in text
@@ -321,7 +318,7 @@ def test_a_file_with_only_emails_changes_nobody(world_a, login):
     before = snapshot()
     content = "email\n" + "\n".join(who.email for who in (w.owner, w.hr, w.manager, w.report))
     preview = upload(client, content)
-    assert "0 new, 0 updated, 4 unchanged" in page_text(preview)
+    assert "0 new, 0 updated, 4 unchanged" in visible_text(preview)
     confirm(client, hidden_content(preview))
     assert snapshot() == before
 
@@ -421,7 +418,7 @@ def test_a_bad_row_is_explained_and_nothing_is_written(
     preview = upload(client, content)
 
     assert preview.status_code == 400
-    text = page_text(preview)
+    text = visible_text(preview)
     assert error in text
     assert "Nothing will be imported until every row is valid" in text
     assert 'name="content"' not in preview.content.decode(), "an invalid plan offers import"
@@ -430,7 +427,7 @@ def test_a_bad_row_is_explained_and_nothing_is_written(
     with django_capture_on_commit_callbacks(execute=True):
         forced = client.post(confirm_url(), {"content": content})
     assert forced.status_code == 400
-    assert error in page_text(forced)
+    assert error in visible_text(forced)
     assert snapshot() == before
     assert mailoutbox == []
 
@@ -493,7 +490,7 @@ def test_a_bad_file_is_refused_with_a_clear_message(world_a, login, content, err
     response = upload(client, content)
 
     assert response.status_code == 400
-    assert error in page_text(response)
+    assert error in visible_text(response)
     assert snapshot() == before
 
 
@@ -540,7 +537,7 @@ def test_team_names_differing_only_in_case_make_one_team(world_a, login):
     content = lines("p@example.com,P,,Data,,", "q@example.com,Q,,data,,")
 
     preview = upload(client, content)
-    assert "New teams: Data." in page_text(preview)
+    assert "New teams: Data." in visible_text(preview)
     confirm(client, hidden_content(preview))
 
     with world_a.scope():
@@ -568,7 +565,7 @@ def test_someone_from_another_organization_joins_without_touching_it(
 
     preview = upload(client, content)
     assert preview.status_code == 200
-    assert "Joins (has an account)" in page_text(preview)
+    assert "Joins (has an account)" in visible_text(preview)
     assert [row.action for row in preview.context["plan"].rows] == ["add"]
     with django_capture_on_commit_callbacks(execute=True):
         done = confirm(client, hidden_content(preview))
@@ -602,7 +599,7 @@ def test_a_manager_who_only_exists_in_another_organization_is_an_error(world_a, 
     assert preview.status_code == 400
     assert (
         f"Manager {world_b.manager.email} is neither in this file nor an active member."
-        in page_text(preview)
+        in visible_text(preview)
     )
     assert client.post(confirm_url(), {"content": content}).status_code == 400
     assert snapshot() == before
@@ -619,7 +616,7 @@ def test_an_update_of_a_member_of_both_leaves_the_other_membership_alone(world_a
     content = lines(f"{shared.email},Renamed By Alpha,New In Alpha,,,hr_admin")
 
     preview = upload(client, content)
-    text = page_text(preview)
+    text = visible_text(preview)
     assert "Title: Old → New In Alpha" in text and "Role: Member → HR admin" in text
     assert "Name:" not in text
     assert f"Keeps the name “{name}”: they manage it themselves." in text
@@ -639,7 +636,7 @@ def test_a_name_is_updated_for_someone_who_belongs_only_here(world_a, login):
         f"{report.email},Renamed Report,Engineer,Alpha Platform,{world_a.manager.email},"
     )
     preview = upload(client, content)
-    assert f"Name: {report.name} → Renamed Report" in page_text(preview)
+    assert f"Name: {report.name} → Renamed Report" in visible_text(preview)
     confirm(client, hidden_content(preview))
     assert member_of(world_a, report.email).user.name == "Renamed Report"
 

@@ -1,6 +1,5 @@
 """Invitations: HR sends one, the invitee accepts it once, with or without an account."""
 
-import html
 import re
 from datetime import timedelta
 
@@ -19,6 +18,8 @@ from perfapp.orgs.models import Invitation, Membership
 from perfapp.orgs.roles import Role
 from perfapp.tenancy.scoping import scopes_disabled
 from tests.factories import PASSWORD, InvitationFactory, UserFactory
+
+from ..helpers import visible_text
 
 User = get_user_model()
 
@@ -42,12 +43,6 @@ def home_url(slug: str = "alpha") -> str:
 
 def link_of(invitation: Invitation) -> str:
     return reverse("invitation", kwargs={"token": invitation.token})
-
-
-def page_text(response) -> str:
-    """What a reader sees: the page without its tags, spaces squeezed."""
-    text = re.sub(r"<[^>]+>", " ", response.content.decode())
-    return re.sub(r"\s+", " ", html.unescape(text)).replace(" .", ".")
 
 
 def messages_of(response) -> list[str]:
@@ -146,7 +141,7 @@ def test_hr_invites_a_colleague_who_gets_a_working_link(
     client.logout()
     page = client.get(link_in(email))
     assert page.status_code == 200
-    assert "Join Alpha Inc" in page_text(page)
+    assert "Join Alpha Inc" in visible_text(page, join_full_stops=True)
 
 
 @pytest.mark.parametrize(
@@ -168,7 +163,7 @@ def test_a_duplicate_invitation_is_refused(
         )
 
     assert response.status_code == 400
-    assert f"{email} {error}" in page_text(response)
+    assert f"{email} {error}" in visible_text(response, join_full_stops=True)
     assert counts() == before
     assert mailoutbox == []
     with world_a.scope():
@@ -192,7 +187,7 @@ def test_only_owners_may_invite_an_owner(world_a, login):
     before = counts()
     refused = login(world_a.hr).post(invite_url(), {"email": "boss@example.com", "role": "owner"})
     assert refused.status_code == 400
-    assert "Select a valid choice" in page_text(refused)
+    assert "Select a valid choice" in visible_text(refused, join_full_stops=True)
     assert counts() == before
     with world_a.scope(), pytest.raises(ValidationError, match="Only an owner"):
         services.invite(actor=world_a.hr, email="boss@example.com", role=Role.OWNER)
@@ -211,7 +206,7 @@ def test_a_manager_or_team_from_another_organization_is_refused(world_a, world_b
     for extra in ({"manager": world_b.manager.pk}, {"team": world_b.team.pk}):
         response = hr.post(invite_url(), {"email": "x@example.com", "role": "member", **extra})
         assert response.status_code == 400
-        assert "Select a valid choice" in page_text(response)
+        assert "Select a valid choice" in visible_text(response, join_full_stops=True)
     assert counts() == before
 
 
@@ -248,7 +243,7 @@ def test_accepting_without_an_account_creates_it_and_the_membership(
 ):
     page = client.get(link_of(invitation))
     assert page.status_code == 200
-    text = page_text(page)
+    text = visible_text(page, join_full_stops=True)
     assert "Join Alpha Inc" in text
     assert "Create your account for nova@example.com." in text
 
@@ -286,7 +281,7 @@ def test_an_invitation_works_only_once(world_a, client, invitation):
 
     again = client.get(link_of(invitation))
     assert again.status_code == 410
-    assert "It has already been accepted." in page_text(again)
+    assert "It has already been accepted." in visible_text(again, join_full_stops=True)
     reused = signup(client, invitation, name="Someone Else")
     assert reused.status_code == 410
     assert counts() == before
@@ -318,7 +313,7 @@ def test_a_bad_signup_form_shows_errors_and_creates_nothing(
     response = signup(client, invitation, **overrides)
 
     assert response.status_code == 400
-    assert error in page_text(response)
+    assert error in visible_text(response, join_full_stops=True)
     assert counts() == before
     assert refreshed(invitation).status == "pending"
     assert "_auth_user_id" not in client.session
@@ -333,7 +328,7 @@ def test_someone_with_an_account_must_sign_in_rather_than_set_a_password(
     before = counts()
 
     page = client.get(link_of(sent))
-    assert "Sign in to accept" in page_text(page)
+    assert "Sign in to accept" in visible_text(page, join_full_stops=True)
     signup(client, sent)
 
     assert counts() == before
@@ -357,7 +352,7 @@ def test_a_member_of_another_organization_accepts_while_signed_in(
     client = login(person)
 
     page = client.get(path)
-    assert "Accept and join" in page_text(page)
+    assert "Accept and join" in visible_text(page, join_full_stops=True)
     response = client.post(path, follow=True)
 
     assert response.redirect_chain[-1][0] == home_url()
@@ -378,9 +373,9 @@ def test_signed_in_as_someone_else_is_refused(world_a, world_b, login, invitatio
     assert page.status_code == 200
     assert (
         f"This invitation is for nova@example.com, but you're signed in as "
-        f"{world_b.owner.email}." in page_text(page)
+        f"{world_b.owner.email}." in visible_text(page, join_full_stops=True)
     )
-    assert "Accept and join" not in page_text(page)
+    assert "Accept and join" not in visible_text(page, join_full_stops=True)
 
     response = client.post(link_of(invitation), follow=True)
     assert response.redirect_chain[-1][0] == link_of(invitation)
@@ -441,7 +436,7 @@ def test_an_expired_invitation_cannot_be_used(world_a, client, invitation):
     with time_machine.travel(invitation.expires_at + timedelta(minutes=1), tick=False):
         page = client.get(link_of(invitation))
         assert page.status_code == 410
-        text = page_text(page)
+        text = visible_text(page, join_full_stops=True)
         assert "This invitation can't be used" in text
         assert f"It expired on {invitation.expires_at:%-d %B %Y}." in text
         assert signup(client, invitation).status_code == 410
@@ -492,7 +487,9 @@ def test_revoking_makes_the_link_stop_working(
 
     page = client.get(link_of(invitation))
     assert page.status_code == 410
-    assert "It was withdrawn. Ask your HR admin at Alpha Inc for a new one." in page_text(page)
+    assert "It was withdrawn. Ask your HR admin at Alpha Inc for a new one." in visible_text(
+        page, join_full_stops=True
+    )
     assert signup(client, invitation).status_code == 410
     assert counts() == before
 

@@ -21,7 +21,7 @@ from perfapp.privacy import registry, services
 from perfapp.tenancy.models import TenantModel
 from perfapp.tenancy.scoping import scopes_disabled
 
-from ..recognition.points_world import signed_in, url, words_of
+from ..helpers import org_url, signed_in_client, visible_text
 from ..recognition.wall_world import give, recognition_of
 
 
@@ -73,9 +73,9 @@ def rich(world_a):
 
 def test_a_person_downloads_their_data_with_every_apps_rows(rich):
     w = rich
-    client = signed_in(w.report)
-    assert "Download my data" in words_of(client.get(url("privacy:mine")))
-    response = client.post(url("privacy:download"))
+    client = signed_in_client(w.report)
+    assert "Download my data" in visible_text(client.get(org_url("privacy:mine")))
+    response = client.post(org_url("privacy:download"))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
     data = json.loads(response.content)
@@ -93,8 +93,8 @@ def test_a_person_downloads_their_data_with_every_apps_rows(rich):
 
 
 def test_the_download_is_a_post_and_the_api_returns_the_same(world_a, api_as):
-    client = signed_in(world_a.member)
-    assert client.get(url("privacy:download")).status_code == 405
+    client = signed_in_client(world_a.member)
+    assert client.get(org_url("privacy:download")).status_code == 405
     response = api_as(world_a.member).get("/api/v1/orgs/alpha/my-data/")
     assert response.status_code == 200
     assert response.json()["person"]["id"] == world_a.member.pk
@@ -143,7 +143,7 @@ def test_erasure_leaves_no_personal_data_and_keeps_others_records(rich):
     with w.scope():
         given = Feedback.objects.filter(author=w.report).count()
         member_feedback = Feedback.objects.filter(recipient=w.member).count()
-    response = signed_in(w.hr).post(url("privacy:erase", pk=w.report.pk))
+    response = signed_in_client(w.hr).post(org_url("privacy:erase", pk=w.report.pk))
     assert response.status_code == 302
     assert _text_rows_mentioning([name, email]) == []
     user = User.objects.get(pk=w.report.user_id)
@@ -159,7 +159,7 @@ def test_erasure_leaves_no_personal_data_and_keeps_others_records(rich):
         assert not Feedback.objects.filter(recipient=w.report).exists()
         event = AuditEvent.objects.get(action="privacy.erased")
     assert event.actor == w.hr and event.target_id == w.report.pk
-    page = words_of(signed_in(w.hr).get(url("privacy:erase", pk=w.report.pk)))
+    page = visible_text(signed_in_client(w.hr).get(org_url("privacy:erase", pk=w.report.pk)))
     assert "This person's data was erased." in page
 
 
@@ -185,9 +185,11 @@ def test_erasing_yourself_an_active_member_or_the_last_owner_changes_nothing(
 ):
     before = _state(world_a)
     person = getattr(world_a, target)
-    response = signed_in(getattr(world_a, actor)).post(url("privacy:erase", pk=person.pk))
+    response = signed_in_client(getattr(world_a, actor)).post(
+        org_url("privacy:erase", pk=person.pk)
+    )
     assert response.status_code == 400
-    assert message in words_of(response) and "Nothing was changed." in words_of(response)
+    assert message in visible_text(response) and "Nothing was changed." in visible_text(response)
     assert _state(world_a) == before
 
 
@@ -203,23 +205,23 @@ def test_a_departed_owner_can_only_be_erased_by_an_owner(world_a):
     with scopes_disabled():
         Membership.objects.filter(pk=w.owner.pk).update(is_active=False)
     before = _state(w)
-    response = signed_in(w.hr).post(url("privacy:erase", pk=w.owner.pk))
-    assert "Only an owner can erase another owner's data." in words_of(response)
+    response = signed_in_client(w.hr).post(org_url("privacy:erase", pk=w.owner.pk))
+    assert "Only an owner can erase another owner's data." in visible_text(response)
     assert _state(w) == before
-    assert signed_in(second).post(url("privacy:erase", pk=w.owner.pk)).status_code == 302
+    assert signed_in_client(second).post(org_url("privacy:erase", pk=w.owner.pk)).status_code == 302
 
 
 @pytest.mark.parametrize("who", ["manager", "report", "member"])
 def test_only_people_admins_reach_erasure(world_a, who):
-    client = signed_in(getattr(world_a, who))
-    assert client.get(url("privacy:erase", pk=world_a.member.pk)).status_code == 404
-    assert client.post(url("privacy:erase", pk=world_a.member.pk)).status_code == 404
+    client = signed_in_client(getattr(world_a, who))
+    assert client.get(org_url("privacy:erase", pk=world_a.member.pk)).status_code == 404
+    assert client.post(org_url("privacy:erase", pk=world_a.member.pk)).status_code == 404
 
 
 def test_a_person_of_another_organization_cannot_be_erased(world_a, world_b):
     _deactivate(world_b, world_b.report)
     before = _state(world_b)
-    response = signed_in(world_a.hr).post(url("privacy:erase", pk=world_b.report.pk))
+    response = signed_in_client(world_a.hr).post(org_url("privacy:erase", pk=world_b.report.pk))
     assert response.status_code == 404
     assert _state(world_b) == before
 

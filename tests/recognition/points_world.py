@@ -4,7 +4,6 @@ directly (so these tests do not depend on how giving works), balances, and rewar
 from datetime import datetime, timedelta
 
 from django.db.models import Sum
-from django.urls import reverse
 from django.utils import timezone
 
 from perfapp.orgs.models import Membership
@@ -167,29 +166,4 @@ def outbox_count(kind: str) -> int:
         return OutboxMessage.objects.filter(kind=kind).count()
 
 
-def url(name: str, org: str = "alpha", **kwargs) -> str:
-    return reverse(name, kwargs={"org_slug": org, **kwargs})
-
-
 HX = {"HX-Request": "true"}
-
-
-def signed_in(membership: Membership):
-    from django.test import Client
-
-    client = Client()
-    client.force_login(membership.user)
-    return client
-
-
-def text_of(response) -> str:
-    import html
-
-    return html.unescape(response.content.decode())
-
-
-def words_of(response) -> str:
-    """The page's text as a reader sees it: tags removed, whitespace collapsed."""
-    import re
-
-    return " ".join(re.sub(r"<[^>]+>", " ", text_of(response)).split())

@@ -23,18 +23,8 @@ from recognition.models import (
     RecognitionRecipient,
 )
 
-from .wall_world import (
-    HX,
-    MESSAGE,
-    give,
-    kind_named,
-    outbox,
-    settings_of,
-    signed_in,
-    text_of,
-    url,
-    value_of,
-)
+from ..helpers import html_of, org_url, signed_in_client
+from .wall_world import HX, MESSAGE, give, kind_named, outbox, settings_of, value_of
 
 
 def state(world) -> tuple:
@@ -249,7 +239,7 @@ def test_two_gifts_sent_at_once_never_spend_more_than_the_allowance(world_a):
 
 def test_the_give_page_offers_colleagues_values_kinds_and_the_allowance(world_a):
     value_of(world_a)
-    page = text_of(signed_in(world_a.member).get(url("recognition:give")))
+    page = html_of(signed_in_client(world_a.member).get(org_url("recognition:give")))
     assert "Recognize someone" in page
     choices = page[page.index('id="recipients-choices"') : page.index("</fieldset>")]
     assert world_a.report.name in choices
@@ -263,15 +253,17 @@ def test_the_give_page_offers_colleagues_values_kinds_and_the_allowance(world_a)
 
 def test_the_give_page_hides_points_when_the_organization_has_none(world_a):
     settings_of(world_a, points_enabled=False)
-    page = text_of(signed_in(world_a.member).get(url("recognition:give")))
+    page = html_of(signed_in_client(world_a.member).get(org_url("recognition:give")))
     assert "Points for each person" not in page
     assert "points left" not in page
 
 
 def test_the_give_page_can_start_with_a_colleague_chosen(world_a):
-    page = signed_in(world_a.member).get(url("recognition:give"), {"to": world_a.report.pk})
+    page = signed_in_client(world_a.member).get(
+        org_url("recognition:give"), {"to": world_a.report.pk}
+    )
     checked = re.findall(
-        r'<input type="checkbox" name="recipients" value="(\d+)"[^>]*checked', text_of(page)
+        r'<input type="checkbox" name="recipients" value="(\d+)"[^>]*checked', html_of(page)
     )
     assert checked == [str(world_a.report.pk)]
 
@@ -290,11 +282,11 @@ def _form(world, **changes) -> dict:
 
 
 def test_giving_on_the_page_lands_on_the_wall(world_a):
-    client = signed_in(world_a.member)
-    response = client.post(url("recognition:give"), _form(world_a))
+    client = signed_in_client(world_a.member)
+    response = client.post(org_url("recognition:give"), _form(world_a))
     assert response.status_code == 302
-    assert response["Location"] == url("recognition:index")
-    wall = text_of(client.get(response["Location"]))
+    assert response["Location"] == org_url("recognition:index")
+    wall = html_of(client.get(response["Location"]))
     assert "It's on the wall now." in wall
     assert f"You recognized {world_a.manager.name} and {world_a.report.name}" in wall
     assert "+10 points each" in wall
@@ -336,9 +328,9 @@ def test_bad_input_on_the_page_shows_next_to_the_field_and_changes_nothing(
     data = _form(world_a)
     data.update(changes)
     data = {key: value for key, value in data.items() if value is not None}
-    response = signed_in(world_a.member).post(url("recognition:give"), data)
+    response = signed_in_client(world_a.member).post(org_url("recognition:give"), data)
     assert response.status_code == 400
-    page = text_of(response)
+    page = html_of(response)
     assert expected in page
     assert 'class="errorlist"' in page
     assert MESSAGE in page or case == "empty_message"  # what was written is kept
@@ -346,19 +338,19 @@ def test_bad_input_on_the_page_shows_next_to_the_field_and_changes_nothing(
 
 
 def test_the_nudge_answers_while_writing_and_updates_the_points_summary(world_a):
-    client = signed_in(world_a.member)
+    client = signed_in_client(world_a.member)
     vague = client.post(
-        url("recognition:nudge"),
+        org_url("recognition:nudge"),
         {"message": "Great job!", "points_each": "30", "recipients": [world_a.report.pk, 7]},
         headers=HX,
     )
-    page = text_of(vague)
+    page = html_of(vague)
     assert 'data-hint="no_deed"' in page and 'data-hint="no_why"' in page
     assert 'id="points-summary"' in page and 'hx-swap-oob="true"' in page
     assert "2 people × 30 = 60 of the 100 points you have left this month." in page
-    over = text_of(
+    over = html_of(
         client.post(
-            url("recognition:nudge"),
+            org_url("recognition:nudge"),
             {"message": MESSAGE, "points_each": "60", "recipients": [world_a.report.pk, 7]},
             headers=HX,
         )
@@ -384,7 +376,7 @@ def _body(world, **changes) -> dict:
 
 def test_giving_through_the_api(world_a, api_as):
     response = api_as(world_a.member).post(
-        url("api:recognition-list"),
+        org_url("api:recognition-list"),
         _body(world_a, recipients=[world_a.report.pk, world_a.manager.pk]),
         format="json",
     )
@@ -436,7 +428,7 @@ def test_bad_input_through_the_api_is_a_400_and_changes_nothing(
             services.archive_value(actor=world_a.hr, value=value)
     before = state(world_a)
     response = api_as(world_a.member).post(
-        url("api:recognition-list"), _body(world_a, **changes), format="json"
+        org_url("api:recognition-list"), _body(world_a, **changes), format="json"
     )
     assert response.status_code == 400, response.content
     error = response.json()["error"]
@@ -447,7 +439,7 @@ def test_bad_input_through_the_api_is_a_400_and_changes_nothing(
 
 def test_the_api_nudge(world_a, api_as):
     response = api_as(world_a.member).post(
-        url("api:recognition-nudge"), {"message": "You're so helpful!"}, format="json"
+        org_url("api:recognition-nudge"), {"message": "You're so helpful!"}, format="json"
     )
     assert [hint["code"] for hint in response.json()["hints"]] == ["traits_only", "no_why"]
 
@@ -456,5 +448,5 @@ def test_values_of_the_other_organization_are_not_offered_or_accepted(world_a, w
     value_of(world_b)
     with scopes_disabled():
         assert CompanyValue.objects.filter(organization=world_b.organization).exists()
-    page = text_of(signed_in(world_a.member).get(url("recognition:give")))
+    page = html_of(signed_in_client(world_a.member).get(org_url("recognition:give")))
     assert "Better together" not in page

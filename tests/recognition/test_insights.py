@@ -17,7 +17,8 @@ from perfapp.orgs.models import Team
 from recognition import insights
 
 from ..factories import MembershipFactory, UserFactory
-from .points_world import grow_people, kind, recognize, settle_in, signed_in, url, words_of
+from ..helpers import org_url, signed_in_client, visible_text
+from .points_world import grow_people, kind, recognize, settle_in
 
 
 def ago(days: int) -> datetime:
@@ -54,7 +55,7 @@ def test_a_manager_sees_who_below_them_has_not_been_recognized_lately(team_world
     assert not scope.whole_org
     assert [p.name for p in quiet] == ["Grace Hopper", old.name]  # never recognized first
     assert quiet[0].last_recognized is None
-    page = words_of(signed_in(w.manager).get(url("recognition:insights")))
+    page = visible_text(signed_in_client(w.manager).get(org_url("recognition:insights")))
     assert "Not recognized in the last 60 days 2" in page
     assert "Grace Hopper" in page and "Never recognized" in page
     assert f"{old.name}" in page and "Last 90 days ago" in page
@@ -70,37 +71,37 @@ def test_hr_sees_the_whole_organization_and_newcomers_are_counted_from_when_they
         quiet = names(insights.quiet_people(insights.scope_for(w.hr), 60))
     assert {w.member.name, w.report.name, w.owner.name, "Grace Hopper"} <= quiet
     assert newcomer.name not in quiet
-    page = words_of(signed_in(w.hr).get(url("recognition:insights")))
+    page = visible_text(signed_in_client(w.hr).get(org_url("recognition:insights")))
     assert "Not counted yet: 1 person who joined less than 60 days ago" in page
 
 
 @pytest.mark.parametrize("who", ["report_without_reports", "member"])
 def test_people_without_reports_do_not_get_insights(world_a, who):
     person = world_a.member if who == "member" else world_a.report
-    assert signed_in(person).get(url("recognition:insights")).status_code == 404
-    assert signed_in(person).get(url("recognition:insights_export")).status_code == 404
+    assert signed_in_client(person).get(org_url("recognition:insights")).status_code == 404
+    assert signed_in_client(person).get(org_url("recognition:insights_export")).status_code == 404
 
 
 def test_the_window_is_adjustable_within_bounds(team_world):
     w = team_world
     recognize(w, w.member, [w.report], when=ago(40))
-    client = signed_in(w.manager)
-    default = words_of(client.get(url("recognition:insights")))
+    client = signed_in_client(w.manager)
+    default = visible_text(client.get(org_url("recognition:insights")))
     assert "Not recognized in the last 60 days 1" in default  # Grace only
-    shorter = words_of(client.get(url("recognition:insights"), {"days": 30}))
+    shorter = visible_text(client.get(org_url("recognition:insights"), {"days": 30}))
     assert "Not recognized in the last 30 days 2" in shorter
-    wrong = client.get(url("recognition:insights"), {"days": 5, "weeks": 99})
+    wrong = client.get(org_url("recognition:insights"), {"days": 5, "weeks": 99})
     assert wrong.status_code == 200
-    text = words_of(wrong)
+    text = visible_text(wrong)
     assert "Choose between 7 and 365 days; showing 60 days" in text
     assert "Not recognized in the last 60 days" in text
 
 
 def test_hr_who_also_manages_can_look_at_their_own_team(team_world):
     w = team_world  # the owner manages the HR admin and the manager
-    client = signed_in(w.owner)
-    team = words_of(client.get(url("recognition:insights"), {"scope": "team"}))
-    org = words_of(client.get(url("recognition:insights")))
+    client = signed_in_client(w.owner)
+    team = visible_text(client.get(org_url("recognition:insights"), {"scope": "team"}))
+    org = visible_text(client.get(org_url("recognition:insights")))
     assert "Everyone who reports to you" in team and f"Everyone in {w.organization.name}" in org
     assert w.member.name in org.split("Across teams")[0]
     assert w.member.name not in team.split("Across teams")[0]
@@ -145,10 +146,10 @@ def test_teams_too_small_for_analytics_show_no_figures_on_the_page_or_in_the_api
     design = Team.objects.create(organization=w.organization, name="Design")
     grow_people(w, MIN_GROUP, team=design)
     recognize(w, w.owner, [w.report], when=ago(3))  # the platform team: four people
-    page = words_of(signed_in(w.hr).get(url("recognition:insights")))
+    page = visible_text(signed_in_client(w.hr).get(org_url("recognition:insights")))
     assert f"{w.team.name} 4 Not shown: fewer than {MIN_GROUP} people" in page
     assert "Design 5 0 (0%) 0" in page
-    spread = signed_in(w.hr).get(url("api:recognition-insights-spread")).json()
+    spread = signed_in_client(w.hr).get(org_url("api:recognition-insights-spread")).json()
     rows = {row["name"]: row for row in spread["teams"]}
     assert rows[w.team.name] == {
         "team_id": w.team.pk,
@@ -160,7 +161,7 @@ def test_teams_too_small_for_analytics_show_no_figures_on_the_page_or_in_the_api
         "share": None,
     }
     assert rows["Design"]["hidden"] is False and rows["Design"]["recognized"] == 0
-    analytics = signed_in(w.hr).get(
+    analytics = signed_in_client(w.hr).get(
         reverse("api:analytics-list", kwargs={"org_slug": w.organization.slug})
     )
     tables = {
@@ -213,13 +214,13 @@ def test_the_weekly_trend_counts_weeks_in_the_organizations_time_zone(team_world
 def test_the_insights_page_draws_its_charts_with_tables_beside_them(team_world):
     w = team_world
     recognize(w, w.member, [w.report], kind_name="Mentorship", when=ago(1))
-    response = signed_in(w.hr).get(url("recognition:insights"), {"weeks": 26})
+    response = signed_in_client(w.hr).get(org_url("recognition:insights"), {"weeks": 26})
     body = response.content.decode()
     assert response.status_code == 200
     assert body.count('<svg class="chart" role="img"') == 3
     assert "Recognitions per week" in body and "Show as a table" in body
     assert "<script" not in body.split("<main")[1]  # server-drawn, nothing to run
-    assert "over the last 26 weeks: 1 in all" in words_of(response)
+    assert "over the last 26 weeks: 1 in all" in visible_text(response)
 
 
 # --- the CSV export ---------------------------------------------------------------------------
@@ -230,7 +231,7 @@ def test_hr_exports_every_active_person_as_csv_and_the_export_is_audited(team_wo
     sneaky = MembershipFactory(organization=w.organization, user=UserFactory(name="=HYPERLINK(1)"))
     settle_in(w)
     recognize(w, w.member, [w.report], when=ago(5))
-    response = signed_in(w.hr).get(url("recognition:insights_export"), {"days": 30})
+    response = signed_in_client(w.hr).get(org_url("recognition:insights_export"), {"days": 30})
     assert response.status_code == 200 and response.streaming
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
@@ -249,7 +250,9 @@ def test_hr_exports_every_active_person_as_csv_and_the_export_is_audited(team_wo
 
 def test_only_hr_exports(team_world):
     w = team_world
-    assert signed_in(w.manager).get(url("recognition:insights_export")).status_code == 404
+    assert (
+        signed_in_client(w.manager).get(org_url("recognition:insights_export")).status_code == 404
+    )
     with w.scope():
         assert not AuditEvent.objects.filter(action="recognition.insights_exported").exists()
 
@@ -275,13 +278,13 @@ def _grow(world, count: int) -> None:
 @pytest.mark.parametrize("viewer", ["hr", "manager"])
 def test_the_insights_page_costs_the_same_at_two_sizes(team_world, viewer):
     w = team_world
-    client = signed_in(getattr(w, viewer))
-    assert client.get(url("recognition:insights")).status_code == 200
+    client = signed_in_client(getattr(w, viewer))
+    assert client.get(org_url("recognition:insights")).status_code == 200
     used = []
     for size in (10, 120):
         _grow(w, size)
         with CaptureQueriesContext(connection) as captured:
-            response = client.get(url("recognition:insights"))
+            response = client.get(org_url("recognition:insights"))
         assert response.status_code == 200
         used.append(len(captured.captured_queries))
     assert used[0] == used[1] <= 20, used
@@ -289,13 +292,13 @@ def test_the_insights_page_costs_the_same_at_two_sizes(team_world, viewer):
 
 def test_the_export_costs_the_same_at_two_sizes(team_world):
     w = team_world
-    client = signed_in(w.hr)
-    assert client.get(url("recognition:insights")).status_code == 200  # settings exist now
+    client = signed_in_client(w.hr)
+    assert client.get(org_url("recognition:insights")).status_code == 200  # settings exist now
     used = []
     for size in (10, 120):
         _grow(w, size)
         with CaptureQueriesContext(connection) as captured:
-            response = client.get(url("recognition:insights_export"))
+            response = client.get(org_url("recognition:insights_export"))
             lines = b"".join(response.streaming_content).count(b"\n")
         used.append(len(captured.captured_queries))
         assert lines > size

@@ -9,24 +9,12 @@ from django.utils import timezone
 from recognition import rewards, settings_service
 from recognition.models import PointsEntry, Redemption, RedemptionStatus, Reward
 
-from .points_world import (
-    balance,
-    fund,
-    grow_people,
-    recognize,
-    reward,
-    settle_in,
-    url,
-)
-
-
-def error_of(response) -> dict:
-    assert response.status_code == 400, response.content
-    return response.json()["error"]
+from ..helpers import api_error, org_url
+from .points_world import balance, fund, grow_people, recognize, reward, settle_in
 
 
 def field_codes(response, field: str) -> set[str]:
-    return {item["code"] for item in error_of(response)["fields"][field]}
+    return {item["code"] for item in api_error(response)["fields"][field]}
 
 
 # --- balances and the ledger ----------------------------------------------------------------
@@ -34,7 +22,7 @@ def field_codes(response, field: str) -> set[str]:
 
 def test_a_person_reads_their_own_balance_and_hr_reads_everyones(world_a, api_as):
     recognize(world_a, world_a.member, [world_a.report], points_each=25)
-    mine = api_as(world_a.report).get(url("api:points-balance-list")).json()["results"]
+    mine = api_as(world_a.report).get(org_url("api:points-balance-list")).json()["results"]
     assert mine == [
         {
             "member": {"id": world_a.report.pk, "name": world_a.report.name},
@@ -44,38 +32,38 @@ def test_a_person_reads_their_own_balance_and_hr_reads_everyones(world_a, api_as
             "allowance_left": 100,
         }
     ]
-    everyone = api_as(world_a.hr).get(url("api:points-balance-list")).json()["results"]
+    everyone = api_as(world_a.hr).get(org_url("api:points-balance-list")).json()["results"]
     assert len(everyone) == 5
     giver = next(row for row in everyone if row["member"]["id"] == world_a.member.pk)
     assert giver["allowance_left"] == 75 and giver["balance"] == 0
-    detail = api_as(world_a.hr).get(url("api:points-balance-detail", pk=world_a.report.pk))
+    detail = api_as(world_a.hr).get(org_url("api:points-balance-detail", pk=world_a.report.pk))
     assert detail.json()["balance"] == 25
 
 
 @pytest.mark.parametrize("who", ["manager", "member"])
 def test_nobody_else_reads_a_balance_or_a_ledger(world_a, api_as, who):
     client = api_as(getattr(world_a, who))
-    assert client.get(url("api:points-balance-detail", pk=world_a.report.pk)).status_code == 404
-    entries = client.get(url("api:points-entry-list"), {"member": world_a.report.pk})
+    assert client.get(org_url("api:points-balance-detail", pk=world_a.report.pk)).status_code == 404
+    entries = client.get(org_url("api:points-entry-list"), {"member": world_a.report.pk})
     assert entries.status_code == 404
 
 
 def test_with_points_off_nothing_is_left_to_give(world_a, api_as):
     with world_a.scope():
         settings_service.save_settings(actor=world_a.hr, points_enabled=False)
-    row = api_as(world_a.report).get(url("api:points-balance-list")).json()["results"][0]
+    row = api_as(world_a.report).get(org_url("api:points-balance-list")).json()["results"][0]
     assert row["points_enabled"] is False and row["allowance_left"] is None
 
 
 def test_the_ledger_newest_first(world_a, api_as):
     recognize(world_a, world_a.member, [world_a.report], points_each=10)
     fund(world_a, world_a.report, 5)
-    rows = api_as(world_a.report).get(url("api:points-entry-list")).json()["results"]
+    rows = api_as(world_a.report).get(org_url("api:points-entry-list")).json()["results"]
     assert [(row["delta"], row["reason"]) for row in rows] == [(5, "adjusted"), (10, "received")]
-    theirs = api_as(world_a.hr).get(url("api:points-entry-list"), {"member": world_a.report.pk})
+    theirs = api_as(world_a.hr).get(org_url("api:points-entry-list"), {"member": world_a.report.pk})
     assert len(theirs.json()["results"]) == 2
-    bad = api_as(world_a.hr).get(url("api:points-entry-list"), {"member": "abc"})
-    assert "member" in error_of(bad)["fields"]
+    bad = api_as(world_a.hr).get(org_url("api:points-entry-list"), {"member": "abc"})
+    assert "member" in api_error(bad)["fields"]
 
 
 # --- rewards --------------------------------------------------------------------------------
@@ -84,19 +72,19 @@ def test_the_ledger_newest_first(world_a, api_as):
 def test_hr_keeps_the_catalogue_through_the_api(world_a, api_as):
     client = api_as(world_a.hr)
     created = client.post(
-        url("api:reward-list"), {"name": "Team lunch", "cost": 80, "stock": 3}, format="json"
+        org_url("api:reward-list"), {"name": "Team lunch", "cost": 80, "stock": 3}, format="json"
     )
     assert created.status_code == 201
     pk = created.json()["id"]
-    changed = client.patch(url("api:reward-detail", pk=pk), {"stock": None}, format="json")
+    changed = client.patch(org_url("api:reward-detail", pk=pk), {"stock": None}, format="json")
     assert changed.json()["stock"] is None and changed.json()["cost"] == 80
-    assert client.post(url("api:reward-archive", pk=pk)).json()["archived"] is True
-    assert api_as(world_a.report).get(url("api:reward-list")).json()["results"] == []
-    assert api_as(world_a.report).get(url("api:reward-detail", pk=pk)).status_code == 404
+    assert client.post(org_url("api:reward-archive", pk=pk)).json()["archived"] is True
+    assert api_as(world_a.report).get(org_url("api:reward-list")).json()["results"] == []
+    assert api_as(world_a.report).get(org_url("api:reward-detail", pk=pk)).status_code == 404
     client = api_as(world_a.hr)  # one client: api_as switches its credentials
-    listed = client.get(url("api:reward-list"), {"archived": "true"}).json()["results"]
+    listed = client.get(org_url("api:reward-list"), {"archived": "true"}).json()["results"]
     assert [row["name"] for row in listed] == ["Team lunch"]
-    assert client.post(url("api:reward-restore", pk=pk)).json()["archived"] is False
+    assert client.post(org_url("api:reward-restore", pk=pk)).json()["archived"] is False
 
 
 @pytest.mark.parametrize(
@@ -111,8 +99,8 @@ def test_hr_keeps_the_catalogue_through_the_api(world_a, api_as):
 )
 def test_bad_rewards_get_the_error_envelope(world_a, api_as, body, field):
     reward(world_a)
-    response = api_as(world_a.hr).post(url("api:reward-list"), body, format="json")
-    assert field in error_of(response)["fields"]
+    response = api_as(world_a.hr).post(org_url("api:reward-list"), body, format="json")
+    assert field in api_error(response)["fields"]
     with world_a.scope():
         assert Reward.objects.count() == 1
 
@@ -121,10 +109,10 @@ def test_bad_rewards_get_the_error_envelope(world_a, api_as, body, field):
 def test_only_hr_writes_rewards(world_a, api_as, who):
     item = reward(world_a)
     client = api_as(getattr(world_a, who))
-    assert client.post(url("api:reward-list"), {"name": "X", "cost": 1}).status_code == 404
-    patched = client.patch(url("api:reward-detail", pk=item.pk), {"cost": 1}, format="json")
+    assert client.post(org_url("api:reward-list"), {"name": "X", "cost": 1}).status_code == 404
+    patched = client.patch(org_url("api:reward-detail", pk=item.pk), {"cost": 1}, format="json")
     assert patched.status_code in (404, 405)
-    assert client.post(url("api:reward-archive", pk=item.pk)).status_code == 404
+    assert client.post(org_url("api:reward-archive", pk=item.pk)).status_code == 404
     with world_a.scope():
         item.refresh_from_db()
     assert item.cost == 50 and item.archived_at is None
@@ -137,24 +125,24 @@ def test_redeeming_and_deciding_through_the_api(world_a, api_as):
     fund(world_a, world_a.report, 100)
     item = reward(world_a, cost=60, stock=2)
     made = api_as(world_a.report).post(
-        url("api:redemption-list"), {"reward": item.pk}, format="json"
+        org_url("api:redemption-list"), {"reward": item.pk}, format="json"
     )
     assert made.status_code == 201
     body = made.json()
     assert body["status"] == "pending" and body["cost"] == 60
     assert balance(world_a, world_a.report) == 40
     queue = api_as(world_a.hr).get(
-        url("api:redemption-list"), {"scope": "all", "status": "pending"}
+        org_url("api:redemption-list"), {"scope": "all", "status": "pending"}
     )
     assert [row["id"] for row in queue.json()["results"]] == [body["id"]]
     rejected = api_as(world_a.hr).post(
-        url("api:redemption-reject", pk=body["id"]), {"note": "Not this quarter"}, format="json"
+        org_url("api:redemption-reject", pk=body["id"]), {"note": "Not this quarter"}, format="json"
     )
     assert rejected.json()["status"] == "rejected"
     assert rejected.json()["decided_by"]["id"] == world_a.hr.pk
     assert balance(world_a, world_a.report) == 100
-    again = api_as(world_a.hr).post(url("api:redemption-approve", pk=body["id"]))
-    assert "already rejected" in error_of(again)["message"]
+    again = api_as(world_a.hr).post(org_url("api:redemption-approve", pk=body["id"]))
+    assert "already rejected" in api_error(again)["message"]
 
 
 @pytest.mark.parametrize(
@@ -175,7 +163,7 @@ def test_redemptions_that_cannot_be_made_get_the_envelope(world_a, world_b, api_
     if setup == "other_org":
         item = reward(world_b)
     response = api_as(world_a.report).post(
-        url("api:redemption-list"), {"reward": item.pk}, format="json"
+        org_url("api:redemption-list"), {"reward": item.pk}, format="json"
     )
     assert code in field_codes(response, "reward")
     with world_a.scope():
@@ -189,9 +177,9 @@ def test_redeeming_with_points_off_is_refused(world_a, api_as):
     with world_a.scope():
         settings_service.save_settings(actor=world_a.hr, points_enabled=False)
     response = api_as(world_a.report).post(
-        url("api:redemption-list"), {"reward": item.pk}, format="json"
+        org_url("api:redemption-list"), {"reward": item.pk}, format="json"
     )
-    error = error_of(response)
+    error = api_error(response)
     assert "turned off" in error["message"] and error["errors"][0]["code"] == "points_off"
 
 
@@ -203,13 +191,17 @@ def _pending(world):
 
 def test_rejecting_needs_a_reason_and_only_hr_decides(world_a, api_as):
     row = _pending(world_a)
-    no_reason = api_as(world_a.hr).post(url("api:redemption-reject", pk=row.pk))
-    assert "note" in error_of(no_reason)["fields"]
+    no_reason = api_as(world_a.hr).post(org_url("api:redemption-reject", pk=row.pk))
+    assert "note" in api_error(no_reason)["fields"]
     for who in ("manager", "report", "member"):
         client = api_as(getattr(world_a, who))
-        assert client.post(url("api:redemption-approve", pk=row.pk)).status_code == 404
-    assert api_as(world_a.member).get(url("api:redemption-detail", pk=row.pk)).status_code == 404
-    assert api_as(world_a.report).get(url("api:redemption-detail", pk=row.pk)).status_code == 200
+        assert client.post(org_url("api:redemption-approve", pk=row.pk)).status_code == 404
+    assert (
+        api_as(world_a.member).get(org_url("api:redemption-detail", pk=row.pk)).status_code == 404
+    )
+    assert (
+        api_as(world_a.report).get(org_url("api:redemption-detail", pk=row.pk)).status_code == 200
+    )
     with world_a.scope():
         row.refresh_from_db()
     assert row.status == RedemptionStatus.PENDING
@@ -219,17 +211,23 @@ def test_hr_deciding_their_own_request_is_a_clear_400(world_a, api_as):
     fund(world_a, world_a.hr, 50)
     with world_a.scope():
         row = rewards.redeem(member=world_a.hr, reward=reward(world_a))
-    response = api_as(world_a.hr).post(url("api:redemption-approve", pk=row.pk))
-    assert "Someone else in HR" in error_of(response)["message"]
+    response = api_as(world_a.hr).post(org_url("api:redemption-approve", pk=row.pk))
+    assert "Someone else in HR" in api_error(response)["message"]
 
 
 def test_list_parameters_are_checked(world_a, api_as):
     client = api_as(world_a.report)
-    assert client.get(url("api:redemption-list"), {"scope": "all"}).status_code == 404
-    assert "scope" in error_of(client.get(url("api:redemption-list"), {"scope": "x"}))["fields"]
+    assert client.get(org_url("api:redemption-list"), {"scope": "all"}).status_code == 404
+    assert (
+        "scope" in api_error(client.get(org_url("api:redemption-list"), {"scope": "x"}))["fields"]
+    )
     hr = api_as(world_a.hr)
-    assert "status" in error_of(hr.get(url("api:redemption-list"), {"status": "lost"}))["fields"]
-    assert "archived" in error_of(hr.get(url("api:reward-list"), {"archived": "maybe"}))["fields"]
+    assert (
+        "status" in api_error(hr.get(org_url("api:redemption-list"), {"status": "lost"}))["fields"]
+    )
+    assert (
+        "archived" in api_error(hr.get(org_url("api:reward-list"), {"archived": "maybe"}))["fields"]
+    )
 
 
 # --- insights ---------------------------------------------------------------------------------
@@ -238,16 +236,16 @@ def test_list_parameters_are_checked(world_a, api_as):
 def test_insights_for_a_manager(world_a, api_as):
     settle_in(world_a)
     client = api_as(world_a.manager)
-    quiet = client.get(url("api:recognition-insights-quiet")).json()["results"]
+    quiet = client.get(org_url("api:recognition-insights-quiet")).json()["results"]
     assert [row["member"]["id"] for row in quiet] == [world_a.report.pk]
     assert quiet[0]["last_recognized"] is None and quiet[0]["manager"]["id"] == world_a.manager.pk
     recognize(world_a, world_a.member, [world_a.report], kind_name="Mentorship")
-    spread = client.get(url("api:recognition-insights-spread"), {"days": 30}).json()
+    spread = client.get(org_url("api:recognition-insights-spread"), {"days": 30}).json()
     assert spread["days"] == 30
     assert {row["name"]: row["count"] for row in spread["kinds"]} == {"Mentorship": 1}
-    givers = client.get(url("api:recognition-insights-givers")).json()
+    givers = client.get(org_url("api:recognition-insights-givers")).json()
     assert givers["receive_only"] == 1 and givers["people"] == 1
-    trend = client.get(url("api:recognition-insights-trend"), {"weeks": 26}).json()["weeks"]
+    trend = client.get(org_url("api:recognition-insights-trend"), {"weeks": 26}).json()["weeks"]
     assert len(trend) == 26 and trend[-1]["recognitions"] == 1
 
 
@@ -262,15 +260,15 @@ def test_insights_for_a_manager(world_a, api_as):
     ],
 )
 def test_insight_parameters_out_of_bounds_are_a_400(world_a, api_as, name, params, field):
-    response = api_as(world_a.hr).get(url(f"api:recognition-insights-{name}"), params)
-    assert field in error_of(response)["fields"]
+    response = api_as(world_a.hr).get(org_url(f"api:recognition-insights-{name}"), params)
+    assert field in api_error(response)["fields"]
 
 
 @pytest.mark.parametrize("who", ["report", "member"])
 def test_insights_are_not_for_people_without_reports(world_a, api_as, who):
     client = api_as(getattr(world_a, who))
     for name in ("quiet", "spread", "givers", "trend"):
-        assert client.get(url(f"api:recognition-insights-{name}")).status_code == 404
+        assert client.get(org_url(f"api:recognition-insights-{name}")).status_code == 404
 
 
 # --- performance ------------------------------------------------------------------------------
@@ -314,12 +312,12 @@ def test_api_reads_cost_the_same_at_two_sizes(
     world_a, api_as, django_assert_max_num_queries, name, viewer, params, budget
 ):
     client = api_as(getattr(world_a, viewer))
-    assert client.get(url(name), params).status_code == 200  # settings exist now
+    assert client.get(org_url(name), params).status_code == 200  # settings exist now
     used = []
     for size in (6, 80):
         _grow(world_a, size)
         with django_assert_max_num_queries(budget) as captured:
-            response = client.get(url(name), params)
+            response = client.get(org_url(name), params)
         assert response.status_code == 200, response.content
         used.append(len(captured.captured_queries))
     assert used[0] == used[1], used

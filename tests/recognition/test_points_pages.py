@@ -9,17 +9,8 @@ from perfapp.audit.models import AuditEvent
 from recognition import points, rewards, settings_service
 from recognition.models import PointsEntry, Redemption, RedemptionStatus, Reward
 
-from .points_world import (
-    HX,
-    balance,
-    fund,
-    recognize,
-    reward,
-    signed_in,
-    text_of,
-    url,
-    words_of,
-)
+from ..helpers import html_of, org_url, signed_in_client, visible_text
+from .points_world import HX, balance, fund, recognize, reward
 
 # --- the points page ------------------------------------------------------------------------
 
@@ -29,8 +20,8 @@ def test_the_points_page_shows_what_is_left_to_give_the_balance_and_its_history(
     recognize(world_a, world_a.report, [world_a.member], points_each=20)
     reward(world_a, name="Team lunch", cost=10, stock=2)
     reward(world_a, name="Conference ticket", cost=900)
-    response = signed_in(world_a.report).get(url("recognition:points"))
-    page = words_of(response)
+    response = signed_in_client(world_a.report).get(org_url("recognition:points"))
+    page = visible_text(response)
     assert "Left to give this month 80 of 100" in page  # gave 20 of the monthly 100
     assert "Your balance 15 points" in page
     assert f"Recognized by {world_a.member.name}" in page
@@ -43,21 +34,21 @@ def test_with_points_off_the_page_says_so_and_keeps_the_balance(world_a):
     fund(world_a, world_a.report, 40)
     with world_a.scope():
         settings_service.save_settings(actor=world_a.hr, points_enabled=False)
-    page = text_of(signed_in(world_a.report).get(url("recognition:points")))
+    page = html_of(signed_in_client(world_a.report).get(org_url("recognition:points")))
     assert "Points are turned off in Alpha Inc" in page
     assert "balance of 40 points is kept" in page
     assert "Turn points on" not in page
-    hr_page = text_of(signed_in(world_a.hr).get(url("recognition:points")))
+    hr_page = html_of(signed_in_client(world_a.hr).get(org_url("recognition:points")))
     assert "Turn points on in Settings" in hr_page
 
 
 def test_redeeming_from_the_page(world_a):
     fund(world_a, world_a.report, 60)
     book = reward(world_a, cost=50, stock=1)
-    client = signed_in(world_a.report)
-    response = client.post(url("recognition:redeem", pk=book.pk))
+    client = signed_in_client(world_a.report)
+    response = client.post(org_url("recognition:redeem", pk=book.pk))
     assert response.status_code == 302
-    page = text_of(client.get(response["Location"]))
+    page = html_of(client.get(response["Location"]))
     assert "You asked for Book of your choice" in page
     assert "Waiting for approval" in page
     assert balance(world_a, world_a.report) == 10
@@ -66,18 +57,18 @@ def test_redeeming_from_the_page(world_a):
 def test_redeeming_without_enough_points_shows_why_and_changes_nothing(world_a):
     fund(world_a, world_a.report, 20)
     book = reward(world_a, cost=50)
-    response = signed_in(world_a.report).post(url("recognition:redeem", pk=book.pk))
+    response = signed_in_client(world_a.report).post(org_url("recognition:redeem", pk=book.pk))
     assert response.status_code == 400
-    assert "costs 50 points and you have 20" in text_of(response)
+    assert "costs 50 points and you have 20" in html_of(response)
     assert balance(world_a, world_a.report) == 20
     with world_a.scope():
         assert not Redemption.objects.exists()
 
 
 def test_redeem_is_a_post_and_an_unknown_reward_is_404(world_a):
-    client = signed_in(world_a.report)
-    assert client.get(url("recognition:redeem", pk=reward(world_a).pk)).status_code == 405
-    assert client.post(url("recognition:redeem", pk=987654)).status_code == 404
+    client = signed_in_client(world_a.report)
+    assert client.get(org_url("recognition:redeem", pk=reward(world_a).pk)).status_code == 405
+    assert client.post(org_url("recognition:redeem", pk=987654)).status_code == 404
 
 
 def _grow_ledger(world, member, count: int) -> None:
@@ -100,14 +91,14 @@ def _grow_ledger(world, member, count: int) -> None:
 
 
 def test_the_points_page_costs_the_same_at_two_sizes(world_a):
-    client = signed_in(world_a.report)
+    client = signed_in_client(world_a.report)
     recognize(world_a, world_a.member, [world_a.report], points_each=5)
-    assert client.get(url("recognition:points")).status_code == 200  # settings exist now
+    assert client.get(org_url("recognition:points")).status_code == 200  # settings exist now
     used = []
     for size in (10, 300):
         _grow_ledger(world_a, world_a.report, size)
         with CaptureQueriesContext(connection) as captured:
-            response = client.get(url("recognition:points"))
+            response = client.get(org_url("recognition:points"))
         assert response.status_code == 200
         used.append(len(captured.captured_queries))
     assert used[0] == used[1] <= 16, used
@@ -125,16 +116,16 @@ def _ask(world, who, cost=30, name="Book of your choice", stock=None):
 
 def test_hr_sees_the_queue_and_approves_in_place(world_a):
     row = _ask(world_a, world_a.report)
-    client = signed_in(world_a.hr)
-    page = words_of(client.get(url("recognition:rewards")))
+    client = signed_in_client(world_a.hr)
+    page = visible_text(client.get(org_url("recognition:rewards")))
     assert f"{world_a.report.name} asks for Book of your choice" in page
     response = client.post(
-        url("recognition:redemption_decide", pk=row.pk),
+        org_url("recognition:redemption_decide", pk=row.pk),
         {"decision": "approve", "note": "Enjoy!"},
         headers=HX,
     )
     assert response.status_code == 200
-    body = text_of(response)
+    body = html_of(response)
     assert "Approved: Book of your choice" in body and "<html" not in body
     with world_a.scope():
         row.refresh_from_db()
@@ -143,14 +134,14 @@ def test_hr_sees_the_queue_and_approves_in_place(world_a):
 
 def test_rejecting_without_a_note_shows_the_error_on_the_row(world_a):
     row = _ask(world_a, world_a.report)
-    client = signed_in(world_a.hr)
+    client = signed_in_client(world_a.hr)
     response = client.post(
-        url("recognition:redemption_decide", pk=row.pk), {"decision": "reject"}, headers=HX
+        org_url("recognition:redemption_decide", pk=row.pk), {"decision": "reject"}, headers=HX
     )
     assert response.status_code == 400
-    assert "Say why" in text_of(response)
-    full = client.post(url("recognition:redemption_decide", pk=row.pk), {"decision": "maybe"})
-    assert full.status_code == 400 and "Choose approve or reject" in text_of(full)
+    assert "Say why" in html_of(response)
+    full = client.post(org_url("recognition:redemption_decide", pk=row.pk), {"decision": "maybe"})
+    assert full.status_code == 400 and "Choose approve or reject" in html_of(full)
     with world_a.scope():
         row.refresh_from_db()
     assert row.status == RedemptionStatus.PENDING
@@ -159,27 +150,27 @@ def test_rejecting_without_a_note_shows_the_error_on_the_row(world_a):
 
 def test_rejecting_with_a_note_refunds_and_deciding_again_is_refused(world_a):
     row = _ask(world_a, world_a.report)
-    client = signed_in(world_a.hr)
+    client = signed_in_client(world_a.hr)
     response = client.post(
-        url("recognition:redemption_decide", pk=row.pk),
+        org_url("recognition:redemption_decide", pk=row.pk),
         {"decision": "reject", "note": "Out of budget"},
     )
     assert response.status_code == 302
     assert balance(world_a, world_a.report) == 30
     again = client.post(
-        url("recognition:redemption_decide", pk=row.pk), {"decision": "approve"}, headers=HX
+        org_url("recognition:redemption_decide", pk=row.pk), {"decision": "approve"}, headers=HX
     )
-    assert again.status_code == 400 and "already rejected" in text_of(again)
+    assert again.status_code == 400 and "already rejected" in html_of(again)
     assert balance(world_a, world_a.report) == 30
 
 
 def test_hr_cannot_decide_their_own_request_on_the_page(world_a):
     row = _ask(world_a, world_a.hr)
-    client = signed_in(world_a.hr)
-    page = text_of(client.get(url("recognition:rewards")))
+    client = signed_in_client(world_a.hr)
+    page = html_of(client.get(org_url("recognition:rewards")))
     assert "Someone else in HR decides your own request" in page
     response = client.post(
-        url("recognition:redemption_decide", pk=row.pk), {"decision": "approve"}, headers=HX
+        org_url("recognition:redemption_decide", pk=row.pk), {"decision": "approve"}, headers=HX
     )
     assert response.status_code == 400
     with world_a.scope():
@@ -188,25 +179,26 @@ def test_hr_cannot_decide_their_own_request_on_the_page(world_a):
 
 
 def test_hr_adds_edits_archives_and_offers_a_reward_again(world_a):
-    client = signed_in(world_a.hr)
-    bad = client.post(url("recognition:reward_new"), {"name": "Mug", "cost": "0"})
-    assert bad.status_code == 400 and "Choose a cost between 1" in text_of(bad)
+    client = signed_in_client(world_a.hr)
+    bad = client.post(org_url("recognition:reward_new"), {"name": "Mug", "cost": "0"})
+    assert bad.status_code == 400 and "Choose a cost between 1" in html_of(bad)
     created = client.post(
-        url("recognition:reward_new"), {"name": "Mug", "cost": "15", "stock": "", "description": ""}
+        org_url("recognition:reward_new"),
+        {"name": "Mug", "cost": "15", "stock": "", "description": ""},
     )
     assert created.status_code == 302
     with world_a.scope():
         mug = Reward.objects.get(name="Mug")
     assert mug.stock is None
     edited = client.post(
-        url("recognition:reward_edit", pk=mug.pk),
+        org_url("recognition:reward_edit", pk=mug.pk),
         {"name": "Big mug", "cost": "20", "stock": "5", "description": "Holds a lot"},
     )
     assert edited.status_code == 302
-    assert client.post(url("recognition:reward_archive", pk=mug.pk)).status_code == 302
-    page = text_of(client.get(url("recognition:rewards")))
+    assert client.post(org_url("recognition:reward_archive", pk=mug.pk)).status_code == 302
+    page = html_of(client.get(org_url("recognition:rewards")))
     assert "Big mug" in page and "Archived" in page and "Offer Big mug again" in page
-    assert client.post(url("recognition:reward_restore", pk=mug.pk)).status_code == 302
+    assert client.post(org_url("recognition:reward_restore", pk=mug.pk)).status_code == 302
     with world_a.scope():
         mug.refresh_from_db()
         events = AuditEvent.objects.filter(action__startswith="recognition.reward").count()
@@ -215,15 +207,15 @@ def test_hr_adds_edits_archives_and_offers_a_reward_again(world_a):
 
 
 def test_the_rewards_page_costs_the_same_at_two_sizes(world_a):
-    client = signed_in(world_a.hr)
-    assert client.get(url("recognition:rewards")).status_code == 200  # settings exist now
+    client = signed_in_client(world_a.hr)
+    assert client.get(org_url("recognition:rewards")).status_code == 200  # settings exist now
     used = []
     for size in (5, 120):
         people = [world_a.report, world_a.member, world_a.manager]
         for i in range(size - (5 if size > 5 else 0)):
             _ask(world_a, people[i % 3], cost=5, name=f"Reward {size}-{i}")
         with CaptureQueriesContext(connection) as captured:
-            response = client.get(url("recognition:rewards"))
+            response = client.get(org_url("recognition:rewards"))
         assert response.status_code == 200
         used.append(len(captured.captured_queries))
     assert used[0] == used[1] <= 14, used
@@ -233,10 +225,10 @@ def test_the_rewards_page_costs_the_same_at_two_sizes(world_a):
 
 
 def test_hr_changes_the_settings_and_the_change_is_audited(world_a):
-    client = signed_in(world_a.hr)
-    assert client.get(url("recognition:settings")).status_code == 200
+    client = signed_in_client(world_a.hr)
+    assert client.get(org_url("recognition:settings")).status_code == 200
     response = client.post(
-        url("recognition:settings"),
+        org_url("recognition:settings"),
         {
             "points_enabled": "on",
             "monthly_allowance": "50",
@@ -276,9 +268,9 @@ def test_bad_settings_are_refused_next_to_the_field(world_a, field, value, says)
         "quiet_after_days": "60",
         field: value,
     }
-    response = signed_in(world_a.hr).post(url("recognition:settings"), data)
+    response = signed_in_client(world_a.hr).post(org_url("recognition:settings"), data)
     assert response.status_code == 400
-    assert says in text_of(response)
+    assert says in html_of(response)
     with world_a.scope():
         assert not AuditEvent.objects.filter(action="recognition.settings_changed").exists()
         assert points.settings_for(world_a.organization).quiet_after_days == 60

@@ -9,7 +9,8 @@ from perfapp.orgs.roles import Permission, Role, role_has_perm
 from recognition import points_permissions as can
 from recognition.models import PointsEntry, RecognitionSettings, Redemption, Reward
 
-from .points_world import fund, redemption_of, reward_of, signed_in
+from ..helpers import signed_in_client
+from .points_world import fund, redemption_of, reward_of
 
 PEOPLE = ("owner", "hr", "manager", "report", "member", "other_org")
 ALL = (200, 200, 200, 200, 200, 404)
@@ -101,7 +102,7 @@ def test_every_url_is_in_the_matrix():
 
 @pytest.mark.parametrize("who", PEOPLE)
 def test_page_matrix(world_a, world_b, who):
-    client = signed_in(_person(world_a, world_b, who))
+    client = signed_in_client(_person(world_a, world_b, who))
     index = PEOPLE.index(who)
     got, want = {}, {}
     for name, (needs, expected) in PAGES.items():
@@ -148,7 +149,7 @@ HR_WRITES = {
 
 @pytest.mark.parametrize("who", ["manager", "report", "member", "other_org"])
 def test_hr_writes_answer_404_to_everyone_else_and_change_nothing(world_a, world_b, who):
-    client = signed_in(_person(world_a, world_b, who))
+    client = signed_in_client(_person(world_a, world_b, who))
     kwargs_of = {name: _kwargs(world_a, needs) for name, (needs, _data) in HR_WRITES.items()}
     before = _state(world_a)
     for name, (_needs, data) in HR_WRITES.items():
@@ -193,8 +194,8 @@ def test_anyone_redeems_for_themselves_only(world_a, world_b):
     fund(world_a, world_a.member, 100)
     pk = reward_of(world_a)
     path = reverse("recognition:redeem", kwargs={"org_slug": "alpha", "pk": pk})
-    assert signed_in(world_b.owner).post(path).status_code == 404
-    assert signed_in(world_a.member).post(path).status_code == 302
+    assert signed_in_client(world_b.owner).post(path).status_code == 404
+    assert signed_in_client(world_a.member).post(path).status_code == 302
     with world_a.scope():
         row = Redemption.objects.get()
     assert row.member_id == world_a.member.pk

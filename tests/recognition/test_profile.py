@@ -10,6 +10,7 @@ from django.utils import timezone
 from perfapp import coaching, links
 from perfapp.links import LinkRef
 
+from ..helpers import html_of, org_url, signed_in_client
 from .wall_world import (
     backdate,
     give,
@@ -18,9 +19,6 @@ from .wall_world import (
     recognition_of,
     settings_of,
     settle_in,
-    signed_in,
-    text_of,
-    url,
     value_of,
 )
 
@@ -35,7 +33,9 @@ def test_the_profile_counts_received_and_given_by_kind_and_value(world_a):
         values=[],
     )
     give(world_a, giver=world_a.report, recipients=[world_a.hr])
-    page = text_of(signed_in(world_a.owner).get(url("recognition:profile", pk=world_a.report.pk)))
+    page = html_of(
+        signed_in_client(world_a.owner).get(org_url("recognition:profile", pk=world_a.report.pk))
+    )
     assert world_a.report.name in page
     figures = page[page.index('class="figures"') : page.index("</dl>")]
     assert "<dt>Received</dt><dd>2</dd>" in figures and "<dt>Given</dt><dd>1</dd>" in figures
@@ -50,12 +50,12 @@ def test_the_profile_counts_received_and_given_by_kind_and_value(world_a):
 
 
 def test_your_own_profile_and_an_empty_one(world_a):
-    client = signed_in(world_a.hr)
-    mine = text_of(client.get(url("recognition:profile", pk=world_a.hr.pk)))
+    client = signed_in_client(world_a.hr)
+    mine = html_of(client.get(org_url("recognition:profile", pk=world_a.hr.pk)))
     assert "Your recognition" in mine
     assert "Nobody has recognized you yet." in mine
     assert "Nothing in the last 12 months yet." in mine
-    other = text_of(client.get(url("recognition:profile", pk=world_a.member.pk)))
+    other = html_of(client.get(org_url("recognition:profile", pk=world_a.member.pk)))
     assert f"Be the first to recognize {world_a.member.user.get_short_name()}" in other
 
 
@@ -63,7 +63,9 @@ def test_the_chart_shows_months_and_older_recognition_falls_outside_it(world_a):
     recent = give(world_a)
     old = give(world_a)
     backdate(world_a, old, timezone.now() - timedelta(days=500))
-    page = text_of(signed_in(world_a.member).get(url("recognition:profile", pk=world_a.report.pk)))
+    page = html_of(
+        signed_in_client(world_a.member).get(org_url("recognition:profile", pk=world_a.report.pk))
+    )
     figures = page[page.index('class="figures"') : page.index("</dl>")]
     assert "<dt>Received</dt><dd>2</dd>" in figures
     assert "<dt>Received, last 12 months</dt><dd>1</dd>" in figures
@@ -74,43 +76,43 @@ def test_the_chart_shows_months_and_older_recognition_falls_outside_it(world_a):
 
 
 def test_profile_of_someone_of_another_organization_is_404(world_a, world_b):
-    client = signed_in(world_a.member)
-    assert client.get(url("recognition:profile", pk=world_b.report.pk)).status_code == 404
-    assert client.get(url("recognition:profile", pk=999999)).status_code == 404
+    client = signed_in_client(world_a.member)
+    assert client.get(org_url("recognition:profile", pk=world_b.report.pk)).status_code == 404
+    assert client.get(org_url("recognition:profile", pk=999999)).status_code == 404
 
 
 def test_the_profile_costs_the_same_with_little_or_much_recognition(
     world_a, django_assert_max_num_queries
 ):
-    client = signed_in(world_a.member)
+    client = signed_in_client(world_a.member)
     used = []
     grown = 0
     for size in (3, 60):
         grow_wall(world_a, size - grown, comments=1, reactions=1)
         grown = size
-        client.get(url("recognition:profile", pk=world_a.report.pk))
+        client.get(org_url("recognition:profile", pk=world_a.report.pk))
         with django_assert_max_num_queries(22) as captured:
-            response = client.get(url("recognition:profile", pk=world_a.report.pk))
+            response = client.get(org_url("recognition:profile", pk=world_a.report.pk))
         assert response.status_code == 200
         used.append(len(captured.captured_queries))
     assert used[0] == used[1], used
 
 
 def test_the_directory_person_page_links_to_the_profile(world_a):
-    page = text_of(signed_in(world_a.hr).get(url("orgs:person", pk=world_a.report.pk)))
-    assert url("recognition:profile", pk=world_a.report.pk) in page
+    page = html_of(signed_in_client(world_a.hr).get(org_url("orgs:person", pk=world_a.report.pk)))
+    assert org_url("recognition:profile", pk=world_a.report.pk) in page
 
 
 # --- the home panel ---------------------------------------------------------------------------
 
 
 def test_home_shows_recent_recognition_and_the_call_to_action(world_a):
-    client = signed_in(world_a.report)
-    empty = text_of(client.get(url("web:home")))
+    client = signed_in_client(world_a.report)
+    empty = html_of(client.get(org_url("web:home")))
     assert "Recent recognition for you" in empty and "Nothing in the last 30 days" in empty
-    assert url("recognition:give") in empty
+    assert org_url("recognition:give") in empty
     recognition_of(world_a)
-    page = text_of(client.get(url("web:home")))
+    page = html_of(client.get(org_url("web:home")))
     assert "paired with me on the billing migration" in page
     assert world_a.member.name in page
 
@@ -179,7 +181,7 @@ def test_recognitions_are_linkable_in_1_1s(world_a, world_b):
         label, link = source.describe(found, viewer=world_a.manager)
         assert label.startswith(f"Recognition from {world_a.member.name}")
         assert "Collaboration" in label
-        assert link == url("recognition:detail", pk=recognition.pk)
+        assert link == org_url("recognition:detail", pk=recognition.pk)
         foreign = recognition_of(world_b)
         with pytest.raises(Exception, match="nothing you can link"):
             links.find(LinkRef("recognition", foreign.pk), viewer=world_a.manager)
@@ -188,6 +190,8 @@ def test_recognitions_are_linkable_in_1_1s(world_a, world_b):
 def test_values_and_kinds_show_on_the_recent_list(world_a):
     value_of(world_a)
     recognition_of(world_a)
-    page = text_of(signed_in(world_a.manager).get(url("recognition:profile", pk=world_a.report.pk)))
+    page = html_of(
+        signed_in_client(world_a.manager).get(org_url("recognition:profile", pk=world_a.report.pk))
+    )
     recent = page[page.index('id="recent-title"') :]
     assert "Collaboration" in recent and "Better together" in recent

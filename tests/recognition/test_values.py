@@ -9,7 +9,8 @@ from perfapp.audit.models import AuditEvent
 from recognition import selectors, services
 from recognition.models import CompanyValue, ContributionKind
 
-from .wall_world import HX, give, kind_named, signed_in, text_of, url
+from ..helpers import html_of, org_url, signed_in_client
+from .wall_world import HX, give, kind_named
 
 BUILT_IN = [
     "Output / result",
@@ -189,62 +190,64 @@ def test_an_archived_competency_cannot_be_newly_mapped(world_a):
 
 
 def test_hr_adds_a_value_on_the_page(world_a):
-    client = signed_in(world_a.hr)
-    empty = text_of(client.get(url("recognition:values")))
+    client = signed_in_client(world_a.hr)
+    empty = html_of(client.get(org_url("recognition:values")))
     assert "No values yet" in empty
     response = client.post(
-        url("recognition:values"), {"name": "Own it", "emoji": "🔍", "description": "We care."}
+        org_url("recognition:values"), {"name": "Own it", "emoji": "🔍", "description": "We care."}
     )
     assert response.status_code == 302
-    page = text_of(client.get(url("recognition:values")))
+    page = html_of(client.get(org_url("recognition:values")))
     assert "Own it" in page and "🔍" in page and "is one of your values now" in page
 
 
 def test_a_duplicate_value_on_the_page_is_a_field_error(world_a):
     add(world_a, "Own it")
-    response = signed_in(world_a.hr).post(url("recognition:values"), {"name": "own it"})
+    response = signed_in_client(world_a.hr).post(org_url("recognition:values"), {"name": "own it"})
     assert response.status_code == 400
-    assert "There is already a value called “own it”." in text_of(response)
+    assert "There is already a value called “own it”." in html_of(response)
     assert names(world_a) == ["Own it"]
 
 
 def test_moving_and_archiving_swap_the_list_in_place(world_a):
     add(world_a, "A")
     b = add(world_a, "B")
-    client = signed_in(world_a.hr)
-    moved = client.post(url("recognition:value_move", pk=b.pk), {"direction": "up"}, headers=HX)
+    client = signed_in_client(world_a.hr)
+    moved = client.post(org_url("recognition:value_move", pk=b.pk), {"direction": "up"}, headers=HX)
     assert moved.status_code == 200
-    fragment = text_of(moved)
+    fragment = html_of(moved)
     assert fragment.strip().startswith('<div id="catalogue-lists"')
     assert fragment.index(">B<") < fragment.index(">A<")
     assert "Moved “B” up." in fragment
-    archived = client.post(url("recognition:value_archive", pk=b.pk), headers=HX)
-    assert "Archived" in text_of(archived) and names(world_a) == ["A"]
-    again = client.post(url("recognition:value_archive", pk=b.pk), headers=HX)
-    assert again.status_code == 400 and "already archived" in text_of(again)
-    restored = client.post(url("recognition:value_restore", pk=b.pk))
+    archived = client.post(org_url("recognition:value_archive", pk=b.pk), headers=HX)
+    assert "Archived" in html_of(archived) and names(world_a) == ["A"]
+    again = client.post(org_url("recognition:value_archive", pk=b.pk), headers=HX)
+    assert again.status_code == 400 and "already archived" in html_of(again)
+    restored = client.post(org_url("recognition:value_restore", pk=b.pk))
     assert restored.status_code == 302 and names(world_a) == ["A", "B"]
 
 
 def test_editing_a_value_on_its_page(world_a):
     value = add(world_a, "Own it", "🔍")
-    client = signed_in(world_a.hr)
-    assert "Own it" in text_of(client.get(url("recognition:value", pk=value.pk)))
-    bad = client.post(url("recognition:value", pk=value.pk), {"name": "", "emoji": "🔍"})
+    client = signed_in_client(world_a.hr)
+    assert "Own it" in html_of(client.get(org_url("recognition:value", pk=value.pk)))
+    bad = client.post(org_url("recognition:value", pk=value.pk), {"name": "", "emoji": "🔍"})
     assert bad.status_code == 400
-    good = client.post(url("recognition:value", pk=value.pk), {"name": "Ownership", "emoji": "🔍"})
+    good = client.post(
+        org_url("recognition:value", pk=value.pk), {"name": "Ownership", "emoji": "🔍"}
+    )
     assert good.status_code == 302 and names(world_a) == ["Ownership"]
 
 
 def test_hr_maps_a_kind_on_its_page(world_a):
     kind = kind_named(world_a, "Problem solving")
-    client = signed_in(world_a.hr)
-    page = text_of(client.get(url("recognition:kinds")))
+    client = signed_in_client(world_a.hr)
+    page = html_of(client.get(org_url("recognition:kinds")))
     for name in BUILT_IN:
         assert name in page
     assert "Not mapped to competencies yet." in page
     response = client.post(
-        url("recognition:kind", pk=kind.pk),
+        org_url("recognition:kind", pk=kind.pk),
         {
             "name": "Problem solving",
             "description": "Untangled something hard.",
@@ -252,12 +255,13 @@ def test_hr_maps_a_kind_on_its_page(world_a):
         },
     )
     assert response.status_code == 302
-    page = text_of(client.get(url("recognition:kinds")))
+    page = html_of(client.get(org_url("recognition:kinds")))
     assert world_a.framework.competency.name in page
     foreign = client.post(
-        url("recognition:kind", pk=kind.pk), {"name": "Problem solving", "competencies": [999999]}
+        org_url("recognition:kind", pk=kind.pk),
+        {"name": "Problem solving", "competencies": [999999]},
     )
-    assert foreign.status_code == 400 and "Choose from the list." in text_of(foreign)
+    assert foreign.status_code == 400 and "Choose from the list." in html_of(foreign)
 
 
 def test_the_last_kind_refusal_shows_on_the_page(world_a):
@@ -265,11 +269,11 @@ def test_the_last_kind_refusal_shows_on_the_page(world_a):
         kinds = list(selectors.kinds())
         for kind in kinds[1:]:
             services.archive_kind(actor=world_a.hr, kind=kind)
-    response = signed_in(world_a.hr).post(
-        url("recognition:kind_archive", pk=kinds[0].pk), headers=HX
+    response = signed_in_client(world_a.hr).post(
+        org_url("recognition:kind_archive", pk=kinds[0].pk), headers=HX
     )
     assert response.status_code == 400
-    assert "Keep at least one contribution kind" in text_of(response)
+    assert "Keep at least one contribution kind" in html_of(response)
 
 
 # --- API --------------------------------------------------------------------------------------
@@ -278,34 +282,36 @@ def test_the_last_kind_refusal_shows_on_the_page(world_a):
 def test_values_through_the_api(world_a, api_as):
     client = api_as(world_a.hr)
     created = client.post(
-        url("api:company-value-list"), {"name": "Own it", "emoji": "🔍"}, format="json"
+        org_url("api:company-value-list"), {"name": "Own it", "emoji": "🔍"}, format="json"
     )
     assert created.status_code == 201
     pk = created.json()["id"]
     assert created.json()["position"] == 0 and created.json()["archived"] is False
-    client.post(url("api:company-value-list"), {"name": "Customers first"}, format="json")
-    duplicate = client.post(url("api:company-value-list"), {"name": "own it"}, format="json")
+    client.post(org_url("api:company-value-list"), {"name": "Customers first"}, format="json")
+    duplicate = client.post(org_url("api:company-value-list"), {"name": "own it"}, format="json")
     assert duplicate.status_code == 400
     assert "name" in duplicate.json()["error"]["fields"]
     patched = client.patch(
-        url("api:company-value-detail", pk=pk), {"description": "We care."}, format="json"
+        org_url("api:company-value-detail", pk=pk), {"description": "We care."}, format="json"
     )
     assert patched.json()["name"] == "Own it" and patched.json()["description"] == "We care."
-    moved = client.post(url("api:company-value-move", pk=pk), {"direction": "down"}, format="json")
+    moved = client.post(
+        org_url("api:company-value-move", pk=pk), {"direction": "down"}, format="json"
+    )
     assert moved.json() == {"moved": True}
     bad_move = client.post(
-        url("api:company-value-move", pk=pk), {"direction": "left"}, format="json"
+        org_url("api:company-value-move", pk=pk), {"direction": "left"}, format="json"
     )
     assert bad_move.status_code == 400
-    archived = client.post(url("api:company-value-archive", pk=pk))
+    archived = client.post(org_url("api:company-value-archive", pk=pk))
     assert archived.json()["archived"] is True
-    listed = api_as(world_a.member).get(url("api:company-value-list")).json()["results"]
+    listed = api_as(world_a.member).get(org_url("api:company-value-list")).json()["results"]
     assert [row["name"] for row in listed] == ["Customers first"]
     everything = api_as(world_a.member).get(
-        url("api:company-value-list"), {"include_archived": "true"}
+        org_url("api:company-value-list"), {"include_archived": "true"}
     )
     assert {row["name"] for row in everything.json()["results"]} == {"Own it", "Customers first"}
-    again = api_as(world_a.hr).post(url("api:company-value-archive", pk=pk))
+    again = api_as(world_a.hr).post(org_url("api:company-value-archive", pk=pk))
     assert (
         again.status_code == 400
         and again.json()["error"]["message"] == "“Own it” is already archived."
@@ -314,12 +320,12 @@ def test_values_through_the_api(world_a, api_as):
 
 def test_kinds_through_the_api(world_a, api_as):
     client = api_as(world_a.hr)
-    listed = api_as(world_a.member).get(url("api:contribution-kind-list")).json()["results"]
+    listed = api_as(world_a.member).get(org_url("api:contribution-kind-list")).json()["results"]
     assert [row["name"] for row in listed] == BUILT_IN
     mentorship = next(row for row in listed if row["name"] == "Mentorship")
     client = api_as(world_a.hr)  # the one API client now signs in as HR again
     patched = client.patch(
-        url("api:contribution-kind-detail", pk=mentorship["id"]),
+        org_url("api:contribution-kind-detail", pk=mentorship["id"]),
         {"competencies": [world_a.framework.competency.pk]},
         format="json",
     )
@@ -327,15 +333,15 @@ def test_kinds_through_the_api(world_a, api_as):
     assert patched.json()["competencies"] == [
         {"id": world_a.framework.competency.pk, "name": world_a.framework.competency.name}
     ]
-    created = client.post(url("api:contribution-kind-list"), {"name": "Hiring"}, format="json")
+    created = client.post(org_url("api:contribution-kind-list"), {"name": "Hiring"}, format="json")
     assert created.status_code == 201 and created.json()["position"] == 6
-    empty = client.post(url("api:contribution-kind-list"), {"name": ""}, format="json")
+    empty = client.post(org_url("api:contribution-kind-list"), {"name": ""}, format="json")
     assert empty.status_code == 400 and "name" in empty.json()["error"]["fields"]
 
 
 def test_catalogue_lists_cost_the_same_at_two_sizes(world_a, api_as, django_assert_max_num_queries):
     client = api_as(world_a.member)
-    client.get(url("api:contribution-kind-list"))  # the built-in kinds, on first use
+    client.get(org_url("api:contribution-kind-list"))  # the built-in kinds, on first use
     used = []
     for extra in (0, 40):
         with world_a.scope():
@@ -343,7 +349,7 @@ def test_catalogue_lists_cost_the_same_at_two_sizes(world_a, api_as, django_asse
                 kind = services.add_kind(actor=world_a.hr, name=f"Kind {number}")
                 kind.competencies.set([world_a.framework.competency])
         with django_assert_max_num_queries(8) as captured:
-            response = client.get(url("api:contribution-kind-list"), {"page_size": 100})
+            response = client.get(org_url("api:contribution-kind-list"), {"page_size": 100})
         used.append((len(response.json()["results"]), len(captured.captured_queries)))
     assert used[0][0] == 6 and used[1][0] == 46
     assert used[0][1] == used[1][1], used
@@ -351,8 +357,8 @@ def test_catalogue_lists_cost_the_same_at_two_sizes(world_a, api_as, django_asse
 
 @pytest.mark.parametrize("page", ["recognition:values", "recognition:kinds"])
 def test_hr_pages_cost_the_same_with_few_or_many(page, world_a, django_assert_max_num_queries):
-    client = signed_in(world_a.hr)
-    client.get(url(page))  # the built-in kinds, on first use
+    client = signed_in_client(world_a.hr)
+    client.get(org_url(page))  # the built-in kinds, on first use
     used = []
     for extra in (0, 30):
         with world_a.scope():
@@ -363,7 +369,7 @@ def test_hr_pages_cost_the_same_with_few_or_many(page, world_a, django_assert_ma
                 if number % 3 == 0:
                     services.archive_kind(actor=world_a.hr, kind=kind)
         with django_assert_max_num_queries(16) as captured:
-            response = client.get(url(page))
+            response = client.get(org_url(page))
         assert response.status_code == 200
         used.append(len(captured.captured_queries))
     assert used[0] == used[1], used

@@ -9,6 +9,7 @@ from django.db.models import Count
 
 from recognition.models import Reaction, Recognition, RecognitionComment
 
+from ..helpers import html_of, org_url, signed_in_client
 from .wall_world import (
     HX,
     comment_of,
@@ -20,22 +21,19 @@ from .wall_world import (
     people,
     recognition_of,
     same_moment,
-    signed_in,
-    text_of,
-    url,
     value_of,
 )
 
 
 def test_an_empty_wall_invites_the_first_recognition(world_a):
-    page = text_of(signed_in(world_a.report).get(url("recognition:index")))
+    page = html_of(signed_in_client(world_a.report).get(org_url("recognition:index")))
     assert "No recognition yet" in page
-    assert url("recognition:give") in page
+    assert org_url("recognition:give") in page
 
 
 def test_the_wall_shows_who_recognized_whom_for_what(world_a):
     recognition = recognition_of(world_a)
-    page = text_of(signed_in(world_a.report).get(url("recognition:index")))
+    page = html_of(signed_in_client(world_a.report).get(org_url("recognition:index")))
     assert items_shown_in(page) == [recognition.pk]
     assert world_a.member.name in page and "recognized" in page and ">you</a>" in page
     assert "paired with me on the billing migration" in page
@@ -54,8 +52,8 @@ def items_shown_in(page: str) -> list[int]:
 def test_newest_first_and_page_after_page_without_gaps_or_repeats(world_a):
     grow_wall(world_a, 45, comments=1, reactions=1)
     same_moment(world_a)  # only the id breaks the tie
-    client = signed_in(world_a.member)
-    first = client.get(url("recognition:index"))
+    client = signed_in_client(world_a.member)
+    first = client.get(org_url("recognition:index"))
     shown = items_shown(first)
     assert len(shown) == 20 and shown == sorted(shown, reverse=True)
     following = re.search(r'hx-get="([^"]+cursor=[^"]+)"', first.content.decode()).group(1)
@@ -68,7 +66,7 @@ def test_newest_first_and_page_after_page_without_gaps_or_repeats(world_a):
     third = client.get(third_url.replace("&amp;", "&"), headers={**HX, "HX-Target": "wall-more"})
     last = items_shown(third)
     assert len(last) == 5
-    assert "That's everything" in text_of(third) and 'id="wall-more"' not in text_of(third)
+    assert "That's everything" in html_of(third) and 'id="wall-more"' not in html_of(third)
     with world_a.scope():
         assert sorted(shown + more + last) == sorted(
             Recognition.objects.values_list("pk", flat=True)
@@ -77,14 +75,14 @@ def test_newest_first_and_page_after_page_without_gaps_or_repeats(world_a):
 
 def test_a_cursor_link_works_without_javascript_and_a_bad_one_starts_over(world_a):
     grow_wall(world_a, 25, comments=0, reactions=0)
-    client = signed_in(world_a.member)
-    first = client.get(url("recognition:index"))
+    client = signed_in_client(world_a.member)
+    first = client.get(org_url("recognition:index"))
     link = re.search(r'<a class="button" href="([^"]+)"', first.content.decode()).group(1)
     page = client.get(link.replace("&amp;", "&"))
     assert page.status_code == 200 and "<html" in page.content.decode()
     assert len(items_shown(page)) == 5
     for junk in ("x", "1-", "99999999999999999999-1", "-5-3", "1-0"):
-        again = client.get(url("recognition:index"), {"cursor": junk})
+        again = client.get(org_url("recognition:index"), {"cursor": junk})
         assert again.status_code == 200
         assert items_shown(again) == items_shown(first)
 
@@ -101,44 +99,44 @@ def test_filters_narrow_the_wall_and_stay_in_the_next_page_link(criterion, world
         "kind": kind_named(world_a).pk,
         "person": world_a.report.pk,
     }[criterion]
-    client = signed_in(world_a.owner)
-    page = client.get(url("recognition:index"), {criterion: value})
+    client = signed_in_client(world_a.owner)
+    page = client.get(org_url("recognition:index"), {criterion: value})
     assert items_shown(page) == [matching.pk]
     assert other.pk not in items_shown(page)
     grow_wall(world_a, 25, comments=0, reactions=0)  # recipients include the report
-    page = client.get(url("recognition:index"), {criterion: value}).content.decode()
+    page = client.get(org_url("recognition:index"), {criterion: value}).content.decode()
     assert f"{criterion}={value}&amp;cursor=" in page
 
 
 def test_filtering_answers_with_the_results_only_for_htmx(world_a):
     recognition_of(world_a)
-    response = signed_in(world_a.member).get(
-        url("recognition:index"), {"kind": kind_named(world_a, "Mentorship").pk}, headers=HX
+    response = signed_in_client(world_a.member).get(
+        org_url("recognition:index"), {"kind": kind_named(world_a, "Mentorship").pk}, headers=HX
     )
-    page = text_of(response)
+    page = html_of(response)
     assert "<html" not in page and 'id="wall-results"' in page
     assert "Nothing matches" in page
 
 
 def test_foreign_or_stale_filter_ids_are_ignored(world_a, world_b):
     recognition = recognition_of(world_a)
-    response = signed_in(world_a.member).get(
-        url("recognition:index"),
+    response = signed_in_client(world_a.member).get(
+        org_url("recognition:index"),
         {"team": world_b.team.pk, "person": world_b.report.pk, "value": "x", "kind": "999999"},
     )
     assert response.status_code == 200
     assert items_shown(response) == [recognition.pk]
-    assert world_b.report.name not in text_of(response)
+    assert world_b.report.name not in html_of(response)
 
 
 def test_the_wall_never_counts_its_rows(world_a, django_assert_max_num_queries):
     grow_wall(world_a, 30, comments=2, reactions=2)
-    client = signed_in(world_a.member)
+    client = signed_in_client(world_a.member)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as captured:
-        client.get(url("recognition:index"))
+        client.get(org_url("recognition:index"))
     counting = [
         q["sql"]
         for q in captured.captured_queries
@@ -154,15 +152,15 @@ def test_the_wall_costs_the_same_at_5_and_50_items(
     from recognition.views import wall
 
     monkeypatch.setattr(wall, "PAGE_SIZE", 50)
-    client = signed_in(getattr(world_a, viewer))
+    client = signed_in_client(getattr(world_a, viewer))
     used = []
     grown = 0
     for size in (5, 60):
         grow_wall(world_a, size - grown, comments=5, reactions=4)
         grown = size
-        client.get(url("recognition:index"))  # warm the session and the kinds
+        client.get(org_url("recognition:index"))  # warm the session and the kinds
         with django_assert_max_num_queries(20) as captured:
-            response = client.get(url("recognition:index"))
+            response = client.get(org_url("recognition:index"))
         assert response.status_code == 200
         used.append((len(items_shown(response)), len(captured.captured_queries)))
     (small_rows, small), (large_rows, large) = used
@@ -172,11 +170,11 @@ def test_the_wall_costs_the_same_at_5_and_50_items(
 
 def test_a_deeper_page_costs_the_same_too(world_a, django_assert_max_num_queries):
     grow_wall(world_a, 65, comments=3, reactions=3)
-    client = signed_in(world_a.member)
-    first = client.get(url("recognition:index"))
+    client = signed_in_client(world_a.member)
+    first = client.get(org_url("recognition:index"))
     link = re.search(r'hx-get="([^"]+cursor=[^"]+)"', first.content.decode()).group(1)
     with django_assert_max_num_queries(20) as first_count:
-        client.get(url("recognition:index"))
+        client.get(org_url("recognition:index"))
     with django_assert_max_num_queries(20) as deeper:
         response = client.get(link.replace("&amp;", "&"), headers={**HX, "HX-Target": "wall-more"})
     assert len(items_shown(response)) == 20
@@ -193,23 +191,27 @@ def test_only_the_latest_three_comments_show_with_a_link_to_all(world_a):
                 author=world_a.owner,
                 body=f"Comment number {number}",
             )
-    page = text_of(signed_in(world_a.report).get(url("recognition:index")))
+    page = html_of(signed_in_client(world_a.report).get(org_url("recognition:index")))
     assert "Comment number 3" in page and "Comment number 1" in page
     assert "Comment number 0" not in page and "Well deserved!" not in page
     assert page.index("Comment number 1") < page.index("Comment number 3")  # oldest first
     assert "See all 5 comments" in page
-    detail = text_of(signed_in(world_a.report).get(url("recognition:detail", pk=recognition.pk)))
+    detail = html_of(
+        signed_in_client(world_a.report).get(org_url("recognition:detail", pk=recognition.pk))
+    )
     assert "Comment number 0" in detail and "Well deserved!" in detail
 
 
 def test_the_detail_page_of_a_recognition(world_a, world_b):
     recognition = recognition_of(world_a)
-    client = signed_in(world_a.hr)
-    page = text_of(client.get(url("recognition:detail", pk=recognition.pk)))
+    client = signed_in_client(world_a.hr)
+    page = html_of(client.get(org_url("recognition:detail", pk=recognition.pk)))
     assert "paired with me on the billing migration" in page
     assert "Who sees this" in page
-    assert client.get(url("recognition:detail", pk=recognition_of(world_b).pk)).status_code == 404
-    assert client.get(url("recognition:detail", pk=999999)).status_code == 404
+    assert (
+        client.get(org_url("recognition:detail", pk=recognition_of(world_b).pk)).status_code == 404
+    )
+    assert client.get(org_url("recognition:detail", pk=999999)).status_code == 404
 
 
 # --- reactions --------------------------------------------------------------------------------
@@ -224,31 +226,31 @@ def _reactions(world, recognition) -> list[tuple[int, str]]:
 
 def test_reacting_toggles_in_place(world_a):
     recognition = recognition_of(world_a)
-    client = signed_in(world_a.report)
-    path = url("recognition:react", pk=recognition.pk)
+    client = signed_in_client(world_a.report)
+    path = org_url("recognition:react", pk=recognition.pk)
     added = client.post(path, {"toggle": "on:🎉"}, headers=HX)
     assert added.status_code == 200
-    fragment = text_of(added)
+    fragment = html_of(added)
     assert fragment.startswith('<form class="reactions"')
     assert 'aria-pressed="true"' in fragment and 'value="off:🎉"' in fragment
     assert (world_a.report.pk, "🎉") in _reactions(world_a, recognition)
     removed = client.post(path, {"toggle": "off:🎉"}, headers=HX)
-    assert removed.status_code == 200 and 'value="on:🎉"' in text_of(removed)
+    assert removed.status_code == 200 and 'value="on:🎉"' in html_of(removed)
     assert (world_a.report.pk, "🎉") not in _reactions(world_a, recognition)
 
 
 def test_reacting_twice_with_the_same_emoji_is_a_clear_error(world_a):
     recognition = recognition_of(world_a)
-    client = signed_in(world_a.owner)  # already reacted 👏
+    client = signed_in_client(world_a.owner)  # already reacted 👏
     before = _reactions(world_a, recognition)
     again = client.post(
-        url("recognition:react", pk=recognition.pk), {"toggle": "on:👏"}, headers=HX
+        org_url("recognition:react", pk=recognition.pk), {"toggle": "on:👏"}, headers=HX
     )
     assert again.status_code == 400
-    assert "You already reacted with 👏" in text_of(again)
-    assert 'value="off:👏"' in text_of(again)  # still shown as yours, ready to take back
+    assert "You already reacted with 👏" in html_of(again)
+    assert 'value="off:👏"' in html_of(again)  # still shown as yours, ready to take back
     assert _reactions(world_a, recognition) == before
-    plain = client.post(url("recognition:react", pk=recognition.pk), {"toggle": "on:👏"})
+    plain = client.post(org_url("recognition:react", pk=recognition.pk), {"toggle": "on:👏"})
     assert plain.status_code == 302
     assert _reactions(world_a, recognition) == before
 
@@ -257,8 +259,8 @@ def test_reacting_twice_with_the_same_emoji_is_a_clear_error(world_a):
 def test_unknown_emoji_or_taking_back_what_is_not_there_is_refused(toggle, world_a):
     recognition = recognition_of(world_a)
     before = _reactions(world_a, recognition)
-    response = signed_in(world_a.report).post(
-        url("recognition:react", pk=recognition.pk), {"toggle": toggle}, headers=HX
+    response = signed_in_client(world_a.report).post(
+        org_url("recognition:react", pk=recognition.pk), {"toggle": toggle}, headers=HX
     )
     assert response.status_code == 400
     assert _reactions(world_a, recognition) == before
@@ -268,7 +270,7 @@ def test_reactions_through_the_api(world_a, api_as):
     recognition = recognition_of(world_a)
     client = api_as(world_a.report)
     created = client.post(
-        url("api:recognition-reaction-list"),
+        org_url("api:recognition-reaction-list"),
         {"recognition": recognition.pk, "emoji": "🚀"},
         format="json",
     )
@@ -276,7 +278,7 @@ def test_reactions_through_the_api(world_a, api_as):
     assert created.json()["member"]["id"] == world_a.report.pk
     before = _reactions(world_a, recognition)
     twice = client.post(
-        url("api:recognition-reaction-list"),
+        org_url("api:recognition-reaction-list"),
         {"recognition": recognition.pk, "emoji": "🚀"},
         format="json",
     )
@@ -284,19 +286,19 @@ def test_reactions_through_the_api(world_a, api_as):
     assert twice.json()["error"]["fields"]["emoji"][0]["code"] == "already_reacted"
     assert "You already reacted with 🚀" in twice.json()["error"]["fields"]["emoji"][0]["message"]
     assert _reactions(world_a, recognition) == before
-    listed = client.get(url("api:recognition-reaction-list"), {"recognition": recognition.pk})
+    listed = client.get(org_url("api:recognition-reaction-list"), {"recognition": recognition.pk})
     assert {(r["member"]["id"], r["emoji"]) for r in listed.json()["results"]} == set(before)
-    detail = client.get(url("api:recognition-detail", pk=recognition.pk)).json()
+    detail = client.get(org_url("api:recognition-detail", pk=recognition.pk)).json()
     assert {"emoji": "🚀", "count": 1, "mine": True} in detail["reactions"]
     assert {"emoji": "👏", "count": 1, "mine": False} in detail["reactions"]
     # Someone else's reaction cannot be taken back; one's own can.
     owners = reaction_id(world_a, recognition, world_a.owner)
-    assert client.delete(url("api:recognition-reaction-detail", pk=owners)).status_code == 404
+    assert client.delete(org_url("api:recognition-reaction-detail", pk=owners)).status_code == 404
     mine = created.json()["id"]
-    assert client.delete(url("api:recognition-reaction-detail", pk=mine)).status_code == 204
+    assert client.delete(org_url("api:recognition-reaction-detail", pk=mine)).status_code == 204
     assert (world_a.report.pk, "🚀") not in _reactions(world_a, recognition)
     bad = client.post(
-        url("api:recognition-reaction-list"),
+        org_url("api:recognition-reaction-list"),
         {"recognition": recognition.pk, "emoji": "🍕"},
         format="json",
     )
@@ -316,12 +318,14 @@ def reaction_id(world, recognition, member) -> int:
 def test_commenting_in_place_tells_the_giver_and_the_people_recognized(world_a):
     recognition = recognition_of(world_a)
     outbox_before = {m.pk for m in outbox("recognition.comment")}
-    client = signed_in(world_a.hr)
+    client = signed_in_client(world_a.hr)
     response = client.post(
-        url("recognition:comment", pk=recognition.pk), {"body": "Bravo, both of you!"}, headers=HX
+        org_url("recognition:comment", pk=recognition.pk),
+        {"body": "Bravo, both of you!"},
+        headers=HX,
     )
     assert response.status_code == 200
-    fragment = text_of(response)
+    fragment = html_of(response)
     assert fragment.startswith('<section class="comments"')
     assert "Bravo, both of you!" in fragment and "Well deserved!" in fragment
     told = [m for m in outbox("recognition.comment") if m.pk not in outbox_before]
@@ -333,13 +337,13 @@ def test_empty_or_overlong_comments_are_refused(body, world_a):
     recognition = recognition_of(world_a)
     with world_a.scope():
         before = RecognitionComment.objects.count()
-    client = signed_in(world_a.report)
+    client = signed_in_client(world_a.report)
     response = client.post(
-        url("recognition:comment", pk=recognition.pk), {"body": body}, headers=HX
+        org_url("recognition:comment", pk=recognition.pk), {"body": body}, headers=HX
     )
     assert response.status_code == 400
-    assert 'role="alert"' in text_of(response)
-    plain = client.post(url("recognition:comment", pk=recognition.pk), {"body": body})
+    assert 'role="alert"' in html_of(response)
+    plain = client.post(org_url("recognition:comment", pk=recognition.pk), {"body": body})
     assert plain.status_code == 302
     with world_a.scope():
         assert RecognitionComment.objects.count() == before
@@ -349,28 +353,31 @@ def test_comments_through_the_api(world_a, api_as):
     recognition = recognition_of(world_a)
     client = api_as(world_a.report)
     created = client.post(
-        url("api:recognition-comment-list"),
+        org_url("api:recognition-comment-list"),
         {"recognition": recognition.pk, "body": "Thank you, that means a lot."},
         format="json",
     )
     assert created.status_code == 201
     assert created.json()["author"]["id"] == world_a.report.pk
     empty = client.post(
-        url("api:recognition-comment-list"),
+        org_url("api:recognition-comment-list"),
         {"recognition": recognition.pk, "body": ""},
         format="json",
     )
     assert empty.status_code == 400 and empty.json()["error"]["fields"]["body"][0]["code"] == (
         "required"
     )
-    listed = client.get(url("api:recognition-comment-list"), {"recognition": recognition.pk})
+    listed = client.get(org_url("api:recognition-comment-list"), {"recognition": recognition.pk})
     assert [c["body"] for c in listed.json()["results"]] == [
         "Well deserved!",
         "Thank you, that means a lot.",
     ]
-    one = client.get(url("api:recognition-comment-detail", pk=comment_of(world_a).pk))
+    one = client.get(org_url("api:recognition-comment-detail", pk=comment_of(world_a).pk))
     assert one.json()["body"] == "Well deserved!"
-    assert client.get(url("api:recognition-detail", pk=recognition.pk)).json()["comment_count"] == 2
+    assert (
+        client.get(org_url("api:recognition-detail", pk=recognition.pk)).json()["comment_count"]
+        == 2
+    )
 
 
 # --- the API wall -----------------------------------------------------------------------------
@@ -379,7 +386,7 @@ def test_comments_through_the_api(world_a, api_as):
 def test_the_api_wall_filters_and_pages_newest_first(world_a, api_as):
     recognition = recognition_of(world_a)
     client = api_as(world_a.manager)
-    body = client.get(url("api:recognition-list")).json()
+    body = client.get(org_url("api:recognition-list")).json()
     assert [r["id"] for r in body["results"]] == [recognition.pk]
     assert "count" not in body
     for param, value, found in (
@@ -389,19 +396,19 @@ def test_the_api_wall_filters_and_pages_newest_first(world_a, api_as):
         ("person", world_a.member.pk, True),
         ("person", world_a.hr.pk, False),
     ):
-        rows = client.get(url("api:recognition-list"), {param: value}).json()["results"]
+        rows = client.get(org_url("api:recognition-list"), {param: value}).json()["results"]
         assert bool(rows) == found, (param, value)
-    bad = client.get(url("api:recognition-list"), {"team": "x"})
+    bad = client.get(org_url("api:recognition-list"), {"team": "x"})
     assert bad.status_code == 400 and "team" in bad.json()["error"]["fields"]
 
 
 @pytest.mark.parametrize(
     ("path", "viewer"),
     [
-        (lambda w: url("api:recognition-list"), "member"),
-        (lambda w: url("api:recognition-list") + f"?person={w.report.pk}", "manager"),
-        (lambda w: url("api:recognition-reaction-list"), "report"),
-        (lambda w: url("api:recognition-comment-list"), "report"),
+        (lambda w: org_url("api:recognition-list"), "member"),
+        (lambda w: org_url("api:recognition-list") + f"?person={w.report.pk}", "manager"),
+        (lambda w: org_url("api:recognition-reaction-list"), "report"),
+        (lambda w: org_url("api:recognition-comment-list"), "report"),
     ],
 )
 def test_api_lists_cost_the_same_at_5_and_50(
@@ -426,7 +433,7 @@ def test_counts_in_the_wall_match_the_rows(world_a):
     grow_wall(world_a, 3, comments=2, reactions=2)
     with world_a.scope():
         counted = dict(Recognition.objects.annotate(n=Count("comments")).values_list("pk", "n"))
-    page = text_of(signed_in(world_a.member).get(url("recognition:index")))
+    page = html_of(signed_in_client(world_a.member).get(org_url("recognition:index")))
     for pk, comments in counted.items():
         assert pk in items_shown_in(page)
         assert comments == 2
@@ -474,12 +481,12 @@ def test_the_wall_at_300000_recognitions_costs_what_it_costs_at_5(
     from django.test.utils import CaptureQueriesContext
 
     grow_wall(world_a, 5, comments=2, reactions=2)
-    client = signed_in(world_a.member)
-    client.get(url("recognition:index"))
+    client = signed_in_client(world_a.member)
+    client.get(org_url("recognition:index"))
 
     def cost(params=None, headers=None) -> int:
         with django_assert_max_num_queries(20) as captured:
-            response = client.get(url("recognition:index"), params or {}, headers=headers or {})
+            response = client.get(org_url("recognition:index"), params or {}, headers=headers or {})
         assert response.status_code == 200
         assert items_shown(response)
         return len(captured.captured_queries)
@@ -498,7 +505,7 @@ def test_the_wall_at_300000_recognitions_costs_what_it_costs_at_5(
     # The page's own query walks the (organization, -created_at, -id) index: no sort of the
     # whole table, no count.
     with CaptureQueriesContext(connection) as captured:
-        client.get(url("recognition:index"), {"cursor": Cursor.after(deep).token})
+        client.get(org_url("recognition:index"), {"cursor": Cursor.after(deep).token})
     main = next(
         q["sql"]
         for q in captured.captured_queries

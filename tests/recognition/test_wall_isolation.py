@@ -16,7 +16,8 @@ from recognition.models import (
     RecognitionRecipient,
 )
 
-from .wall_world import kind_of, recognition_of, signed_in, text_of, url, value_of
+from ..helpers import html_of, org_url, signed_in_client
+from .wall_world import kind_of, recognition_of, value_of
 
 
 def snapshot(world) -> dict:
@@ -62,7 +63,7 @@ def test_b_cannot_write_to_a_through_any_page(prepared):
     world_a, world_b = prepared
     recognition = recognition_of(world_a)
     value, kind = value_of(world_a), kind_of(world_a)
-    client = signed_in(world_b.owner)
+    client = signed_in_client(world_b.owner)
     before = snapshot(world_a)
     attempts = [
         ("recognition:react", {"pk": recognition.pk}, {"toggle": "on:🎉"}),
@@ -76,10 +77,10 @@ def test_b_cannot_write_to_a_through_any_page(prepared):
     ]
     for name, kwargs, data in attempts:
         for slug in ("alpha", "beta"):  # A's URL, and A's ids under B's own slug
-            assert client.post(url(name, org=slug, **kwargs), data).status_code == 404
+            assert client.post(org_url(name, org=slug, **kwargs), data).status_code == 404
     # Giving under B's own slug with A's ids: not a choice there.
     response = client.post(
-        url("recognition:give", org="beta"),
+        org_url("recognition:give", org="beta"),
         {
             "recipients": [world_a.report.pk],
             "message": "Hacked",
@@ -97,7 +98,7 @@ def test_b_cannot_write_to_a_through_the_api(prepared, api_as):
     client = api_as(world_b.owner)
     before = snapshot(world_a)
     created = client.post(
-        url("api:recognition-list", org="beta"),
+        org_url("api:recognition-list", org="beta"),
         {"recipients": [world_a.report.pk], "message": "Hacked", "kind": kind_of(world_a).pk},
         format="json",
     )
@@ -109,7 +110,7 @@ def test_b_cannot_write_to_a_through_the_api(prepared, api_as):
         ("api:recognition-reaction-list", {"recognition": recognition.pk, "emoji": "🎉"}),
         ("api:recognition-comment-list", {"recognition": recognition.pk, "body": "Hacked"}),
     ):
-        response = client.post(url(name, org="beta"), body, format="json")
+        response = client.post(org_url(name, org="beta"), body, format="json")
         assert response.status_code == 400
         assert response.json()["error"]["fields"]["recognition"][0]["code"] == "does_not_exist"
     assert snapshot(world_a) == before
@@ -117,11 +118,11 @@ def test_b_cannot_write_to_a_through_the_api(prepared, api_as):
 
 def test_b_sees_nothing_of_a(prepared, api_as):
     world_a, world_b = prepared
-    page = text_of(signed_in(world_b.owner).get(url("recognition:index", org="beta")))
+    page = html_of(signed_in_client(world_b.owner).get(org_url("recognition:index", org="beta")))
     assert world_a.report.name not in page and world_a.member.name not in page
-    body = api_as(world_b.owner).get(url("api:recognition-list", org="beta")).json()
+    body = api_as(world_b.owner).get(org_url("api:recognition-list", org="beta")).json()
     assert [r["id"] for r in body["results"]] == [recognition_of(world_b).pk]
-    profile = signed_in(world_b.owner).get(
-        url("recognition:profile", org="beta", pk=world_a.report.pk)
+    profile = signed_in_client(world_b.owner).get(
+        org_url("recognition:profile", org="beta", pk=world_a.report.pk)
     )
     assert profile.status_code == 404

@@ -19,16 +19,8 @@ from recognition.models import (
     RecognitionComment,
 )
 
-from .wall_world import (
-    MESSAGE,
-    comment_of,
-    kind_of,
-    reaction_of,
-    recognition_of,
-    signed_in,
-    url,
-    value_of,
-)
+from ..helpers import org_url, signed_in_client
+from .wall_world import MESSAGE, comment_of, kind_of, reaction_of, recognition_of, value_of
 
 # In this order, so HR-only writes are tried by everyone else before HR makes them.
 ROLES = ("member", "report", "manager", "hr", "owner")
@@ -151,9 +143,9 @@ POSTS = {
 def page_url(world, name: str, slug: str | None = None) -> str:
     kwargs, _ = PAGES[name]
     return (
-        url(f"recognition:{name}", org=slug or world.organization.slug, **(kwargs(world) or {}))
+        org_url(f"recognition:{name}", org=slug or world.organization.slug, **(kwargs(world) or {}))
         if kwargs
-        else url(f"recognition:{name}", org=slug or world.organization.slug)
+        else org_url(f"recognition:{name}", org=slug or world.organization.slug)
     )
 
 
@@ -170,7 +162,9 @@ def test_every_url_is_classified():
 @pytest.mark.parametrize("name", sorted(PAGES))
 def test_page_access_by_role(name, world_a):
     target = page_url(world_a, name)
-    statuses = {role: signed_in(getattr(world_a, role)).get(target).status_code for role in ROLES}
+    statuses = {
+        role: signed_in_client(getattr(world_a, role)).get(target).status_code for role in ROLES
+    }
     assert statuses == PAGES[name][1]
 
 
@@ -181,7 +175,7 @@ def test_post_by_role(name, world_a):
     allowed_yet = False
     for role in ROLES:
         person = getattr(world_a, role)
-        response = signed_in(person).post(target, data(world_a, person))
+        response = signed_in_client(person).post(target, data(world_a, person))
         assert response.status_code == statuses[role], (role, response.status_code)
         allowed_yet = allowed_yet or statuses[role] in (200, 302)
         if changed is not None:
@@ -197,7 +191,7 @@ def test_another_organizations_people_find_nothing(name, world_a, world_b):
     """world_b's owner, on world_a's pages and with world_a's ids under their own slug."""
     from .test_wall_isolation import snapshot
 
-    client = signed_in(world_b.owner)
+    client = signed_in_client(world_b.owner)
     target, own_slug = page_url(world_a, name), page_url(world_a, name, slug="beta")
     before = snapshot(world_a)
     for method in ("get", "post"):
@@ -302,7 +296,7 @@ API_WRITES = {
 
 
 def api_url(world, name: str, kwargs, slug: str | None = None) -> str:
-    return url(
+    return org_url(
         f"api:{name}", org=slug or world.organization.slug, **(kwargs(world) if kwargs else {})
     )
 

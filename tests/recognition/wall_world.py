@@ -6,13 +6,10 @@ collaboration, showing the world's value, tagged with the framework's competency
 owner reacted 👏 and the manager commented.
 """
 
-import html
 import re
 from datetime import datetime, timedelta
 from itertools import count
 
-from django.test import Client
-from django.urls import reverse
 from django.utils import timezone
 
 from perfapp.accounts.models import User
@@ -36,20 +33,6 @@ MESSAGE = (
     "On Tuesday you paired with me on the billing migration and wrote the rollback plan, "
     "so we shipped on time without a single failed invoice."
 )
-
-
-def url(name: str, org: str = "alpha", **kwargs) -> str:
-    return reverse(name, kwargs={"org_slug": org, **kwargs})
-
-
-def signed_in(membership: Membership) -> Client:
-    client = Client()
-    client.force_login(membership.user)
-    return client
-
-
-def text_of(response) -> str:
-    return html.unescape(response.content.decode())
 
 
 def kind_named(world, name: str = "Collaboration") -> ContributionKind:

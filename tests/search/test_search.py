@@ -9,53 +9,53 @@ from django.test.utils import CaptureQueriesContext
 from development.models import Goal
 
 from ..factories import MembershipFactory, UserFactory
-from ..recognition.points_world import signed_in, url, words_of
+from ..helpers import org_url, signed_in_client, visible_text
 
 API = "/api/v1/orgs/alpha/search/"
 
 
 def found(client, q: str) -> str:
-    response = client.get(url("web:search"), {"q": q})
+    response = client.get(org_url("web:search"), {"q": q})
     assert response.status_code == 200
-    return words_of(response)
+    return visible_text(response)
 
 
 def test_the_header_has_a_search_box(world_a):
-    body = signed_in(world_a.member).get(url("web:home")).content.decode()
+    body = signed_in_client(world_a.member).get(org_url("web:home")).content.decode()
     assert 'role="search"' in body and 'name="q"' in body
 
 
 def test_people_are_found_in_the_active_organization_only(world_a, world_b):
     MembershipFactory(organization=world_a.organization, user=UserFactory(name="Zora Alpha"))
     MembershipFactory(organization=world_b.organization, user=UserFactory(name="Zora Beta"))
-    text = found(signed_in(world_a.member), "zora")
+    text = found(signed_in_client(world_a.member), "zora")
     assert "Zora Alpha" in text and "Zora Beta" not in text
 
 
 def test_only_hr_finds_people_by_email(world_a):
     email = world_a.report.user.email.split("@")[0]
-    assert world_a.report.name in found(signed_in(world_a.hr), email)
-    assert world_a.report.name not in found(signed_in(world_a.member), email)
+    assert world_a.report.name in found(signed_in_client(world_a.hr), email)
+    assert world_a.report.name not in found(signed_in_client(world_a.member), email)
 
 
 def test_a_private_goal_is_found_only_by_its_plans_two_people(world_a):
     w = world_a
     title = "Private goal of alpha: run a design review"
     for who in (w.report, w.manager):
-        assert title in found(signed_in(who), "design review")
+        assert title in found(signed_in_client(who), "design review")
     for who in (w.member, w.hr, w.owner):
-        assert title not in found(signed_in(who), "design review")
+        assert title not in found(signed_in_client(who), "design review")
 
 
 def test_a_goal_shared_with_the_team_is_found_by_teammates(world_a):
-    text = found(signed_in(world_a.member), "testing guide")
+    text = found(signed_in_client(world_a.member), "testing guide")
     assert "Shared goal of alpha: write the testing guide" in text
 
 
 def test_another_organizations_goal_or_opportunity_is_never_found(world_a, world_b):
-    text = found(signed_in(world_a.owner), "beta")
+    text = found(signed_in_client(world_a.owner), "beta")
     assert "Shared goal of beta" not in text and "(beta)" not in text
-    assert "Lead the incident review (alpha)" in found(signed_in(world_a.member), "incident")
+    assert "Lead the incident review (alpha)" in found(signed_in_client(world_a.member), "incident")
 
 
 def test_framework_text_of_the_published_version_is_found(world_a):
@@ -65,7 +65,7 @@ def test_framework_text_of_the_published_version_is_found(world_a):
         snapshot = current_version().snapshot
     track = snapshot["tracks"][0]
     word = track["name"].split()[0]
-    assert track["name"] in found(signed_in(world_a.member), word)
+    assert track["name"] in found(signed_in_client(world_a.member), word)
 
 
 @pytest.mark.parametrize(
@@ -73,8 +73,8 @@ def test_framework_text_of_the_published_version_is_found(world_a):
     [("a", "Type at least 2 letters or digits to search."), ("x" * 101, "under 100 characters")],
 )
 def test_a_query_too_short_or_too_long_is_a_clear_error(world_a, api_as, q, message):
-    response = signed_in(world_a.member).get(url("web:search"), {"q": q})
-    assert response.status_code == 400 and message in words_of(response)
+    response = signed_in_client(world_a.member).get(org_url("web:search"), {"q": q})
+    assert response.status_code == 400 and message in visible_text(response)
     api = api_as(world_a.member).get(API, {"q": q})
     assert api.status_code == 400
     assert message in api.json()["error"]["fields"]["q"][0]["message"]

@@ -5,22 +5,18 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from django.utils import timezone
 
 from perfapp.orgs.models import Membership
 
 from ..factories import MembershipFactory
+from ..helpers import org_url
 
 ROLES = ("owner", "hr", "manager", "report", "member")
 
 
-def api_url(world, name: str) -> str:
-    return reverse(f"api:{name}", kwargs={"org_slug": world.organization.slug})
-
-
 def test_home_gives_the_panels_as_plain_data(world_a, api_as):
-    response = api_as(world_a.report).get(api_url(world_a, "home-list"))
+    response = api_as(world_a.report).get(org_url("api:home-list", org=world_a))
     assert response.status_code == 200
     panels = {panel["key"]: panel["data"] for panel in response.json()["panels"]}
     assert {"checkins", "recent_feedback", "growth", "career", "recognition"} <= set(panels)
@@ -33,17 +29,17 @@ def test_home_gives_the_panels_as_plain_data(world_a, api_as):
 
 
 def test_home_gives_the_core_panels_too(world_a, api_as):
-    report = api_as(world_a.report).get(api_url(world_a, "home-list")).json()
+    report = api_as(world_a.report).get(org_url("api:home-list", org=world_a)).json()
     panels = {panel["key"]: panel["data"] for panel in report["panels"]}
     assert panels["place"]["manager"] == {"id": world_a.manager.pk, "name": world_a.manager.name}
     assert panels["notifications"]["unread"][0]["title"] == "Hello from alpha"
-    manager = api_as(world_a.manager).get(api_url(world_a, "home-list")).json()
+    manager = api_as(world_a.manager).get(org_url("api:home-list", org=world_a)).json()
     panels = {panel["key"]: panel["data"] for panel in manager["panels"]}
     assert [person["id"] for person in panels["team"]["reports"]] == [world_a.report.pk]
 
 
 def test_home_shows_requests_waiting_for_the_member(world_a, api_as):
-    response = api_as(world_a.member).get(api_url(world_a, "home-list"))
+    response = api_as(world_a.member).get(org_url("api:home-list", org=world_a))
     panels = {panel["key"]: panel["data"] for panel in response.json()["panels"]}
     assert panels["waiting"]["requests"][0]["topic"] == "The billing migration"
 
@@ -56,7 +52,7 @@ def test_team_dashboard_gives_rows_columns_and_attention(world_a, api_as):
         joined_at=timezone.now() - timedelta(days=90),
     )
     response = api_as(world_a.manager).get(
-        api_url(world_a, "team-dashboard-list"), {"sort": "-feedback_received"}
+        org_url("api:team-dashboard-list", org=world_a), {"sort": "-feedback_received"}
     )
     assert response.status_code == 200
     body = response.json()
@@ -80,7 +76,7 @@ def test_team_dashboard_gives_rows_columns_and_attention(world_a, api_as):
     [({"sort": "salary"}, "sort"), ({"include": "everyone"}, "include")],
 )
 def test_bad_input_is_a_400_in_the_envelope(params, field, world_a, api_as):
-    response = api_as(world_a.manager).get(api_url(world_a, "team-dashboard-list"), params)
+    response = api_as(world_a.manager).get(org_url("api:team-dashboard-list", org=world_a), params)
     assert response.status_code == 400
     error = response.json()["error"]
     assert error["code"] == "validation_error" and field in error["fields"]
@@ -90,8 +86,8 @@ def test_bad_input_is_a_400_in_the_envelope(params, field, world_a, api_as):
 @pytest.mark.parametrize("role", ROLES)
 def test_everyone_may_read_their_home_and_their_own_team(role, world_a, api_as):
     client = api_as(getattr(world_a, role))
-    assert client.get(api_url(world_a, "home-list")).status_code == 200
-    response = client.get(api_url(world_a, "team-dashboard-list"))
+    assert client.get(org_url("api:home-list", org=world_a)).status_code == 200
+    response = client.get(org_url("api:team-dashboard-list", org=world_a))
     assert response.status_code == 200
     assert bool(response.json()["rows"]) == (role in ("owner", "manager"))
 
@@ -102,22 +98,22 @@ def test_everyone_may_read_their_home_and_their_own_team(role, world_a, api_as):
 )
 def test_only_hr_reads_another_managers_team(role, status, world_a, api_as):
     response = api_as(getattr(world_a, role)).get(
-        api_url(world_a, "team-dashboard-list"), {"manager": world_a.owner.pk}
+        org_url("api:team-dashboard-list", org=world_a), {"manager": world_a.owner.pk}
     )
     assert response.status_code == status
 
 
 def test_a_manager_of_another_organization_is_not_found(world_a, world_b, api_as):
     response = api_as(world_a.hr).get(
-        api_url(world_a, "team-dashboard-list"), {"manager": world_b.manager.pk}
+        org_url("api:team-dashboard-list", org=world_a), {"manager": world_b.manager.pk}
     )
     assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
 
 
 def test_another_organizations_member_is_not_found(world_a, world_b, api_as):
     client = api_as(world_b.owner)
-    assert client.get(api_url(world_a, "home-list")).status_code == 404
-    assert client.get(api_url(world_a, "team-dashboard-list")).status_code == 404
+    assert client.get(org_url("api:home-list", org=world_a)).status_code == 404
+    assert client.get(org_url("api:team-dashboard-list", org=world_a)).status_code == 404
 
 
 def _queries(client, path) -> int:
@@ -129,7 +125,7 @@ def _queries(client, path) -> int:
 
 def test_team_dashboard_api_costs_the_same_for_5_and_50_reports(world_a, api_as):
     client = api_as(world_a.manager)
-    path = api_url(world_a, "team-dashboard-list")
+    path = org_url("api:team-dashboard-list", org=world_a)
 
     def grow_to(n):
         with world_a.scope():
@@ -148,7 +144,7 @@ def test_home_api_costs_the_same_with_more_to_show(world_a, api_as):
     from feedback import services as feedback_services
 
     client = api_as(world_a.report)
-    path = api_url(world_a, "home-list")
+    path = org_url("api:home-list", org=world_a)
     small = _queries(client, path)
     with world_a.scope():
         for i in range(6):
