@@ -13,6 +13,7 @@ from development.models import GoalStatus
 from feedback import checkins
 from feedback import services as feedback_services
 from feedback.models import ActionItem
+from perfapp.orgs.roles import Role
 
 from ..factories import MembershipFactory
 from ..helpers import html_of
@@ -133,6 +134,16 @@ def test_a_newcomer_reads_what_to_do_first(world_a, login):
     assert "You're not placed on a track yet" in page
     assert "Start your growth plan" in page
     assert "Waiting for your feedback" not in page  # nothing waits: no panel
+    assert "HR places you on your track" in page
+
+
+def test_an_unplaced_hr_admin_is_not_told_hr_places_them(world_a, login):
+    """Nobody places themselves, so HR is pointed at a colleague, not at their own job."""
+    hr = MembershipFactory(organization=world_a.organization, role=Role.HR_ADMIN)
+    page = html_of(login(hr).get(home(world_a)))
+    assert "You're not placed on a track yet" in page
+    assert "another HR admin or owner places you" in page
+    assert "HR places you on your track" not in page
 
 
 def test_your_place_tells_hr_where_they_change_it_and_others_whom_to_ask(world_a, login):
