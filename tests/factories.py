@@ -9,13 +9,18 @@ from perfapp.orgs.roles import Role
 PASSWORD = "correct-horse-battery"
 
 
+FIRST_NUMBER = 10000
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
         skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"person{n}@example.com")
-    name = factory.Sequence(lambda n: f"Person {n}")
+    # Five digits from the first person on: no name is the beginning of another ("Person 1"
+    # of "Person 12"), so a test that says a name is not on a page cannot trip on a longer one.
+    name = factory.Sequence(lambda n: f"Person {FIRST_NUMBER + n}")
     time_zone = ""  # not chosen: the membership's or the organization's applies
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
@@ -29,7 +34,7 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organization
 
-    name = factory.Sequence(lambda n: f"Organization {n}")
+    name = factory.Sequence(lambda n: f"Organization {FIRST_NUMBER + n}")
     slug = factory.Sequence(lambda n: f"org-{n}")
     time_zone = "Europe/Berlin"
 
@@ -39,7 +44,7 @@ class TeamFactory(factory.django.DjangoModelFactory):
         model = Team
 
     organization = factory.SubFactory(OrganizationFactory)
-    name = factory.Sequence(lambda n: f"Team {n}")
+    name = factory.Sequence(lambda n: f"Team {FIRST_NUMBER + n}")
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):
