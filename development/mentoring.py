@@ -19,6 +19,7 @@ from perfapp.audit.services import record
 from perfapp.notifications import services as notifications
 from perfapp.orgs.models import Membership
 from perfapp.text import excerpt
+from perfapp.timezones import local_today
 
 from .mentoring_permissions import is_party_to_mentorship
 from .models import (
@@ -57,10 +58,6 @@ NOTIFICATION_KINDS = (
     ),
     ("mentoring.closed", "Closed mentorships", "The other person closed your mentorship."),
 )
-
-
-def local_today(person: Membership) -> date:
-    return timezone.now().astimezone(ZoneInfo(person.effective_time_zone)).date()
 
 
 def request_url(request: MentorshipRequest) -> str:

@@ -31,6 +31,7 @@ from perfapp.audit.services import record
 from perfapp.notifications import services as notifications
 from perfapp.orgs.models import Membership
 from perfapp.text import excerpt
+from perfapp.timezones import local_today
 
 from .models import (
     DevelopmentPlan,
@@ -102,10 +103,6 @@ class StaleEdit(ValidationError):
 
 
 # --- small helpers ---------------------------------------------------------------------------
-
-
-def local_today(person: Membership) -> date:
-    return timezone.now().astimezone(ZoneInfo(person.effective_time_zone)).date()
 
 
 def add_months(day: date, months: int) -> date:
@@ -989,7 +986,7 @@ def remind_reviews_due(now: datetime) -> int:
     for plan in plans:
         owner = plan.owner
         due = plan.next_review_on
-        if due > now.astimezone(ZoneInfo(owner.effective_time_zone)).date():
+        if due > local_today(owner, now=now):
             continue
         manager = owner.manager if owner.manager_id and owner.manager.is_active else None
         occasion = f"plan:{plan.pk}:review:{due.isoformat()}"
@@ -1037,7 +1034,7 @@ def flag_overdue_goals(now: datetime) -> int:
     )
     for goal in goals:
         owner = goal.plan.owner
-        today = now.astimezone(ZoneInfo(owner.effective_time_zone)).date()
+        today = local_today(owner, now=now)
         if goal.target_on >= today:
             continue
         occasion = f"goal:{goal.pk}:overdue:{goal.target_on.isoformat()}"

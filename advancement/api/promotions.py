@@ -21,6 +21,7 @@ from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer
 from perfapp.orgs.models import Membership
 from perfapp.orgs.roles import Permission
 from perfapp.tenancy.api import OrganizationViewSet
+from perfapp.timezones import local_today
 
 from .. import promotion_selectors as selectors
 from .. import promotion_services as services
@@ -112,7 +113,7 @@ class PromotionRoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Or
         if manages_promotions(self.membership):
             return rows
         viewer = self.membership
-        today = services.today_for(viewer)
+        today = local_today(viewer)
         has_reports = Membership.objects.filter(manager=viewer, is_active=True).exists()
         rows = rows.filter(closed_at__isnull=True, opens_on__lte=today, closes_on__gte=today)
         return rows if has_reports else rows.filter(allow_self_nomination=True)

@@ -20,6 +20,7 @@ from perfapp.api.pagination import StableCursorPagination
 from perfapp.api.params import id_param
 from perfapp.orgs.api import PersonRefSerializer
 from perfapp.orgs.models import Membership
+from perfapp.timezones import local_today
 
 from .. import plans as service
 from ..models import (
@@ -34,7 +35,6 @@ from ..models import (
     ProgressMode,
 )
 from ..plan_selectors import decorate, visible_goals, with_progress
-from ..plans import local_today
 from .plans import GrowthRefSerializer, GrowthViewSet, VisibleField, domain, editable_plans
 
 

@@ -28,10 +28,10 @@ from perfapp.api.params import id_param
 from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer
 from perfapp.orgs.models import Team
 from perfapp.tenancy.api import OrganizationViewSet
+from perfapp.timezones import local_today
 
 from .. import stretch
 from .. import stretch_selectors as selectors
-from ..mentoring import local_today
 from ..models import (
     Audience,
     Commitment,

@@ -13,11 +13,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
+from perfapp.timezones import local_today
+
 from .. import plans as service
 from ..models import DevelopmentPlan, Goal, GoalStatus
 from ..plan_forms import GoalForm, GoalStatusForm, LearningStatusForm, MilestoneForm, ProgressForm
 from ..plan_selectors import active_competencies, goal_for_card
-from ..plans import local_today
 from .plan_common import (
     goal_of,
     is_partial,

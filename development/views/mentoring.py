@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from advancement.models import Competency
 from perfapp.orgs.models import Membership
+from perfapp.timezones import local_today
 from perfapp.web.forms_util import apply_errors
 
 from .. import mentoring
@@ -344,7 +345,7 @@ def _mentorship_context(request: HttpRequest, mentorship: Mentorship, **forms) -
         "is_active": mentorship.status == MentorshipStatus.ACTIVE,
         "my_reflection": getattr(mentorship, mine_field),
         "session_form": forms.get("session_form")
-        or SessionForm(initial={"held_on": mentoring.local_today(viewer)}),
+        or SessionForm(initial={"held_on": local_today(viewer)}),
         "goals_form": forms.get("goals_form")
         or GoalsForm(initial={"goals": mentorship.goals, "cadence": mentorship.cadence}),
         "close_form": forms.get("close_form") or CloseForm(),

@@ -17,11 +17,11 @@ from django.views.decorators.http import require_POST, require_safe
 
 from advancement.models import Competency
 from perfapp.orgs.models import Team
+from perfapp.timezones import local_today
 from perfapp.web.forms_util import apply_errors
 
 from .. import stretch
 from .. import stretch_selectors as selectors
-from ..mentoring import local_today
 from ..models import InterestStatus, OpportunityStatus, StretchAssignment, StretchInterest
 from ..stretch_forms import BoardFilterForm, ChooseForm, InterestForm, OpportunityForm, OutcomeForm
 from ..stretch_permissions import (

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from perfapp.orgs.roles import Permission
+from perfapp.timezones import local_today
 from perfapp.web.forms_util import apply_errors
 
 from .. import plans as service
@@ -55,7 +56,7 @@ def settings(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Growth settings saved.")
             return redirect("development:settings", org_slug=request.organization.slug)
-    figures = organization_figures(service.local_today(request.membership))
+    figures = organization_figures(local_today(request.membership))
     return render(
         request,
         "development/settings.html",

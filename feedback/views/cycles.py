@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from perfapp.orgs.models import Membership
 from perfapp.orgs.roles import Permission
 from perfapp.tenancy.views import org_view, render_htmx
+from perfapp.timezones import local_today
 from perfapp.web.forms_util import apply_errors
 
 from .. import cycles as service
@@ -161,7 +162,7 @@ def _draft_context(cycle: FeedbackCycle, **forms) -> dict:
         ),
         "question_saved": forms.get("question_saved", ""),
         "participants_saved": forms.get("participants_saved", ""),
-        "opens_later": cycle.opens_on > service.organization_today(cycle.organization),
+        "opens_later": cycle.opens_on > local_today(cycle.organization),
     }
 
 

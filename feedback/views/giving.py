@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 from perfapp.orgs.models import Membership
 from perfapp.orgs.selectors import direct_reports
 from perfapp.tenancy.views import org_view, render_htmx
+from perfapp.timezones import local_today
 from perfapp.web.forms_util import apply_errors
 
 from .. import nudge as nudge_rules
@@ -56,10 +57,6 @@ def _id(raw: str | None) -> int | None:
     if raw and raw.isascii() and raw.isdigit() and 0 < int(raw) <= MAX_ID:
         return int(raw)
     return None
-
-
-def _today(viewer: Membership):
-    return timezone.localtime(timezone.now(), ZoneInfo(viewer.effective_time_zone)).date()
 
 
 # --- who reads what, in words ---------------------------------------------------------------
@@ -161,7 +158,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "asked_of_you": asked[:ASKED_OF_YOU_SHOWN],
         "more_asked": len(asked) > ASKED_OF_YOU_SHOWN,
         "hr_counts": selectors.counts_for_hr(viewer.organization_id) if viewer.is_hr else None,
-        "today": _today(viewer),
+        "today": local_today(viewer),
     }
     return render_htmx(request, "feedback/index.html", context, fragment="results")
 
@@ -380,7 +377,7 @@ def requests(request: HttpRequest) -> HttpResponse:
             "pending": pending,
             "recent": recent,
             "show_team": viewer.is_manager,
-            "today": _today(viewer),
+            "today": local_today(viewer),
             "query": "",
         },
     )
@@ -390,7 +387,7 @@ def requests(request: HttpRequest) -> HttpResponse:
 def request_new(request: HttpRequest) -> HttpResponse:
     viewer = request.membership
     reports = list(direct_reports(viewer)) if viewer.is_manager else []
-    today = _today(viewer)
+    today = local_today(viewer)
     about = _id(request.GET.get("about"))
     initial = {
         "subject": about if about in {r.pk for r in reports} else viewer.pk,
@@ -462,7 +459,7 @@ def request(request: HttpRequest, pk: int) -> HttpResponse:
             "asked": asked,
             "rows": rows,
             "is_requester": is_requester,
-            "today": _today(viewer),
+            "today": local_today(viewer),
             "answered": sum(row.status == RequestStatus.ANSWERED for row in rows),
         },
     )
@@ -525,7 +522,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
         "row": row,
         "asked": asked,
         "answered": answered,
-        "today": _today(viewer),
+        "today": local_today(viewer),
         **_hints_for(request.POST),
     }
     return render(request, "feedback/answer.html", context, status=400 if form.errors else 200)

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from development import mentoring
 from development.models import MentorProfile, Mentorship
+from perfapp.timezones import local_today
 
 from ..factories import MembershipFactory
 from .test_mentoring_services import state
@@ -59,7 +60,7 @@ def test_searching_offering_asking_accepting_logging_and_closing(world_a, api_as
     again = api_as(mentee).get(url("mentorship-request-detail", world_a, pk=pk)).json()
     assert again["status"] == "accepted" and again["mentorship"] == mentorship
 
-    today = mentoring.local_today(mentee).isoformat()
+    today = local_today(mentee).isoformat()
     logged = api_as(mentee).post(
         url("mentorship-sessions", world_a, pk=mentorship),
         {"held_on": today, "notes": "Pairing."},
@@ -209,9 +210,7 @@ def _grow(world, mentor, total):
                 mentee=person(world), mentor=mentor, competency=craft, message="Help."
             )
             started = mentoring.accept_request(actor=mentor, request=asked, goals="Grow.")
-            mentoring.log_session(
-                actor=mentor, mentorship=started, held_on=mentoring.local_today(mentor)
-            )
+            mentoring.log_session(actor=mentor, mentorship=started, held_on=local_today(mentor))
 
 
 def _grow_offers(world, _mentor, total):

@@ -12,9 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from development import stretch
-from development.mentoring import local_today
 from development.models import DevelopmentPlan, Goal, StretchAssignment, StretchInterest
 from perfapp.notifications.models import OutboxMessage
+from perfapp.timezones import local_today
 
 from ..factories import MembershipFactory, TeamFactory
 
