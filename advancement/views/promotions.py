@@ -15,6 +15,7 @@ from perfapp.orgs.roles import Permission
 from perfapp.tenancy.views import org_view
 from perfapp.timezones import local_today
 from perfapp.web.forms_util import apply_errors
+from perfapp.web.helpers import message_of
 
 from .. import promotion_selectors as selectors
 from .. import promotion_services as services
@@ -57,7 +58,7 @@ def _to_case(request: HttpRequest, case) -> HttpResponse:
 
 
 def _error(request: HttpRequest, error: ValidationError) -> None:
-    messages.error(request, " ".join(error.messages))
+    messages.error(request, message_of(error))
 
 
 # --- everyone: my promotion -------------------------------------------------------------------

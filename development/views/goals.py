@@ -14,21 +14,14 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from perfapp.timezones import local_today
+from perfapp.web.helpers import first_name, is_partial, message_of
 
 from .. import plans as service
 from ..models import DevelopmentPlan, Goal, GoalStatus
 from ..plan_forms import GoalForm, GoalStatusForm, LearningStatusForm, MilestoneForm, ProgressForm
 from ..plan_selectors import active_competencies, goal_for_card
-from .plan_common import (
-    goal_of,
-    is_partial,
-    learning_of,
-    message_of,
-    milestone_of,
-    owner_for_writing,
-    page,
-)
-from .plans import back_to_plan, first_name, render_plan
+from .plan_common import goal_of, learning_of, milestone_of, owner_for_writing, page
+from .plans import back_to_plan, render_plan
 
 GOAL_CARD = "development/_goal.html"
 

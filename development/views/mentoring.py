@@ -19,6 +19,7 @@ from advancement.models import Competency
 from perfapp.orgs.models import Membership
 from perfapp.timezones import local_today
 from perfapp.web.forms_util import apply_errors
+from perfapp.web.helpers import first_name, go, initials, is_partial, message_of
 
 from .. import mentoring
 from .. import mentoring_selectors as selectors
@@ -39,16 +40,7 @@ from ..models import (
     MentorshipRequestStatus,
     MentorshipStatus,
 )
-from .growth_common import (
-    PAGE_SIZE,
-    first_name,
-    go,
-    id_from,
-    initials,
-    is_partial,
-    message_of,
-    page,
-)
+from .growth_common import PAGE_SIZE, id_from, page
 
 RECENTLY_DECLINED = timedelta(days=30)
 

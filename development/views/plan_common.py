@@ -5,7 +5,6 @@ gets 404, exactly like something that does not exist)."""
 from functools import wraps
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -31,21 +30,6 @@ def page(permission: Permission | None = None):
         return wrapped
 
     return decorator
-
-
-def is_partial(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False)) and not request.htmx.boosted
-
-
-def initials(name: str) -> str:
-    parts = [part for part in name.split() if part[:1].isalpha()]
-    if not parts:
-        return (name[:1] or "?").upper()
-    return (parts[0][0] + (parts[-1][0] if len(parts) > 1 else "")).upper()
-
-
-def message_of(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def _person(pk: int) -> Membership:

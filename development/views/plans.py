@@ -20,18 +20,15 @@ from django.views.decorators.http import require_POST, require_safe
 from advancement.selectors import current_version
 from perfapp.orgs.models import Membership
 from perfapp.web.forms_util import apply_errors
+from perfapp.web.helpers import first_name, initials, message_of
 
 from .. import plans as service
 from ..models import DevelopmentPlan, GoalStatus
 from ..plan_forms import CommentForm, LearningForm, PlanForm, ReviewForm, SignForm
 from ..plan_selectors import OPEN, active_competencies, next_level_gaps, plan_page, team_goals
-from .plan_common import initials, message_of, owner_for_reading, owner_for_writing, page
+from .plan_common import owner_for_reading, owner_for_writing, page
 
 PLAN_PAGE = "development/plan.html"
-
-
-def first_name(person: Membership) -> str:
-    return person.user.get_short_name() or person.name
 
 
 def plan_context(request: HttpRequest, owner: Membership, **extra) -> dict:

@@ -19,6 +19,7 @@ from advancement.models import Competency
 from perfapp.orgs.models import Team
 from perfapp.timezones import local_today
 from perfapp.web.forms_util import apply_errors
+from perfapp.web.helpers import first_name, go, initials, message_of
 
 from .. import stretch
 from .. import stretch_selectors as selectors
@@ -30,7 +31,7 @@ from ..stretch_permissions import (
     can_see_opportunity,
     is_in_audience,
 )
-from .growth_common import PAGE_SIZE, first_name, go, initials, message_of, page
+from .growth_common import PAGE_SIZE, page
 
 
 def _subtabs(viewer) -> bool:

@@ -16,11 +16,12 @@ from django.views.decorators.http import require_safe
 from perfapp.orgs.roles import Permission
 from perfapp.timezones import local_today
 from perfapp.web.forms_util import apply_errors
+from perfapp.web.helpers import initials
 
 from .. import plans as service
 from ..plan_forms import SettingsForm
 from ..plan_selectors import organization_figures, team_rows
-from .plan_common import initials, page
+from .plan_common import page
 
 
 @page()

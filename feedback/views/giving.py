@@ -23,6 +23,7 @@ from perfapp.orgs.selectors import direct_reports
 from perfapp.tenancy.views import org_view, render_htmx
 from perfapp.timezones import local_today
 from perfapp.web.forms_util import apply_errors
+from perfapp.web.helpers import message_of
 
 from .. import nudge as nudge_rules
 from .. import selectors, services
@@ -330,7 +331,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             if hasattr(error, "error_dict"):
                 apply_errors(form, error)
             else:
-                closed = " ".join(error.messages)
+                closed = message_of(error)
         else:
             messages.success(request, "Your changes are saved.")
             return _redirect(request, "feedback:detail", pk=feedback.pk)

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from perfapp.orgs.roles import Permission
+from perfapp.web.helpers import is_partial
 
 
 def org_view(permission: Permission | None = None) -> Callable:
@@ -38,6 +39,6 @@ def render_htmx(
     request: HttpRequest, template: str, context: dict, fragment: str | None = None, **kwargs
 ) -> HttpResponse:
     """Render the whole page, or only ``fragment`` (a partialdef) for an htmx request."""
-    if fragment and getattr(request, "htmx", False) and not request.htmx.boosted:
+    if fragment and is_partial(request):
         template = f"{template}#{fragment}"
     return render(request, template, context, **kwargs)

@@ -13,11 +13,12 @@ from django.views.decorators.http import require_POST
 
 from perfapp.orgs.models import Membership
 from perfapp.web.forms_util import apply_errors
+from perfapp.web.helpers import go
 
 from .. import nudge as nudge_rules
 from .. import points, selectors, services
 from ..forms import GiveForm
-from .wall import go, page
+from .wall import page
 
 MAX_ID = 2**63 - 1
 

@@ -14,12 +14,13 @@ from perfapp.charts import bar_chart, column_chart
 from perfapp.orgs.roles import Permission
 from perfapp.small_groups import HIDDEN_TEXT
 from perfapp.tenancy.scoping import organization_scope
+from perfapp.web.helpers import initials
 
 from .. import insights, points
 from ..forms_points import InsightsFilterForm
 from ..points_audit import PointsAction
 from ..points_permissions import can_export_insights, can_see_insights, is_recognition_admin
-from .points import initials, page
+from .points import page
 
 QUIET_PAGE = 25
 

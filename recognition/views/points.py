@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from perfapp.orgs.models import Membership
 from perfapp.orgs.roles import Permission
 from perfapp.tenancy.views import org_view
+from perfapp.web.helpers import message_of
 
 from .. import points, rewards
 from ..models import LedgerReason, Reward
@@ -38,13 +39,6 @@ def page(permission: Permission | None = None):
         return wrapped
 
     return decorator
-
-
-def initials(name: str) -> str:
-    parts = [part for part in name.split() if part[:1].isalpha()]
-    if not parts:
-        return (name[:1] or "?").upper()
-    return (parts[0][0] + (parts[-1][0] if len(parts) > 1 else "")).upper()
 
 
 def next_month_start(organization, now: datetime | None = None) -> datetime:
@@ -119,9 +113,7 @@ def redeem(request: HttpRequest, pk: int) -> HttpResponse:
     except PermissionDenied:
         raise Http404 from None
     except ValidationError as error:
-        context = points_context(
-            request, redeem_error=" ".join(error.messages), failed_reward=reward.pk
-        )
+        context = points_context(request, redeem_error=message_of(error), failed_reward=reward.pk)
         return render(request, "recognition/points/index.html", context, status=400)
     messages.success(
         request,

@@ -10,18 +10,15 @@ from django.views.decorators.http import require_POST
 
 from perfapp.orgs.roles import Permission
 from perfapp.web.forms_util import apply_errors
+from perfapp.web.helpers import initials, is_partial, message_of
 
 from .. import points, rewards
 from ..forms_points import DecisionForm, QueueFilterForm, RewardForm
 from ..models import Redemption, RedemptionStatus, Reward
-from .points import initials, page
+from .points import page
 
 MANAGE = Permission.MANAGE_RECOGNITION
 QUEUE_PAGE = 20
-
-
-def _is_partial(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False)) and not request.htmx.boosted
 
 
 def _decorate(rows, errors: dict[int, str]) -> None:
@@ -119,7 +116,7 @@ def reward_restore(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         rewards.restore_reward(actor=request.membership, reward=reward)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, message_of(error))
     else:
         messages.success(request, f"{reward.name} is on offer again.")
     return redirect("recognition:rewards", org_slug=request.organization.slug)
@@ -156,7 +153,7 @@ def redemption_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 if approve
                 else f"Rejected; {row.cost} points went back to {who}."
             )
-    if _is_partial(request):
+    if is_partial(request):
         row.initials = initials(row.member.name)
         context = {"row": row, "row_error": error, "row_notice": notice}
         return render(

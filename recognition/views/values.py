@@ -14,12 +14,13 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
 from perfapp.web.forms_util import apply_errors
+from perfapp.web.helpers import go, message_of
 
 from .. import selectors, services
 from ..forms import KindForm, ValueForm
 from ..models import CompanyValue, ContributionKind
 from ..permissions import MANAGE
-from .wall import go, message_of, page
+from .wall import page
 
 # --- company values ---------------------------------------------------------------------------
 

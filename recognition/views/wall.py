@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from perfapp.orgs.roles import Permission
 from perfapp.tenancy.views import org_view, render_htmx
+from perfapp.web.helpers import message_of
 
 from .. import selectors, services
 from ..forms import WallFilterForm
@@ -46,10 +47,6 @@ def page(permission: Permission | None = None) -> Callable:
     return decorator
 
 
-def go(request: HttpRequest, name: str, **kwargs) -> HttpResponse:
-    return redirect(name, org_slug=request.organization.slug, **kwargs)
-
-
 def back_to(request: HttpRequest, fallback: str) -> HttpResponse:
     """Back where a plain (non-htmx) form came from, if that is one of our own pages."""
     target = request.POST.get("next", "")
@@ -58,10 +55,6 @@ def back_to(request: HttpRequest, fallback: str) -> HttpResponse:
     ):
         return redirect(target)
     return redirect(fallback)
-
-
-def message_of(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 # --- the wall ---------------------------------------------------------------------------------

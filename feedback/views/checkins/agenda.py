@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from perfapp.links import LinkRef
 from perfapp.web.forms_util import apply_errors
+from perfapp.web.helpers import is_partial, message_of
 
 from ... import checkins as service
 from ... import prompts as prompt_bank
@@ -23,7 +24,7 @@ from ...checkin_forms import (
 )
 from ...checkin_links import PromptLinks
 from ...checkin_models import ActionItem, Meeting
-from .common import action_of, is_partial, meeting_of, message_of, other_of, page, point_of
+from .common import action_of, meeting_of, other_of, page, point_of
 from .meeting import MEETING_PAGE, meeting_answer, meeting_context, stale_text
 
 

@@ -8,12 +8,13 @@ from django.views.decorators.http import require_POST
 
 from perfapp.orgs.roles import Permission
 from perfapp.web.forms_util import apply_errors
+from perfapp.web.helpers import is_partial
 
 from ... import checkins as service
 from ... import prompts as prompt_bank
 from ...checkin_forms import PromptForm, SettingsForm
 from ...checkin_models import CoachingPrompt, PromptTheme
-from .common import is_partial, page
+from .common import page
 
 # --- HR: the coaching prompt bank and settings -------------------------------------------------
 

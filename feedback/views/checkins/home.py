@@ -14,12 +14,13 @@ from django.views.decorators.http import require_safe
 from perfapp.orgs.roles import Permission
 from perfapp.orgs.selectors import direct_reports
 from perfapp.web.forms_util import apply_errors
+from perfapp.web.helpers import first_name, initials
 
 from ... import checkins as service
 from ... import schedule
 from ...checkin_forms import SeriesForm
 from ...checkin_models import ActionItem, CheckinSeries, Meeting, MeetingStatus, SeriesStatus
-from .common import first_name, initials, page
+from .common import page
 
 # --- the home page ----------------------------------------------------------------------
 

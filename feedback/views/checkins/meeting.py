@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 from perfapp import links
 from perfapp.orgs.models import Membership
 from perfapp.web.forms_util import apply_errors
+from perfapp.web.helpers import first_name, initials, is_partial, message_of
 
 from ... import checkins as service
 from ... import prompts as prompt_bank
@@ -35,7 +36,7 @@ from ...checkin_models import (
     SeriesStatus,
     WeeklyUpdate,
 )
-from .common import first_name, initials, is_partial, meeting_of, message_of, other_of, page
+from .common import meeting_of, other_of, page
 
 MEETING_PAGE = "feedback/checkins/meeting.html"
 

@@ -11,11 +11,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from perfapp.web.forms_util import apply_errors
+from perfapp.web.helpers import initials, message_of
 
 from ... import checkins as service
 from ...checkin_forms import RescheduleForm
 from ...checkin_models import CheckinSeries, MeetingStatus, SeriesStatus
-from .common import initials, message_of, other_of, page, series_of
+from .common import other_of, page, series_of
 
 PAST_SHOWN = 12
 
