@@ -1,29 +1,9 @@
-"""What the mentoring and stretch assignment pages share: the page decorator (the reader's
-time zone), the page size and reading an id from a form. Names, initials and messages are
-in perfapp.web.helpers."""
-
-from functools import wraps
-from zoneinfo import ZoneInfo
-
-from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
-
-from perfapp.tenancy.views import org_view
+"""What the mentoring and stretch assignment pages share: the page size and reading an id
+from a form. Pages are ``org_view(reader_time_zone=True)``; names, initials and messages
+are in perfapp.web.helpers."""
 
 MAX_ID = 2**63 - 1
 PAGE_SIZE = 20
-
-
-def page(view):
-    """An organization page shown in the reader's own time zone."""
-
-    @org_view()
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        with timezone.override(ZoneInfo(request.membership.effective_time_zone)):
-            return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def id_from(raw: str | None) -> int | None:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from advancement.models import Competency
 from perfapp.orgs.models import Membership
+from perfapp.tenancy.views import org_view
 from perfapp.timezones import local_today
 from perfapp.web.forms_util import apply_errors
 from perfapp.web.helpers import first_name, go, initials, is_partial, message_of
@@ -40,7 +41,7 @@ from ..models import (
     MentorshipRequestStatus,
     MentorshipStatus,
 )
-from .growth_common import PAGE_SIZE, id_from, page
+from .growth_common import PAGE_SIZE, id_from
 
 RECENTLY_DECLINED = timedelta(days=30)
 
@@ -53,7 +54,7 @@ def _mark(person: Membership) -> Membership:
 # --- home -----------------------------------------------------------------------------------
 
 
-@page
+@org_view(reader_time_zone=True)
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
     viewer = request.membership
@@ -83,7 +84,7 @@ def index(request: HttpRequest) -> HttpResponse:
 # --- finding a mentor -----------------------------------------------------------------------
 
 
-@page
+@org_view(reader_time_zone=True)
 @require_safe
 def find(request: HttpRequest) -> HttpResponse:
     viewer = request.membership
@@ -121,7 +122,7 @@ def _mentor_and_competency(request: HttpRequest, data) -> tuple[Membership, Comp
     return mentor, competency
 
 
-@page
+@org_view(reader_time_zone=True)
 def ask(request: HttpRequest) -> HttpResponse:
     """Ask one mentor (chosen in the search) for mentoring in one competency."""
     viewer = request.membership
@@ -175,7 +176,7 @@ def ask(request: HttpRequest) -> HttpResponse:
 # --- offering to mentor ---------------------------------------------------------------------
 
 
-@page
+@org_view(reader_time_zone=True)
 def offer(request: HttpRequest) -> HttpResponse:
     viewer = request.membership
     current = selectors.offer_of(viewer)
@@ -245,13 +246,13 @@ def _render_request(
     return render(request, "development/mentoring/request.html", context, status=status)
 
 
-@page
+@org_view(reader_time_zone=True)
 @require_safe
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_request(request, _request_of(request, pk))
 
 
-@page
+@org_view(reader_time_zone=True)
 @require_POST
 def request_accept(request: HttpRequest, pk: int) -> HttpResponse:
     asked = _request_of(request, pk)
@@ -275,7 +276,7 @@ def request_accept(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_request(request, asked, status=400, accept_form=form)
 
 
-@page
+@org_view(reader_time_zone=True)
 @require_POST
 def request_decline(request: HttpRequest, pk: int) -> HttpResponse:
     asked = _request_of(request, pk)
@@ -296,7 +297,7 @@ def request_decline(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_request(request, asked, status=400, decline_form=form)
 
 
-@page
+@org_view(reader_time_zone=True)
 @require_POST
 def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     asked = _request_of(request, pk)
@@ -344,7 +345,7 @@ def _mentorship_context(request: HttpRequest, mentorship: Mentorship, **forms) -
     }
 
 
-@page
+@org_view(reader_time_zone=True)
 @require_safe
 def mentorship(request: HttpRequest, pk: int) -> HttpResponse:
     found = _mentorship_of(request, pk)
@@ -353,7 +354,7 @@ def mentorship(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@page
+@org_view(reader_time_zone=True)
 @require_POST
 def mentorship_session(request: HttpRequest, pk: int) -> HttpResponse:
     found = _mentorship_of(request, pk)
@@ -377,7 +378,7 @@ def mentorship_session(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "development/mentoring/mentorship.html", context, status=status)
 
 
-@page
+@org_view(reader_time_zone=True)
 @require_POST
 def mentorship_goals(request: HttpRequest, pk: int) -> HttpResponse:
     found = _mentorship_of(request, pk)
@@ -399,7 +400,7 @@ def mentorship_goals(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@page
+@org_view(reader_time_zone=True)
 @require_POST
 def mentorship_close(request: HttpRequest, pk: int) -> HttpResponse:
     found = _mentorship_of(request, pk)

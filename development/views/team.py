@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from perfapp.orgs.roles import Permission
+from perfapp.tenancy.views import org_view
 from perfapp.timezones import local_today
 from perfapp.web.forms_util import apply_errors
 from perfapp.web.helpers import initials
@@ -21,10 +22,9 @@ from perfapp.web.helpers import initials
 from .. import plans as service
 from ..plan_forms import SettingsForm
 from ..plan_selectors import organization_figures, team_rows
-from .plan_common import page
 
 
-@page()
+@org_view(reader_time_zone=True)
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
     rows = team_rows(request.membership)
@@ -42,7 +42,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-@page(Permission.MANAGE_GROWTH)
+@org_view(Permission.MANAGE_GROWTH, reader_time_zone=True)
 def settings(request: HttpRequest) -> HttpResponse:
     current = service.settings_for(request.organization)
     form = SettingsForm(request.POST or None, instance=current)

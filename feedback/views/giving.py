@@ -6,8 +6,6 @@ answers 404, exactly like a missing one.
 """
 
 from datetime import timedelta
-from functools import wraps
-from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -36,18 +34,6 @@ ASKED_OF_YOU_SHOWN = 5
 RECENTLY_ANSWERED = timedelta(days=30)
 DEFAULT_DUE_IN = timedelta(days=7)
 MAX_ID = 2**63 - 1
-
-
-def page(view):
-    """An organization page shown in the reader's own time zone (dates, "from"/"to")."""
-
-    @org_view()
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        with timezone.override(ZoneInfo(request.membership.effective_time_zone)):
-            return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _redirect(request: HttpRequest, name: str, **kwargs) -> HttpResponse:
@@ -131,7 +117,7 @@ def _pending_for(viewer: Membership):
     return selectors.requests_for_me(viewer)
 
 
-@page
+@org_view(reader_time_zone=True)
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
     viewer = request.membership
@@ -175,7 +161,7 @@ def _edit_minutes_left(feedback: Feedback) -> int:
     return max(0, int(left.total_seconds() // 60)) if left > timedelta(0) else -1
 
 
-@page
+@org_view(reader_time_zone=True)
 @require_safe
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request.membership
@@ -202,7 +188,7 @@ def _evidence_applies(feedback: Feedback, viewer: Membership) -> bool:
     return feedback.recipient_id == viewer.pk and feedback.visibility == Visibility.PRIVATE
 
 
-@page
+@org_view(reader_time_zone=True)
 @require_POST
 def evidence(request: HttpRequest, pk: int) -> HttpResponse:
     """The recipient counts private feedback as evidence for their promotion criteria."""
@@ -257,7 +243,7 @@ def _recipient_from(raw: str | None, viewer: Membership) -> Membership | None:
     )
 
 
-@page
+@org_view(reader_time_zone=True)
 def give(request: HttpRequest) -> HttpResponse:
     viewer = request.membership
     initial = {"visibility": Visibility.PRIVATE}
@@ -289,7 +275,7 @@ def give(request: HttpRequest) -> HttpResponse:
     return render(request, "feedback/give.html", context, status=400 if form.errors else 200)
 
 
-@page
+@org_view(reader_time_zone=True)
 @require_POST
 def nudge(request: HttpRequest) -> HttpResponse:
     """The specificity hints for what is being written (an htmx fragment). Advice only:
@@ -304,7 +290,7 @@ def nudge(request: HttpRequest) -> HttpResponse:
     return render(request, "feedback/_hints.html", context)
 
 
-@page
+@org_view(reader_time_zone=True)
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request.membership
     feedback = get_object_or_404(
@@ -357,7 +343,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- asking -----------------------------------------------------------------------------------
 
 
-@page
+@org_view(reader_time_zone=True)
 @require_safe
 def requests(request: HttpRequest) -> HttpResponse:
     viewer = request.membership
@@ -384,7 +370,7 @@ def requests(request: HttpRequest) -> HttpResponse:
     )
 
 
-@page
+@org_view(reader_time_zone=True)
 def request_new(request: HttpRequest) -> HttpResponse:
     viewer = request.membership
     reports = list(direct_reports(viewer)) if viewer.is_manager else []
@@ -427,7 +413,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-@page
+@org_view(reader_time_zone=True)
 @require_safe
 def request(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request.membership
@@ -493,7 +479,7 @@ def _answer_visibility(asked: FeedbackRequest) -> list[tuple[str, str]]:
     ]
 
 
-@page
+@org_view(reader_time_zone=True)
 def answer(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request.membership
     row = _my_row(viewer, pk)
@@ -529,7 +515,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "feedback/answer.html", context, status=400 if form.errors else 200)
 
 
-@page
+@org_view(reader_time_zone=True)
 def decline(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request.membership
     row = _my_row(viewer, pk)

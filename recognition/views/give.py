@@ -12,13 +12,13 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from perfapp.orgs.models import Membership
+from perfapp.tenancy.views import org_view
 from perfapp.web.forms_util import apply_errors
 from perfapp.web.helpers import go
 
 from .. import nudge as nudge_rules
 from .. import points, selectors, services
 from ..forms import GiveForm
-from .wall import page
 
 MAX_ID = 2**63 - 1
 
@@ -65,7 +65,7 @@ def _hints(data) -> dict:
     }
 
 
-@page()
+@org_view(reader_time_zone=True)
 def give(request: HttpRequest) -> HttpResponse:
     viewer = request.membership
     settings = selectors.settings_of(request.organization)
@@ -107,7 +107,7 @@ def give(request: HttpRequest) -> HttpResponse:
     return render(request, "recognition/give.html", context, status=400 if form.errors else 200)
 
 
-@page()
+@org_view(reader_time_zone=True)
 @require_POST
 def nudge(request: HttpRequest) -> HttpResponse:
     """The specificity hints (and, out of band, the points summary) for what is being

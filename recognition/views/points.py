@@ -2,19 +2,15 @@
 their reward requests, and the catalogue to redeem from."""
 
 from datetime import datetime, timedelta
-from functools import wraps
-from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from perfapp.orgs.models import Membership
-from perfapp.orgs.roles import Permission
 from perfapp.tenancy.views import org_view
 from perfapp.web.helpers import message_of
 
@@ -24,21 +20,6 @@ from ..points_permissions import is_recognition_admin
 
 LEDGER_PAGE = 20
 RECENT_REDEMPTIONS = 10
-
-
-def page(permission: Permission | None = None):
-    """An organization page shown in the reader's own time zone."""
-
-    def decorator(view):
-        @org_view(permission)
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            with timezone.override(ZoneInfo(request.membership.effective_time_zone)):
-                return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def next_month_start(organization, now: datetime | None = None) -> datetime:
@@ -99,12 +80,12 @@ def points_context(request: HttpRequest, **extra) -> dict:
     return context
 
 
-@page()
+@org_view(reader_time_zone=True)
 def points_home(request: HttpRequest) -> HttpResponse:
     return render(request, "recognition/points/index.html", points_context(request))
 
 
-@page()
+@org_view(reader_time_zone=True)
 @require_POST
 def redeem(request: HttpRequest, pk: int) -> HttpResponse:
     reward = get_object_or_404(Reward, pk=pk)

@@ -9,13 +9,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from perfapp.orgs.roles import Permission
+from perfapp.tenancy.views import org_view
 from perfapp.web.forms_util import apply_errors
 from perfapp.web.helpers import initials, is_partial, message_of
 
 from .. import points, rewards
 from ..forms_points import DecisionForm, QueueFilterForm, RewardForm
 from ..models import Redemption, RedemptionStatus, Reward
-from .points import page
 
 MANAGE = Permission.MANAGE_RECOGNITION
 QUEUE_PAGE = 20
@@ -51,7 +51,7 @@ def _queue_context(request: HttpRequest, errors: dict[int, str] | None = None, *
     }
 
 
-@page(MANAGE)
+@org_view(MANAGE, reader_time_zone=True)
 def rewards_admin(request: HttpRequest) -> HttpResponse:
     return render(request, "recognition/rewards/index.html", _queue_context(request))
 
@@ -65,7 +65,7 @@ def _reward_form_page(request: HttpRequest, form: RewardForm, reward: Reward | N
     )
 
 
-@page(MANAGE)
+@org_view(MANAGE, reader_time_zone=True)
 def reward_new(request: HttpRequest) -> HttpResponse:
     form = RewardForm(request.POST or None)
     if request.method == "POST":
@@ -81,7 +81,7 @@ def reward_new(request: HttpRequest) -> HttpResponse:
     return _reward_form_page(request, form, None)
 
 
-@page(MANAGE)
+@org_view(MANAGE, reader_time_zone=True)
 def reward_edit(request: HttpRequest, pk: int) -> HttpResponse:
     reward = get_object_or_404(Reward, pk=pk)
     form = RewardForm.for_reward(reward, request.POST or None)
@@ -98,7 +98,7 @@ def reward_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _reward_form_page(request, form, reward)
 
 
-@page(MANAGE)
+@org_view(MANAGE, reader_time_zone=True)
 @require_POST
 def reward_archive(request: HttpRequest, pk: int) -> HttpResponse:
     reward = get_object_or_404(Reward, pk=pk)
@@ -109,7 +109,7 @@ def reward_archive(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("recognition:rewards", org_slug=request.organization.slug)
 
 
-@page(MANAGE)
+@org_view(MANAGE, reader_time_zone=True)
 @require_POST
 def reward_restore(request: HttpRequest, pk: int) -> HttpResponse:
     reward = get_object_or_404(Reward, pk=pk)
@@ -122,7 +122,7 @@ def reward_restore(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("recognition:rewards", org_slug=request.organization.slug)
 
 
-@page(MANAGE)
+@org_view(MANAGE, reader_time_zone=True)
 @require_POST
 def redemption_decide(request: HttpRequest, pk: int) -> HttpResponse:
     row = get_object_or_404(

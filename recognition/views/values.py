@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
+from perfapp.tenancy.views import org_view
 from perfapp.web.forms_util import apply_errors
 from perfapp.web.helpers import go, message_of
 
@@ -20,7 +21,6 @@ from .. import selectors, services
 from ..forms import KindForm, ValueForm
 from ..models import CompanyValue, ContributionKind
 from ..permissions import MANAGE
-from .wall import page
 
 # --- company values ---------------------------------------------------------------------------
 
@@ -33,7 +33,7 @@ def _values_context(**extra) -> dict:
     }
 
 
-@page(MANAGE)
+@org_view(MANAGE, reader_time_zone=True)
 def values(request: HttpRequest) -> HttpResponse:
     form = ValueForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -52,7 +52,7 @@ def values(request: HttpRequest) -> HttpResponse:
     )
 
 
-@page(MANAGE)
+@org_view(MANAGE, reader_time_zone=True)
 def value(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(CompanyValue, pk=pk)
     initial = {"name": item.name, "emoji": item.emoji, "description": item.description}
@@ -101,7 +101,7 @@ def _catalogue_action(
     return go(request, f"recognition:{page_name}")
 
 
-@page(MANAGE)
+@org_view(MANAGE, reader_time_zone=True)
 @require_POST
 def value_archive(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(CompanyValue, pk=pk)
@@ -115,7 +115,7 @@ def value_archive(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@page(MANAGE)
+@org_view(MANAGE, reader_time_zone=True)
 @require_POST
 def value_restore(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(CompanyValue, pk=pk)
@@ -129,7 +129,7 @@ def value_restore(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@page(MANAGE)
+@org_view(MANAGE, reader_time_zone=True)
 @require_POST
 def value_move(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(CompanyValue, pk=pk)
@@ -158,7 +158,7 @@ def _kinds_context(**extra) -> dict:
     }
 
 
-@page(MANAGE)
+@org_view(MANAGE, reader_time_zone=True)
 def kinds(request: HttpRequest) -> HttpResponse:
     form = KindForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -177,7 +177,7 @@ def kinds(request: HttpRequest) -> HttpResponse:
     )
 
 
-@page(MANAGE)
+@org_view(MANAGE, reader_time_zone=True)
 def kind(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(ContributionKind, pk=pk)
     mapped = list(item.competencies.all())
@@ -203,7 +203,7 @@ def kind(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@page(MANAGE)
+@org_view(MANAGE, reader_time_zone=True)
 @require_POST
 def kind_archive(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(ContributionKind, pk=pk)
@@ -217,7 +217,7 @@ def kind_archive(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@page(MANAGE)
+@org_view(MANAGE, reader_time_zone=True)
 @require_POST
 def kind_restore(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(ContributionKind, pk=pk)
@@ -231,7 +231,7 @@ def kind_restore(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@page(MANAGE)
+@org_view(MANAGE, reader_time_zone=True)
 @require_POST
 def kind_move(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(ContributionKind, pk=pk)

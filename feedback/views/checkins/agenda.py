@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from perfapp.links import LinkRef
+from perfapp.tenancy.views import org_view
 from perfapp.web.forms_util import apply_errors
 from perfapp.web.helpers import is_partial, message_of
 
@@ -24,7 +25,7 @@ from ...checkin_forms import (
 )
 from ...checkin_links import PromptLinks
 from ...checkin_models import ActionItem, Meeting
-from .common import action_of, meeting_of, other_of, page, point_of
+from .common import action_of, meeting_of, other_of, point_of
 from .meeting import MEETING_PAGE, meeting_answer, meeting_context, stale_text
 
 
@@ -33,7 +34,7 @@ def _new_link(value) -> LinkRef | None:
     return None if value is service.UNCHANGED else value
 
 
-@page()
+@org_view(reader_time_zone=True)
 @require_POST
 def point_add(request: HttpRequest, pk: int) -> HttpResponse:
     found = meeting_of(request, pk)
@@ -59,7 +60,7 @@ def point_add(request: HttpRequest, pk: int) -> HttpResponse:
     return meeting_answer(request, found, "agenda", status=400, point_form=form)
 
 
-@page()
+@org_view(reader_time_zone=True)
 def point_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = point_of(request, pk)
     meeting = item.meeting
@@ -125,7 +126,7 @@ def point_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return meeting_answer(request, meeting, "agenda", notice=notice, changed=item.pk)
 
 
-@page()
+@org_view(reader_time_zone=True)
 @require_POST
 def point_remove(request: HttpRequest, pk: int) -> HttpResponse:
     item = point_of(request, pk)
@@ -147,7 +148,7 @@ def point_remove(request: HttpRequest, pk: int) -> HttpResponse:
     return meeting_answer(request, meeting, "agenda", notice="Talking point removed.")
 
 
-@page()
+@org_view(reader_time_zone=True)
 @require_POST
 def reorder(request: HttpRequest, pk: int) -> HttpResponse:
     found = meeting_of(request, pk)
@@ -173,7 +174,7 @@ def reorder(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@page()
+@org_view(reader_time_zone=True)
 @require_POST
 def meeting_prompt(request: HttpRequest, pk: int) -> HttpResponse:
     found = meeting_of(request, pk)
@@ -195,7 +196,7 @@ def meeting_prompt(request: HttpRequest, pk: int) -> HttpResponse:
     return meeting_answer(request, found, "agenda", status=400, prompt_form=form)
 
 
-@page()
+@org_view(reader_time_zone=True)
 @require_POST
 def meeting_suggestion(request: HttpRequest, pk: int) -> HttpResponse:
     """The manager adds one of the suggestions for the report to the agenda."""
@@ -218,7 +219,7 @@ def meeting_suggestion(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@page()
+@org_view(reader_time_zone=True)
 @require_POST
 def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     found = meeting_of(request, pk)
@@ -255,7 +256,7 @@ def _shown_on(item: ActionItem, raw: str) -> Meeting:
     return meeting
 
 
-@page()
+@org_view(reader_time_zone=True)
 def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit an action item's text, due date and link, if unchanged since its version."""
     item = action_of(request, pk)
@@ -312,7 +313,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return meeting_answer(request, meeting, "actions", notice="Action item saved.", changed=item.pk)
 
 
-@page()
+@org_view(reader_time_zone=True)
 @require_POST
 def action_done(request: HttpRequest, pk: int) -> HttpResponse:
     item = action_of(request, pk)

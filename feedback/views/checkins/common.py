@@ -1,34 +1,13 @@
-"""What every check-in page shares: the page decorator (the reader's time zone), who the
-other person is, and the lookups that reach a series, meeting, point or action item only
+"""What every check-in page shares (each is an ``org_view(reader_time_zone=True)`` page): who
+the other person is, and the lookups that reach a series, meeting, point or action item only
 for its two people (anyone else gets 404)."""
 
-from functools import wraps
-from zoneinfo import ZoneInfo
-
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from perfapp.orgs.models import Membership
-from perfapp.orgs.roles import Permission
-from perfapp.tenancy.views import org_view
 
 from ...checkin_models import ActionItem, AgendaItem, CheckinSeries, Meeting
-
-
-def page(permission: Permission | None = None):
-    """An organization page shown in the reader's own time zone."""
-
-    def decorator(view):
-        @org_view(permission)
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            with timezone.override(ZoneInfo(request.membership.effective_time_zone)):
-                return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def other_of(series: CheckinSeries, me: Membership) -> Membership:
