@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from advancement.models import Competency, Level, Track
 from perfapp.audit.services import record
+from perfapp.concurrency import StaleEdit
 from perfapp.notifications import services as notifications
 from perfapp.orgs.models import Membership
 from perfapp.text import excerpt
@@ -56,6 +57,7 @@ MAX_FOCUS = 5
 MAX_TEXT = 4000
 MAX_GOAL_TEXT = 2000
 REMIND_AT = time(9, 0)
+PLAN_CHANGED = "This plan changed meanwhile. Here is the latest version; apply your edit again."
 UNCHANGED = object()
 
 
@@ -88,18 +90,6 @@ NOTIFICATION_KINDS = (
         True,
     ),
 )
-
-
-class StaleEdit(ValidationError):
-    """The plan changed since the version the person started from; ``fresh`` is the
-    plan as it is now."""
-
-    def __init__(self, fresh: DevelopmentPlan, message: str = ""):
-        super().__init__(
-            message
-            or "This plan changed meanwhile. Here is the latest version; apply your edit again."
-        )
-        self.fresh = fresh
 
 
 # --- small helpers ---------------------------------------------------------------------------
@@ -374,7 +364,7 @@ def save_plan(
     _require_editor(actor, owner)
     plan = _locked(plan)
     if plan.version != expected_version:
-        raise StaleEdit(plan)
+        raise StaleEdit(plan, PLAN_CHANGED)
     before_focus = {c.pk: c.name for c in plan.focus_competencies.all()}
     after_focus = {c.pk: c.name for c in focus}
     changed = []

@@ -14,6 +14,7 @@ from django.utils import timezone
 from perfapp import coaching, links
 from perfapp.audit.services import record
 from perfapp.coaching import Suggestion
+from perfapp.concurrency import StaleEdit
 from perfapp.links import LinkRef
 from perfapp.notifications import services as notifications
 from perfapp.notifications.models import OutboxMessage, OutboxStatus
@@ -44,16 +45,6 @@ class CheckinAction(models.TextChoices):
     """Audited check-in changes (registered with the audit log in ``FeedbackConfig``)."""
 
     SETTINGS_CHANGED = "checkin.settings_changed", "Check-in settings changed"
-
-
-class StaleEdit(ValidationError):
-    """Someone else changed this meanwhile; ``fresh`` is what is there now."""
-
-    def __init__(self, fresh):
-        super().__init__(
-            "This changed meanwhile. Here is the latest version; apply your edit again."
-        )
-        self.fresh = fresh
 
 
 def settings_for(organization) -> CheckinSettings:

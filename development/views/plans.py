@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from advancement.selectors import current_version
+from perfapp.concurrency import StaleEdit
 from perfapp.orgs.models import Membership
 from perfapp.tenancy.views import org_view
 from perfapp.web.forms_util import apply_errors
@@ -159,7 +160,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 target_level=data["target_level"],
                 focus=data["focus_competencies"],
             )
-        except service.StaleEdit as stale:
+        except StaleEdit as stale:
             fresh = stale.fresh
             fresh_form = PlanForm(
                 initial={
@@ -217,7 +218,7 @@ def plan_sign(request: HttpRequest, pk: int) -> HttpResponse:
         signed = service.sign_plan(
             actor=request.membership, plan=found, expected_version=form.cleaned_data["version"]
         )
-    except service.StaleEdit as stale:
+    except StaleEdit as stale:
         return render_plan(request, owner, status=409, sign_error=message_of(stale))
     except ValidationError as error:
         return render_plan(request, owner, status=400, sign_error=message_of(error))

@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
+from perfapp.concurrency import StaleEdit
 from perfapp.links import LinkRef
 from perfapp.tenancy.views import org_view
 from perfapp.web.forms_util import apply_errors
@@ -100,7 +101,7 @@ def point_edit(request: HttpRequest, pk: int) -> HttpResponse:
             expected_version=form.cleaned_data["version"],
             **kwargs,
         )
-    except service.StaleEdit as stale:
+    except StaleEdit as stale:
         yours = kwargs.get("text", "")
         return meeting_answer(
             request,
@@ -138,7 +139,7 @@ def point_remove(request: HttpRequest, pk: int) -> HttpResponse:
         service.remove_point(
             actor=request.membership, item=item, expected_version=form.cleaned_data["version"]
         )
-    except service.StaleEdit:
+    except StaleEdit:
         other = other_of(meeting.series, request.membership)
         return meeting_answer(
             request, meeting, "agenda", status=409, stale=stale_text(other), changed=item.pk
@@ -159,7 +160,7 @@ def reorder(request: HttpRequest, pk: int) -> HttpResponse:
     moved = request.POST.get("moved", "")
     try:
         service.reorder(actor=request.membership, meeting=found, ordered_ids=order)
-    except service.StaleEdit:
+    except StaleEdit:
         other = other_of(found.series, request.membership)
         return meeting_answer(request, found, "agenda", status=409, stale=stale_text(other))
     except ValidationError as error:
@@ -300,7 +301,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
             due_on=data["due_on"] if "due_on" in request.POST else service.UNCHANGED,
             link=data["link"],
         )
-    except service.StaleEdit:
+    except StaleEdit:
         other = other_of(item.series, request.membership)
         return meeting_answer(
             request, meeting, "actions", status=409, stale=stale_text(other), changed=item.pk
@@ -328,7 +329,7 @@ def action_done(request: HttpRequest, pk: int) -> HttpResponse:
             done=form.cleaned_data["done"],
             expected_version=form.cleaned_data["version"],
         )
-    except service.StaleEdit:
+    except StaleEdit:
         other = other_of(item.series, request.membership)
         return meeting_answer(
             request, meeting, "actions", status=409, stale=stale_text(other), changed=item.pk

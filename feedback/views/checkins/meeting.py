@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from perfapp import links
+from perfapp.concurrency import StaleEdit
 from perfapp.orgs.models import Membership
 from perfapp.tenancy.views import org_view
 from perfapp.web.forms_util import apply_errors
@@ -221,7 +222,7 @@ def shared_notes(request: HttpRequest, pk: int) -> HttpResponse:
             text=form.cleaned_data["shared_notes"],
             expected_version=form.cleaned_data["version"],
         )
-    except service.StaleEdit as stale:
+    except StaleEdit as stale:
         fresh = stale.fresh
         fresh.series = found.series
         return meeting_answer(
