@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from perfapp import small_groups
 from perfapp.api.errors import service_errors
 from perfapp.api.fields import PlainChoiceField
+from perfapp.api.pagination import NewestFirstPagination
 from perfapp.api.params import MAX_ID
 from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer
 from perfapp.orgs.models import Membership
@@ -29,7 +30,6 @@ from ..models import Track
 from ..promotion_models import Case, CaseState, Decision, Endorsement, Round
 from ..promotion_permissions import can_read_endorsement, manages_promotions
 from ..readiness import packet_for
-from .common import NewestFirstPagination
 from .readiness import PacketEvidenceSerializer
 
 MANAGE = Permission.MANAGE_PROMOTIONS

@@ -18,7 +18,7 @@ from advancement.models import Competency
 from perfapp.api.errors import service_errors
 from perfapp.api.fields import PlainChoiceField
 from perfapp.api.pagination import StableCursorPagination
-from perfapp.api.params import id_param
+from perfapp.api.params import choice_param, id_param
 from perfapp.orgs.api import PersonRefSerializer
 from perfapp.orgs.models import Membership
 from perfapp.timezones import local_today
@@ -61,13 +61,6 @@ def _with_owner(goal: Goal) -> Goal:
         pk=goal.plan_id
     )
     return goal
-
-
-def choice_param(request, name: str, choices) -> str:
-    raw = request.query_params.get(name, "")
-    if raw and raw not in choices:
-        raise serializers.ValidationError({name: [f"Choose one of: {', '.join(choices)}."]})
-    return raw
 
 
 # --- shapes --------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from rest_framework.response import Response
 
 from advancement.models import Competency, Level, Track
 from perfapp.api.errors import service_errors
-from perfapp.api.pagination import StableCursorPagination
+from perfapp.api.pagination import NewestFirstPagination
 from perfapp.api.params import id_param, path_id
 from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer
 from perfapp.orgs.models import Membership
@@ -313,10 +313,6 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GrowthViewSe
 # --- reviews -------------------------------------------------------------------------------
 
 
-class NewestFirst(StableCursorPagination):
-    ordering = "-id"
-
-
 @extend_schema_view(
     list=extend_schema(
         summary="Reviews of the plans you make (yours and your reports'), newest first",
@@ -326,7 +322,7 @@ class NewestFirst(StableCursorPagination):
 )
 class PlanReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GrowthViewSet):
     serializer_class = PlanReviewSerializer
-    pagination_class = NewestFirst
+    pagination_class = NewestFirstPagination
     http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self):

@@ -19,7 +19,7 @@ from advancement.api.common import CompetencyRefSerializer
 from advancement.models import Competency
 from perfapp.api.errors import service_errors
 from perfapp.api.fields import PlainChoiceField
-from perfapp.api.params import id_param
+from perfapp.api.params import choice_param, id_param
 from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer
 from perfapp.orgs.models import Membership
 from perfapp.tenancy.api import OrganizationViewSet
@@ -31,13 +31,7 @@ from ..models import (
     FeedbackKind,
     Visibility,
 )
-from .common import (
-    MANAGE,
-    MAX_TEXT,
-    TimelinePagination,
-    _choice_param,
-    _date_param,
-)
+from .common import MANAGE, MAX_TEXT, TimelinePagination, _date_param
 
 # --- feedback -----------------------------------------------------------------------------
 
@@ -225,8 +219,8 @@ class FeedbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organiza
     def _criteria(self) -> dict:
         request = self.request
         criteria = {
-            "box": _choice_param(request, "box", selectors.BOXES, "received"),
-            "kind": _choice_param(request, "kind", FeedbackKind.values),
+            "box": choice_param(request, "box", selectors.BOXES, "received"),
+            "kind": choice_param(request, "kind", FeedbackKind.values),
             "competency_id": id_param(request, "competency"),
             "person_id": id_param(request, "person"),
             "since": _date_param(request, "since"),
