@@ -18,7 +18,6 @@ goal at risk or done, learning items — changes no sign-off, and is in the hist
 from calendar import monthrange
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
@@ -32,7 +31,7 @@ from perfapp.concurrency import StaleEdit
 from perfapp.notifications import services as notifications
 from perfapp.orgs.models import Membership
 from perfapp.text import excerpt
-from perfapp.timezones import local_today
+from perfapp.timezones import local_today, zone_of
 
 from .models import (
     DevelopmentPlan,
@@ -956,7 +955,7 @@ def remove_learning(*, actor: Membership, item: LearningItem) -> None:
 
 
 def _morning(day: date, person: Membership) -> datetime:
-    return datetime.combine(day, REMIND_AT, tzinfo=ZoneInfo(person.effective_time_zone))
+    return datetime.combine(day, REMIND_AT, tzinfo=zone_of(person))
 
 
 def remind_reviews_due(now: datetime) -> int:

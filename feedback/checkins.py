@@ -20,7 +20,7 @@ from perfapp.notifications import services as notifications
 from perfapp.notifications.models import OutboxMessage, OutboxStatus
 from perfapp.orgs.models import Membership
 from perfapp.text import excerpt
-from perfapp.timezones import local_today, validate_time_zone
+from perfapp.timezones import local_today, validate_time_zone, zone_of
 
 from . import schedule
 from .checkin_models import (
@@ -120,7 +120,7 @@ def _url(meeting: Meeting) -> str:
 
 
 def _local(moment: datetime, person: Membership) -> datetime:
-    return moment.astimezone(ZoneInfo(person.effective_time_zone))
+    return moment.astimezone(zone_of(person))
 
 
 def _require_participant(actor: Membership, series: CheckinSeries) -> None:

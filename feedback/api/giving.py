@@ -1,7 +1,6 @@
 """API: giving and reading feedback, the nudge, and HR's counts."""
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -23,6 +22,7 @@ from perfapp.api.params import choice_param, id_param
 from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer
 from perfapp.orgs.models import Membership
 from perfapp.tenancy.api import OrganizationViewSet
+from perfapp.timezones import zone_of
 
 from .. import nudge as nudge_rules
 from .. import selectors, services
@@ -233,7 +233,7 @@ class FeedbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organiza
     def list(self, request, *args, **kwargs):
         criteria = self._criteria()
         # Days are the reader's days, as on the pages.
-        with timezone.override(ZoneInfo(self.membership.effective_time_zone)):
+        with timezone.override(zone_of(self.membership)):
             page = self.paginate_queryset(selectors.timeline(self.membership, **criteria))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
