@@ -20,7 +20,7 @@ from perfapp.orgs.models import Membership
 from perfapp.tenancy.views import org_view
 from perfapp.timezones import local_today
 from perfapp.web.forms_util import apply_errors
-from perfapp.web.helpers import first_name, go, initials, is_partial, message_of
+from perfapp.web.helpers import first_name, go, id_from, initials, is_partial, message_of
 
 from .. import mentoring
 from .. import mentoring_selectors as selectors
@@ -41,7 +41,7 @@ from ..models import (
     MentorshipRequestStatus,
     MentorshipStatus,
 )
-from .growth_common import PAGE_SIZE, id_from
+from .growth_common import PAGE_SIZE
 
 RECENTLY_DECLINED = timedelta(days=30)
 

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
@@ -21,7 +21,7 @@ from perfapp.orgs.selectors import direct_reports
 from perfapp.tenancy.views import org_view, render_htmx
 from perfapp.timezones import local_today
 from perfapp.web.forms_util import apply_errors
-from perfapp.web.helpers import message_of
+from perfapp.web.helpers import go, id_from, message_of
 
 from .. import nudge as nudge_rules
 from .. import selectors, services
@@ -33,17 +33,6 @@ PAGE_SIZE = 20
 ASKED_OF_YOU_SHOWN = 5
 RECENTLY_ANSWERED = timedelta(days=30)
 DEFAULT_DUE_IN = timedelta(days=7)
-MAX_ID = 2**63 - 1
-
-
-def _redirect(request: HttpRequest, name: str, **kwargs) -> HttpResponse:
-    return redirect(name, org_slug=request.organization.slug, **kwargs)
-
-
-def _id(raw: str | None) -> int | None:
-    if raw and raw.isascii() and raw.isdigit() and 0 < int(raw) <= MAX_ID:
-        return int(raw)
-    return None
 
 
 # --- who reads what, in words ---------------------------------------------------------------
@@ -213,7 +202,7 @@ def evidence(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "Counted as evidence for your promotion criteria.")
     else:
         messages.success(request, "No longer counted as evidence. It stays private.")
-    return _redirect(request, "feedback:detail", pk=feedback.pk)
+    return go(request, "feedback:detail", pk=feedback.pk)
 
 
 # --- giving -----------------------------------------------------------------------------------
@@ -233,7 +222,7 @@ def _hints_for(data) -> dict:
 
 
 def _recipient_from(raw: str | None, viewer: Membership) -> Membership | None:
-    pk = _id(raw)
+    pk = id_from(raw)
     if pk is None or pk == viewer.pk:
         return None
     return (
@@ -264,7 +253,7 @@ def give(request: HttpRequest) -> HttpResponse:
                 apply_errors(form, error)
             else:
                 messages.success(request, f"Feedback sent to {feedback.recipient.name}. Thank you!")
-                return _redirect(request, "feedback:detail", pk=feedback.pk)
+                return go(request, "feedback:detail", pk=feedback.pk)
     visibility = form["visibility"].value() or Visibility.PRIVATE
     context = {
         "form": form,
@@ -320,7 +309,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 closed = message_of(error)
         else:
             messages.success(request, "Your changes are saved.")
-            return _redirect(request, "feedback:detail", pk=feedback.pk)
+            return go(request, "feedback:detail", pk=feedback.pk)
     minutes_left = _edit_minutes_left(feedback)
     if minutes_left < 0 and closed is None:
         closed = (
@@ -375,7 +364,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
     viewer = request.membership
     reports = list(direct_reports(viewer)) if viewer.is_manager else []
     today = local_today(viewer)
-    about = _id(request.GET.get("about"))
+    about = id_from(request.GET.get("about"))
     initial = {
         "subject": about if about in {r.pk for r in reports} else viewer.pk,
         "due_date": today + DEFAULT_DUE_IN,
@@ -404,7 +393,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
                 f"Asked {count} colleague{'s' if count != 1 else ''} for feedback "
                 f"on “{asked.topic}”.",
             )
-            return _redirect(request, "feedback:request", pk=asked.pk)
+            return go(request, "feedback:request", pk=asked.pk)
     return render(
         request,
         "feedback/request_new.html",
@@ -501,7 +490,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
             apply_errors(form, error)
         else:
             messages.success(request, f"Thank you! {asked.requester.name} can read your answer.")
-            return _redirect(request, "feedback:detail", pk=feedback.pk)
+            return go(request, "feedback:detail", pk=feedback.pk)
         row.refresh_from_db(fields=["status", "responded_at", "decline_reason"])
     answered = getattr(row, "answer", None) if row.status == RequestStatus.ANSWERED else None
     context = {
@@ -527,7 +516,7 @@ def decline(request: HttpRequest, pk: int) -> HttpResponse:
             apply_errors(form, error)
         else:
             messages.success(request, f"Declined. {row.request.requester.name} sees your reason.")
-            return _redirect(request, "feedback:requests")
+            return go(request, "feedback:requests")
         row.refresh_from_db(fields=["status", "responded_at", "decline_reason"])
     return render(
         request,

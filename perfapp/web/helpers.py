@@ -13,6 +13,18 @@ if TYPE_CHECKING:
     from perfapp.orgs.models import Membership
 
 
+MAX_ID = 2**63 - 1  # the largest bigint primary key
+
+
+def id_from(raw: str | None) -> int | None:
+    """An id from a form or query string, or None: ASCII digits only ("²".isdigit() is
+    true but int("²") fails) and small enough for a bigint, so a bad value is "nothing
+    chosen", never a server error."""
+    if raw and raw.isascii() and raw.isdigit() and 0 < int(raw) <= MAX_ID:
+        return int(raw)
+    return None
+
+
 def is_partial(request: HttpRequest) -> bool:
     """An htmx request that swaps a fragment. A boosted link or form is a whole-page
     navigation, so it gets the whole page."""
