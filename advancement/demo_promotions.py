@@ -11,6 +11,7 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 
 from perfapp.orgs.models import Membership, Organization
+from perfapp.timezones import local_today
 
 from . import promotion_services as services
 from .models import Track
@@ -43,7 +44,7 @@ def seed_promotions(organization: Organization, members: list[Membership]) -> No
     if Round.objects.exists() or len(members) < 12:
         return
     hr, lena = members[4], members[2]
-    today = services.today_for(hr)
+    today = local_today(hr)
     services.save_round(
         actor=hr,
         round_=Round(

@@ -13,7 +13,6 @@
 """
 
 from datetime import datetime, time
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Max, Prefetch
 from django.urls import reverse
@@ -22,6 +21,7 @@ from advancement.evidence import EVERYONE, Audience, EvidenceItem, Placeholder
 from advancement.models import Competency
 from perfapp.orgs.models import Membership
 from perfapp.orgs.roles import Permission
+from perfapp.timezones import zone_of
 
 from .models import (
     InterestStatus,
@@ -91,7 +91,7 @@ class MentoringEvidence:
     def items(
         self, *, subject: Membership, competency_ids: set[int], since: datetime, until: datetime
     ):
-        zone = ZoneInfo(subject.organization.time_zone)
+        zone = zone_of(subject.organization)
         rows = (
             Mentorship.objects.filter(mentor=subject, competency_id__in=competency_ids)
             .select_related("competency")

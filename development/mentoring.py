@@ -7,7 +7,6 @@ profile row, so two accepts at the same moment can never go over it.
 """
 
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
@@ -19,6 +18,7 @@ from perfapp.audit.services import record
 from perfapp.notifications import services as notifications
 from perfapp.orgs.models import Membership
 from perfapp.text import excerpt
+from perfapp.timezones import local_today, zone_of
 
 from .mentoring_permissions import is_party_to_mentorship
 from .models import (
@@ -57,10 +57,6 @@ NOTIFICATION_KINDS = (
     ),
     ("mentoring.closed", "Closed mentorships", "The other person closed your mentorship."),
 )
-
-
-def local_today(person: Membership) -> date:
-    return timezone.now().astimezone(ZoneInfo(person.effective_time_zone)).date()
 
 
 def request_url(request: MentorshipRequest) -> str:
@@ -354,7 +350,7 @@ def log_session(
     if mentorship.status != MentorshipStatus.ACTIVE:
         raise ValidationError("This mentorship is closed; its log is final.")
     errors = {}
-    started = timezone.localtime(mentorship.started_at, ZoneInfo(actor.effective_time_zone))
+    started = timezone.localtime(mentorship.started_at, zone_of(actor))
     if held_on is None:
         errors["held_on"] = "Give the date of the session."
     elif held_on > local_today(actor):

@@ -5,12 +5,12 @@ from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, V
 from django.http import HttpRequest
 from django.urls import reverse
 
+from perfapp.timezones import local_today
 from perfapp.web.home import HomePanel, register
 
 from . import stretch_selectors
 from .models import DevelopmentPlan, Goal, GoalStatus, Milestone
 from .plan_selectors import OPEN, plan_status
-from .plans import local_today
 
 WAITING_SHOWN = 10
 AT_RISK_SHOWN = 5

@@ -16,6 +16,7 @@ from advancement.evidence import evidence_for
 from advancement.models import Competency
 from advancement.selectors import current_version, placement_of
 from perfapp.orgs.models import Membership
+from perfapp.timezones import local_today
 
 from .models import (
     DevelopmentPlan,
@@ -27,7 +28,7 @@ from .models import (
     PlanStatus,
 )
 from .permissions import can_edit_plan, is_manager_of
-from .plans import local_today, progress_of, settings_for
+from .plans import progress_of, settings_for
 
 EVIDENCE_WINDOW = timedelta(days=365)
 HISTORY_SHOWN = 30

@@ -18,7 +18,6 @@ goal at risk or done, learning items — changes no sign-off, and is in the hist
 from calendar import monthrange
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
@@ -28,9 +27,11 @@ from django.utils import timezone
 
 from advancement.models import Competency, Level, Track
 from perfapp.audit.services import record
+from perfapp.concurrency import StaleEdit
 from perfapp.notifications import services as notifications
 from perfapp.orgs.models import Membership
 from perfapp.text import excerpt
+from perfapp.timezones import local_today, zone_of
 
 from .models import (
     DevelopmentPlan,
@@ -55,6 +56,7 @@ MAX_FOCUS = 5
 MAX_TEXT = 4000
 MAX_GOAL_TEXT = 2000
 REMIND_AT = time(9, 0)
+PLAN_CHANGED = "This plan changed meanwhile. Here is the latest version; apply your edit again."
 UNCHANGED = object()
 
 
@@ -89,23 +91,7 @@ NOTIFICATION_KINDS = (
 )
 
 
-class StaleEdit(ValidationError):
-    """The plan changed since the version the person started from; ``fresh`` is the
-    plan as it is now."""
-
-    def __init__(self, fresh: DevelopmentPlan, message: str = ""):
-        super().__init__(
-            message
-            or "This plan changed meanwhile. Here is the latest version; apply your edit again."
-        )
-        self.fresh = fresh
-
-
 # --- small helpers ---------------------------------------------------------------------------
-
-
-def local_today(person: Membership) -> date:
-    return timezone.now().astimezone(ZoneInfo(person.effective_time_zone)).date()
 
 
 def add_months(day: date, months: int) -> date:
@@ -377,7 +363,7 @@ def save_plan(
     _require_editor(actor, owner)
     plan = _locked(plan)
     if plan.version != expected_version:
-        raise StaleEdit(plan)
+        raise StaleEdit(plan, PLAN_CHANGED)
     before_focus = {c.pk: c.name for c in plan.focus_competencies.all()}
     after_focus = {c.pk: c.name for c in focus}
     changed = []
@@ -969,7 +955,7 @@ def remove_learning(*, actor: Membership, item: LearningItem) -> None:
 
 
 def _morning(day: date, person: Membership) -> datetime:
-    return datetime.combine(day, REMIND_AT, tzinfo=ZoneInfo(person.effective_time_zone))
+    return datetime.combine(day, REMIND_AT, tzinfo=zone_of(person))
 
 
 def remind_reviews_due(now: datetime) -> int:
@@ -989,7 +975,7 @@ def remind_reviews_due(now: datetime) -> int:
     for plan in plans:
         owner = plan.owner
         due = plan.next_review_on
-        if due > now.astimezone(ZoneInfo(owner.effective_time_zone)).date():
+        if due > local_today(owner, now=now):
             continue
         manager = owner.manager if owner.manager_id and owner.manager.is_active else None
         occasion = f"plan:{plan.pk}:review:{due.isoformat()}"
@@ -1037,7 +1023,7 @@ def flag_overdue_goals(now: datetime) -> int:
     )
     for goal in goals:
         owner = goal.plan.owner
-        today = now.astimezone(ZoneInfo(owner.effective_time_zone)).date()
+        today = local_today(owner, now=now)
         if goal.target_on >= today:
             continue
         occasion = f"goal:{goal.pk}:overdue:{goal.target_on.isoformat()}"

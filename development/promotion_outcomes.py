@@ -9,6 +9,7 @@ so the plan's history, versioning and sign-offs behave as for any other goal.
 from advancement.models import Competency
 from advancement.promotion_models import Case, Decision
 from perfapp.orgs.models import Membership
+from perfapp.timezones import local_today
 
 from . import plans
 
@@ -24,7 +25,7 @@ def add_not_yet_goals(case: Case, subject: Membership, criteria: list[dict]) -> 
     competencies = {
         c.pk: c for c in Competency.objects.filter(pk__in=competency_ids, archived_at__isnull=True)
     }
-    start = plans.local_today(subject)
+    start = local_today(subject)
     for criterion in criteria:
         competency = competencies.get(criterion.get("competency_id"))
         subject_name = criterion.get("competency") or "Next-level criterion"

@@ -18,8 +18,8 @@ from advancement.models import Competency
 from perfapp.audit.services import record
 from perfapp.notifications import services as notifications
 from perfapp.orgs.models import Membership, Team
+from perfapp.timezones import local_today
 
-from .mentoring import local_today
 from .models import (
     Audience,
     Commitment,

@@ -9,11 +9,9 @@ else's. Every write goes through ``feedback.checkins``; its ValidationErrors bec
 ``conflict`` and the fresh content under ``current``, never a silent overwrite.
 """
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import timedelta
 
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -26,9 +24,9 @@ from drf_spectacular.utils import (
 from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.views import set_rollback
 
 from perfapp import links
+from perfapp.api.errors import service_errors
 from perfapp.api.fields import PlainChoiceField
 from perfapp.api.pagination import StableCursorPagination
 from perfapp.api.params import id_param, path_id
@@ -47,7 +45,6 @@ from .checkin_models import (
     MeetingStatus,
     SeriesStatus,
 )
-from .checkins import StaleEdit
 
 MAX_NOTES = 20000
 SERIES_CHANGES = (SeriesStatus.ACTIVE, SeriesStatus.PAUSED, SeriesStatus.ENDED)
@@ -75,43 +72,10 @@ def actions_of(viewer: Membership) -> QuerySet[ActionItem]:
     return ActionItem.objects.filter(Q(series__manager=viewer) | Q(series__report=viewer))
 
 
-# --- errors ---------------------------------------------------------------------------------
-
-
-class ChangedMeanwhile(exceptions.APIException):
-    """A stale edit: answered as a 409 envelope carrying the fresh content."""
-
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "This changed meanwhile."
-    default_code = "conflict"
-
-    def __init__(self, message: str, current):
-        super().__init__(message)
-        self.current = current
-
-
-@contextmanager
-def _domain(fresh: Callable | None = None) -> Iterator[None]:
-    """A domain ValidationError becomes the 400 envelope; a ``StaleEdit`` the 409 one,
-    with ``fresh(stale.fresh)`` as the current content."""
-    try:
-        yield
-    except StaleEdit as stale:
-        if fresh is None:
-            raise serializers.ValidationError(stale.messages) from stale
-        raise ChangedMeanwhile(stale.messages[0], fresh(stale.fresh)) from stale
-    except ValidationError as error:
-        raise serializers.ValidationError(serializers.as_serializer_error(error)) from error
+# --- the base viewset -----------------------------------------------------------------------
 
 
 class CheckinViewSet(OrganizationViewSet):
-    def handle_exception(self, exc):
-        if isinstance(exc, ChangedMeanwhile):
-            set_rollback()
-            body = {"code": "conflict", "message": str(exc.detail), "current": exc.current}
-            return Response({"error": body}, status=status.HTTP_409_CONFLICT)
-        return super().handle_exception(exc)
-
     def visible(self) -> QuerySet:
         raise NotImplementedError
 
@@ -483,7 +447,7 @@ class CheckinSeriesViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Che
     def create(self, request, *args, **kwargs):
         serializer = SeriesCreateSerializer(data=request.data, context=self.context())
         serializer.is_valid(raise_exception=True)
-        with _domain():
+        with service_errors():
             series = checkins.start_series(actor=self.membership, **serializer.validated_data)
         return Response(self._one(series), status=status.HTTP_201_CREATED)
 
@@ -491,7 +455,7 @@ class CheckinSeriesViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Che
     @action(detail=True, methods=["post"])
     def accept(self, request, *args, **kwargs):
         series = self.get_object()
-        with _domain():
+        with service_errors():
             checkins.accept_series(actor=self.membership, series=series)
         return Response(self._one(series))
 
@@ -505,7 +469,7 @@ class CheckinSeriesViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Che
         series = self.get_object()
         serializer = SeriesRescheduleSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with _domain():
+        with service_errors():
             checkins.reschedule_series(
                 actor=self.membership, series=series, **serializer.validated_data
             )
@@ -522,7 +486,7 @@ class CheckinSeriesViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Che
         series = self.get_object()
         serializer = SeriesStatusSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with _domain():
+        with service_errors():
             checkins.set_series_status(
                 actor=self.membership, series=series, status=serializer.validated_data["status"]
             )
@@ -597,7 +561,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CheckinVi
     @action(detail=True, methods=["post"])
     def hold(self, request, *args, **kwargs):
         meeting = self.get_object()
-        with _domain():
+        with service_errors():
             checkins.hold_meeting(actor=self.membership, meeting=meeting)
         return Response(self._detail(meeting.pk))
 
@@ -611,7 +575,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CheckinVi
         meeting = self.get_object()
         serializer = SkipSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with _domain():
+        with service_errors():
             checkins.skip_meeting(
                 actor=self.membership, meeting=meeting, reason=serializer.validated_data["reason"]
             )
@@ -627,7 +591,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CheckinVi
         meeting = self.get_object()
         serializer = MoveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with _domain():
+        with service_errors():
             checkins.move_meeting(
                 actor=self.membership,
                 meeting=meeting,
@@ -645,7 +609,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CheckinVi
         meeting = self.get_object()
         serializer = SharedNotesSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with _domain(fresh=lambda fresh: SharedNotesStateSerializer(fresh).data):
+        with service_errors(fresh=lambda fresh: SharedNotesStateSerializer(fresh).data):
             saved = checkins.save_shared_notes(
                 actor=self.membership,
                 meeting=meeting,
@@ -664,7 +628,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CheckinVi
         meeting = self.get_object()
         serializer = PrivateNoteSerializer(data=request.data, context=self.context())
         serializer.is_valid(raise_exception=True)
-        with _domain():
+        with service_errors():
             note = checkins.save_private_note(
                 actor=self.membership, meeting=meeting, body=serializer.validated_data["body"]
             )
@@ -686,7 +650,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CheckinVi
             links.show(shown, self.membership)
             return {"agenda": AgendaItemSerializer(shown, many=True, context=self.context()).data}
 
-        with _domain(fresh=fresh):
+        with service_errors(fresh=fresh):
             checkins.reorder(
                 actor=self.membership,
                 meeting=meeting,
@@ -779,7 +743,7 @@ class AgendaItemViewSet(
     def create(self, request, *args, **kwargs):
         serializer = PointCreateSerializer(data=request.data, context=self.context())
         serializer.is_valid(raise_exception=True)
-        with _domain():
+        with service_errors():
             item = checkins.add_point(actor=self.membership, **serializer.validated_data)
         return Response(_point(item.pk, self.context()), status=status.HTTP_201_CREATED)
 
@@ -794,7 +758,7 @@ class AgendaItemViewSet(
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:
-            with _domain(fresh=_fresh_point(self.context())):
+            with service_errors(fresh=_fresh_point(self.context())):
                 saved = checkins.edit_point(
                     actor=self.membership,
                     item=item,
@@ -825,7 +789,7 @@ class AgendaItemViewSet(
         if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
             raise serializers.ValidationError({"version": ["Give the version you started from."]})
         try:
-            with _domain(fresh=_fresh_point(self.context())):
+            with service_errors(fresh=_fresh_point(self.context())):
                 checkins.remove_point(actor=self.membership, item=item, expected_version=int(raw))
         except AgendaItem.DoesNotExist:
             raise exceptions.NotFound("This talking point was removed meanwhile.") from None
@@ -883,7 +847,7 @@ class ActionItemViewSet(
     def create(self, request, *args, **kwargs):
         serializer = ActionCreateSerializer(data=request.data, context=self.context())
         serializer.is_valid(raise_exception=True)
-        with _domain():
+        with service_errors():
             item = checkins.add_action(actor=self.membership, **serializer.validated_data)
         return Response(_action(item.pk, self.context()), status=status.HTTP_201_CREATED)
 
@@ -900,7 +864,7 @@ class ActionItemViewSet(
         data = serializer.validated_data
         context = self.context()
         unchanged = checkins.UNCHANGED
-        with _domain(fresh=lambda fresh: _action(fresh.pk, context)):
+        with service_errors(fresh=lambda fresh: _action(fresh.pk, context)):
             if set(data) <= {"done", "version"}:
                 saved = checkins.set_action_done(
                     actor=self.membership,

@@ -14,12 +14,13 @@ from django.utils import timezone
 from perfapp import coaching, links
 from perfapp.audit.services import record
 from perfapp.coaching import Suggestion
+from perfapp.concurrency import StaleEdit
 from perfapp.links import LinkRef
 from perfapp.notifications import services as notifications
 from perfapp.notifications.models import OutboxMessage, OutboxStatus
 from perfapp.orgs.models import Membership
 from perfapp.text import excerpt
-from perfapp.timezones import validate_time_zone
+from perfapp.timezones import local_today, validate_time_zone, zone_of
 
 from . import schedule
 from .checkin_models import (
@@ -44,16 +45,6 @@ class CheckinAction(models.TextChoices):
     """Audited check-in changes (registered with the audit log in ``FeedbackConfig``)."""
 
     SETTINGS_CHANGED = "checkin.settings_changed", "Check-in settings changed"
-
-
-class StaleEdit(ValidationError):
-    """Someone else changed this meanwhile; ``fresh`` is what is there now."""
-
-    def __init__(self, fresh):
-        super().__init__(
-            "This changed meanwhile. Here is the latest version; apply your edit again."
-        )
-        self.fresh = fresh
 
 
 def settings_for(organization) -> CheckinSettings:
@@ -128,12 +119,8 @@ def _url(meeting: Meeting) -> str:
     )
 
 
-def _local_today(person: Membership) -> date:
-    return timezone.now().astimezone(ZoneInfo(person.effective_time_zone)).date()
-
-
 def _local(moment: datetime, person: Membership) -> datetime:
-    return moment.astimezone(ZoneInfo(person.effective_time_zone))
+    return moment.astimezone(zone_of(person))
 
 
 def _require_participant(actor: Membership, series: CheckinSeries) -> None:
@@ -193,7 +180,7 @@ def start_series(
         )
     time_zone = time_zone or manager.effective_time_zone
     _validate_series(cadence, time_of_day, starts_on, time_zone, duration_minutes)
-    if starts_on < _local_today(actor):
+    if starts_on < local_today(actor):
         raise ValidationError({"starts_on": "Start today or later."})
     if CheckinSeries.objects.filter(
         manager=manager,
@@ -357,7 +344,7 @@ def reschedule_series(
     if series.status != SeriesStatus.ACTIVE:
         raise ValidationError("Only an active series can be rescheduled.")
     _validate_series(cadence, time_of_day, from_date, series.time_zone, series.duration_minutes)
-    if from_date < _local_today(actor):
+    if from_date < local_today(actor):
         raise ValidationError({"from_date": "Choose today or a later date."})
     upcoming = list(
         series.meetings.select_for_update()
@@ -602,7 +589,7 @@ def add_action(
         errors["owner"] = "The owner is one of the two people of this check-in."
     if not text.strip():
         errors["text"] = "Say what needs doing."
-    if due_on is not None and due_on < _local_today(actor):
+    if due_on is not None and due_on < local_today(actor):
         errors["due_on"] = "Choose a due date from today on."
     if errors:
         raise ValidationError(errors)
@@ -642,7 +629,7 @@ def edit_action(
         else:
             changes["text"] = text.strip()[:500]
     if due_on is not UNCHANGED:
-        if due_on is not None and due_on != item.due_on and due_on < _local_today(actor):
+        if due_on is not None and due_on != item.due_on and due_on < local_today(actor):
             errors["due_on"] = "Choose a due date from today on."
         changes["due_on"] = due_on
     if errors:
@@ -737,7 +724,7 @@ def remind_overdue_actions(now: datetime) -> int:
         "owner__user", "owner__organization", "series__organization"
     )
     for item in rows.filter(due_on__lt=now.date() + timedelta(days=1)):
-        today = now.astimezone(ZoneInfo(item.owner.effective_time_zone)).date()
+        today = local_today(item.owner, now=now)
         if item.due_on >= today:
             continue
         notifications.queue(

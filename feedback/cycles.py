@@ -21,7 +21,6 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -31,8 +30,9 @@ from django.utils import timezone
 
 from perfapp.notifications import services as notifications
 from perfapp.notifications.models import OutboxMessage, OutboxStatus
-from perfapp.orgs.models import Membership, Organization
+from perfapp.orgs.models import Membership
 from perfapp.tenancy.scoping import organization_scope, scopes_disabled
+from perfapp.timezones import local_today
 
 from . import reminders, sealing
 from .models import (
@@ -56,11 +56,6 @@ MAX_ANSWER_LENGTH = 4000
 
 def _url(organization, name: str, **kwargs) -> str:
     return reverse(name, kwargs={"org_slug": organization.slug, **kwargs})
-
-
-def organization_today(organization: Organization) -> date:
-    """Today where the organization is: the day a cycle's dates are read in."""
-    return timezone.now().astimezone(ZoneInfo(organization.time_zone or "UTC")).date()
 
 
 def _day(day: date) -> str:
@@ -100,7 +95,7 @@ def save_cycle(*, actor: Membership, cycle: FeedbackCycle) -> FeedbackCycle:
         raise ValidationError({"name": "Give the cycle a name, like “Q3 360”."})
     if cycle.closes_on <= cycle.opens_on:
         raise ValidationError({"closes_on": "The cycle must close after it opens."})
-    past = past_dates_error(cycle, organization_today(actor.organization))
+    past = past_dates_error(cycle, local_today(actor.organization))
     if past:
         raise ValidationError({"closes_on": past})
     if not any(
@@ -181,7 +176,7 @@ def _check_ready(cycle: FeedbackCycle) -> list[CycleParticipant]:
         raise ValidationError("Add participants before opening the cycle.")
     if not cycle.questions.exists():
         raise ValidationError("Add at least one question before opening the cycle.")
-    past = past_dates_error(cycle, organization_today(cycle.organization))
+    past = past_dates_error(cycle, local_today(cycle.organization))
     if past:
         raise ValidationError(f"{past} Change the dates in the settings, then open it.")
     return participants
@@ -197,7 +192,7 @@ def open_cycle(*, actor: Membership, cycle: FeedbackCycle) -> int:
     only scheduled); ``cycle.scheduled`` and ``cycle.status`` say which happened."""
     locked = FeedbackCycle.objects.select_for_update().get(pk=cycle.pk)
     _require_draft(locked)
-    if locked.opens_on > organization_today(locked.organization):
+    if locked.opens_on > local_today(locked.organization):
         _check_ready(locked)
         locked.scheduled = True
         locked.save(update_fields=["scheduled"])
@@ -231,7 +226,7 @@ def open_scheduled_cycles() -> int:
             .order_by("opens_on", "id")
         )
     for cycle in due:
-        if cycle.opens_on > organization_today(cycle.organization):
+        if cycle.opens_on > local_today(cycle.organization):
             continue
         with organization_scope(cycle.organization), transaction.atomic():
             locked = FeedbackCycle.objects.select_for_update().get(pk=cycle.pk)
@@ -678,7 +673,7 @@ def remind_reviewers(*, actor: Membership, cycle: FeedbackCycle) -> int:
     however many reviews they still owe. Returns how many people were reminded now."""
     if cycle.status != CycleStatus.OPEN:
         raise ValidationError("Only an open cycle has reviewers to remind.")
-    today = organization_today(cycle.organization).isoformat()
+    today = local_today(cycle.organization).isoformat()
     occasion = f"{reminder_prefix(cycle)}{today}"
     waiting: dict[int, list[ReviewerAssignment]] = defaultdict(list)
     for assignment in ReviewerAssignment.objects.select_related("reviewer").filter(

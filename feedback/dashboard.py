@@ -7,13 +7,13 @@ counts and dates: never an agenda, a note or what a piece of feedback says.
 """
 
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Max, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from perfapp.orgs.models import Membership
+from perfapp.timezones import zone_of
 from perfapp.web.dashboard import Attention, Cell, Column, Contribution, days_ago
 
 from .checkin_models import ActionItem, CheckinSeries, MeetingStatus, SeriesStatus
@@ -28,7 +28,7 @@ FEEDBACK_DAYS = 30
 def _local_date(moment: datetime | None, viewer: Membership) -> date | None:
     if moment is None:
         return None
-    return moment.astimezone(ZoneInfo(viewer.effective_time_zone)).date()
+    return moment.astimezone(zone_of(viewer)).date()
 
 
 def series_of(members: list[Membership], now: datetime) -> dict[int, CheckinSeries]:
@@ -140,7 +140,7 @@ class CheckinColumns:
         elif series.next_at is None:
             upcoming = Cell("Not scheduled", sort=None, url=url)
         else:
-            local = timezone.localtime(series.next_at, ZoneInfo(viewer.effective_time_zone))
+            local = timezone.localtime(series.next_at, zone_of(viewer))
             upcoming = Cell(
                 f"{local:%a %-d %b}", sort=series.next_at, detail=f"{local:%H:%M}", url=url
             )

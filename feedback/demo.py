@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from advancement.models import Competency
 from perfapp.orgs.models import Membership, Organization
+from perfapp.timezones import local_today
 
 from . import cycles, services
 from .models import Feedback, FeedbackCycle, ReviewerAssignment, Visibility
@@ -105,7 +106,7 @@ def seed_feedback(organization: Organization, members: list[Membership]) -> None
 
 def _cycles(organization: Organization, members: list[Membership]) -> None:
     hr, employee = members[4], members[5]
-    today = cycles.organization_today(organization)
+    today = local_today(organization)
     # Run today, then dated back: a cycle cannot be set up with dates in the past.
     past = cycles.save_cycle(
         actor=hr,

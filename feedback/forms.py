@@ -12,6 +12,7 @@ from django import forms
 from django.db.models import Q
 
 from advancement.models import Competency
+from perfapp.orgs.forms import MemberField, MembersField, colleagues_of, member_label
 from perfapp.orgs.models import Membership
 from perfapp.web.widgets import QuickSelect
 
@@ -20,30 +21,6 @@ from .selectors import timeline_people
 
 PICK_COLLEAGUE = "Choose one of your colleagues from the list."
 PICK_COMPETENCY = "Choose competencies from the list."
-
-
-def member_label(person: Membership) -> str:
-    return f"{person.name} — {person.job_title}" if person.job_title else person.name
-
-
-class MemberField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Membership) -> str:
-        return member_label(obj)
-
-
-class MembersField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Membership) -> str:
-        return member_label(obj)
-
-
-def colleagues_of(viewer: Membership):
-    """Active colleagues, by name: whom one gives feedback to or asks."""
-    return (
-        Membership.objects.select_related("user")
-        .filter(is_active=True)
-        .exclude(pk=viewer.pk)
-        .order_by("user__name", "id")
-    )
 
 
 def active_competencies():

@@ -6,7 +6,6 @@ as they are. Each panel costs a fixed, small number of queries.
 """
 
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from django.db.models import F, Q
 from django.http import HttpRequest
@@ -14,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from perfapp.timezones import zone_of
 from perfapp.web.home import HomePanel, register
 
 from . import selectors
@@ -32,7 +32,7 @@ def _url(request: HttpRequest, name: str, **kwargs) -> str:
 def checkin_panel(request: HttpRequest) -> dict:
     """Always shown. Three queries: the next meeting, its agenda, my open action items."""
     me = request.membership
-    tz = ZoneInfo(me.effective_time_zone)
+    tz = zone_of(me)
     now = timezone.now()
     today = now.astimezone(tz).date()
     meeting = (

@@ -1,16 +1,16 @@
 """When reminders about requests and cycles are due, in the recipient's own time zone."""
 
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from perfapp.orgs.models import Membership
+from perfapp.timezones import zone_of
 
 REMIND_AT = time(9, 0)
 
 
 def morning_of(day: date, person: Membership) -> datetime:
     """09:00 on ``day`` where ``person`` lives."""
-    return datetime.combine(day, REMIND_AT, tzinfo=ZoneInfo(person.effective_time_zone))
+    return datetime.combine(day, REMIND_AT, tzinfo=zone_of(person))
 
 
 def before_due(due: date, person: Membership) -> datetime:

@@ -11,6 +11,7 @@ from perfapp.notifications import services as notifications
 from perfapp.notifications.models import OutboxMessage, OutboxStatus
 from perfapp.orgs.models import Membership
 from perfapp.text import excerpt
+from perfapp.timezones import local_today
 
 from . import reminders
 from .models import (
@@ -30,12 +31,6 @@ MAX_REVIEWERS = 10
 
 def _url(organization, name: str, **kwargs) -> str:
     return reverse(name, kwargs={"org_slug": organization.slug, **kwargs})
-
-
-def _today_for(person: Membership) -> date:
-    from zoneinfo import ZoneInfo
-
-    return timezone.now().astimezone(ZoneInfo(person.effective_time_zone)).date()
 
 
 # --- giving -----------------------------------------------------------------------------
@@ -208,7 +203,7 @@ def request_feedback(
         errors["reviewers"] = "Everyone you ask must be an active member here."
     if not topic.strip():
         errors["topic"] = "Say what you'd like feedback on: a project, a presentation, a skill."
-    if due_date < _today_for(requester):
+    if due_date < local_today(requester):
         errors["due_date"] = "Choose a due date from today on."
     if competency is not None and (
         competency.organization_id != requester.organization_id or competency.is_archived

@@ -1,9 +1,23 @@
-"""Time zone choices shared by people and organizations."""
+"""Time zones: the choices shared by people and organizations, and "today" where someone is.
+
+Dates people see and deadlines they meet (a due date, a round's closing day, a cycle's
+opening day) are days on *their* calendar, not the server's: near midnight UTC a person in
+Tokyo is already on tomorrow. Every such "today" is asked for here, so the rule is written
+once.
+"""
+
+from __future__ import annotations
 
 import zoneinfo
+from datetime import date, datetime
 from functools import cache
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+if TYPE_CHECKING:  # the models import this module for their validators
+    from perfapp.orgs.models import Membership, Organization
 
 
 @cache
@@ -19,3 +33,18 @@ def time_zone_choices() -> list[tuple[str, str]]:
 def validate_time_zone(value: str) -> None:
     if value and value not in zoneinfo.available_timezones():
         raise ValidationError(f"“{value}” is not a time zone we know, e.g. Europe/Berlin.")
+
+
+def zone_of(who: Membership | Organization) -> zoneinfo.ZoneInfo:
+    """A person's own time zone (theirs, else HR's choice, else the organization's), or an
+    organization's. A stored blank means UTC, the organization's default."""
+    name = getattr(who, "effective_time_zone", None) or who.time_zone
+    return zoneinfo.ZoneInfo(name or "UTC")
+
+
+def local_today(who: Membership | Organization, *, now: datetime | None = None) -> date:
+    """The date it is for ``who`` (a person or an organization) at ``now`` (default: now).
+
+    Batch jobs pass the ``now`` they started with, so one run reads one moment for all.
+    """
+    return (now or timezone.now()).astimezone(zone_of(who)).date()

@@ -11,6 +11,7 @@ from django import forms
 from django.db.models import Q
 
 from advancement.models import Competency
+from perfapp.orgs.forms import MemberField, MembersField, colleagues_of, member_label
 from perfapp.orgs.models import Membership, Team
 from perfapp.web.widgets import QuickSelect
 
@@ -20,32 +21,9 @@ PICK_COLLEAGUE = "Choose colleagues from the list."
 PICK_FROM_LIST = "Choose from the list."
 
 
-def member_label(person: Membership) -> str:
-    return f"{person.name} — {person.job_title}" if person.job_title else person.name
-
-
-class MembersField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Membership) -> str:
-        return member_label(obj)
-
-
-class MemberField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Membership) -> str:
-        return obj.name
-
-
 class ValuesField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: CompanyValue) -> str:
         return f"{obj.emoji} {obj.name}".strip()
-
-
-def colleagues_of(viewer: Membership):
-    return (
-        Membership.objects.select_related("user")
-        .filter(is_active=True)
-        .exclude(pk=viewer.pk)
-        .order_by("user__name", "id")
-    )
 
 
 def _offer(field: forms.ChoiceField, choices) -> None:
@@ -172,6 +150,7 @@ class WallFilterForm(forms.Form):
         empty_label="All kinds",
     )
     person = MemberField(
+        with_job_title=False,
         label="Person",
         queryset=Membership.objects.none(),
         required=False,

@@ -10,7 +10,6 @@ recursive query); HR's cover the whole organization. Only active people count.
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.db.models import (
@@ -30,6 +29,7 @@ from django.utils import timezone
 from perfapp.orgs.models import Membership
 from perfapp.orgs.permissions import sees_every_email
 from perfapp.small_groups import too_small
+from perfapp.timezones import zone_of
 
 from .models import ContributionKind, Recognition, RecognitionRecipient
 from .points_permissions import can_see_insights, can_see_org_insights
@@ -307,7 +307,7 @@ def weekly_trend(scope: InsightScope, weeks: int, now: datetime | None = None) -
     """Recognitions received in scope per week (Monday to Sunday in the organization's
     time zone) over the last ``weeks`` weeks, this week included; empty weeks are zeros.
     One query."""
-    zone = ZoneInfo(scope.viewer.organization.time_zone or "UTC")
+    zone = zone_of(scope.viewer.organization)
     today = (now or timezone.now()).astimezone(zone).date()
     first = today - timedelta(days=today.weekday() + 7 * (weeks - 1))
     start = datetime(first.year, first.month, first.day, tzinfo=zone)

@@ -14,11 +14,6 @@ from .models import Recognition
 MANAGE = Permission.MANAGE_RECOGNITION
 
 
-def can_manage_catalogue(viewer: Membership) -> bool:
-    """Company values and contribution kinds: create, edit, order, archive."""
-    return viewer.has_perm(MANAGE)
-
-
 def can_see_recognition(viewer: Membership, recognition: Recognition) -> bool:
     return viewer.is_active and viewer.organization_id == recognition.organization_id
 
@@ -32,12 +27,3 @@ def can_see_profile(viewer: Membership, person: Membership) -> bool:
     """Recognition received and given is public inside the organization, also for people
     who have left (their history stays)."""
     return viewer.is_active and viewer.organization_id == person.organization_id
-
-
-def can_recognize(giver: Membership, recipient: Membership) -> bool:
-    """Someone else, active, of the same organization."""
-    return (
-        recipient.pk != giver.pk
-        and recipient.is_active
-        and recipient.organization_id == giver.organization_id
-    )

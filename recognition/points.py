@@ -11,7 +11,6 @@ the first spent: neither can overdraw, and no point is lost or created.
 """
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,6 +19,7 @@ from django.utils import timezone
 
 from perfapp.orgs.models import Membership
 from perfapp.orgs.roles import Role
+from perfapp.timezones import zone_of
 
 from .models import LedgerReason, PointsEntry, Recognition, RecognitionSettings
 
@@ -31,7 +31,7 @@ def settings_for(organization) -> RecognitionSettings:
 
 def month_start(organization, now: datetime | None = None) -> datetime:
     """Midnight on the first of the current month in the organization's time zone."""
-    local = (now or timezone.now()).astimezone(ZoneInfo(organization.time_zone or "UTC"))
+    local = (now or timezone.now()).astimezone(zone_of(organization))
     return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from perfapp.api.errors import service_errors
 from perfapp.api.fields import PlainChoiceField
+from perfapp.api.pagination import NewestFirstPagination
 from perfapp.api.params import MAX_ID, id_param
 from perfapp.orgs.api import PersonRefSerializer
 from perfapp.orgs.models import Membership
@@ -24,7 +25,6 @@ from perfapp.tenancy.api import OrganizationViewSet
 from .. import assessment_selectors as selectors
 from .. import assessment_services as services
 from ..readiness_models import Assessment, Perspective, Rating
-from .common import NewestFirstPagination
 
 
 class AssessmentAnswerSerializer(serializers.Serializer):

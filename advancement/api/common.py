@@ -32,10 +32,6 @@ def _published_param() -> OpenApiParameter:
 # --- pagination ----------------------------------------------------------------------------
 
 
-class NewestFirstPagination(StableCursorPagination):
-    ordering = "-id"
-
-
 class VersionPagination(StableCursorPagination):
     ordering = "-number"
 

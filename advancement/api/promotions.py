@@ -16,11 +16,13 @@ from rest_framework.response import Response
 from perfapp import small_groups
 from perfapp.api.errors import service_errors
 from perfapp.api.fields import PlainChoiceField
+from perfapp.api.pagination import NewestFirstPagination
 from perfapp.api.params import MAX_ID
 from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer
 from perfapp.orgs.models import Membership
 from perfapp.orgs.roles import Permission
 from perfapp.tenancy.api import OrganizationViewSet
+from perfapp.timezones import local_today
 
 from .. import promotion_selectors as selectors
 from .. import promotion_services as services
@@ -28,7 +30,6 @@ from ..models import Track
 from ..promotion_models import Case, CaseState, Decision, Endorsement, Round
 from ..promotion_permissions import can_read_endorsement, manages_promotions
 from ..readiness import packet_for
-from .common import NewestFirstPagination
 from .readiness import PacketEvidenceSerializer
 
 MANAGE = Permission.MANAGE_PROMOTIONS
@@ -112,7 +113,7 @@ class PromotionRoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Or
         if manages_promotions(self.membership):
             return rows
         viewer = self.membership
-        today = services.today_for(viewer)
+        today = local_today(viewer)
         has_reports = Membership.objects.filter(manager=viewer, is_active=True).exists()
         rows = rows.filter(closed_at__isnull=True, opens_on__lte=today, closes_on__gte=today)
         return rows if has_reports else rows.filter(allow_self_nomination=True)

@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from perfapp.api.errors import service_errors
-from perfapp.api.pagination import StableCursorPagination
+from perfapp.api.pagination import NewestFirstPagination, StableCursorPagination
 from perfapp.api.params import MAX_ID
 from perfapp.orgs.api import PersonRefSerializer
 from perfapp.tenancy.api import OrganizationViewSet
@@ -28,10 +28,7 @@ from ..models import (
     ProposalTarget,
     ProposalVote,
 )
-from .common import (
-    MANAGE,
-    NewestFirstPagination,
-)
+from .common import MANAGE
 
 # --- proposals -----------------------------------------------------------------------------
 

@@ -54,9 +54,7 @@ from .common import (
     PromotionAction,
     case_url,
     may_nominate,
-    organization_today,
     round_is_open,
-    today_for,
 )
 from .effects import apply_due_promotions, apply_promotion, revert_promotion
 from .rounds import close_round, describe_undecided, reopen_round, save_round, undecided_cases
@@ -82,7 +80,6 @@ __all__ = [
     "move_round_to_calibration",
     "move_to_calibration",
     "open_case",
-    "organization_today",
     "refresh_version",
     "reopen_round",
     "request_endorsement",
@@ -92,7 +89,6 @@ __all__ = [
     "save_summary",
     "stale_version",
     "submit_case",
-    "today_for",
     "undecided_cases",
     "write_endorsement",
 ]

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from perfapp.orgs.models import Membership
+from perfapp.timezones import local_today
 
 from .. import outcomes
 from ..promotion_models import CalibrationNote, Case, CaseState, Decision, Round
@@ -23,7 +24,6 @@ from .common import (
     _refuse_own_case,
     _tell_subject,
     _transition,
-    organization_today,
 )
 from .effects import take_effect_or_remind
 
@@ -127,7 +127,7 @@ def decide(
     chosen = [int(c) for c in not_yet_criteria]
     case = _locked_case(case, lock_version)
     ensure_may_decide(actor=actor, case=case)
-    today = organization_today(case.subject.organization)
+    today = local_today(case.subject.organization)
     errors = {}
     if decision not in Decision.values:
         errors["decision"] = "Choose promoted or not yet."

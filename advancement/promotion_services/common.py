@@ -2,17 +2,15 @@
 locked case, its history, and the refusals of fairness."""
 
 from collections.abc import Iterable
-from datetime import date
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 
 from perfapp.audit.services import record
 from perfapp.notifications import services as notifications
-from perfapp.orgs.models import Membership, Organization
+from perfapp.orgs.models import Membership
+from perfapp.timezones import local_today
 
 from ..promotion_models import Case, CaseEvent, CaseState, Round
 from ..promotion_permissions import is_candidate
@@ -63,15 +61,6 @@ NOTIFICATION_KINDS = (
 )
 
 
-def today_for(person: Membership) -> date:
-    return timezone.now().astimezone(ZoneInfo(person.effective_time_zone)).date()
-
-
-def organization_today(organization: Organization) -> date:
-    """Today on the organization's calendar: the day promotions take effect by."""
-    return timezone.now().astimezone(ZoneInfo(organization.time_zone or "UTC")).date()
-
-
 def case_url(case: Case) -> str:
     return reverse(
         "advancement:promotion_case",
@@ -80,7 +69,7 @@ def case_url(case: Case) -> str:
 
 
 def round_is_open(round_: Round, person: Membership) -> bool:
-    today = today_for(person)
+    today = local_today(person)
     return round_.closed_at is None and round_.opens_on <= today <= round_.closes_on
 
 

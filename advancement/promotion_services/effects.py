@@ -10,6 +10,7 @@ from django.utils import timezone
 from perfapp.notifications import services as notifications
 from perfapp.orgs.models import Membership, Organization
 from perfapp.orgs.roles import ROLE_PERMISSIONS, Permission
+from perfapp.timezones import local_today
 
 from .. import snapshots
 from ..models import Level
@@ -25,7 +26,6 @@ from .common import (
     _locked_case,
     _refuse_own_case,
     _tell_subject,
-    organization_today,
 )
 
 
@@ -51,7 +51,7 @@ def apply_promotion(*, actor: Membership | None, case: Case) -> Case:
             f"This promotion took effect already ({case.applied_at:%-d %B %Y}).",
             code="applied",
         )
-    today = organization_today(subject.organization)
+    today = local_today(subject.organization)
     if case.effective_on is not None and case.effective_on > today:
         raise ValidationError(
             f"This promotion takes effect on {case.effective_on:%-d %B %Y}, by itself.",
@@ -129,7 +129,7 @@ def take_effect_or_remind(case: Case) -> bool:
 def apply_due_promotions(organization: Organization) -> dict:
     """Every promotion whose effective date has come takes effect (the daily task, inside
     the organization's scope). Idempotent: an applied one is never applied again."""
-    today = organization_today(organization)
+    today = local_today(organization)
     due = list(
         Case.objects.select_related("subject__user", "subject__organization", "round")
         .filter(

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from perfapp.orgs.models import Membership
 from perfapp.tenancy.views import org_view
 from perfapp.web.forms_util import apply_errors
+from perfapp.web.helpers import message_of
 
 from .. import assessment_selectors as selectors
 from .. import assessment_services as services
@@ -75,7 +76,7 @@ def assessment_start(request: HttpRequest, member_id: int) -> HttpResponse:
     except PermissionDenied as error:
         raise Http404 from error
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, message_of(error))
         return redirect(
             "advancement:assessments", org_slug=request.organization.slug, member_id=subject.pk
         )
@@ -172,7 +173,7 @@ def assessment_discard(request: HttpRequest, pk: int) -> HttpResponse:
     except PermissionDenied as error:
         raise Http404 from error
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, message_of(error))
         return redirect("advancement:assessment", org_slug=request.organization.slug, pk=pk)
     messages.success(request, "The open assessment was discarded.")
     return redirect(

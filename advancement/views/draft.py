@@ -5,13 +5,14 @@ import json
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from perfapp.orgs.roles import Permission
 from perfapp.tenancy.views import org_view
 from perfapp.web.forms_util import apply_errors
+from perfapp.web.helpers import go, message_of
 
 from .. import services, snapshots, track_io
 from ..forms import (
@@ -26,10 +27,6 @@ from ..models import Competency, Criterion, Level, Track
 from ..selectors import current_version
 
 MANAGE = Permission.MANAGE_FRAMEWORK
-
-
-def _go(request: HttpRequest, name: str, **kwargs) -> HttpResponse:
-    return redirect(name, org_slug=request.organization.slug, **kwargs)
 
 
 def _pending_changes() -> list:
@@ -61,7 +58,7 @@ def draft(request: HttpRequest) -> HttpResponse:
         lambda: services.save_track(actor=request.membership, track=form.instance),
         "Track created. Add its levels next.",
     ):
-        return _go(request, "advancement:draft_track", pk=form.instance.pk)
+        return go(request, "advancement:draft_track", pk=form.instance.pk)
     tracks = Track.objects.order_by("name").prefetch_related("levels")
     return render(
         request,
@@ -87,10 +84,10 @@ def draft_template(request: HttpRequest, key: str) -> HttpResponse:
     try:
         track = track_io.import_track(actor=request.membership, data=ladder)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return _go(request, "advancement:draft")
+        messages.error(request, message_of(error))
+        return go(request, "advancement:draft")
     messages.success(request, f"“{track.name}” is in your draft. Adapt it, then publish.")
-    return _go(request, "advancement:draft_track", pk=track.pk)
+    return go(request, "advancement:draft_track", pk=track.pk)
 
 
 @org_view(MANAGE)
@@ -104,9 +101,9 @@ def draft_import(request: HttpRequest) -> HttpResponse:
             form.add_error("file", error)
         else:
             messages.success(request, f"“{track.name}” imported into your draft.")
-            return _go(request, "advancement:draft_track", pk=track.pk)
+            return go(request, "advancement:draft_track", pk=track.pk)
     messages.error(request, "Import failed: " + " ".join(form.errors.get("file", [])))
-    return _go(request, "advancement:draft")
+    return go(request, "advancement:draft")
 
 
 @org_view(MANAGE)
@@ -123,14 +120,14 @@ def draft_track(request: HttpRequest, pk: int) -> HttpResponse:
             lambda: services.save_level(actor=request.membership, level=level_form.instance),
             "Level added.",
         ):
-            return _go(request, "advancement:draft_level", pk=level_form.instance.pk)
+            return go(request, "advancement:draft_level", pk=level_form.instance.pk)
     elif _save_form(
         request,
         form,
         lambda: services.save_track(actor=request.membership, track=form.instance),
         "Track saved.",
     ):
-        return _go(request, "advancement:draft_track", pk=pk)
+        return go(request, "advancement:draft_track", pk=pk)
     levels = (
         Level.objects.filter(track=track).order_by("rank").prefetch_related("criteria__competency")
     )
@@ -149,10 +146,10 @@ def draft_track_delete(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.delete_track(actor=request.membership, track=track)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return _go(request, "advancement:draft_track", pk=pk)
+        messages.error(request, message_of(error))
+        return go(request, "advancement:draft_track", pk=pk)
     messages.success(request, f"“{track.name}” removed from the draft.")
-    return _go(request, "advancement:draft")
+    return go(request, "advancement:draft")
 
 
 @org_view(MANAGE)
@@ -182,7 +179,7 @@ def draft_level(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "Criterion added.",
         ):
-            return _go(request, "advancement:draft_level", pk=pk)
+            return go(request, "advancement:draft_level", pk=pk)
     elif request.method == "POST":
         form = LevelForm(request.POST, instance=level, prefix="level")
         if _save_form(
@@ -191,7 +188,7 @@ def draft_level(request: HttpRequest, pk: int) -> HttpResponse:
             lambda: services.save_level(actor=request.membership, level=form.instance),
             "Level saved.",
         ):
-            return _go(request, "advancement:draft_level", pk=pk)
+            return go(request, "advancement:draft_level", pk=pk)
     criteria = (
         Criterion.objects.filter(level=level)
         .select_related("competency")
@@ -212,10 +209,10 @@ def draft_level_delete(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.delete_level(actor=request.membership, level=level)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return _go(request, "advancement:draft_level", pk=pk)
+        messages.error(request, message_of(error))
+        return go(request, "advancement:draft_level", pk=pk)
     messages.success(request, f"{level} removed from the draft.")
-    return _go(request, "advancement:draft_track", pk=level.track_id)
+    return go(request, "advancement:draft_track", pk=level.track_id)
 
 
 @org_view(MANAGE)
@@ -228,7 +225,7 @@ def draft_criterion(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: services.save_criterion(actor=request.membership, criterion=form.instance),
         "Criterion saved.",
     ):
-        return _go(request, "advancement:draft_level", pk=criterion.level_id)
+        return go(request, "advancement:draft_level", pk=criterion.level_id)
     return render(
         request,
         "advancement/draft_criterion.html",
@@ -243,7 +240,7 @@ def draft_criterion_delete(request: HttpRequest, pk: int) -> HttpResponse:
     criterion = get_object_or_404(Criterion, pk=pk)
     services.delete_criterion(actor=request.membership, criterion=criterion)
     messages.success(request, "Criterion removed from the draft.")
-    return _go(request, "advancement:draft_level", pk=criterion.level_id)
+    return go(request, "advancement:draft_level", pk=criterion.level_id)
 
 
 @org_view(MANAGE)
@@ -255,7 +252,7 @@ def competencies(request: HttpRequest) -> HttpResponse:
         lambda: services.save_competency(actor=request.membership, competency=form.instance),
         "Competency added.",
     ):
-        return _go(request, "advancement:competencies")
+        return go(request, "advancement:competencies")
     rows = Competency.objects.order_by("archived_at", "category", "name")
     return render(
         request,
@@ -275,7 +272,7 @@ def competency(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: services.save_competency(actor=request.membership, competency=form.instance),
         "Competency saved.",
     ):
-        return _go(request, "advancement:competencies")
+        return go(request, "advancement:competencies")
     return render(
         request,
         "advancement/competency.html",
@@ -295,14 +292,14 @@ def competency_archive(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         removed = services.archive_competency(actor=request.membership, competency=item)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, message_of(error))
     else:
         messages.success(
             request,
             f"“{item.name}” archived. {removed} criteria left the draft; published versions "
             "keep them.",
         )
-    return _go(request, "advancement:competencies")
+    return go(request, "advancement:competencies")
 
 
 @org_view(MANAGE)
@@ -312,10 +309,10 @@ def competency_restore(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.restore_competency(actor=request.membership, competency=item)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, message_of(error))
     else:
         messages.success(request, f"“{item.name}” is active again.")
-    return _go(request, "advancement:competencies")
+    return go(request, "advancement:competencies")
 
 
 @org_view(MANAGE)
@@ -332,7 +329,7 @@ def publish(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request, f"Version {version.number} is published. Everyone reads it now."
             )
-            return _go(request, "advancement:version", number=version.number)
+            return go(request, "advancement:version", number=version.number)
     return render(
         request,
         "advancement/publish.html",

@@ -13,7 +13,9 @@ from django.views.decorators.http import require_POST
 from perfapp.orgs.models import Membership
 from perfapp.orgs.roles import Permission
 from perfapp.tenancy.views import org_view
+from perfapp.timezones import local_today
 from perfapp.web.forms_util import apply_errors
+from perfapp.web.helpers import message_of
 
 from .. import promotion_selectors as selectors
 from .. import promotion_services as services
@@ -56,7 +58,7 @@ def _to_case(request: HttpRequest, case) -> HttpResponse:
 
 
 def _error(request: HttpRequest, error: ValidationError) -> None:
-    messages.error(request, " ".join(error.messages))
+    messages.error(request, message_of(error))
 
 
 # --- everyone: my promotion -------------------------------------------------------------------
@@ -71,7 +73,7 @@ def promotions(request: HttpRequest) -> HttpResponse:
     following = list(
         selectors.visible_cases(viewer).exclude(subject=viewer).order_by("-created_at", "-id")[:50]
     )
-    today = services.today_for(viewer)
+    today = local_today(viewer)
     has_reports = Membership.objects.filter(manager=viewer, is_active=True).exists()
     nominate_in = [
         r for r in selectors.open_rounds(today) if has_reports or r.allow_self_nomination
@@ -96,7 +98,7 @@ def promotions(request: HttpRequest) -> HttpResponse:
 def rounds(request: HttpRequest) -> HttpResponse:
     """HR's rounds, and the decided promotions whose new level has not taken effect."""
     to_apply = selectors.promotions_to_apply()
-    today = services.organization_today(request.organization)
+    today = local_today(request.organization)
     for case in to_apply:
         case.due = case.effective_on is None or case.effective_on <= today
         case.applicable = (
@@ -296,7 +298,7 @@ def _effect(case, viewer: Membership) -> dict:
     blocker, overridable = "", False
     due = False
     if case.awaits_effect:
-        today = services.organization_today(case.subject.organization)
+        today = local_today(case.subject.organization)
         due = case.effective_on is None or case.effective_on <= today
         if due:
             blocker, overridable = selectors.application_blocker(
@@ -337,7 +339,7 @@ def _case_page(
     if decision_form is None and _may_decide(viewer, case):
         decision_form = DecisionForm(
             criteria=criteria,
-            initial={**lock, "effective_on": services.organization_today(request.organization)},
+            initial={**lock, "effective_on": local_today(request.organization)},
         )
     effect = _effect(case, viewer)
     if revert_form is None and effect.get("may_revert"):

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from perfapp.orgs.roles import Permission
 from perfapp.tenancy.views import org_view, render_htmx
 from perfapp.web.forms_util import apply_errors
+from perfapp.web.helpers import message_of
 
 from .. import selectors, services
 from ..forms import AnswerForm, CommentForm, ProposalForm
@@ -139,7 +140,7 @@ def proposal_vote(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.toggle_vote(voter=request.membership, proposal=proposal)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, message_of(error))
     proposal = _proposal_or_404(request, pk)
     if request.htmx:
         return render(request, "advancement/proposal.html#vote", {"proposal": proposal})

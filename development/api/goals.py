@@ -15,11 +15,13 @@ from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
 from advancement.models import Competency
+from perfapp.api.errors import service_errors
 from perfapp.api.fields import PlainChoiceField
 from perfapp.api.pagination import StableCursorPagination
-from perfapp.api.params import id_param
+from perfapp.api.params import choice_param, id_param
 from perfapp.orgs.api import PersonRefSerializer
 from perfapp.orgs.models import Membership
+from perfapp.timezones import local_today
 
 from .. import plans as service
 from ..models import (
@@ -34,8 +36,7 @@ from ..models import (
     ProgressMode,
 )
 from ..plan_selectors import decorate, visible_goals, with_progress
-from ..plans import local_today
-from .plans import GrowthRefSerializer, GrowthViewSet, VisibleField, domain, editable_plans
+from .plans import GrowthRefSerializer, GrowthViewSet, VisibleField, editable_plans
 
 
 def editable_goals(viewer: Membership) -> QuerySet[Goal]:
@@ -60,13 +61,6 @@ def _with_owner(goal: Goal) -> Goal:
         pk=goal.plan_id
     )
     return goal
-
-
-def choice_param(request, name: str, choices) -> str:
-    raw = request.query_params.get(name, "")
-    if raw and raw not in choices:
-        raise serializers.ValidationError({name: [f"Choose one of: {', '.join(choices)}."]})
-    return raw
 
 
 # --- shapes --------------------------------------------------------------------------------
@@ -303,7 +297,7 @@ class GoalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GrowthViewSe
         data = dict(serializer.validated_data)
         plan = data.pop("plan")
         plan.owner = Membership.objects.select_related("manager").get(pk=plan.owner_id)
-        with domain():
+        with service_errors():
             goal = service.add_goal(actor=self.membership, plan=plan, **data)
         return Response(self._one(goal.pk), status=status.HTTP_201_CREATED)
 
@@ -318,7 +312,7 @@ class GoalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GrowthViewSe
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         text_fields = set(service.GOAL_FIELDS) | {"competencies"}
-        with domain():
+        with service_errors():
             if text_fields & set(data):
                 service.edit_goal(
                     actor=self.membership,
@@ -389,7 +383,7 @@ class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GrowthV
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         goal = _with_owner(data.pop("goal"))
-        with domain():
+        with service_errors():
             milestone = service.add_milestone(actor=self.membership, goal=goal, **data)
         return Response(MilestoneSerializer(milestone).data, status=status.HTTP_201_CREATED)
 
@@ -403,7 +397,7 @@ class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GrowthV
         _with_owner(milestone.goal)
         serializer = MilestoneUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with domain():
+        with service_errors():
             saved = service.set_milestone_done(
                 actor=self.membership, milestone=milestone, done=serializer.validated_data["done"]
             )
@@ -413,7 +407,7 @@ class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GrowthV
     def destroy(self, request, *args, **kwargs):
         milestone = self.get_object()
         _with_owner(milestone.goal)
-        with domain():
+        with service_errors():
             service.remove_milestone(actor=self.membership, milestone=milestone)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -462,7 +456,7 @@ class LearningItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Grow
         data = dict(serializer.validated_data)
         plan = data.pop("plan")
         plan.owner = Membership.objects.select_related("manager").get(pk=plan.owner_id)
-        with domain(), _rename_about():
+        with service_errors(), _rename_about():
             item = service.add_learning(actor=self.membership, plan=plan, **data)
         return Response(LearningItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
@@ -476,7 +470,7 @@ class LearningItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Grow
         self._plan_of(item)
         serializer = LearningUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with domain():
+        with service_errors():
             saved = service.set_learning_status(
                 actor=self.membership, item=item, status=serializer.validated_data["status"]
             )
@@ -486,7 +480,7 @@ class LearningItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Grow
     def destroy(self, request, *args, **kwargs):
         item = self.get_object()
         self._plan_of(item)
-        with domain():
+        with service_errors():
             service.remove_learning(actor=self.membership, item=item)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

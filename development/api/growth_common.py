@@ -3,7 +3,6 @@ fields documented as plain strings, query parameters and pagination."""
 
 from rest_framework import exceptions, serializers
 
-from perfapp.api.pagination import StableCursorPagination
 from perfapp.api.params import path_id
 from perfapp.orgs.models import Team
 
@@ -13,19 +12,6 @@ class GrowthTeamSerializer(serializers.ModelSerializer):
         model = Team
         fields = ["id", "name"]
         read_only_fields = fields
-
-
-class NewestFirst(StableCursorPagination):
-    ordering = "-id"
-
-
-def choice_param(request, name: str, choices, default: str = "") -> str:
-    raw = request.query_params.get(name, "")
-    if not raw:
-        return default
-    if raw not in choices:
-        raise serializers.ValidationError({name: [f"Choose one of: {', '.join(choices)}."]})
-    return raw
 
 
 def visible_object(queryset, pk):

@@ -23,8 +23,8 @@ from advancement.api.common import CompetencyRefSerializer
 from advancement.models import Competency
 from perfapp.api.errors import service_errors
 from perfapp.api.fields import PlainChoiceField
-from perfapp.api.pagination import StableCursorPagination
-from perfapp.api.params import id_param
+from perfapp.api.pagination import NewestFirstPagination, StableCursorPagination
+from perfapp.api.params import choice_param, id_param
 from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer
 from perfapp.orgs.models import Membership
 from perfapp.tenancy.api import OrganizationViewSet
@@ -40,12 +40,7 @@ from ..models import (
     MentorshipSession,
     MentorshipStatus,
 )
-from .growth_common import (
-    GrowthTeamSerializer,
-    NewestFirst,
-    choice_param,
-    visible_object,
-)
+from .growth_common import GrowthTeamSerializer, visible_object
 
 # --- offers and the mentor search ---------------------------------------------------------
 
@@ -326,7 +321,7 @@ class MentorshipRequestViewSet(
     """A request is visible to its mentee and its mentor only."""
 
     serializer_class = MentorshipRequestSerializer
-    pagination_class = NewestFirst
+    pagination_class = NewestFirstPagination
     http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self):
@@ -464,7 +459,7 @@ class MentorshipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organi
     """A mentorship — goals, log and reflections — is visible to its two people only."""
 
     serializer_class = MentorshipSerializer
-    pagination_class = NewestFirst
+    pagination_class = NewestFirstPagination
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):

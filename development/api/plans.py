@@ -8,10 +8,6 @@ exist. Every write goes through ``development.plans``: its ValidationErrors beco
 ``conflict`` and the plan as it is now under ``current``, never a silent overwrite.
 """
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -24,10 +20,10 @@ from drf_spectacular.utils import (
 from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.views import set_rollback
 
 from advancement.models import Competency, Level, Track
-from perfapp.api.pagination import StableCursorPagination
+from perfapp.api.errors import service_errors
+from perfapp.api.pagination import NewestFirstPagination
 from perfapp.api.params import id_param, path_id
 from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer
 from perfapp.orgs.models import Membership
@@ -60,28 +56,11 @@ def readable_plans(viewer: Membership) -> QuerySet[DevelopmentPlan]:
     )
 
 
-# --- errors --------------------------------------------------------------------------------
-
-
-class ChangedMeanwhile(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "This plan changed meanwhile."
-    default_code = "conflict"
-
-    def __init__(self, message: str, current):
-        super().__init__(message)
-        self.current = current
+# --- the base viewset ----------------------------------------------------------------------
 
 
 class GrowthViewSet(OrganizationViewSet):
-    """Answers a stale edit with the 409 envelope; finds objects among what is visible."""
-
-    def handle_exception(self, exc):
-        if isinstance(exc, ChangedMeanwhile):
-            set_rollback()
-            body = {"code": "conflict", "message": str(exc.detail), "current": exc.current}
-            return Response({"error": body}, status=status.HTTP_409_CONFLICT)
-        return super().handle_exception(exc)
+    """Finds objects among what is visible (anything else is 404)."""
 
     def visible(self) -> QuerySet:
         return self.get_queryset()
@@ -94,19 +73,6 @@ class GrowthViewSet(OrganizationViewSet):
 
     def context(self) -> dict:
         return self.get_serializer_context()
-
-
-@contextmanager
-def domain(fresh=None) -> Iterator[None]:
-    """A domain ValidationError becomes the 400 envelope; a ``StaleEdit`` the 409 one."""
-    try:
-        yield
-    except service.StaleEdit as stale:
-        if fresh is None:
-            raise serializers.ValidationError(stale.messages) from stale
-        raise ChangedMeanwhile(stale.messages[0], fresh(stale.fresh)) from stale
-    except ValidationError as error:
-        raise serializers.ValidationError(serializers.as_serializer_error(error)) from error
 
 
 class VisibleField(OrgRelatedField):
@@ -289,7 +255,7 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GrowthViewSe
             raise serializers.ValidationError(
                 "You already have a plan: change it with PATCH on /plans/{id}/."
             )
-        with domain():
+        with service_errors():
             plan = service.ensure_plan(me, me)
             aspirations = serializer.validated_data.get("aspirations", "")
             if aspirations:
@@ -313,7 +279,7 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GrowthViewSe
             focus = list(plan.focus_rows)
         if len({c.pk for c in focus}) != len(focus):
             raise serializers.ValidationError({"focus_competencies": ["Name each one once."]})
-        with domain(fresh=self._fresh):
+        with service_errors(fresh=self._fresh):
             service.save_plan(
                 actor=self.membership,
                 owner=plan.owner,
@@ -335,7 +301,7 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GrowthViewSe
         plan = self.get_object()
         serializer = PlanSignSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with domain(fresh=self._fresh):
+        with service_errors(fresh=self._fresh):
             service.sign_plan(
                 actor=self.membership,
                 plan=plan,
@@ -347,10 +313,6 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GrowthViewSe
 # --- reviews -------------------------------------------------------------------------------
 
 
-class NewestFirst(StableCursorPagination):
-    ordering = "-id"
-
-
 @extend_schema_view(
     list=extend_schema(
         summary="Reviews of the plans you make (yours and your reports'), newest first",
@@ -360,7 +322,7 @@ class NewestFirst(StableCursorPagination):
 )
 class PlanReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GrowthViewSet):
     serializer_class = PlanReviewSerializer
-    pagination_class = NewestFirst
+    pagination_class = NewestFirstPagination
     http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self):
@@ -382,7 +344,7 @@ class PlanReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Growth
         data = serializer.validated_data
         plan = data["plan"]
         plan.owner = Membership.objects.select_related("manager").get(pk=plan.owner_id)
-        with domain():
+        with service_errors():
             review = service.record_review(
                 actor=self.membership,
                 plan=plan,

@@ -23,15 +23,15 @@ from advancement.api.common import CompetencyRefSerializer
 from advancement.models import Competency
 from perfapp.api.errors import service_errors
 from perfapp.api.fields import PlainChoiceField
-from perfapp.api.pagination import StableCursorPagination
-from perfapp.api.params import id_param
+from perfapp.api.pagination import NewestFirstPagination, StableCursorPagination
+from perfapp.api.params import choice_param, id_param
 from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer
 from perfapp.orgs.models import Team
 from perfapp.tenancy.api import OrganizationViewSet
+from perfapp.timezones import local_today
 
 from .. import stretch
 from .. import stretch_selectors as selectors
-from ..mentoring import local_today
 from ..models import (
     Audience,
     Commitment,
@@ -41,12 +41,7 @@ from ..models import (
     StretchInterest,
 )
 from ..stretch_permissions import can_manage_opportunity, can_post_opportunities, can_see_interest
-from .growth_common import (
-    GrowthTeamSerializer,
-    NewestFirst,
-    choice_param,
-    visible_object,
-)
+from .growth_common import GrowthTeamSerializer, visible_object
 
 # --- shapes ---------------------------------------------------------------------------------
 
@@ -228,7 +223,7 @@ def _opportunities():
 )
 class OpportunityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationViewSet):
     serializer_class = OpportunitySerializer
-    pagination_class = NewestFirst
+    pagination_class = NewestFirstPagination
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
@@ -387,7 +382,7 @@ class OpportunityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organ
 )
 class StretchInterestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationViewSet):
     serializer_class = StretchInterestSerializer
-    pagination_class = NewestFirst
+    pagination_class = NewestFirstPagination
     http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self):

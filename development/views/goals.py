@@ -13,21 +13,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
+from perfapp.tenancy.views import org_view
+from perfapp.timezones import local_today
+from perfapp.web.helpers import first_name, is_partial, message_of
+
 from .. import plans as service
 from ..models import DevelopmentPlan, Goal, GoalStatus
 from ..plan_forms import GoalForm, GoalStatusForm, LearningStatusForm, MilestoneForm, ProgressForm
 from ..plan_selectors import active_competencies, goal_for_card
-from ..plans import local_today
-from .plan_common import (
-    goal_of,
-    is_partial,
-    learning_of,
-    message_of,
-    milestone_of,
-    owner_for_writing,
-    page,
-)
-from .plans import back_to_plan, first_name, render_plan
+from .plan_common import goal_of, learning_of, milestone_of, owner_for_writing
+from .plans import back_to_plan, render_plan
 
 GOAL_CARD = "development/_goal.html"
 
@@ -101,7 +96,7 @@ def _goal_values(data: dict) -> dict:
     }
 
 
-@page()
+@org_view(reader_time_zone=True)
 def goal_new(request: HttpRequest, pk: int) -> HttpResponse:
     owner = owner_for_writing(request, pk)
     if owner.pk != request.membership.pk and service.plan_of(owner) is None:
@@ -140,7 +135,7 @@ def _apply(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-@page()
+@org_view(reader_time_zone=True)
 def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     goal = goal_of(request, pk)
     owner = goal.plan.owner
@@ -162,7 +157,7 @@ def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _goal_page(request, owner, form, goal=goal, status=400)
 
 
-@page()
+@org_view(reader_time_zone=True)
 @require_POST
 def goal_status(request: HttpRequest, pk: int) -> HttpResponse:
     goal = goal_of(request, pk)
@@ -191,7 +186,7 @@ def goal_status(request: HttpRequest, pk: int) -> HttpResponse:
     return goal_answer(request, goal, notice=f"Marked {service.STATUS_WORDS[goal.status]}.")
 
 
-@page()
+@org_view(reader_time_zone=True)
 @require_POST
 def goal_progress(request: HttpRequest, pk: int) -> HttpResponse:
     goal = goal_of(request, pk)
@@ -216,7 +211,7 @@ def goal_progress(request: HttpRequest, pk: int) -> HttpResponse:
 # --- milestones -------------------------------------------------------------------------------
 
 
-@page()
+@org_view(reader_time_zone=True)
 @require_POST
 def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
     goal = goal_of(request, pk)
@@ -231,7 +226,7 @@ def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
     return goal_answer(request, goal, notice="Milestone added.", focus_add=True)
 
 
-@page()
+@org_view(reader_time_zone=True)
 @require_POST
 def milestone_done(request: HttpRequest, pk: int) -> HttpResponse:
     milestone = milestone_of(request, pk)
@@ -241,7 +236,7 @@ def milestone_done(request: HttpRequest, pk: int) -> HttpResponse:
     return goal_answer(request, milestone.goal, notice=notice, changed=milestone.pk)
 
 
-@page()
+@org_view(reader_time_zone=True)
 @require_POST
 def milestone_remove(request: HttpRequest, pk: int) -> HttpResponse:
     milestone = milestone_of(request, pk)
@@ -253,7 +248,7 @@ def milestone_remove(request: HttpRequest, pk: int) -> HttpResponse:
 # --- learning ---------------------------------------------------------------------------------
 
 
-@page()
+@org_view(reader_time_zone=True)
 @require_POST
 def learning_status(request: HttpRequest, pk: int) -> HttpResponse:
     item = learning_of(request, pk)
@@ -275,7 +270,7 @@ def learning_status(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@page()
+@org_view(reader_time_zone=True)
 @require_POST
 def learning_remove(request: HttpRequest, pk: int) -> HttpResponse:
     item = learning_of(request, pk)

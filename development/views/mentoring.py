@@ -17,7 +17,10 @@ from django.views.decorators.http import require_POST, require_safe
 
 from advancement.models import Competency
 from perfapp.orgs.models import Membership
+from perfapp.tenancy.views import org_view
+from perfapp.timezones import local_today
 from perfapp.web.forms_util import apply_errors
+from perfapp.web.helpers import first_name, go, id_from, initials, is_partial, message_of
 
 from .. import mentoring
 from .. import mentoring_selectors as selectors
@@ -38,16 +41,7 @@ from ..models import (
     MentorshipRequestStatus,
     MentorshipStatus,
 )
-from .growth_common import (
-    PAGE_SIZE,
-    first_name,
-    go,
-    id_from,
-    initials,
-    is_partial,
-    message_of,
-    page,
-)
+from .growth_common import PAGE_SIZE
 
 RECENTLY_DECLINED = timedelta(days=30)
 
@@ -60,7 +54,7 @@ def _mark(person: Membership) -> Membership:
 # --- home -----------------------------------------------------------------------------------
 
 
-@page
+@org_view(reader_time_zone=True)
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
     viewer = request.membership
@@ -90,7 +84,7 @@ def index(request: HttpRequest) -> HttpResponse:
 # --- finding a mentor -----------------------------------------------------------------------
 
 
-@page
+@org_view(reader_time_zone=True)
 @require_safe
 def find(request: HttpRequest) -> HttpResponse:
     viewer = request.membership
@@ -128,7 +122,7 @@ def _mentor_and_competency(request: HttpRequest, data) -> tuple[Membership, Comp
     return mentor, competency
 
 
-@page
+@org_view(reader_time_zone=True)
 def ask(request: HttpRequest) -> HttpResponse:
     """Ask one mentor (chosen in the search) for mentoring in one competency."""
     viewer = request.membership
@@ -182,7 +176,7 @@ def ask(request: HttpRequest) -> HttpResponse:
 # --- offering to mentor ---------------------------------------------------------------------
 
 
-@page
+@org_view(reader_time_zone=True)
 def offer(request: HttpRequest) -> HttpResponse:
     viewer = request.membership
     current = selectors.offer_of(viewer)
@@ -252,13 +246,13 @@ def _render_request(
     return render(request, "development/mentoring/request.html", context, status=status)
 
 
-@page
+@org_view(reader_time_zone=True)
 @require_safe
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_request(request, _request_of(request, pk))
 
 
-@page
+@org_view(reader_time_zone=True)
 @require_POST
 def request_accept(request: HttpRequest, pk: int) -> HttpResponse:
     asked = _request_of(request, pk)
@@ -282,7 +276,7 @@ def request_accept(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_request(request, asked, status=400, accept_form=form)
 
 
-@page
+@org_view(reader_time_zone=True)
 @require_POST
 def request_decline(request: HttpRequest, pk: int) -> HttpResponse:
     asked = _request_of(request, pk)
@@ -303,7 +297,7 @@ def request_decline(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_request(request, asked, status=400, decline_form=form)
 
 
-@page
+@org_view(reader_time_zone=True)
 @require_POST
 def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     asked = _request_of(request, pk)
@@ -344,14 +338,14 @@ def _mentorship_context(request: HttpRequest, mentorship: Mentorship, **forms) -
         "is_active": mentorship.status == MentorshipStatus.ACTIVE,
         "my_reflection": getattr(mentorship, mine_field),
         "session_form": forms.get("session_form")
-        or SessionForm(initial={"held_on": mentoring.local_today(viewer)}),
+        or SessionForm(initial={"held_on": local_today(viewer)}),
         "goals_form": forms.get("goals_form")
         or GoalsForm(initial={"goals": mentorship.goals, "cadence": mentorship.cadence}),
         "close_form": forms.get("close_form") or CloseForm(),
     }
 
 
-@page
+@org_view(reader_time_zone=True)
 @require_safe
 def mentorship(request: HttpRequest, pk: int) -> HttpResponse:
     found = _mentorship_of(request, pk)
@@ -360,7 +354,7 @@ def mentorship(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@page
+@org_view(reader_time_zone=True)
 @require_POST
 def mentorship_session(request: HttpRequest, pk: int) -> HttpResponse:
     found = _mentorship_of(request, pk)
@@ -384,7 +378,7 @@ def mentorship_session(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "development/mentoring/mentorship.html", context, status=status)
 
 
-@page
+@org_view(reader_time_zone=True)
 @require_POST
 def mentorship_goals(request: HttpRequest, pk: int) -> HttpResponse:
     found = _mentorship_of(request, pk)
@@ -406,7 +400,7 @@ def mentorship_goals(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@page
+@org_view(reader_time_zone=True)
 @require_POST
 def mentorship_close(request: HttpRequest, pk: int) -> HttpResponse:
     found = _mentorship_of(request, pk)

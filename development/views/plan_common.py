@@ -1,51 +1,14 @@
-"""What the plan pages share: the page decorator (the reader's time zone) and the lookups
+"""What the plan pages share (they are ``org_view(reader_time_zone=True)`` pages): the lookups
 that reach a plan, goal, milestone or learning item only for those who may (anyone else
 gets 404, exactly like something that does not exist)."""
 
-from functools import wraps
-from zoneinfo import ZoneInfo
-
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from perfapp.orgs.models import Membership
-from perfapp.orgs.roles import Permission
-from perfapp.tenancy.views import org_view
 
 from ..models import Goal, LearningItem, Milestone
 from ..permissions import can_edit_plan, can_see_outline
-
-
-def page(permission: Permission | None = None):
-    """An organization page shown in the reader's own time zone."""
-
-    def decorator(view):
-        @org_view(permission)
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            with timezone.override(ZoneInfo(request.membership.effective_time_zone)):
-                return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-def is_partial(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False)) and not request.htmx.boosted
-
-
-def initials(name: str) -> str:
-    parts = [part for part in name.split() if part[:1].isalpha()]
-    if not parts:
-        return (name[:1] or "?").upper()
-    return (parts[0][0] + (parts[-1][0] if len(parts) > 1 else "")).upper()
-
-
-def message_of(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def _person(pk: int) -> Membership:

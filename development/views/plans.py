@@ -18,20 +18,19 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from advancement.selectors import current_version
+from perfapp.concurrency import StaleEdit
 from perfapp.orgs.models import Membership
+from perfapp.tenancy.views import org_view
 from perfapp.web.forms_util import apply_errors
+from perfapp.web.helpers import first_name, initials, message_of
 
 from .. import plans as service
 from ..models import DevelopmentPlan, GoalStatus
 from ..plan_forms import CommentForm, LearningForm, PlanForm, ReviewForm, SignForm
 from ..plan_selectors import OPEN, active_competencies, next_level_gaps, plan_page, team_goals
-from .plan_common import initials, message_of, owner_for_reading, owner_for_writing, page
+from .plan_common import owner_for_reading, owner_for_writing
 
 PLAN_PAGE = "development/plan.html"
-
-
-def first_name(person: Membership) -> str:
-    return person.user.get_short_name() or person.name
 
 
 def plan_context(request: HttpRequest, owner: Membership, **extra) -> dict:
@@ -79,14 +78,14 @@ def back_to_plan(request: HttpRequest, owner: Membership, notice: str = "") -> H
 # --- reading ----------------------------------------------------------------------------------
 
 
-@page()
+@org_view(reader_time_zone=True)
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
     """My growth: the signed-in person's own plan."""
     return render_plan(request, request.membership)
 
 
-@page()
+@org_view(reader_time_zone=True)
 @require_safe
 def plan(request: HttpRequest, pk: int) -> HttpResponse:
     owner = owner_for_reading(request, pk)
@@ -122,7 +121,7 @@ def _edit_context(request: HttpRequest, owner: Membership, form: PlanForm, **ext
     }
 
 
-@page()
+@org_view(reader_time_zone=True)
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Draft or change the plan's aspirations, target and focus."""
     owner = owner_for_writing(request, pk)
@@ -161,7 +160,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 target_level=data["target_level"],
                 focus=data["focus_competencies"],
             )
-        except service.StaleEdit as stale:
+        except StaleEdit as stale:
             fresh = stale.fresh
             fresh_form = PlanForm(
                 initial={
@@ -205,7 +204,7 @@ def _plan_or_back(request: HttpRequest, owner: Membership) -> DevelopmentPlan | 
     return found
 
 
-@page()
+@org_view(reader_time_zone=True)
 @require_POST
 def plan_sign(request: HttpRequest, pk: int) -> HttpResponse:
     owner = owner_for_reading(request, pk)
@@ -219,7 +218,7 @@ def plan_sign(request: HttpRequest, pk: int) -> HttpResponse:
         signed = service.sign_plan(
             actor=request.membership, plan=found, expected_version=form.cleaned_data["version"]
         )
-    except service.StaleEdit as stale:
+    except StaleEdit as stale:
         return render_plan(request, owner, status=409, sign_error=message_of(stale))
     except ValidationError as error:
         return render_plan(request, owner, status=400, sign_error=message_of(error))
@@ -230,7 +229,7 @@ def plan_sign(request: HttpRequest, pk: int) -> HttpResponse:
     return back_to_plan(request, owner, notice)
 
 
-@page()
+@org_view(reader_time_zone=True)
 @require_POST
 def plan_comment(request: HttpRequest, pk: int) -> HttpResponse:
     owner = owner_for_writing(request, pk)
@@ -250,7 +249,7 @@ def plan_comment(request: HttpRequest, pk: int) -> HttpResponse:
     return render_plan(request, owner, status=400, comment_form=form)
 
 
-@page()
+@org_view(reader_time_zone=True)
 @require_POST
 def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
     owner = owner_for_writing(request, pk)
@@ -268,7 +267,7 @@ def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
     return render_plan(request, owner, status=400, review_form=form, open_panel="review")
 
 
-@page()
+@org_view(reader_time_zone=True)
 @require_POST
 def learning_add(request: HttpRequest, pk: int) -> HttpResponse:
     owner = owner_for_writing(request, pk)

@@ -17,11 +17,13 @@ from django.views.decorators.http import require_POST, require_safe
 
 from advancement.models import Competency
 from perfapp.orgs.models import Team
+from perfapp.tenancy.views import org_view
+from perfapp.timezones import local_today
 from perfapp.web.forms_util import apply_errors
+from perfapp.web.helpers import first_name, go, initials, message_of
 
 from .. import stretch
 from .. import stretch_selectors as selectors
-from ..mentoring import local_today
 from ..models import InterestStatus, OpportunityStatus, StretchAssignment, StretchInterest
 from ..stretch_forms import BoardFilterForm, ChooseForm, InterestForm, OpportunityForm, OutcomeForm
 from ..stretch_permissions import (
@@ -30,7 +32,7 @@ from ..stretch_permissions import (
     can_see_opportunity,
     is_in_audience,
 )
-from .growth_common import PAGE_SIZE, first_name, go, initials, message_of, page
+from .growth_common import PAGE_SIZE
 
 
 def _subtabs(viewer) -> bool:
@@ -40,7 +42,7 @@ def _subtabs(viewer) -> bool:
 # --- lists ----------------------------------------------------------------------------------
 
 
-@page
+@org_view(reader_time_zone=True)
 @require_safe
 def board(request: HttpRequest) -> HttpResponse:
     viewer = request.membership
@@ -67,7 +69,7 @@ def board(request: HttpRequest) -> HttpResponse:
     )
 
 
-@page
+@org_view(reader_time_zone=True)
 @require_safe
 def my_interests(request: HttpRequest) -> HttpResponse:
     viewer = request.membership
@@ -85,7 +87,7 @@ def my_interests(request: HttpRequest) -> HttpResponse:
     )
 
 
-@page
+@org_view(reader_time_zone=True)
 @require_safe
 def posted(request: HttpRequest) -> HttpResponse:
     viewer = request.membership
@@ -106,7 +108,7 @@ def posted(request: HttpRequest) -> HttpResponse:
 # --- posting --------------------------------------------------------------------------------
 
 
-@page
+@org_view(reader_time_zone=True)
 def new(request: HttpRequest) -> HttpResponse:
     viewer = request.membership
     if not can_post_opportunities(viewer):
@@ -160,7 +162,7 @@ def _managed(request: HttpRequest, pk: int) -> StretchAssignment:
     return assignment
 
 
-@page
+@org_view(reader_time_zone=True)
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request.membership
     assignment = _managed(request, pk)
@@ -246,13 +248,13 @@ def _detail(request: HttpRequest, assignment: StretchAssignment, status: int = 2
     return render(request, "development/stretch/detail.html", context, status=status)
 
 
-@page
+@org_view(reader_time_zone=True)
 @require_safe
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, _assignment(request, pk))
 
 
-@page
+@org_view(reader_time_zone=True)
 @require_POST
 def interest(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request.membership
@@ -275,7 +277,7 @@ def interest(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, assignment, status=400, interest_form=form)
 
 
-@page
+@org_view(reader_time_zone=True)
 @require_POST
 def choose(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request.membership
@@ -299,7 +301,7 @@ def choose(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, assignment, status=400, choose_form=form)
 
 
-@page
+@org_view(reader_time_zone=True)
 @require_POST
 def complete(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request.membership
@@ -326,7 +328,7 @@ def complete(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, _assignment(request, pk), status=400, complete_form=form)
 
 
-@page
+@org_view(reader_time_zone=True)
 @require_POST
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = _managed(request, pk)
@@ -344,7 +346,7 @@ def _my_interest(request: HttpRequest, pk: int) -> StretchInterest:
     )
 
 
-@page
+@org_view(reader_time_zone=True)
 @require_POST
 def interest_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     mine = _my_interest(request, pk)
@@ -357,7 +359,7 @@ def interest_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return go(request, "development:opportunity", pk=mine.assignment_id)
 
 
-@page
+@org_view(reader_time_zone=True)
 @require_POST
 def interest_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     mine = _my_interest(request, pk)

@@ -14,15 +14,17 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from perfapp.orgs.roles import Permission
+from perfapp.tenancy.views import org_view
+from perfapp.timezones import local_today
 from perfapp.web.forms_util import apply_errors
+from perfapp.web.helpers import initials
 
 from .. import plans as service
 from ..plan_forms import SettingsForm
 from ..plan_selectors import organization_figures, team_rows
-from .plan_common import initials, page
 
 
-@page()
+@org_view(reader_time_zone=True)
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
     rows = team_rows(request.membership)
@@ -40,7 +42,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-@page(Permission.MANAGE_GROWTH)
+@org_view(Permission.MANAGE_GROWTH, reader_time_zone=True)
 def settings(request: HttpRequest) -> HttpResponse:
     current = service.settings_for(request.organization)
     form = SettingsForm(request.POST or None, instance=current)
@@ -55,7 +57,7 @@ def settings(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Growth settings saved.")
             return redirect("development:settings", org_slug=request.organization.slug)
-    figures = organization_figures(service.local_today(request.membership))
+    figures = organization_figures(local_today(request.membership))
     return render(
         request,
         "development/settings.html",

@@ -17,15 +17,6 @@ ROLES = ("asked_by_me", "asked_of_me")
 REVIEW_STATUSES = (AssignmentStatus.PENDING, AssignmentStatus.ANSWERED)
 
 
-def _choice_param(request, name: str, choices, default: str = "") -> str:
-    raw = request.query_params.get(name, "")
-    if not raw:
-        return default
-    if raw not in choices:
-        raise serializers.ValidationError({name: [f"Choose one of: {', '.join(choices)}."]})
-    return raw
-
-
 def _date_param(request, name: str) -> date | None:
     raw = request.query_params.get(name, "")
     if not raw:
@@ -36,10 +27,6 @@ def _date_param(request, name: str) -> date | None:
         raise serializers.ValidationError(
             {name: ["Give a date as YYYY-MM-DD."]}, code="invalid"
         ) from None
-
-
-class NewestFirstPagination(StableCursorPagination):
-    ordering = "-id"
 
 
 class TimelinePagination(StableCursorPagination):

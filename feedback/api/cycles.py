@@ -23,8 +23,8 @@ from advancement.api.common import CompetencyRefSerializer
 from advancement.models import Competency
 from perfapp.api.errors import service_errors
 from perfapp.api.fields import PlainChoiceField
-from perfapp.api.pagination import StableCursorPagination
-from perfapp.api.params import MAX_ID
+from perfapp.api.pagination import NewestFirstPagination, StableCursorPagination
+from perfapp.api.params import MAX_ID, choice_param
 from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer
 from perfapp.orgs.models import Membership
 from perfapp.tenancy.api import OrganizationViewSet
@@ -40,14 +40,7 @@ from ..models import (
     ReviewerAssignment,
 )
 from ..permissions import can_manage_cycles
-from .common import (
-    MANAGE,
-    MAX_TEXT,
-    REVIEW_STATUSES,
-    NewestFirstPagination,
-    ResultsNotReady,
-    _choice_param,
-)
+from .common import MANAGE, MAX_TEXT, REVIEW_STATUSES, ResultsNotReady
 
 # --- cycles (HR) --------------------------------------------------------------------------
 
@@ -465,7 +458,7 @@ class CycleReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organ
             .select_related("cycle", "participant__participant__user")
         )
         if self.action == "list":
-            wanted = _choice_param(self.request, "status", [s.value for s in REVIEW_STATUSES])
+            wanted = choice_param(self.request, "status", [s.value for s in REVIEW_STATUSES])
             rows = rows.filter(status=wanted) if wanted else rows.filter(status__in=REVIEW_STATUSES)
         if self.action == "retrieve":
             rows = rows.prefetch_related(

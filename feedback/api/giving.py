@@ -1,7 +1,6 @@
 """API: giving and reading feedback, the nudge, and HR's counts."""
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -19,10 +18,11 @@ from advancement.api.common import CompetencyRefSerializer
 from advancement.models import Competency
 from perfapp.api.errors import service_errors
 from perfapp.api.fields import PlainChoiceField
-from perfapp.api.params import id_param
+from perfapp.api.params import choice_param, id_param
 from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer
 from perfapp.orgs.models import Membership
 from perfapp.tenancy.api import OrganizationViewSet
+from perfapp.timezones import zone_of
 
 from .. import nudge as nudge_rules
 from .. import selectors, services
@@ -31,13 +31,7 @@ from ..models import (
     FeedbackKind,
     Visibility,
 )
-from .common import (
-    MANAGE,
-    MAX_TEXT,
-    TimelinePagination,
-    _choice_param,
-    _date_param,
-)
+from .common import MANAGE, MAX_TEXT, TimelinePagination, _date_param
 
 # --- feedback -----------------------------------------------------------------------------
 
@@ -225,8 +219,8 @@ class FeedbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organiza
     def _criteria(self) -> dict:
         request = self.request
         criteria = {
-            "box": _choice_param(request, "box", selectors.BOXES, "received"),
-            "kind": _choice_param(request, "kind", FeedbackKind.values),
+            "box": choice_param(request, "box", selectors.BOXES, "received"),
+            "kind": choice_param(request, "kind", FeedbackKind.values),
             "competency_id": id_param(request, "competency"),
             "person_id": id_param(request, "person"),
             "since": _date_param(request, "since"),
@@ -239,7 +233,7 @@ class FeedbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organiza
     def list(self, request, *args, **kwargs):
         criteria = self._criteria()
         # Days are the reader's days, as on the pages.
-        with timezone.override(ZoneInfo(self.membership.effective_time_zone)):
+        with timezone.override(zone_of(self.membership)):
             page = self.paginate_queryset(selectors.timeline(self.membership, **criteria))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 

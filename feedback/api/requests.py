@@ -16,7 +16,8 @@ from advancement.api.common import CompetencyRefSerializer
 from advancement.models import Competency
 from perfapp.api.errors import service_errors
 from perfapp.api.fields import PlainChoiceField
-from perfapp.api.params import path_id
+from perfapp.api.pagination import NewestFirstPagination
+from perfapp.api.params import choice_param, path_id
 from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer
 from perfapp.orgs.models import Membership
 from perfapp.tenancy.api import OrganizationViewSet
@@ -29,11 +30,7 @@ from ..models import (
     Visibility,
 )
 from ..permissions import can_read_feedback, can_see_request
-from .common import (
-    ROLES,
-    NewestFirstPagination,
-    _choice_param,
-)
+from .common import ROLES
 from .giving import FeedbackSerializer, RequestAnswerSerializer
 
 # --- requests -----------------------------------------------------------------------------
@@ -153,7 +150,7 @@ class FeedbackRequestViewSet(OrganizationViewSet):
 
     def list(self, request, *args, **kwargs):
         viewer = self.membership
-        role = _choice_param(request, "role", ROLES, "asked_by_me")
+        role = choice_param(request, "role", ROLES, "asked_by_me")
         if role == "asked_by_me":
             rows = (
                 selectors.requests_made(viewer)
@@ -169,7 +166,7 @@ class FeedbackRequestViewSet(OrganizationViewSet):
             mine = selectors.requests_for_me(viewer, open_only=False).select_related(
                 "reviewer__user", "answer__recipient"
             )
-            wanted = _choice_param(request, "status", RequestStatus.values)
+            wanted = choice_param(request, "status", RequestStatus.values)
             if wanted:
                 mine = mine.filter(status=wanted)
             page = []

@@ -23,7 +23,9 @@ from django.views.decorators.http import require_POST
 from perfapp.orgs.models import Membership
 from perfapp.orgs.roles import Permission
 from perfapp.tenancy.views import org_view, render_htmx
+from perfapp.timezones import local_today
 from perfapp.web.forms_util import apply_errors
+from perfapp.web.helpers import is_partial, message_of
 
 from .. import cycles as service
 from .. import selectors
@@ -52,14 +54,10 @@ def _to_cycles(request: HttpRequest) -> HttpResponse:
     return redirect("feedback:cycles", org_slug=request.organization.slug)
 
 
-def _is_partial(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False)) and not request.htmx.boosted
-
-
 def _error_status(request: HttpRequest, has_errors: bool) -> int:
     """400 for a page with errors; htmx swaps only 2xx answers, so a partial carrying
     inline errors answers 200."""
-    return 400 if has_errors and not _is_partial(request) else 200
+    return 400 if has_errors and not is_partial(request) else 200
 
 
 def _first_name(person: Membership | None) -> str:
@@ -161,7 +159,7 @@ def _draft_context(cycle: FeedbackCycle, **forms) -> dict:
         ),
         "question_saved": forms.get("question_saved", ""),
         "participants_saved": forms.get("participants_saved", ""),
-        "opens_later": cycle.opens_on > service.organization_today(cycle.organization),
+        "opens_later": cycle.opens_on > local_today(cycle.organization),
     }
 
 
@@ -190,7 +188,7 @@ def _draft(request: HttpRequest, cycle: FeedbackCycle) -> HttpResponse:
                 except ValidationError as error:
                     apply_errors(form, error)
                 else:
-                    if not _is_partial(request):
+                    if not is_partial(request):
                         messages.success(request, "Question added.")
                         return _to_cycle(request, cycle)
                     forms["question_saved"] = "Question added."
@@ -208,7 +206,7 @@ def _draft(request: HttpRequest, cycle: FeedbackCycle) -> HttpResponse:
                     apply_errors(form, error)
                 else:
                     saved = f"{count} participant{'s' if count != 1 else ''} chosen."
-                    if not _is_partial(request):
+                    if not is_partial(request):
                         messages.success(request, saved)
                         return _to_cycle(request, cycle)
                     forms["participants_saved"] = saved
@@ -230,11 +228,11 @@ def _draft(request: HttpRequest, cycle: FeedbackCycle) -> HttpResponse:
         # A page opened before the cycle was scheduled: its forms are gone from the
         # page now, so say why at the top of a fresh one.
         messages.error(request, service.scheduled_message(cycle))
-        if _is_partial(request):
+        if is_partial(request):
             return HttpResponse(status=204, headers={"HX-Redirect": request.path})
         return _to_cycle(request, cycle)
     context = _draft_context(cycle, **forms)
-    context["oob"] = _is_partial(request)  # refresh the checklist and the Open button too
+    context["oob"] = is_partial(request)  # refresh the checklist and the Open button too
     return render_htmx(
         request,
         "feedback/cycles/draft.html",
@@ -267,10 +265,10 @@ def cycle_question_delete(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         service.remove_question(actor=request.membership, question=question)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, message_of(error))
         return _to_cycle(request, cycle)
     saved = f"Removed “{question.prompt}”."
-    if _is_partial(request):
+    if is_partial(request):
         return render(
             request,
             "feedback/cycles/draft.html#questions",
@@ -287,7 +285,7 @@ def cycle_open(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         count = service.open_cycle(actor=request.membership, cycle=cycle)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, message_of(error))
     else:
         if cycle.scheduled:
             messages.success(
@@ -312,7 +310,7 @@ def cycle_unschedule(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         service.cancel_scheduled_opening(actor=request.membership, cycle=cycle)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, message_of(error))
     else:
         messages.success(request, f"{cycle.name} will not open by itself. You can change it again.")
     return _to_cycle(request, cycle)
@@ -325,7 +323,7 @@ def cycle_close(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         service.close_cycle(actor=request.membership, cycle=cycle)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, message_of(error))
     else:
         messages.success(
             request,
@@ -341,9 +339,9 @@ def cycle_remind(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         count = service.remind_reviewers(actor=request.membership, cycle=cycle)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, message_of(error))
         return _to_cycle(request, cycle)
-    if _is_partial(request):
+    if is_partial(request):
         return _dashboard(request, cycle, reminded=count)
     messages.success(request, _reminded_message(count))
     return _to_cycle(request, cycle)
@@ -435,7 +433,7 @@ def cycle_approvals(request: HttpRequest, pk: int) -> HttpResponse:
                     manager=me, assignments=chosen, approve=decision == "approve"
                 )
             except ValidationError as error:
-                problem = " ".join(error.messages)
+                problem = message_of(error)
             else:
                 names = ", ".join(a.reviewer.name for a in chosen)
                 messages.success(

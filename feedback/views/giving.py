@@ -6,22 +6,22 @@ answers 404, exactly like a missing one.
 """
 
 from datetime import timedelta
-from functools import wraps
-from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from perfapp.orgs.models import Membership
 from perfapp.orgs.selectors import direct_reports
 from perfapp.tenancy.views import org_view, render_htmx
+from perfapp.timezones import local_today
 from perfapp.web.forms_util import apply_errors
+from perfapp.web.helpers import go, id_from, message_of
 
 from .. import nudge as nudge_rules
 from .. import selectors, services
@@ -33,33 +33,6 @@ PAGE_SIZE = 20
 ASKED_OF_YOU_SHOWN = 5
 RECENTLY_ANSWERED = timedelta(days=30)
 DEFAULT_DUE_IN = timedelta(days=7)
-MAX_ID = 2**63 - 1
-
-
-def page(view):
-    """An organization page shown in the reader's own time zone (dates, "from"/"to")."""
-
-    @org_view()
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        with timezone.override(ZoneInfo(request.membership.effective_time_zone)):
-            return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def _redirect(request: HttpRequest, name: str, **kwargs) -> HttpResponse:
-    return redirect(name, org_slug=request.organization.slug, **kwargs)
-
-
-def _id(raw: str | None) -> int | None:
-    if raw and raw.isascii() and raw.isdigit() and 0 < int(raw) <= MAX_ID:
-        return int(raw)
-    return None
-
-
-def _today(viewer: Membership):
-    return timezone.localtime(timezone.now(), ZoneInfo(viewer.effective_time_zone)).date()
 
 
 # --- who reads what, in words ---------------------------------------------------------------
@@ -133,7 +106,7 @@ def _pending_for(viewer: Membership):
     return selectors.requests_for_me(viewer)
 
 
-@page
+@org_view(reader_time_zone=True)
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
     viewer = request.membership
@@ -161,7 +134,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "asked_of_you": asked[:ASKED_OF_YOU_SHOWN],
         "more_asked": len(asked) > ASKED_OF_YOU_SHOWN,
         "hr_counts": selectors.counts_for_hr(viewer.organization_id) if viewer.is_hr else None,
-        "today": _today(viewer),
+        "today": local_today(viewer),
     }
     return render_htmx(request, "feedback/index.html", context, fragment="results")
 
@@ -177,7 +150,7 @@ def _edit_minutes_left(feedback: Feedback) -> int:
     return max(0, int(left.total_seconds() // 60)) if left > timedelta(0) else -1
 
 
-@page
+@org_view(reader_time_zone=True)
 @require_safe
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request.membership
@@ -204,7 +177,7 @@ def _evidence_applies(feedback: Feedback, viewer: Membership) -> bool:
     return feedback.recipient_id == viewer.pk and feedback.visibility == Visibility.PRIVATE
 
 
-@page
+@org_view(reader_time_zone=True)
 @require_POST
 def evidence(request: HttpRequest, pk: int) -> HttpResponse:
     """The recipient counts private feedback as evidence for their promotion criteria."""
@@ -229,7 +202,7 @@ def evidence(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "Counted as evidence for your promotion criteria.")
     else:
         messages.success(request, "No longer counted as evidence. It stays private.")
-    return _redirect(request, "feedback:detail", pk=feedback.pk)
+    return go(request, "feedback:detail", pk=feedback.pk)
 
 
 # --- giving -----------------------------------------------------------------------------------
@@ -249,7 +222,7 @@ def _hints_for(data) -> dict:
 
 
 def _recipient_from(raw: str | None, viewer: Membership) -> Membership | None:
-    pk = _id(raw)
+    pk = id_from(raw)
     if pk is None or pk == viewer.pk:
         return None
     return (
@@ -259,7 +232,7 @@ def _recipient_from(raw: str | None, viewer: Membership) -> Membership | None:
     )
 
 
-@page
+@org_view(reader_time_zone=True)
 def give(request: HttpRequest) -> HttpResponse:
     viewer = request.membership
     initial = {"visibility": Visibility.PRIVATE}
@@ -280,7 +253,7 @@ def give(request: HttpRequest) -> HttpResponse:
                 apply_errors(form, error)
             else:
                 messages.success(request, f"Feedback sent to {feedback.recipient.name}. Thank you!")
-                return _redirect(request, "feedback:detail", pk=feedback.pk)
+                return go(request, "feedback:detail", pk=feedback.pk)
     visibility = form["visibility"].value() or Visibility.PRIVATE
     context = {
         "form": form,
@@ -291,7 +264,7 @@ def give(request: HttpRequest) -> HttpResponse:
     return render(request, "feedback/give.html", context, status=400 if form.errors else 200)
 
 
-@page
+@org_view(reader_time_zone=True)
 @require_POST
 def nudge(request: HttpRequest) -> HttpResponse:
     """The specificity hints for what is being written (an htmx fragment). Advice only:
@@ -306,7 +279,7 @@ def nudge(request: HttpRequest) -> HttpResponse:
     return render(request, "feedback/_hints.html", context)
 
 
-@page
+@org_view(reader_time_zone=True)
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request.membership
     feedback = get_object_or_404(
@@ -333,10 +306,10 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             if hasattr(error, "error_dict"):
                 apply_errors(form, error)
             else:
-                closed = " ".join(error.messages)
+                closed = message_of(error)
         else:
             messages.success(request, "Your changes are saved.")
-            return _redirect(request, "feedback:detail", pk=feedback.pk)
+            return go(request, "feedback:detail", pk=feedback.pk)
     minutes_left = _edit_minutes_left(feedback)
     if minutes_left < 0 and closed is None:
         closed = (
@@ -359,7 +332,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- asking -----------------------------------------------------------------------------------
 
 
-@page
+@org_view(reader_time_zone=True)
 @require_safe
 def requests(request: HttpRequest) -> HttpResponse:
     viewer = request.membership
@@ -380,18 +353,18 @@ def requests(request: HttpRequest) -> HttpResponse:
             "pending": pending,
             "recent": recent,
             "show_team": viewer.is_manager,
-            "today": _today(viewer),
+            "today": local_today(viewer),
             "query": "",
         },
     )
 
 
-@page
+@org_view(reader_time_zone=True)
 def request_new(request: HttpRequest) -> HttpResponse:
     viewer = request.membership
     reports = list(direct_reports(viewer)) if viewer.is_manager else []
-    today = _today(viewer)
-    about = _id(request.GET.get("about"))
+    today = local_today(viewer)
+    about = id_from(request.GET.get("about"))
     initial = {
         "subject": about if about in {r.pk for r in reports} else viewer.pk,
         "due_date": today + DEFAULT_DUE_IN,
@@ -420,7 +393,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
                 f"Asked {count} colleague{'s' if count != 1 else ''} for feedback "
                 f"on “{asked.topic}”.",
             )
-            return _redirect(request, "feedback:request", pk=asked.pk)
+            return go(request, "feedback:request", pk=asked.pk)
     return render(
         request,
         "feedback/request_new.html",
@@ -429,7 +402,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-@page
+@org_view(reader_time_zone=True)
 @require_safe
 def request(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request.membership
@@ -462,7 +435,7 @@ def request(request: HttpRequest, pk: int) -> HttpResponse:
             "asked": asked,
             "rows": rows,
             "is_requester": is_requester,
-            "today": _today(viewer),
+            "today": local_today(viewer),
             "answered": sum(row.status == RequestStatus.ANSWERED for row in rows),
         },
     )
@@ -495,7 +468,7 @@ def _answer_visibility(asked: FeedbackRequest) -> list[tuple[str, str]]:
     ]
 
 
-@page
+@org_view(reader_time_zone=True)
 def answer(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request.membership
     row = _my_row(viewer, pk)
@@ -517,7 +490,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
             apply_errors(form, error)
         else:
             messages.success(request, f"Thank you! {asked.requester.name} can read your answer.")
-            return _redirect(request, "feedback:detail", pk=feedback.pk)
+            return go(request, "feedback:detail", pk=feedback.pk)
         row.refresh_from_db(fields=["status", "responded_at", "decline_reason"])
     answered = getattr(row, "answer", None) if row.status == RequestStatus.ANSWERED else None
     context = {
@@ -525,13 +498,13 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
         "row": row,
         "asked": asked,
         "answered": answered,
-        "today": _today(viewer),
+        "today": local_today(viewer),
         **_hints_for(request.POST),
     }
     return render(request, "feedback/answer.html", context, status=400 if form.errors else 200)
 
 
-@page
+@org_view(reader_time_zone=True)
 def decline(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request.membership
     row = _my_row(viewer, pk)
@@ -543,7 +516,7 @@ def decline(request: HttpRequest, pk: int) -> HttpResponse:
             apply_errors(form, error)
         else:
             messages.success(request, f"Declined. {row.request.requester.name} sees your reason.")
-            return _redirect(request, "feedback:requests")
+            return go(request, "feedback:requests")
         row.refresh_from_db(fields=["status", "responded_at", "decline_reason"])
     return render(
         request,

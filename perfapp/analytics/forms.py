@@ -2,12 +2,11 @@
 rules, one set of messages."""
 
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from django import forms
-from django.utils import timezone
 
 from perfapp.orgs.models import Organization, Team
+from perfapp.timezones import local_today
 
 from .registry import Filters
 
@@ -40,7 +39,7 @@ class AnalyticsFilterForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        today = timezone.localdate(timezone=ZoneInfo(self.organization.time_zone or "UTC"))
+        today = local_today(self.organization)
         end = data.get("end") or today
         start = data.get("start") or end - timedelta(days=DEFAULT_DAYS - 1)
         if "start" in self.errors or "end" in self.errors:

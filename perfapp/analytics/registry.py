@@ -25,6 +25,7 @@ from django.db.models import Count, QuerySet
 from perfapp.charts import bar_chart
 from perfapp.orgs.models import Membership, Organization, Team
 from perfapp.small_groups import HIDDEN_TEXT, MIN_GROUP, too_small
+from perfapp.timezones import zone_of
 
 __all__ = ["HIDDEN_TEXT", "MIN_GROUP"]  # read from here by the page, the API and apps
 NO_TEAM = "No team"
@@ -42,7 +43,7 @@ class Filters:
 
     @property
     def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.organization.time_zone or "UTC")
+        return zone_of(self.organization)
 
     @property
     def since(self) -> datetime:

@@ -2,10 +2,13 @@
 
     {"error": {"code": "validation_error", "message": "…", "fields": {"email": [{…}]}}}
 
-``code`` is machine-readable and stable; ``message`` is for people.
+``code`` is machine-readable and stable; ``message`` is for people. A stale edit (a
+service's ``StaleEdit``) answers 409 with the code ``conflict`` and what is there now:
+
+    {"error": {"code": "conflict", "message": "…", "current": {…}}}
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied
@@ -14,6 +17,8 @@ from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
+
+from perfapp.concurrency import StaleEdit
 
 CODES = {
     exceptions.ValidationError: "validation_error",
@@ -26,6 +31,19 @@ CODES = {
     exceptions.UnsupportedMediaType: "unsupported_media_type",
     exceptions.Throttled: "throttled",
 }
+
+
+class ChangedMeanwhile(exceptions.APIException):
+    """A stale edit, answered 409 with ``current``: the object as it is now, in the
+    endpoint's own shape."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "This changed meanwhile."
+    default_code = "conflict"
+
+    def __init__(self, message: str, current):
+        super().__init__(message)
+        self.current = current
 
 
 def _field_errors(detail) -> dict:
@@ -65,17 +83,31 @@ def error_envelope_handler(exc, context):
         response.data = {"error": body}
         response.status_code = status.HTTP_400_BAD_REQUEST
         return response
-    response.data = {"error": {"code": code, "message": str(getattr(exc, "detail", exc))}}
+    body = {"code": code, "message": str(getattr(exc, "detail", exc))}
+    if isinstance(exc, ChangedMeanwhile):
+        body["current"] = exc.current
+    response.data = {"error": body}
     return response
 
 
 @contextmanager
-def service_errors(rename: dict[str, str] | None = None) -> Iterator[None]:
+def service_errors(
+    rename: dict[str, str] | None = None, fresh: Callable | None = None
+) -> Iterator[None]:
     """Turn a service's ValidationError into the 400 envelope right where it is raised,
     so a view can keep going after it; ``rename`` maps the service's field names to the
-    API's where they differ."""
+    API's where they differ.
+
+    A ``StaleEdit`` becomes the 409 envelope when the endpoint says how to show what is
+    there now (``fresh(stale.fresh)``, e.g. its serializer's data); without ``fresh`` it is
+    a 400 like any other refusal.
+    """
     try:
         yield
+    except StaleEdit as stale:
+        if fresh is None:
+            raise exceptions.ValidationError(stale.messages) from stale
+        raise ChangedMeanwhile(stale.messages[0], fresh(stale.fresh)) from stale
     except DjangoValidationError as error:
         detail = as_serializer_error(error)
         for old, new in (rename or {}).items():

@@ -11,3 +11,9 @@ class StableCursorPagination(CursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+
+class NewestFirstPagination(StableCursorPagination):
+    """Newest first by ``id``: the order of a feed, a ledger or a history."""
+
+    ordering = "-id"

@@ -29,3 +29,14 @@ def id_param(
     if not is_id(raw, minimum):
         raise serializers.ValidationError({name: [message]})
     return int(raw)
+
+
+def choice_param(request, name: str, choices, default: str = "") -> str:
+    """An optional choice from the query string (``default`` when absent); anything not
+    among ``choices`` is a 400 that lists them."""
+    raw = request.query_params.get(name, "")
+    if not raw:
+        return default
+    if raw not in choices:
+        raise serializers.ValidationError({name: [f"Choose one of: {', '.join(choices)}."]})
+    return raw

@@ -12,9 +12,37 @@ PICK_TIME_ZONE = "Choose a time zone from the list."
 PICK_ROLE = {"required": "Choose a role."}
 
 
-class MemberChoiceField(forms.ModelChoiceField):
+def member_label(person: Membership) -> str:
+    """How a person reads in a list of choices: the name, and the job title that tells two
+    people of the same name apart."""
+    return f"{person.name} — {person.job_title}" if person.job_title else person.name
+
+
+class MemberField(forms.ModelChoiceField):
+    """One person. ``with_job_title=False`` labels by name only, for a compact filter where
+    the title would crowd the list."""
+
+    def __init__(self, *args, with_job_title: bool = True, **kwargs):
+        self.with_job_title = with_job_title
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, obj: Membership) -> str:
-        return f"{obj.name} — {obj.job_title}" if obj.job_title else obj.name
+        return member_label(obj) if self.with_job_title else obj.name
+
+
+class MembersField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Membership) -> str:
+        return member_label(obj)
+
+
+def colleagues_of(viewer: Membership):
+    """Active colleagues, by name: whom one gives feedback or recognition to, or asks."""
+    return (
+        Membership.objects.select_related("user")
+        .filter(is_active=True)
+        .exclude(pk=viewer.pk)
+        .order_by("user__name", "id")
+    )
 
 
 def role_choices(actor: Membership) -> list[tuple[str, str]]:
@@ -69,7 +97,7 @@ class InviteForm(_PlacementFields):
     )
     name = forms.CharField(label="Name", max_length=150, required=False)
     role = forms.ChoiceField(choices=Role.choices, initial=Role.MEMBER, error_messages=PICK_ROLE)
-    manager = MemberChoiceField(
+    manager = MemberField(
         queryset=Membership.objects.none(), required=False, empty_label="No manager"
     )
     team = forms.ModelChoiceField(
@@ -84,7 +112,7 @@ class InviteForm(_PlacementFields):
 
 class MembershipForm(_PlacementFields):
     role = forms.ChoiceField(choices=Role.choices, error_messages=PICK_ROLE)
-    manager = MemberChoiceField(
+    manager = MemberField(
         queryset=Membership.objects.none(), required=False, empty_label="No manager"
     )
     team = forms.ModelChoiceField(
@@ -125,7 +153,7 @@ class DirectoryFilterForm(forms.Form):
     team = forms.ModelChoiceField(
         queryset=Team.objects.none(), required=False, empty_label="All teams"
     )
-    manager = MemberChoiceField(
+    manager = MemberField(
         queryset=Membership.objects.none(), required=False, empty_label="Any manager"
     )
     role = forms.ChoiceField(choices=[("", "Any role"), *Role.choices], required=False)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from perfapp.tenancy.views import org_view, render_htmx
 from perfapp.web import settings_areas
 from perfapp.web.forms_util import apply_errors
+from perfapp.web.helpers import message_of
 
 from . import csv_import, selectors, services
 from .forms import (
@@ -75,7 +76,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             try:
                 membership = services.accept_invitation(invitation=invite, user=user)
             except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
+                messages.error(request, message_of(error))
                 return redirect("invitation", token=token)
             messages.success(request, f"Welcome to {invite.organization.name}!")
             return redirect("web:home", org_slug=membership.organization.slug)
@@ -170,7 +171,7 @@ def _change_activation(request: HttpRequest, pk: int, service, done: str) -> Htt
         try:
             service(actor=request.membership, membership=membership)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, message_of(error))
         else:
             messages.success(request, done.format(name=membership.name))
         return _org_redirect(request, "orgs:person", pk=pk)
@@ -219,7 +220,7 @@ def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
         services.resend_invitation(actor=request.membership, invitation=invitation)
         messages.success(request, f"Invitation sent again to {invitation.email}.")
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, message_of(error))
     return _org_redirect(request, "orgs:people")
 
 
@@ -231,7 +232,7 @@ def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         services.revoke_invitation(actor=request.membership, invitation=invitation)
         messages.success(request, f"Invitation for {invitation.email} revoked.")
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, message_of(error))
     return _org_redirect(request, "orgs:people")
 
 

@@ -15,9 +15,10 @@ from rest_framework.response import Response
 
 from perfapp.orgs.api import PersonRefSerializer
 from perfapp.tenancy.api import OrganizationViewSet
+from perfapp.timezones import local_today
 
 from . import dashboard, home
-from .team import local_today, team_manager
+from .team import team_manager
 
 
 class HomePanelSerializer(serializers.Serializer):

@@ -5,18 +5,16 @@ A manager sees their own team; HR may open any manager's team with ``?manager=<i
 Anyone else naming a manager, or an id of another organization, gets 404.
 """
 
-from datetime import date
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from perfapp.orgs import selectors as org_selectors
 from perfapp.orgs.models import Membership
 from perfapp.orgs.roles import Permission
 from perfapp.tenancy.views import org_view, render_htmx
+from perfapp.timezones import local_today
 
 from . import dashboard
 
@@ -44,10 +42,6 @@ def team_manager(viewer: Membership, raw: str | None) -> Membership:
     if found is None:
         raise Http404
     return found
-
-
-def local_today(person: Membership) -> date:
-    return timezone.now().astimezone(ZoneInfo(person.effective_time_zone)).date()
 
 
 def _sort_links(board: dashboard.TeamDashboard, base: dict) -> list[dict]:

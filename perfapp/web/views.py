@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -87,20 +86,3 @@ def api_token_revoke(request: HttpRequest) -> HttpResponse:
     else:
         messages.info(request, "You have no API token to revoke.")
     return redirect("web:profile", org_slug=request.organization.slug)
-
-
-@login_required
-def no_organization(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/choose_organization.html", {"organizations": []})
-
-
-def section_intro(*, title: str, purpose: str, empty: str):
-    """The landing page of a section whose capability arrives with a later release: it
-    says what the section is for, so navigation never leads to a dead end."""
-
-    @org_view()
-    def view(request: HttpRequest) -> HttpResponse:
-        context = {"title": title, "purpose": purpose, "empty": empty}
-        return render(request, "web/section_intro.html", context)
-
-    return view

@@ -15,8 +15,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from perfapp.api.errors import service_errors
-from perfapp.api.pagination import StableCursorPagination
-from perfapp.api.params import id_param
+from perfapp.api.pagination import NewestFirstPagination, StableCursorPagination
+from perfapp.api.params import choice_param, id_param
 from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer
 from perfapp.orgs.models import Membership
 from perfapp.orgs.roles import Permission
@@ -29,10 +29,6 @@ from ..points_permissions import can_see_points_of, can_see_redemption, is_recog
 MANAGE = Permission.MANAGE_RECOGNITION
 
 
-class NewestFirstPagination(StableCursorPagination):
-    ordering = "-id"
-
-
 def _flag(request, name: str) -> bool:
     raw = request.query_params.get(name, "")
     if raw in ("", "0", "false"):
@@ -40,15 +36,6 @@ def _flag(request, name: str) -> bool:
     if raw in ("1", "true"):
         return True
     raise serializers.ValidationError({name: ["Use true or false."]})
-
-
-def _choice(request, name: str, choices, default: str = "") -> str:
-    raw = request.query_params.get(name, "")
-    if not raw:
-        return default
-    if raw not in choices:
-        raise serializers.ValidationError({name: [f"Choose one of: {', '.join(choices)}."]})
-    return raw
 
 
 # --- balances -------------------------------------------------------------------------------
@@ -336,8 +323,8 @@ class RedemptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organi
     def get_queryset(self):
         rows = Redemption.objects.select_related("reward", "member__user", "decided_by__user")
         if self.action == "list":
-            scope = _choice(self.request, "scope", ("mine", "all"), "mine")
-            wanted = _choice(self.request, "status", RedemptionStatus.values)
+            scope = choice_param(self.request, "scope", ("mine", "all"), "mine")
+            wanted = choice_param(self.request, "status", RedemptionStatus.values)
             if scope == "all" and not is_recognition_admin(self.membership):
                 raise exceptions.NotFound()
             if scope == "mine":

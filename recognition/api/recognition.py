@@ -22,7 +22,7 @@ from rest_framework.response import Response
 from advancement.api.common import CompetencyRefSerializer
 from advancement.models import Competency
 from perfapp.api.errors import service_errors
-from perfapp.api.pagination import StableCursorPagination
+from perfapp.api.pagination import NewestFirstPagination, StableCursorPagination
 from perfapp.api.params import id_param
 from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer
 from perfapp.orgs.models import Membership
@@ -45,10 +45,6 @@ class WallPagination(StableCursorPagination):
 
     ordering = ("-created_at", "-id")
     page_size = 20
-
-
-class NewestFirstPagination(StableCursorPagination):
-    ordering = "-id"
 
 
 class OldestFirstPagination(StableCursorPagination):

@@ -12,24 +12,17 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from perfapp.orgs.models import Membership
+from perfapp.tenancy.views import org_view
 from perfapp.web.forms_util import apply_errors
+from perfapp.web.helpers import go, id_from
 
 from .. import nudge as nudge_rules
 from .. import points, selectors, services
 from ..forms import GiveForm
-from .wall import go, page
-
-MAX_ID = 2**63 - 1
-
-
-def _id(raw: str | None) -> int | None:
-    if raw and raw.isascii() and raw.isdigit() and 0 < int(raw) <= MAX_ID:
-        return int(raw)
-    return None
 
 
 def _count_recipients(data) -> int:
-    return len({pk for pk in data.getlist("recipients") if _id(pk)}) if data else 0
+    return len({pk for pk in data.getlist("recipients") if id_from(pk)}) if data else 0
 
 
 def _points(raw: str | None) -> int:
@@ -64,7 +57,7 @@ def _hints(data) -> dict:
     }
 
 
-@page()
+@org_view(reader_time_zone=True)
 def give(request: HttpRequest) -> HttpResponse:
     viewer = request.membership
     settings = selectors.settings_of(request.organization)
@@ -72,7 +65,7 @@ def give(request: HttpRequest) -> HttpResponse:
     values = list(selectors.active_values())
     initial = {}
     if request.method != "POST":
-        to = _id(request.GET.get("to"))
+        to = id_from(request.GET.get("to"))
         if to and to != viewer.pk and Membership.objects.filter(pk=to, is_active=True).exists():
             initial["recipients"] = [to]
     form = GiveForm(
@@ -106,7 +99,7 @@ def give(request: HttpRequest) -> HttpResponse:
     return render(request, "recognition/give.html", context, status=400 if form.errors else 200)
 
 
-@page()
+@org_view(reader_time_zone=True)
 @require_POST
 def nudge(request: HttpRequest) -> HttpResponse:
     """The specificity hints (and, out of band, the points summary) for what is being

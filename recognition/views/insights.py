@@ -14,12 +14,13 @@ from perfapp.charts import bar_chart, column_chart
 from perfapp.orgs.roles import Permission
 from perfapp.small_groups import HIDDEN_TEXT
 from perfapp.tenancy.scoping import organization_scope
+from perfapp.tenancy.views import org_view
+from perfapp.web.helpers import initials
 
 from .. import insights, points
 from ..forms_points import InsightsFilterForm
 from ..points_audit import PointsAction
 from ..points_permissions import can_export_insights, can_see_insights, is_recognition_admin
-from .points import initials, page
 
 QUIET_PAGE = 25
 
@@ -52,7 +53,7 @@ def _trend_chart(trend: list[insights.Week]) -> dict:
     )
 
 
-@page()
+@org_view(reader_time_zone=True)
 def insights_page(request: HttpRequest) -> HttpResponse:
     me = request.membership
     if not can_see_insights(me):
@@ -119,7 +120,7 @@ class _Echo:
         return value
 
 
-@page(Permission.MANAGE_RECOGNITION)
+@org_view(Permission.MANAGE_RECOGNITION, reader_time_zone=True)
 def insights_export(request: HttpRequest) -> HttpResponse:
     """Every active person of the organization with their recognition in the window, as
     CSV, streamed. The export itself goes to the audit log."""

@@ -2,20 +2,17 @@
 their reward requests, and the catalogue to redeem from."""
 
 from datetime import datetime, timedelta
-from functools import wraps
-from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from perfapp.orgs.models import Membership
-from perfapp.orgs.roles import Permission
 from perfapp.tenancy.views import org_view
+from perfapp.web.helpers import message_of
 
 from .. import points, rewards
 from ..models import LedgerReason, Reward
@@ -23,28 +20,6 @@ from ..points_permissions import is_recognition_admin
 
 LEDGER_PAGE = 20
 RECENT_REDEMPTIONS = 10
-
-
-def page(permission: Permission | None = None):
-    """An organization page shown in the reader's own time zone."""
-
-    def decorator(view):
-        @org_view(permission)
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            with timezone.override(ZoneInfo(request.membership.effective_time_zone)):
-                return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-def initials(name: str) -> str:
-    parts = [part for part in name.split() if part[:1].isalpha()]
-    if not parts:
-        return (name[:1] or "?").upper()
-    return (parts[0][0] + (parts[-1][0] if len(parts) > 1 else "")).upper()
 
 
 def next_month_start(organization, now: datetime | None = None) -> datetime:
@@ -105,12 +80,12 @@ def points_context(request: HttpRequest, **extra) -> dict:
     return context
 
 
-@page()
+@org_view(reader_time_zone=True)
 def points_home(request: HttpRequest) -> HttpResponse:
     return render(request, "recognition/points/index.html", points_context(request))
 
 
-@page()
+@org_view(reader_time_zone=True)
 @require_POST
 def redeem(request: HttpRequest, pk: int) -> HttpResponse:
     reward = get_object_or_404(Reward, pk=pk)
@@ -119,9 +94,7 @@ def redeem(request: HttpRequest, pk: int) -> HttpResponse:
     except PermissionDenied:
         raise Http404 from None
     except ValidationError as error:
-        context = points_context(
-            request, redeem_error=" ".join(error.messages), failed_reward=reward.pk
-        )
+        context = points_context(request, redeem_error=message_of(error), failed_reward=reward.pk)
         return render(request, "recognition/points/index.html", context, status=400)
     messages.success(
         request,

@@ -11,10 +11,10 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from perfapp.orgs.models import Membership
+from perfapp.tenancy.views import org_view
 
 from .. import selectors
 from ..permissions import can_see_profile
-from .wall import page
 
 MONTHS = 12
 CHART = {"left": 36, "right": 8, "top": 28, "plot": 132, "step": 46, "bar": 14, "gap": 2}
@@ -99,7 +99,7 @@ def breakdown(rows: list[dict], key: str) -> list[dict]:
     ]
 
 
-@page()
+@org_view(reader_time_zone=True)
 @require_safe
 def profile(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request.membership

@@ -9,19 +9,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from perfapp.orgs.roles import Permission
+from perfapp.tenancy.views import org_view
 from perfapp.web.forms_util import apply_errors
+from perfapp.web.helpers import initials, is_partial, message_of
 
 from .. import points, rewards
 from ..forms_points import DecisionForm, QueueFilterForm, RewardForm
 from ..models import Redemption, RedemptionStatus, Reward
-from .points import initials, page
 
 MANAGE = Permission.MANAGE_RECOGNITION
 QUEUE_PAGE = 20
-
-
-def _is_partial(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False)) and not request.htmx.boosted
 
 
 def _decorate(rows, errors: dict[int, str]) -> None:
@@ -54,7 +51,7 @@ def _queue_context(request: HttpRequest, errors: dict[int, str] | None = None, *
     }
 
 
-@page(MANAGE)
+@org_view(MANAGE, reader_time_zone=True)
 def rewards_admin(request: HttpRequest) -> HttpResponse:
     return render(request, "recognition/rewards/index.html", _queue_context(request))
 
@@ -68,7 +65,7 @@ def _reward_form_page(request: HttpRequest, form: RewardForm, reward: Reward | N
     )
 
 
-@page(MANAGE)
+@org_view(MANAGE, reader_time_zone=True)
 def reward_new(request: HttpRequest) -> HttpResponse:
     form = RewardForm(request.POST or None)
     if request.method == "POST":
@@ -84,7 +81,7 @@ def reward_new(request: HttpRequest) -> HttpResponse:
     return _reward_form_page(request, form, None)
 
 
-@page(MANAGE)
+@org_view(MANAGE, reader_time_zone=True)
 def reward_edit(request: HttpRequest, pk: int) -> HttpResponse:
     reward = get_object_or_404(Reward, pk=pk)
     form = RewardForm.for_reward(reward, request.POST or None)
@@ -101,7 +98,7 @@ def reward_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _reward_form_page(request, form, reward)
 
 
-@page(MANAGE)
+@org_view(MANAGE, reader_time_zone=True)
 @require_POST
 def reward_archive(request: HttpRequest, pk: int) -> HttpResponse:
     reward = get_object_or_404(Reward, pk=pk)
@@ -112,20 +109,20 @@ def reward_archive(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("recognition:rewards", org_slug=request.organization.slug)
 
 
-@page(MANAGE)
+@org_view(MANAGE, reader_time_zone=True)
 @require_POST
 def reward_restore(request: HttpRequest, pk: int) -> HttpResponse:
     reward = get_object_or_404(Reward, pk=pk)
     try:
         rewards.restore_reward(actor=request.membership, reward=reward)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, message_of(error))
     else:
         messages.success(request, f"{reward.name} is on offer again.")
     return redirect("recognition:rewards", org_slug=request.organization.slug)
 
 
-@page(MANAGE)
+@org_view(MANAGE, reader_time_zone=True)
 @require_POST
 def redemption_decide(request: HttpRequest, pk: int) -> HttpResponse:
     row = get_object_or_404(
@@ -156,7 +153,7 @@ def redemption_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 if approve
                 else f"Rejected; {row.cost} points went back to {who}."
             )
-    if _is_partial(request):
+    if is_partial(request):
         row.initials = initials(row.member.name)
         context = {"row": row, "row_error": error, "row_notice": notice}
         return render(

@@ -6,14 +6,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from perfapp.orgs.roles import Permission
+from perfapp.tenancy.views import org_view
 from perfapp.web.forms_util import apply_errors
 
 from .. import points, settings_service
 from ..forms_points import RecognitionSettingsForm
-from .points import page
 
 
-@page(Permission.MANAGE_RECOGNITION)
+@org_view(Permission.MANAGE_RECOGNITION, reader_time_zone=True)
 def recognition_settings(request: HttpRequest) -> HttpResponse:
     current = points.settings_for(request.organization)
     form = RecognitionSettingsForm(request.POST or None, instance=current)

@@ -6,6 +6,7 @@ forms post and come back to the page. Every change is in the audit log.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -13,13 +14,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
+from perfapp.tenancy.views import org_view
 from perfapp.web.forms_util import apply_errors
+from perfapp.web.helpers import go, message_of
 
 from .. import selectors, services
 from ..forms import KindForm, ValueForm
 from ..models import CompanyValue, ContributionKind
 from ..permissions import MANAGE
-from .wall import go, message_of, page
 
 # --- company values ---------------------------------------------------------------------------
 
@@ -32,7 +34,7 @@ def _values_context(**extra) -> dict:
     }
 
 
-@page(MANAGE)
+@org_view(MANAGE, reader_time_zone=True)
 def values(request: HttpRequest) -> HttpResponse:
     form = ValueForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -51,7 +53,7 @@ def values(request: HttpRequest) -> HttpResponse:
     )
 
 
-@page(MANAGE)
+@org_view(MANAGE, reader_time_zone=True)
 def value(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(CompanyValue, pk=pk)
     initial = {"name": item.name, "emoji": item.emoji, "description": item.description}
@@ -72,79 +74,6 @@ def value(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _catalogue_action(
-    request: HttpRequest,
-    action: Callable[[], object],
-    done: str,
-    page_name: str,
-    fragment: str,
-    context: Callable[..., dict],
-    **extra,
-) -> HttpResponse:
-    error = ""
-    try:
-        action()
-    except ValidationError as problem:
-        error = message_of(problem)
-    if request.htmx:
-        return render(
-            request,
-            f"recognition/{page_name}.html#{fragment}",
-            context(list_error=error, list_notice="" if error else done, **extra),
-            status=400 if error else 200,
-        )
-    if error:
-        messages.error(request, error)
-    else:
-        messages.success(request, done)
-    return go(request, f"recognition:{page_name}")
-
-
-@page(MANAGE)
-@require_POST
-def value_archive(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(CompanyValue, pk=pk)
-    return _catalogue_action(
-        request,
-        lambda: services.archive_value(actor=request.membership, value=item),
-        f"“{item.name}” is archived. Recognition that showed it keeps it.",
-        "values",
-        "lists",
-        _values_context,
-    )
-
-
-@page(MANAGE)
-@require_POST
-def value_restore(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(CompanyValue, pk=pk)
-    return _catalogue_action(
-        request,
-        lambda: services.restore_value(actor=request.membership, value=item),
-        f"“{item.name}” is active again.",
-        "values",
-        "lists",
-        _values_context,
-    )
-
-
-@page(MANAGE)
-@require_POST
-def value_move(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(CompanyValue, pk=pk)
-    direction = request.POST.get("direction", "")
-    return _catalogue_action(
-        request,
-        lambda: services.move_value(actor=request.membership, value=item, direction=direction),
-        f"Moved “{item.name}” {direction}.",
-        "values",
-        "lists",
-        _values_context,
-        focus_pk=item.pk,
-        focus_direction=direction,
-    )
-
-
 # --- contribution kinds -----------------------------------------------------------------------
 
 
@@ -157,7 +86,7 @@ def _kinds_context(**extra) -> dict:
     }
 
 
-@page(MANAGE)
+@org_view(MANAGE, reader_time_zone=True)
 def kinds(request: HttpRequest) -> HttpResponse:
     form = KindForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -176,7 +105,7 @@ def kinds(request: HttpRequest) -> HttpResponse:
     )
 
 
-@page(MANAGE)
+@org_view(MANAGE, reader_time_zone=True)
 def kind(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(ContributionKind, pk=pk)
     mapped = list(item.competencies.all())
@@ -202,46 +131,112 @@ def kind(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@page(MANAGE)
-@require_POST
-def kind_archive(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(ContributionKind, pk=pk)
-    return _catalogue_action(
-        request,
-        lambda: services.archive_kind(actor=request.membership, kind=item),
-        f"“{item.name}” is archived. Recognition of this kind keeps it.",
-        "kinds",
-        "lists",
-        _kinds_context,
-    )
+# --- archive, restore and move: the same for both lists ---------------------------------------
 
 
-@page(MANAGE)
-@require_POST
-def kind_restore(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(ContributionKind, pk=pk)
-    return _catalogue_action(
-        request,
-        lambda: services.restore_kind(actor=request.membership, kind=item),
-        f"“{item.name}” is active again.",
-        "kinds",
-        "lists",
-        _kinds_context,
-    )
+@dataclass(frozen=True)
+class _Catalogue:
+    """One of HR's two lists, as its pages see it; the services already treat both alike."""
+
+    model: type[CompanyValue] | type[ContributionKind]
+    noun: str  # the services' keyword for one item
+    page: str  # the list's URL name and template
+    context: Callable[..., dict]
+    archive: Callable
+    restore: Callable
+    move: Callable
+    archived: str  # what archiving leaves as it was
 
 
-@page(MANAGE)
-@require_POST
-def kind_move(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(ContributionKind, pk=pk)
-    direction = request.POST.get("direction", "")
-    return _catalogue_action(
-        request,
-        lambda: services.move_kind(actor=request.membership, kind=item, direction=direction),
-        f"Moved “{item.name}” {direction}.",
-        "kinds",
-        "lists",
-        _kinds_context,
-        focus_pk=item.pk,
-        focus_direction=direction,
-    )
+VALUES = _Catalogue(
+    CompanyValue,
+    "value",
+    "values",
+    _values_context,
+    services.archive_value,
+    services.restore_value,
+    services.move_value,
+    "Recognition that showed it keeps it.",
+)
+KINDS = _Catalogue(
+    ContributionKind,
+    "kind",
+    "kinds",
+    _kinds_context,
+    services.archive_kind,
+    services.restore_kind,
+    services.move_kind,
+    "Recognition of this kind keeps it.",
+)
+
+
+def _catalogue_action(
+    request: HttpRequest, catalogue: _Catalogue, action: Callable[[], object], done: str, **extra
+) -> HttpResponse:
+    """Run a list action; htmx gets the lists fragment back (with the error or the notice),
+    a plain form post a message and the list page."""
+    error = ""
+    try:
+        action()
+    except ValidationError as problem:
+        error = message_of(problem)
+    if request.htmx:
+        return render(
+            request,
+            f"recognition/{catalogue.page}.html#lists",
+            catalogue.context(list_error=error, list_notice="" if error else done, **extra),
+            status=400 if error else 200,
+        )
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, done)
+    return go(request, f"recognition:{catalogue.page}")
+
+
+def _list_actions(catalogue: _Catalogue) -> tuple[Callable, Callable, Callable]:
+    """The archive, restore and move views of one list."""
+
+    @org_view(MANAGE, reader_time_zone=True)
+    @require_POST
+    def archive(request: HttpRequest, pk: int) -> HttpResponse:
+        item = get_object_or_404(catalogue.model, pk=pk)
+        return _catalogue_action(
+            request,
+            catalogue,
+            lambda: catalogue.archive(actor=request.membership, **{catalogue.noun: item}),
+            f"“{item.name}” is archived. {catalogue.archived}",
+        )
+
+    @org_view(MANAGE, reader_time_zone=True)
+    @require_POST
+    def restore(request: HttpRequest, pk: int) -> HttpResponse:
+        item = get_object_or_404(catalogue.model, pk=pk)
+        return _catalogue_action(
+            request,
+            catalogue,
+            lambda: catalogue.restore(actor=request.membership, **{catalogue.noun: item}),
+            f"“{item.name}” is active again.",
+        )
+
+    @org_view(MANAGE, reader_time_zone=True)
+    @require_POST
+    def move(request: HttpRequest, pk: int) -> HttpResponse:
+        item = get_object_or_404(catalogue.model, pk=pk)
+        direction = request.POST.get("direction", "")
+        return _catalogue_action(
+            request,
+            catalogue,
+            lambda: catalogue.move(
+                actor=request.membership, **{catalogue.noun: item}, direction=direction
+            ),
+            f"Moved “{item.name}” {direction}.",
+            focus_pk=item.pk,
+            focus_direction=direction,
+        )
+
+    return archive, restore, move
+
+
+value_archive, value_restore, value_move = _list_actions(VALUES)
+kind_archive, kind_restore, kind_move = _list_actions(KINDS)

@@ -5,21 +5,16 @@ Every member of the organization reads the wall; nobody else does (the tenant sc
 ``org_view`` answer 404 before anything here runs).
 """
 
-from collections.abc import Callable
-from functools import wraps
-from zoneinfo import ZoneInfo
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
-from perfapp.orgs.roles import Permission
 from perfapp.tenancy.views import org_view, render_htmx
+from perfapp.web.helpers import message_of
 
 from .. import selectors, services
 from ..forms import WallFilterForm
@@ -29,25 +24,6 @@ from ..selectors import Criteria, Cursor
 
 PAGE_SIZE = 20
 MORE_TARGET = "wall-more"
-
-
-def page(permission: Permission | None = None) -> Callable:
-    """An organization page shown in the reader's own time zone."""
-
-    def decorator(view: Callable) -> Callable:
-        @org_view(permission)
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            with timezone.override(ZoneInfo(request.membership.effective_time_zone)):
-                return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-def go(request: HttpRequest, name: str, **kwargs) -> HttpResponse:
-    return redirect(name, org_slug=request.organization.slug, **kwargs)
 
 
 def back_to(request: HttpRequest, fallback: str) -> HttpResponse:
@@ -60,14 +36,10 @@ def back_to(request: HttpRequest, fallback: str) -> HttpResponse:
     return redirect(fallback)
 
 
-def message_of(error: ValidationError) -> str:
-    return " ".join(error.messages)
-
-
 # --- the wall ---------------------------------------------------------------------------------
 
 
-@page()
+@org_view(reader_time_zone=True)
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
     viewer = request.membership
@@ -112,7 +84,7 @@ def _item_or_404(pk: int, viewer) -> Recognition:
         raise Http404 from None
 
 
-@page()
+@org_view(reader_time_zone=True)
 @require_safe
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request.membership
@@ -129,7 +101,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- reactions and comments -----------------------------------------------------------------
 
 
-@page()
+@org_view(reader_time_zone=True)
 @require_POST
 def react(request: HttpRequest, pk: int) -> HttpResponse:
     """Toggle a reaction. The button says which way, so a double click cannot flip it
@@ -169,7 +141,7 @@ def _detail_url(request: HttpRequest, recognition: Recognition) -> str:
     )
 
 
-@page()
+@org_view(reader_time_zone=True)
 @require_POST
 def comment(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request.membership

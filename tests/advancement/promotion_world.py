@@ -12,6 +12,7 @@ from datetime import timedelta
 from advancement import promotion_services as services
 from advancement.promotion_models import Case, Endorsement, Round
 from perfapp.orgs.models import Membership
+from perfapp.timezones import local_today
 
 from ..factories import MembershipFactory
 
@@ -26,7 +27,7 @@ class PromotionWorld:
 
 
 def open_round(world, **extra) -> Round:
-    today = services.today_for(world.hr)
+    today = local_today(world.hr)
     fields = {
         "name": f"Spring round {world.organization.slug}",
         "opens_on": today - timedelta(days=7),

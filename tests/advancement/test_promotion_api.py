@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from advancement import promotion_services as services
 from advancement.promotion_models import Case, CaseState, Round
+from perfapp.timezones import local_today
 
 from ..helpers import api_error, org_url
 from .promotion_world import open_round, promotion_of
@@ -23,7 +23,7 @@ def case_row(pk: int) -> tuple:
 
 def test_hr_creates_a_round_and_bad_input_is_400(world_a, api_as):
     client = api_as(world_a.hr)
-    today = services.today_for(world_a.hr)
+    today = local_today(world_a.hr)
     body = {
         "name": "Autumn",
         "opens_on": str(today),

@@ -14,6 +14,7 @@ from advancement.models import Placement
 from advancement.promotion_models import Case, Decision
 from perfapp.audit.models import AuditEvent
 from perfapp.notifications.models import OutboxMessage
+from perfapp.timezones import local_today
 
 from .promotion_world import promotion_of
 
@@ -33,7 +34,7 @@ def promoted_on(world, days: int) -> Case:
     promotion = promotion_of(world)
     with world.scope():
         case = services.move_to_calibration(actor=world.hr, case=promotion.case)
-        today = services.organization_today(world.organization)
+        today = local_today(world.organization)
         return services.decide(
             actor=world.hr,
             case=case,
@@ -83,7 +84,7 @@ def test_an_effective_date_in_the_past_or_beyond_a_year_is_refused(world_a, api_
     promotion = promotion_of(world_a)
     with world_a.scope():
         case = services.move_to_calibration(actor=world_a.hr, case=promotion.case)
-        today = services.organization_today(world_a.organization)
+        today = local_today(world_a.organization)
     url = reverse(
         "api:promotion-case-decide", kwargs={"org_slug": world_a.organization.slug, "pk": case.pk}
     )

@@ -18,6 +18,7 @@ from advancement import services as framework_services
 from advancement.promotion_models import Case, CaseState, Decision, Round
 from perfapp.audit.models import AuditEvent
 from perfapp.notifications.models import OutboxMessage
+from perfapp.timezones import local_today
 
 from ..factories import MembershipFactory
 from .promotion_world import open_round, promotion_of
@@ -465,7 +466,7 @@ def test_the_decide_form_keeps_what_was_typed_and_says_what_is_missing(world_a, 
         {
             "decision": "promoted",
             "rationale": rationale,
-            "effective_on": str(services.organization_today(world_a.organization) - timedelta(1)),
+            "effective_on": str(local_today(world_a.organization) - timedelta(1)),
             "lock_version": case.lock_version,
         },
     )

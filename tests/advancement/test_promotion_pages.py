@@ -22,6 +22,7 @@ from advancement.promotion_models import (
 from development.models import Goal
 from perfapp.audit.models import AuditEvent
 from perfapp.notifications.models import OutboxMessage
+from perfapp.timezones import local_today
 
 from ..factories import MembershipFactory
 from ..helpers import org_url
@@ -166,7 +167,7 @@ def test_a_promotion_decided_for_today_takes_effect_at_once(world_a, login):
         {
             "decision": "promoted",
             "rationale": "Operates at L2.",
-            "effective_on": str(services.organization_today(world_a.organization)),
+            "effective_on": str(local_today(world_a.organization)),
             "lock_version": case.lock_version,
         },
     )
@@ -398,7 +399,7 @@ def test_the_calibration_page_holds_its_query_budget_at_10_and_300_cases(
 
 def test_hr_opens_a_round_through_the_form_and_a_reversed_window_is_refused(world_a, login):
     client = login(world_a.hr)
-    today = services.today_for(world_a.hr)
+    today = local_today(world_a.hr)
     data = {
         "name": "Autumn",
         "opens_on": str(today),
@@ -471,7 +472,7 @@ def test_the_readiness_page_links_to_the_case(world_a, login):
 
 
 def _more_rounds(world, count: int) -> None:
-    today = services.today_for(world.hr)
+    today = local_today(world.hr)
     for index in range(count):
         open_round(world, name=f"Round {index}", opens_on=today - timedelta(days=index + 1))
 

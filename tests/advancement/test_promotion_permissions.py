@@ -9,6 +9,7 @@ from django.urls import get_resolver, reverse
 
 from advancement import promotion_services as services
 from advancement.promotion_models import CalibrationNote, Case, CaseState, Endorsement, Round
+from perfapp.timezones import local_today
 
 from .promotion_world import NOTE, SUBJECT_ROLES, promotion_of, subject_case
 
@@ -366,7 +367,7 @@ def test_the_subject_cannot_apply_or_revert_their_promotion(role, world_a, login
 
     sc = subject_case(world_a, role)
     with world_a.scope():
-        today = services.organization_today(world_a.organization)
+        today = local_today(world_a.organization)
         services.decide(
             actor=sc.runner,
             case=sc.case,

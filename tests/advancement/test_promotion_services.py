@@ -13,6 +13,7 @@ from advancement.models import Criterion
 from advancement.promotion_models import Case, CaseEvent, CaseState, Decision, Round
 from perfapp.audit.models import AuditEvent
 from perfapp.notifications.models import OutboxMessage
+from perfapp.timezones import local_today
 
 from ..factories import MembershipFactory
 from .promotion_world import open_round, promotion_of
@@ -111,7 +112,7 @@ def test_only_the_manager_nominates_unless_the_round_allows_self_nomination(worl
 
 def test_outside_the_window_or_on_another_track_no_case_opens(world_a):
     with world_a.scope():
-        today = services.today_for(world_a.hr)
+        today = local_today(world_a.hr)
         later = open_round(
             world_a, opens_on=today + timedelta(days=3), closes_on=today + timedelta(days=9)
         )
@@ -271,7 +272,7 @@ def test_a_closed_round_takes_no_decision_from_the_group_nor_from_hr(world_a):
 
 def test_a_round_needs_a_name_an_ordered_window_and_tracks(world_a):
     with world_a.scope():
-        today = services.today_for(world_a.hr)
+        today = local_today(world_a.hr)
         with pytest.raises(ValidationError) as error:
             services.save_round(
                 actor=world_a.hr,

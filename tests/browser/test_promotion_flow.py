@@ -27,6 +27,7 @@ from playwright.sync_api import Browser, Page, expect
 from development import plans, stretch
 from feedback import services as feedback_services
 from feedback.models import Visibility
+from perfapp.timezones import local_today
 from recognition import services as recognition_services
 from recognition.models import ContributionKind
 
@@ -73,7 +74,7 @@ def _seed_craft_evidence(world) -> dict[str, str]:
             kind=kind,
             competencies=[craft],
         )
-        today = plans.local_today(report)
+        today = local_today(report)
         goal = plans.add_goal(
             actor=report,
             plan=world.plans.plan,

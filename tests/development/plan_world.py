@@ -19,6 +19,7 @@ from development.models import (
     PlanComment,
     PlanReview,
 )
+from perfapp.timezones import local_today
 
 
 @dataclass
@@ -46,7 +47,7 @@ def build_plans(world) -> PlanWorld:
             target_level=world.framework.next_level,
             focus=[teamwork],
         )
-        today = plans.local_today(report)
+        today = local_today(report)
         goal = plans.add_goal(
             actor=report,
             plan=plan,

@@ -5,6 +5,7 @@ import pytest
 
 from development import mentoring
 from development.models import MentorProfile, Mentorship
+from perfapp.timezones import local_today
 
 from ..helpers import new_member, org_url
 from .test_mentoring_services import state
@@ -52,7 +53,7 @@ def test_searching_offering_asking_accepting_logging_and_closing(world_a, api_as
     again = api_as(mentee).get(org_url("api:mentorship-request-detail", org=world_a, pk=pk)).json()
     assert again["status"] == "accepted" and again["mentorship"] == mentorship
 
-    today = mentoring.local_today(mentee).isoformat()
+    today = local_today(mentee).isoformat()
     logged = api_as(mentee).post(
         org_url("api:mentorship-sessions", org=world_a, pk=mentorship),
         {"held_on": today, "notes": "Pairing."},
@@ -216,9 +217,7 @@ def _grow(world, mentor, total):
                 mentee=new_member(world), mentor=mentor, competency=craft, message="Help."
             )
             started = mentoring.accept_request(actor=mentor, request=asked, goals="Grow.")
-            mentoring.log_session(
-                actor=mentor, mentorship=started, held_on=mentoring.local_today(mentor)
-            )
+            mentoring.log_session(actor=mentor, mentorship=started, held_on=local_today(mentor))
 
 
 def _grow_offers(world, _mentor, total):

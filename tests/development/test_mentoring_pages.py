@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from development import mentoring
 from development.models import MentorProfile, Mentorship, MentorshipRequest, MentorshipSession
+from perfapp.timezones import local_today
 
 from ..helpers import new_member, org_url, signed_in_client, visible_text
 
@@ -301,7 +302,7 @@ def test_the_mentorship_page_logs_sessions_with_htmx_and_without(world_a):
     )
     assert "Ship one well-tested feature." in page
     assert "Only the two of you see this page" in page and "No sessions logged yet" in page
-    today = mentoring.local_today(world_a.report)
+    today = local_today(world_a.report)
     partial = client.post(
         org_url("development:mentorship_session", org=world_a, pk=mentorship.pk),
         {"held_on": today.isoformat(), "notes": "Paired on the flaky test."},
@@ -323,7 +324,7 @@ def test_the_mentorship_page_logs_sessions_with_htmx_and_without(world_a):
 
 def test_a_session_in_the_future_is_refused_on_the_page(world_a):
     mentorship = world_a.growth.mentorship
-    tomorrow = mentoring.local_today(world_a.report) + timedelta(days=1)
+    tomorrow = local_today(world_a.report) + timedelta(days=1)
     before = counts(world_a)
     response = signed_in_client(world_a.report).post(
         org_url("development:mentorship_session", org=world_a, pk=mentorship.pk),
@@ -388,9 +389,7 @@ def _grow_mentorships(world, mentor, total):
             )
             started = mentoring.accept_request(actor=mentor, request=asked, goals="Grow.")
             for _ in range(2):
-                mentoring.log_session(
-                    actor=mentor, mentorship=started, held_on=mentoring.local_today(mentor)
-                )
+                mentoring.log_session(actor=mentor, mentorship=started, held_on=local_today(mentor))
             mentoring.request_mentor(  # and one request waiting for an answer
                 mentee=mentee,
                 mentor=mentor,

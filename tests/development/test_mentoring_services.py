@@ -24,6 +24,7 @@ from development.models import (
 from perfapp.audit.models import AuditEvent
 from perfapp.notifications.models import OutboxMessage
 from perfapp.tenancy.scoping import organization_scope, scopes_disabled
+from perfapp.timezones import local_today
 
 from ..helpers import new_member
 
@@ -361,7 +362,7 @@ def test_either_person_logs_sessions_that_took_place(world_a):
         logged = mentoring.log_session(
             actor=world_a.report,
             mentorship=mentorship,
-            held_on=mentoring.local_today(world_a.report),
+            held_on=local_today(world_a.report),
             notes="Pairing on tests.",
         )
     assert logged.logged_by == world_a.report
@@ -373,7 +374,7 @@ def test_either_person_logs_sessions_that_took_place(world_a):
 )
 def test_a_session_in_the_future_or_before_the_start_is_refused(days, message, world_a):
     mentorship = world_a.growth.mentorship
-    held_on = mentoring.local_today(world_a.member) + timedelta(days=days)
+    held_on = local_today(world_a.member) + timedelta(days=days)
     refused(
         world_a,
         lambda: mentoring.log_session(actor=world_a.member, mentorship=mentorship, held_on=held_on),

@@ -8,6 +8,7 @@ import pytest
 
 from development import plans
 from development.models import DevelopmentPlan, Goal, LearningItem, Milestone, PlanReview
+from perfapp.timezones import local_today
 
 from ..factories import MembershipFactory
 from ..helpers import api_error, org_url
@@ -141,7 +142,7 @@ def test_bad_input_is_the_400_envelope_and_changes_nothing(world_a, world_b, api
 def test_goals_milestones_learning_and_reviews_are_written_by_the_two_people(world_a, api_as):
     world = world_a
     client = api_as(world.manager)
-    today = plans.local_today(world.manager)
+    today = local_today(world.manager)
     goal = client.post(
         org_url("api:goal-list", org=world),
         {
@@ -206,7 +207,7 @@ def test_goals_milestones_learning_and_reviews_are_written_by_the_two_people(wor
 def _grow(world, how_many: int) -> None:
     """``how_many`` more reports of the manager, each with a plan, a goal, a milestone, a
     learning item and a review."""
-    today = plans.local_today(world.manager)
+    today = local_today(world.manager)
     for _ in range(how_many):
         person = MembershipFactory(
             organization=world.organization, manager=world.manager, team=world.team

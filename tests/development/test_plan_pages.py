@@ -13,6 +13,7 @@ from advancement import services as framework
 from development import plans
 from development.models import DevelopmentPlan, Goal, LearningItem, Milestone, PlanStatus
 from perfapp.notifications.models import OutboxMessage
+from perfapp.timezones import local_today
 
 from ..factories import MembershipFactory
 from ..helpers import html_of, org_url, signed_in_client
@@ -333,7 +334,7 @@ def test_the_plan_page_holds_a_fixed_query_budget(world_a):
         with world.scope():
             plan.refresh_from_db()
             plan.owner = world.report
-            today = plans.local_today(world.report)
+            today = local_today(world.report)
             for i in range(plan.goals.count(), n):
                 goal = plans.add_goal(
                     actor=world.report,
@@ -379,8 +380,8 @@ def test_the_team_page_holds_a_fixed_query_budget(world_a):
                         plan=plan,
                         title="A goal",
                         success_criteria="Done.",
-                        start_on=plans.local_today(person),
-                        target_on=plans.local_today(person),
+                        start_on=local_today(person),
+                        target_on=local_today(person),
                     )
 
     grow_to(3)

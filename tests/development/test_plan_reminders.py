@@ -9,6 +9,7 @@ from development import plans, tasks
 from development.models import DevelopmentPlan, Goal
 from perfapp.notifications.models import OutboxMessage
 from perfapp.orgs.models import Membership
+from perfapp.timezones import local_today
 
 
 def _messages(world, kind):
@@ -22,7 +23,7 @@ def test_a_review_that_falls_due_reminds_both_people_once(world_a, world_b):
     world = world_a
     with world.scope():
         plan = DevelopmentPlan.objects.get(pk=world.plans.plan.pk)
-        due = plans.local_today(world.report) + timedelta(days=2)
+        due = local_today(world.report) + timedelta(days=2)
         DevelopmentPlan.objects.filter(pk=plan.pk).update(next_review_on=due)
     assert tasks.plan_housekeeping() == 2  # one run per organization with plans
     assert _messages(world, "development.review_due") == []  # not due yet
@@ -47,7 +48,7 @@ def test_reviews_wait_for_the_owners_own_date(world_a):
     review day there, but not yet for an owner in Los Angeles."""
     world = world_a
     with world.scope():
-        due = plans.local_today(world.report) + timedelta(days=5)
+        due = local_today(world.report) + timedelta(days=5)
         DevelopmentPlan.objects.filter(pk=world.plans.plan.pk).update(next_review_on=due)
         Membership.objects.filter(pk=world.report.pk).update(time_zone="America/Los_Angeles")
     evening = datetime.combine(due - timedelta(days=1), datetime.min.time(), UTC) + timedelta(
@@ -61,7 +62,7 @@ def test_reviews_wait_for_the_owners_own_date(world_a):
 def test_an_overdue_goal_is_flagged_to_both_once_and_highlighted(world_a, login):
     world = world_a
     with world.scope():
-        today = plans.local_today(world.report)
+        today = local_today(world.report)
         Goal.objects.filter(pk=world.plans.goal.pk).update(
             start_on=today - timedelta(days=30), target_on=today - timedelta(days=1)
         )

@@ -21,6 +21,7 @@ from development.models import (
 from development.plan_selectors import next_level_gaps
 from perfapp.audit.models import AuditEvent
 from perfapp.notifications.models import OutboxMessage
+from perfapp.timezones import local_today
 
 from ..factories import MembershipFactory
 
@@ -69,7 +70,7 @@ def test_a_plan_starts_with_its_owner_and_is_agreed_when_both_sign(world_a):
         plan = plans.sign_plan(actor=world.manager, plan=plan, expected_version=1)
         assert plan.status == PlanStatus.AGREED and plan.agreed_at
         assert plan.manager_signed_by_id == world.manager.pk
-        today = plans.local_today(person)
+        today = local_today(person)
         assert plan.next_review_on == plans.add_months(today, 3)
         assert OutboxMessage.objects.filter(recipient=person, kind="development.plan").exists()
         kinds = list(plan.events.order_by("id").values_list("kind", flat=True))
@@ -108,8 +109,8 @@ def test_an_edit_after_agreement_clears_the_other_sign_off_and_is_in_the_history
             plan=plan,
             title="Write an RFC",
             success_criteria="Merged.",
-            start_on=plans.local_today(world.report),
-            target_on=plans.local_today(world.report) + timedelta(days=10),
+            start_on=local_today(world.report),
+            target_on=local_today(world.report) + timedelta(days=10),
         )
         plan = fresh(plan)
         assert plan.manager_signed_at is None and plan.owner_signed_at is None
@@ -171,7 +172,7 @@ def test_goal_bad_input_is_refused_and_nothing_is_saved(world_a):
     with world.scope():
         plan = fresh(world.plans.plan)
         count, version = Goal.objects.count(), plan.version
-        today = plans.local_today(world.report)
+        today = local_today(world.report)
         with pytest.raises(ValidationError) as refused:
             plans.add_goal(
                 actor=world.report,
@@ -288,7 +289,7 @@ def test_a_review_records_what_changed_and_the_next_date(world_a):
     world = world_a
     with world.scope():
         plan = fresh(world.plans.plan)
-        today = plans.local_today(world.manager)
+        today = local_today(world.manager)
         for bad in (None, today, today + timedelta(days=400)):
             with pytest.raises(ValidationError):
                 plans.record_review(
@@ -377,8 +378,8 @@ def test_a_change_perfapp_makes_asks_both_to_sign_again_in_plain_words(world_a):
             plan=plan,
             title="Toward L3: system design",
             success_criteria="Meet the criterion.",
-            start_on=plans.local_today(world.report),
-            target_on=plans.local_today(world.report) + timedelta(days=90),
+            start_on=local_today(world.report),
+            target_on=local_today(world.report) + timedelta(days=90),
         )
         told = {
             row.recipient_id: row.title

@@ -9,8 +9,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from development import stretch
-from development.mentoring import local_today
 from development.models import Goal, StretchAssignment
+from perfapp.timezones import local_today
 
 from ..factories import MembershipFactory, TeamFactory
 from ..helpers import org_url

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from advancement.evidence import evidence_for
 from development import mentoring, stretch
+from perfapp.timezones import local_today
 
 
 def _window():
@@ -52,7 +53,7 @@ def test_mentoring_given_is_evidence_for_the_mentor_once_a_session_is_logged(wor
             mentoring.log_session(
                 actor=world_a.report,
                 mentorship=mentorship,
-                held_on=mentoring.local_today(world_a.report),
+                held_on=local_today(world_a.report),
             )
         ongoing = _of(evidence_for(world_a.member, {craft.pk}, since, until), "mentoring")
         assert _of(evidence_for(world_a.member, {teamwork.pk}, since, until), "mentoring") == []

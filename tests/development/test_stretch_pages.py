@@ -9,9 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from development import stretch
-from development.mentoring import local_today
 from development.models import DevelopmentPlan, Goal, StretchAssignment, StretchInterest
 from perfapp.notifications.models import OutboxMessage
+from perfapp.timezones import local_today
 
 from ..factories import MembershipFactory, TeamFactory
 from ..helpers import org_url, signed_in_client, visible_text

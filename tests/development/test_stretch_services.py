@@ -8,7 +8,6 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from development import stretch
-from development.mentoring import local_today
 from development.models import (
     DevelopmentPlan,
     Goal,
@@ -18,6 +17,7 @@ from development.models import (
 )
 from perfapp.audit.models import AuditEvent
 from perfapp.notifications.models import OutboxMessage
+from perfapp.timezones import local_today
 
 from ..factories import TeamFactory
 from ..helpers import new_member

@@ -3,7 +3,7 @@ series, a series, the meeting page (agenda, notes, private note, action items, l
 the manager's suggestions), and HR's coaching prompts and settings. Every write goes
 through ``feedback.checkins`` or ``feedback.prompts``.
 
-Modules: ``common`` (the page decorator and the lookups), ``home``, ``series``,
+Modules: ``common`` (the lookups), ``home``, ``series``,
 ``meeting`` (the page, notes, holding/skipping/moving), ``agenda`` (points, action items,
 prompts and suggestions) and ``bank`` (HR's prompt bank and settings).
 

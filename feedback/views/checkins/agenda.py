@@ -6,8 +6,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
+from perfapp.concurrency import StaleEdit
 from perfapp.links import LinkRef
+from perfapp.tenancy.views import org_view
 from perfapp.web.forms_util import apply_errors
+from perfapp.web.helpers import is_partial, message_of
 
 from ... import checkins as service
 from ... import prompts as prompt_bank
@@ -23,7 +26,7 @@ from ...checkin_forms import (
 )
 from ...checkin_links import PromptLinks
 from ...checkin_models import ActionItem, Meeting
-from .common import action_of, is_partial, meeting_of, message_of, other_of, page, point_of
+from .common import action_of, meeting_of, other_of, point_of
 from .meeting import MEETING_PAGE, meeting_answer, meeting_context, stale_text
 
 
@@ -32,7 +35,7 @@ def _new_link(value) -> LinkRef | None:
     return None if value is service.UNCHANGED else value
 
 
-@page()
+@org_view(reader_time_zone=True)
 @require_POST
 def point_add(request: HttpRequest, pk: int) -> HttpResponse:
     found = meeting_of(request, pk)
@@ -58,7 +61,7 @@ def point_add(request: HttpRequest, pk: int) -> HttpResponse:
     return meeting_answer(request, found, "agenda", status=400, point_form=form)
 
 
-@page()
+@org_view(reader_time_zone=True)
 def point_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = point_of(request, pk)
     meeting = item.meeting
@@ -98,7 +101,7 @@ def point_edit(request: HttpRequest, pk: int) -> HttpResponse:
             expected_version=form.cleaned_data["version"],
             **kwargs,
         )
-    except service.StaleEdit as stale:
+    except StaleEdit as stale:
         yours = kwargs.get("text", "")
         return meeting_answer(
             request,
@@ -124,7 +127,7 @@ def point_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return meeting_answer(request, meeting, "agenda", notice=notice, changed=item.pk)
 
 
-@page()
+@org_view(reader_time_zone=True)
 @require_POST
 def point_remove(request: HttpRequest, pk: int) -> HttpResponse:
     item = point_of(request, pk)
@@ -136,7 +139,7 @@ def point_remove(request: HttpRequest, pk: int) -> HttpResponse:
         service.remove_point(
             actor=request.membership, item=item, expected_version=form.cleaned_data["version"]
         )
-    except service.StaleEdit:
+    except StaleEdit:
         other = other_of(meeting.series, request.membership)
         return meeting_answer(
             request, meeting, "agenda", status=409, stale=stale_text(other), changed=item.pk
@@ -146,7 +149,7 @@ def point_remove(request: HttpRequest, pk: int) -> HttpResponse:
     return meeting_answer(request, meeting, "agenda", notice="Talking point removed.")
 
 
-@page()
+@org_view(reader_time_zone=True)
 @require_POST
 def reorder(request: HttpRequest, pk: int) -> HttpResponse:
     found = meeting_of(request, pk)
@@ -157,7 +160,7 @@ def reorder(request: HttpRequest, pk: int) -> HttpResponse:
     moved = request.POST.get("moved", "")
     try:
         service.reorder(actor=request.membership, meeting=found, ordered_ids=order)
-    except service.StaleEdit:
+    except StaleEdit:
         other = other_of(found.series, request.membership)
         return meeting_answer(request, found, "agenda", status=409, stale=stale_text(other))
     except ValidationError as error:
@@ -172,7 +175,7 @@ def reorder(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@page()
+@org_view(reader_time_zone=True)
 @require_POST
 def meeting_prompt(request: HttpRequest, pk: int) -> HttpResponse:
     found = meeting_of(request, pk)
@@ -194,7 +197,7 @@ def meeting_prompt(request: HttpRequest, pk: int) -> HttpResponse:
     return meeting_answer(request, found, "agenda", status=400, prompt_form=form)
 
 
-@page()
+@org_view(reader_time_zone=True)
 @require_POST
 def meeting_suggestion(request: HttpRequest, pk: int) -> HttpResponse:
     """The manager adds one of the suggestions for the report to the agenda."""
@@ -217,7 +220,7 @@ def meeting_suggestion(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@page()
+@org_view(reader_time_zone=True)
 @require_POST
 def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     found = meeting_of(request, pk)
@@ -254,7 +257,7 @@ def _shown_on(item: ActionItem, raw: str) -> Meeting:
     return meeting
 
 
-@page()
+@org_view(reader_time_zone=True)
 def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit an action item's text, due date and link, if unchanged since its version."""
     item = action_of(request, pk)
@@ -298,7 +301,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
             due_on=data["due_on"] if "due_on" in request.POST else service.UNCHANGED,
             link=data["link"],
         )
-    except service.StaleEdit:
+    except StaleEdit:
         other = other_of(item.series, request.membership)
         return meeting_answer(
             request, meeting, "actions", status=409, stale=stale_text(other), changed=item.pk
@@ -311,7 +314,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return meeting_answer(request, meeting, "actions", notice="Action item saved.", changed=item.pk)
 
 
-@page()
+@org_view(reader_time_zone=True)
 @require_POST
 def action_done(request: HttpRequest, pk: int) -> HttpResponse:
     item = action_of(request, pk)
@@ -326,7 +329,7 @@ def action_done(request: HttpRequest, pk: int) -> HttpResponse:
             done=form.cleaned_data["done"],
             expected_version=form.cleaned_data["version"],
         )
-    except service.StaleEdit:
+    except StaleEdit:
         other = other_of(item.series, request.membership)
         return meeting_answer(
             request, meeting, "actions", status=409, stale=stale_text(other), changed=item.pk

@@ -7,13 +7,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from perfapp.orgs.roles import Permission
+from perfapp.tenancy.views import org_view
 from perfapp.web.forms_util import apply_errors
+from perfapp.web.helpers import is_partial
 
 from ... import checkins as service
 from ... import prompts as prompt_bank
 from ...checkin_forms import PromptForm, SettingsForm
 from ...checkin_models import CoachingPrompt, PromptTheme
-from .common import is_partial, page
 
 # --- HR: the coaching prompt bank and settings -------------------------------------------------
 
@@ -34,7 +35,7 @@ def _bank_context(form: PromptForm | None = None, **extra) -> dict:
     return {"themes": themes, "form": form or PromptForm(), "tab": "prompts", **extra}
 
 
-@page(Permission.MANAGE_CYCLES)
+@org_view(Permission.MANAGE_CYCLES, reader_time_zone=True)
 def prompts(request: HttpRequest) -> HttpResponse:
     form = PromptForm(request.POST or None)
     if request.method == "POST":
@@ -57,7 +58,7 @@ def prompts(request: HttpRequest) -> HttpResponse:
     return render(request, "feedback/checkins/prompts.html", _bank_context(form))
 
 
-@page(Permission.MANAGE_CYCLES)
+@org_view(Permission.MANAGE_CYCLES, reader_time_zone=True)
 @require_POST
 def prompt_archive(request: HttpRequest, pk: int) -> HttpResponse:
     prompt = get_object_or_404(CoachingPrompt, pk=pk)
@@ -70,7 +71,7 @@ def prompt_archive(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("feedback:prompts", org_slug=request.organization.slug)
 
 
-@page(Permission.MANAGE_CYCLES)
+@org_view(Permission.MANAGE_CYCLES, reader_time_zone=True)
 def checkin_settings(request: HttpRequest) -> HttpResponse:
     current = service.settings_for(request.organization)
     form = SettingsForm(request.POST or None, instance=current)

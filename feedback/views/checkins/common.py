@@ -1,58 +1,17 @@
-"""What every check-in page shares: the page decorator (the reader's time zone), small
-helpers, and the lookups that reach a series, meeting, point or action item only for its
-two people (anyone else gets 404)."""
+"""What every check-in page shares (each is an ``org_view(reader_time_zone=True)`` page): who
+the other person is, and the lookups that reach a series, meeting, point or action item only
+for its two people (anyone else gets 404)."""
 
-from functools import wraps
-from zoneinfo import ZoneInfo
-
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from perfapp.orgs.models import Membership
-from perfapp.orgs.roles import Permission
-from perfapp.tenancy.views import org_view
 
 from ...checkin_models import ActionItem, AgendaItem, CheckinSeries, Meeting
 
 
-def page(permission: Permission | None = None):
-    """An organization page shown in the reader's own time zone."""
-
-    def decorator(view):
-        @org_view(permission)
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            with timezone.override(ZoneInfo(request.membership.effective_time_zone)):
-                return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-def is_partial(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False)) and not request.htmx.boosted
-
-
-def initials(name: str) -> str:
-    parts = [part for part in name.split() if part[:1].isalpha()]
-    if not parts:
-        return (name[:1] or "?").upper()
-    return (parts[0][0] + (parts[-1][0] if len(parts) > 1 else "")).upper()
-
-
-def first_name(person: Membership) -> str:
-    return person.user.get_short_name() or person.name
-
-
 def other_of(series: CheckinSeries, me: Membership) -> Membership:
     return series.report if me.pk == series.manager_id else series.manager
-
-
-def message_of(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 # --- objects only the two people reach --------------------------------------------------

@@ -13,13 +13,14 @@ from django.views.decorators.http import require_safe
 
 from perfapp.orgs.roles import Permission
 from perfapp.orgs.selectors import direct_reports
+from perfapp.tenancy.views import org_view
 from perfapp.web.forms_util import apply_errors
+from perfapp.web.helpers import first_name, initials
 
 from ... import checkins as service
 from ... import schedule
 from ...checkin_forms import SeriesForm
 from ...checkin_models import ActionItem, CheckinSeries, Meeting, MeetingStatus, SeriesStatus
-from .common import first_name, initials, page
 
 # --- the home page ----------------------------------------------------------------------
 
@@ -58,7 +59,7 @@ def _mark_lapsed(series: CheckinSeries, now: datetime, grace: int) -> CheckinSer
     return series
 
 
-@page()
+@org_view(reader_time_zone=True)
 @require_safe
 def checkins(request: HttpRequest) -> HttpResponse:
     me = request.membership
@@ -115,7 +116,7 @@ def checkins(request: HttpRequest) -> HttpResponse:
 # --- starting a series --------------------------------------------------------------------
 
 
-@page()
+@org_view(reader_time_zone=True)
 def series_new(request: HttpRequest) -> HttpResponse:
     me = request.membership
     reports = list(direct_reports(me))

@@ -12,8 +12,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from perfapp import links
+from perfapp.concurrency import StaleEdit
 from perfapp.orgs.models import Membership
+from perfapp.tenancy.views import org_view
 from perfapp.web.forms_util import apply_errors
+from perfapp.web.helpers import first_name, initials, is_partial, message_of
 
 from ... import checkins as service
 from ... import prompts as prompt_bank
@@ -35,7 +38,7 @@ from ...checkin_models import (
     SeriesStatus,
     WeeklyUpdate,
 )
-from .common import first_name, initials, is_partial, meeting_of, message_of, other_of, page
+from .common import meeting_of, other_of
 
 MEETING_PAGE = "feedback/checkins/meeting.html"
 
@@ -198,14 +201,14 @@ def stale_text(other: Membership) -> str:
     )
 
 
-@page()
+@org_view(reader_time_zone=True)
 @require_safe
 def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     found = meeting_of(request, pk)
     return render(request, MEETING_PAGE, meeting_context(request, found))
 
 
-@page()
+@org_view(reader_time_zone=True)
 @require_POST
 def shared_notes(request: HttpRequest, pk: int) -> HttpResponse:
     found = meeting_of(request, pk)
@@ -219,7 +222,7 @@ def shared_notes(request: HttpRequest, pk: int) -> HttpResponse:
             text=form.cleaned_data["shared_notes"],
             expected_version=form.cleaned_data["version"],
         )
-    except service.StaleEdit as stale:
+    except StaleEdit as stale:
         fresh = stale.fresh
         fresh.series = found.series
         return meeting_answer(
@@ -235,7 +238,7 @@ def shared_notes(request: HttpRequest, pk: int) -> HttpResponse:
     return meeting_answer(request, fresh, "notes", notice="Shared notes saved.")
 
 
-@page()
+@org_view(reader_time_zone=True)
 @require_POST
 def private_note(request: HttpRequest, pk: int) -> HttpResponse:
     found = meeting_of(request, pk)
@@ -260,7 +263,7 @@ def _closing_answer(request: HttpRequest, meeting: Meeting, following, notice: s
     return meeting_answer(request, meeting, "body", notice=notice)
 
 
-@page()
+@org_view(reader_time_zone=True)
 @require_POST
 def meeting_hold(request: HttpRequest, pk: int) -> HttpResponse:
     found = meeting_of(request, pk)
@@ -273,7 +276,7 @@ def meeting_hold(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@page()
+@org_view(reader_time_zone=True)
 @require_POST
 def meeting_skip(request: HttpRequest, pk: int) -> HttpResponse:
     found = meeting_of(request, pk)
@@ -292,7 +295,7 @@ def meeting_skip(request: HttpRequest, pk: int) -> HttpResponse:
     return meeting_answer(request, found, "body", status=400, skip_form=form, open_panel="skip")
 
 
-@page()
+@org_view(reader_time_zone=True)
 @require_POST
 def meeting_move(request: HttpRequest, pk: int) -> HttpResponse:
     found = meeting_of(request, pk)
@@ -315,7 +318,7 @@ def meeting_move(request: HttpRequest, pk: int) -> HttpResponse:
     return meeting_answer(request, found, "body", status=400, move_form=form, open_panel="move")
 
 
-@page()
+@org_view(reader_time_zone=True)
 @require_POST
 def weekly_update(request: HttpRequest, pk: int) -> HttpResponse:
     """The report's update before the meeting; both people see it on the meeting page."""

@@ -10,12 +10,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from perfapp.tenancy.views import org_view
 from perfapp.web.forms_util import apply_errors
+from perfapp.web.helpers import initials, message_of
 
 from ... import checkins as service
 from ...checkin_forms import RescheduleForm
 from ...checkin_models import CheckinSeries, MeetingStatus, SeriesStatus
-from .common import initials, message_of, other_of, page, series_of
+from .common import other_of, series_of
 
 PAST_SHOWN = 12
 
@@ -56,14 +58,14 @@ def _series_context(request: HttpRequest, series: CheckinSeries, **extra) -> dic
     }
 
 
-@page()
+@org_view(reader_time_zone=True)
 @require_safe
 def series(request: HttpRequest, pk: int) -> HttpResponse:
     found = series_of(request, pk)
     return render(request, "feedback/checkins/series.html", _series_context(request, found))
 
 
-@page()
+@org_view(reader_time_zone=True)
 @require_POST
 def series_status(request: HttpRequest, pk: int) -> HttpResponse:
     found = series_of(request, pk)
@@ -82,7 +84,7 @@ def series_status(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("feedback:series", org_slug=request.organization.slug, pk=found.pk)
 
 
-@page()
+@org_view(reader_time_zone=True)
 @require_POST
 def series_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
     found = series_of(request, pk)
@@ -105,7 +107,7 @@ def series_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "feedback/checkins/series.html", context, status=400)
 
 
-@page()
+@org_view(reader_time_zone=True)
 @require_POST
 def series_accept(request: HttpRequest, pk: int) -> HttpResponse:
     found = series_of(request, pk)
