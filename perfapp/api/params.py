@@ -3,13 +3,20 @@
 from rest_framework import exceptions, serializers
 
 MAX_ID = 2**63 - 1
+MAX_ID_DIGITS = len(str(MAX_ID))
 
 
 def is_id(raw: str, minimum: int = 1) -> bool:
     """ASCII digits from ``minimum`` that fit a bigint. "²".isdigit() is true but int("²")
-    fails, and a path's ``\\d+`` also matches other scripts' digits ("١٢")."""
+    fails, and a path's ``\\d+`` also matches other scripts' digits ("١٢"). The length is
+    checked before ``int()``, which refuses more than 4,300 digits with an error."""
     raw = str(raw)
-    return raw.isascii() and raw.isdigit() and minimum <= int(raw) <= MAX_ID
+    return (
+        raw.isascii()
+        and raw.isdigit()
+        and len(raw) <= MAX_ID_DIGITS
+        and minimum <= int(raw) <= MAX_ID
+    )
 
 
 def path_id(raw) -> int:

@@ -9,20 +9,17 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from perfapp.api.params import is_id
+
 if TYPE_CHECKING:
     from perfapp.orgs.models import Membership
-
-
-MAX_ID = 2**63 - 1  # the largest bigint primary key
 
 
 def id_from(raw: str | None) -> int | None:
     """An id from a form or query string, or None: ASCII digits only ("²".isdigit() is
     true but int("²") fails) and small enough for a bigint, so a bad value is "nothing
     chosen", never a server error."""
-    if raw and raw.isascii() and raw.isdigit() and 0 < int(raw) <= MAX_ID:
-        return int(raw)
-    return None
+    return int(raw) if raw and is_id(raw) else None
 
 
 def is_partial(request: HttpRequest) -> bool:

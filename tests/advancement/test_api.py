@@ -151,6 +151,9 @@ def test_a_malformed_filter_is_a_400(world_a, api_as):
     assert "status" in error["fields"]
     error = api_error(api_as(world_a.hr).get(org_url("api:criterion-list"), {"level": "²"}))
     assert error["fields"]["level"][0]["message"] == "Give a numeric id."
+    too_long = "9" * 5000  # more digits than Python's int() reads without an error
+    error = api_error(api_as(world_a.hr).get(org_url("api:criterion-list"), {"level": too_long}))
+    assert error["fields"]["level"][0]["message"] == "Give a numeric id."
 
 
 # --- HR writes ------------------------------------------------------------------------

@@ -268,6 +268,14 @@ def test_the_give_page_can_start_with_a_colleague_chosen(world_a):
     assert checked == [str(world_a.report.pk)]
 
 
+def test_an_id_too_long_for_any_number_starts_the_page_with_nobody_chosen(world_a):
+    """Python's int() refuses more than 4,300 digits with an error; the page never asks it."""
+    client = signed_in_client(world_a.member)
+    for to in ("9" * 5000, "9" * 20, "0"):
+        page = html_of(client.get(org_url("recognition:give"), {"to": to}), status=200)
+        assert not re.search(r'name="recipients" value="\d+"[^>]*checked', page)
+
+
 def _form(world, **changes) -> dict:
     data = {
         "recipients": [world.report.pk, world.manager.pk],
