@@ -1,6 +1,6 @@
 """Recognition figures for HR analytics (``perfapp.analytics``): the insights' spread
 across teams and kinds of contribution, for the analytics filters. Reuses
-``recognition.insights`` so both pages count the same way."""
+``recognition.selectors.insights`` so both pages count the same way."""
 
 from dataclasses import dataclass
 
@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from perfapp.analytics.registry import Filters, Row, Table
 from perfapp.orgs.models import Membership
 
-from . import insights
+from .selectors import insights
 
 
 @dataclass(frozen=True)

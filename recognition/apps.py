@@ -75,10 +75,10 @@ class RecognitionConfig(AppConfig):
         from perfapp.orgs import demo
 
         from .coaching import RecognitionLinks, quiet_recognition
-        from .demo import seed_recognition
+        from .demo.recognition import seed_recognition
         from .evidence import RecognitionEvidence
         from .panels import register_panels
-        from .services import CatalogueAction
+        from .services.recognition import CatalogueAction
 
         evidence.register(RecognitionEvidence())
         links.register(RecognitionLinks())
@@ -110,8 +110,8 @@ class RecognitionConfig(AppConfig):
         from perfapp.notifications import kinds
         from perfapp.orgs import demo
 
-        from .demo_points import seed_points
-        from .points_audit import PointsAction
+        from .demo.points import seed_points
+        from .services.audit import PointsAction
 
         register_actions(PointsAction.choices)
         demo.register(seed_points, order=50)

@@ -17,8 +17,8 @@ from django.utils.text import Truncator
 from perfapp.coaching import Suggestion
 from perfapp.orgs.models import Membership
 
-from . import points
 from .models import Recognition, RecognitionRecipient
+from .services import points
 
 CANDIDATES = 20
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from perfapp.web.dashboard import Attention, Cell, Column, Contribution, days_ago
 
-from . import points
 from .models import RecognitionRecipient
+from .services import points
 
 
 class RecognitionColumns:

@@ -5,7 +5,7 @@ from django.http import HttpRequest
 
 from perfapp.web.home import HomePanel, register
 
-from . import selectors
+from .selectors import recognition as selectors
 
 RECENT_DAYS = 30
 SHOWN = 3

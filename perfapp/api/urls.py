@@ -1,4 +1,5 @@
-"""/api/v1/orgs/<org_slug>/…: every app adds its routes to the one router."""
+"""/api/v1/orgs/<org_slug>/…: the apps add their routes to the one router, or own them in
+<app>/api/urls.py (recognition), which is included here under the same prefix."""
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -51,16 +52,6 @@ from perfapp.api.search import SearchViewSet
 from perfapp.orgs.api import InvitationViewSet, MemberViewSet, MeViewSet, TeamViewSet
 from perfapp.privacy.api import MyDataViewSet
 from perfapp.web.api import HomeViewSet, TeamDashboardViewSet
-from recognition.api.insights import RecognitionInsightsViewSet
-from recognition.api.points import (
-    PointsBalanceViewSet,
-    PointsEntryViewSet,
-    RedemptionViewSet,
-    RewardViewSet,
-)
-from recognition.api.recognition import CommentViewSet as RecognitionCommentViewSet
-from recognition.api.recognition import ReactionViewSet, RecognitionViewSet
-from recognition.api.values import CompanyValueViewSet, ContributionKindViewSet
 
 router = SimpleRouter()
 router.register("members", MemberViewSet, basename="member")
@@ -104,19 +95,6 @@ router.register("plan-reviews", PlanReviewViewSet, basename="plan-review")
 router.register("goals", GoalViewSet, basename="goal")
 router.register("milestones", MilestoneViewSet, basename="milestone")
 router.register("learning-items", LearningItemViewSet, basename="learning-item")
-# Recognition: the wall, giving, reactions and comments (public inside the organization),
-# company values and contribution kinds (HR writes).
-router.register("recognitions", RecognitionViewSet, basename="recognition")
-router.register("recognition-reactions", ReactionViewSet, basename="recognition-reaction")
-router.register("recognition-comments", RecognitionCommentViewSet, basename="recognition-comment")
-router.register("company-values", CompanyValueViewSet, basename="company-value")
-router.register("contribution-kinds", ContributionKindViewSet, basename="contribution-kind")
-# Recognition: points, rewards and insights.
-router.register("points-balances", PointsBalanceViewSet, basename="points-balance")
-router.register("points-entries", PointsEntryViewSet, basename="points-entry")
-router.register("rewards", RewardViewSet, basename="reward")
-router.register("redemptions", RedemptionViewSet, basename="redemption")
-router.register("recognition-insights", RecognitionInsightsViewSet, basename="recognition-insights")
 # Mentoring and stretch assignments (development): a mentorship is its two people's only.
 router.register("mentor-profiles", MentorProfileViewSet, basename="mentor-profile")
 router.register("mentorship-requests", MentorshipRequestViewSet, basename="mentorship-request")
@@ -133,4 +111,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("v1/orgs/<slug:org_slug>/", include(router.urls)),
+    # Apps that own their API routes (<app>/api/urls.py): same prefix, same namespace.
+    path("v1/orgs/<slug:org_slug>/", include("recognition.api.urls")),
 ]

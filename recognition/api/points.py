@@ -22,9 +22,9 @@ from perfapp.orgs.models import Membership
 from perfapp.orgs.roles import Permission
 from perfapp.tenancy.api import OrganizationViewSet
 
-from .. import points, rewards
 from ..models import LedgerReason, PointsEntry, Redemption, RedemptionStatus, Reward
-from ..points_permissions import can_see_points_of, can_see_redemption, is_recognition_admin
+from ..permissions.points import can_see_points_of, can_see_redemption, is_recognition_admin
+from ..services import points, rewards
 
 MANAGE = Permission.MANAGE_RECOGNITION
 

@@ -1,7 +1,7 @@
 """API: recognition (the wall, giving), reactions and comments.
 
 Recognition is public inside the organization: every member reads the wall, any
-recognition, its reactions and its comments. Writes go through ``recognition.services``
+recognition, its reactions and its comments. Writes go through ``recognition.services.recognition``
 with the same rules as the pages; bad input is a 400 with the error envelope and changes
 nothing: recognizing yourself or someone deactivated or of another organization, more
 points than your allowance, an archived value or kind, reacting twice with the same
@@ -28,8 +28,6 @@ from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer
 from perfapp.orgs.models import Membership
 from perfapp.tenancy.api import OrganizationViewSet
 
-from .. import nudge as nudge_rules
-from .. import selectors, services
 from ..models import (
     CompanyValue,
     ContributionKind,
@@ -37,7 +35,10 @@ from ..models import (
     Recognition,
     RecognitionComment,
 )
-from ..selectors import Criteria
+from ..rules import specificity as nudge_rules
+from ..selectors import recognition as selectors
+from ..selectors.recognition import Criteria
+from ..services import recognition as services
 
 
 class WallPagination(StableCursorPagination):

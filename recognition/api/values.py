@@ -1,8 +1,8 @@
 """API: company values and contribution kinds. Everyone reads them; HR (owners and HR
 admins) adds, edits, orders, archives and restores them, and maps kinds to competencies.
 
-The same rules as the pages (``recognition.services``); their ValidationErrors become the
-400 envelope, and every change is in the audit log.
+The same rules as the pages (``recognition.services.recognition``); their ValidationErrors
+become the 400 envelope, and every change is in the audit log.
 """
 
 from drf_spectacular.types import OpenApiTypes
@@ -18,9 +18,10 @@ from perfapp.api.pagination import StableCursorPagination
 from perfapp.orgs.api import OrgRelatedField
 from perfapp.tenancy.api import OrganizationViewSet
 
-from .. import selectors, services
 from ..models import CompanyValue, ContributionKind
-from ..permissions import MANAGE
+from ..permissions.recognition import MANAGE
+from ..selectors import recognition as selectors
+from ..services import recognition as services
 
 HR_ACTIONS = dict.fromkeys(("create", "partial_update", "archive", "restore", "move"), MANAGE)
 TRUE = ("1", "true")

@@ -16,9 +16,11 @@ from perfapp.tenancy.views import org_view
 from perfapp.web.forms_util import apply_errors
 from perfapp.web.helpers import go, id_from
 
-from .. import nudge as nudge_rules
-from .. import points, selectors, services
-from ..forms import GiveForm
+from ..forms.recognition import GiveForm
+from ..rules import specificity as nudge_rules
+from ..selectors import recognition as selectors
+from ..services import points
+from ..services import recognition as services
 
 
 def _count_recipients(data) -> int:

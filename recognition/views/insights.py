@@ -17,10 +17,11 @@ from perfapp.tenancy.scoping import organization_scope
 from perfapp.tenancy.views import org_view
 from perfapp.web.helpers import initials
 
-from .. import insights, points
-from ..forms_points import InsightsFilterForm
-from ..points_audit import PointsAction
-from ..points_permissions import can_export_insights, can_see_insights, is_recognition_admin
+from ..forms.points import InsightsFilterForm
+from ..permissions.points import can_export_insights, can_see_insights, is_recognition_admin
+from ..selectors import insights
+from ..services import points
+from ..services.audit import PointsAction
 
 QUIET_PAGE = 25
 

@@ -14,9 +14,9 @@ from perfapp.orgs.models import Membership
 from perfapp.tenancy.views import org_view
 from perfapp.web.helpers import message_of
 
-from .. import points, rewards
 from ..models import LedgerReason, Reward
-from ..points_permissions import is_recognition_admin
+from ..permissions.points import is_recognition_admin
+from ..services import points, rewards
 
 LEDGER_PAGE = 20
 RECENT_REDEMPTIONS = 10

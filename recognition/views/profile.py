@@ -13,8 +13,8 @@ from django.views.decorators.http import require_safe
 from perfapp.orgs.models import Membership
 from perfapp.tenancy.views import org_view
 
-from .. import selectors
-from ..permissions import can_see_profile
+from ..permissions.recognition import can_see_profile
+from ..selectors import recognition as selectors
 
 MONTHS = 12
 CHART = {"left": 36, "right": 8, "top": 28, "plot": 132, "step": 46, "bar": 14, "gap": 2}

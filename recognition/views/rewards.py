@@ -13,9 +13,9 @@ from perfapp.tenancy.views import org_view
 from perfapp.web.forms_util import apply_errors
 from perfapp.web.helpers import initials, is_partial, message_of
 
-from .. import points, rewards
-from ..forms_points import DecisionForm, QueueFilterForm, RewardForm
+from ..forms.points import DecisionForm, QueueFilterForm, RewardForm
 from ..models import Redemption, RedemptionStatus, Reward
+from ..services import points, rewards
 
 MANAGE = Permission.MANAGE_RECOGNITION
 QUEUE_PAGE = 20

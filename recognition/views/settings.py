@@ -9,8 +9,9 @@ from perfapp.orgs.roles import Permission
 from perfapp.tenancy.views import org_view
 from perfapp.web.forms_util import apply_errors
 
-from .. import points, settings_service
-from ..forms_points import RecognitionSettingsForm
+from ..forms.points import RecognitionSettingsForm
+from ..services import points
+from ..services import settings as settings_service
 
 
 @org_view(Permission.MANAGE_RECOGNITION, reader_time_zone=True)

@@ -18,10 +18,11 @@ from perfapp.tenancy.views import org_view
 from perfapp.web.forms_util import apply_errors
 from perfapp.web.helpers import go, message_of
 
-from .. import selectors, services
-from ..forms import KindForm, ValueForm
+from ..forms.recognition import KindForm, ValueForm
 from ..models import CompanyValue, ContributionKind
-from ..permissions import MANAGE
+from ..permissions.recognition import MANAGE
+from ..selectors import recognition as selectors
+from ..services import recognition as services
 
 # --- company values ---------------------------------------------------------------------------
 

@@ -16,11 +16,12 @@ from django.views.decorators.http import require_POST, require_safe
 from perfapp.tenancy.views import org_view, render_htmx
 from perfapp.web.helpers import message_of
 
-from .. import selectors, services
-from ..forms import WallFilterForm
+from ..forms.recognition import WallFilterForm
 from ..models import Reaction, Recognition
-from ..permissions import can_take_part
-from ..selectors import Criteria, Cursor
+from ..permissions.recognition import can_take_part
+from ..selectors import recognition as selectors
+from ..selectors.recognition import Criteria, Cursor
+from ..services import recognition as services
 
 PAGE_SIZE = 20
 MORE_TARGET = "wall-more"

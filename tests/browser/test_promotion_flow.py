@@ -28,8 +28,8 @@ from development import plans, stretch
 from feedback import services as feedback_services
 from feedback.models import Visibility
 from perfapp.timezones import local_today
-from recognition import services as recognition_services
 from recognition.models import ContributionKind
+from recognition.services import recognition as recognition_services
 
 from ..advancement.promotion_world import open_round
 from ..helpers import signed_in_page

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
 
-from recognition import points
 from recognition.models import CompanyValue
+from recognition.services import points
 
 from ..helpers import signed_in_page
 

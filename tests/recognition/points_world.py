@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from perfapp.orgs.models import Membership
 from perfapp.tenancy.scoping import scopes_disabled
-from recognition import points
 from recognition.models import (
     ContributionKind,
     LedgerReason,
@@ -18,6 +17,7 @@ from recognition.models import (
     Redemption,
     Reward,
 )
+from recognition.services import points
 
 
 def kind(world, name: str = "Collaboration") -> ContributionKind:

@@ -15,7 +15,6 @@ from django.db.models import Sum
 
 from perfapp.orgs.roles import Role
 from perfapp.tenancy.scoping import organization_scope
-from recognition import points, rewards, services
 from recognition.models import (
     ContributionKind,
     LedgerReason,
@@ -24,6 +23,8 @@ from recognition.models import (
     Redemption,
     Reward,
 )
+from recognition.services import points, rewards
+from recognition.services import recognition as services
 
 from ..factories import MembershipFactory, OrganizationFactory
 

@@ -7,8 +7,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 from advancement.evidence import evidence_for, registered_sources
-from recognition import services
 from recognition.evidence import RecognitionEvidence
+from recognition.services import recognition as services
 
 from .wall_world import backdate, give, grow_wall, kind_named
 

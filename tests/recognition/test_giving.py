@@ -15,13 +15,14 @@ from django.utils import timezone
 
 from perfapp.notifications.models import OutboxMessage
 from perfapp.tenancy.scoping import scopes_disabled
-from recognition import points, services
 from recognition.models import (
     CompanyValue,
     PointsEntry,
     Recognition,
     RecognitionRecipient,
 )
+from recognition.services import points
+from recognition.services import recognition as services
 
 from ..helpers import html_of, org_url, signed_in_client
 from .wall_world import HX, MESSAGE, give, kind_named, outbox, settings_of, value_of

@@ -3,7 +3,13 @@ notices praise of traits that names no deed. Advice only; it never blocks sendin
 
 import pytest
 
-from recognition.nudge import hints, is_generic, names_a_deed, only_traits, says_why_it_mattered
+from recognition.rules.specificity import (
+    hints,
+    is_generic,
+    names_a_deed,
+    only_traits,
+    says_why_it_mattered,
+)
 
 
 def codes(message: str) -> list[str]:

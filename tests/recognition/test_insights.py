@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from perfapp.audit.models import AuditEvent
 from perfapp.orgs.models import Team
-from recognition import insights
+from recognition.selectors import insights
 
 from ..factories import MembershipFactory, UserFactory
 from ..helpers import org_url, signed_in_client, visible_text

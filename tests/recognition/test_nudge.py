@@ -14,8 +14,8 @@ from perfapp.notifications import services as notifications
 from perfapp.notifications.models import NotificationPreference, OutboxMessage, OutboxStatus
 from perfapp.orgs.models import Membership
 from perfapp.tenancy.scoping import scopes_disabled
-from recognition import settings_service
-from recognition.nudges import QUIET_KIND, occasion_for, remind_quiet_reports
+from recognition.services import settings as settings_service
+from recognition.services.nudges import QUIET_KIND, occasion_for, remind_quiet_reports
 from recognition.tasks import nudge_quiet_reports
 
 from .points_world import recognize, settle_in

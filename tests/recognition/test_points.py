@@ -14,8 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from perfapp.audit.models import AuditEvent
 from perfapp.orgs.models import Membership, Organization
 from perfapp.tenancy.scoping import organization_scope
-from recognition import points, settings_service
 from recognition.models import LedgerReason, PointsEntry, Redemption, RedemptionStatus, Reward
+from recognition.services import points
+from recognition.services import settings as settings_service
 
 from .points_world import balance, fund, grow_people, recognize
 

@@ -6,8 +6,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from recognition import rewards, settings_service
 from recognition.models import PointsEntry, Redemption, RedemptionStatus, Reward
+from recognition.services import rewards
+from recognition.services import settings as settings_service
 
 from ..helpers import api_error, org_url
 from .points_world import balance, fund, grow_people, recognize, reward, settle_in

@@ -6,8 +6,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from perfapp.audit.models import AuditEvent
-from recognition import points, rewards, settings_service
 from recognition.models import PointsEntry, Redemption, RedemptionStatus, Reward
+from recognition.services import points, rewards
+from recognition.services import settings as settings_service
 
 from ..helpers import html_of, org_url, signed_in_client, visible_text
 from .points_world import HX, balance, fund, recognize, reward

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from perfapp.orgs.roles import Permission, Role, role_has_perm
-from recognition import points_permissions as can
 from recognition.models import PointsEntry, RecognitionSettings, Redemption, Reward
+from recognition.permissions import points as can
 
 from ..helpers import signed_in_client
 from .points_world import fund, redemption_of, reward_of

@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from perfapp.audit.models import AuditEvent
 from perfapp.notifications.models import OutboxMessage
-from recognition import rewards, settings_service
 from recognition.models import (
     LedgerReason,
     PointsEntry,
@@ -15,6 +14,8 @@ from recognition.models import (
     RedemptionStatus,
     Reward,
 )
+from recognition.services import rewards
+from recognition.services import settings as settings_service
 
 from .points_world import balance, fund, reward
 

@@ -499,7 +499,7 @@ def test_the_wall_at_300000_recognitions_costs_what_it_costs_at_5(
     # A page deep down the wall, through its cursor, costs the same as the first.
     with world_a.scope():
         deep = Recognition.objects.order_by("-created_at", "-id")[250_000]
-    from recognition.selectors import Cursor
+    from recognition.selectors.recognition import Cursor
 
     assert cost({"cursor": Cursor.after(deep).token}, {**HX, "HX-Target": "wall-more"}) <= small
     # The page's own query walks the (organization, -created_at, -id) index: no sort of the

@@ -15,7 +15,6 @@ from django.utils import timezone
 from perfapp.accounts.models import User
 from perfapp.orgs.models import Membership
 from perfapp.tenancy.scoping import scopes_disabled
-from recognition import selectors, services
 from recognition.models import (
     CompanyValue,
     ContributionKind,
@@ -26,6 +25,8 @@ from recognition.models import (
     RecognitionRecipient,
     RecognitionSettings,
 )
+from recognition.selectors import recognition as selectors
+from recognition.services import recognition as services
 
 HX = {"HX-Request": "true"}
 SERIAL = count(1)

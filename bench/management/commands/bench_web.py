@@ -35,7 +35,7 @@ from bench.report import Figure
 from perfapp.orgs.models import Membership
 from perfapp.tenancy.scoping import scopes_disabled
 from recognition.models import Recognition
-from recognition.selectors import Cursor
+from recognition.selectors.recognition import Cursor
 
 WALL_DEPTH = 1000  # items before the wall's deep page
 API_DEPTH = 1000  # items before an API list's deep page (or as deep as the list goes)

@@ -21,7 +21,7 @@ from perfapp.orgs.models import Membership
 from perfapp.orgs.roles import Role
 from perfapp.timezones import zone_of
 
-from .models import LedgerReason, PointsEntry, Recognition, RecognitionSettings
+from ..models import LedgerReason, PointsEntry, Recognition, RecognitionSettings
 
 
 def settings_for(organization) -> RecognitionSettings:
@@ -187,7 +187,7 @@ def adjust(*, actor: Membership, member: Membership, delta: int, note: str) -> P
     bonus, or points given by mistake. A correction never takes a balance below zero."""
     from perfapp.audit.services import record
 
-    from .points_audit import PointsAction
+    from .audit import PointsAction
 
     errors = {}
     if not delta or abs(delta) > MAX_ADJUSTMENT:

@@ -20,8 +20,7 @@ from advancement.models import Competency
 from perfapp.orgs.models import Membership
 from perfapp.tenancy.scoping import get_active_organization_id
 
-from . import points, services
-from .models import (
+from ..models import (
     CompanyValue,
     ContributionKind,
     Reaction,
@@ -30,6 +29,8 @@ from .models import (
     RecognitionRecipient,
     RecognitionSettings,
 )
+from ..services import points
+from ..services import recognition as services
 
 LATEST_COMMENTS = 3
 CURSOR = re.compile(r"^(\d{1,20})-(\d{1,19})$")

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from perfapp.orgs.models import Membership, Organization
 
-from . import points, rewards
-from .models import Reward
+from ..models import Reward
+from ..services import points, rewards
 
 CATALOGUE = [
     ("Coffee with the team", "A round of coffee and pastries for your team, on us.", 50, None),

@@ -5,9 +5,9 @@ from django import forms
 
 from perfapp.web.forms_util import RELOAD
 
-from .insights import DAYS, WEEKS
-from .models import RecognitionSettings, RedemptionStatus, Reward
-from .settings_service import MAX_ALLOWANCE, QUIET_DAYS
+from ..models import RecognitionSettings, RedemptionStatus, Reward
+from ..selectors.insights import DAYS, WEEKS
+from ..services.settings import MAX_ALLOWANCE, QUIET_DAYS
 
 
 class RecognitionSettingsForm(forms.ModelForm):

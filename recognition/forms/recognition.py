@@ -15,7 +15,7 @@ from perfapp.orgs.forms import MemberField, MembersField, colleagues_of, member_
 from perfapp.orgs.models import Membership, Team
 from perfapp.web.widgets import QuickSelect
 
-from .models import CompanyValue, ContributionKind
+from ..models import CompanyValue, ContributionKind
 
 PICK_COLLEAGUE = "Choose colleagues from the list."
 PICK_FROM_LIST = "Choose from the list."

@@ -17,10 +17,10 @@ from perfapp.audit.services import record
 from perfapp.notifications import services as notifications
 from perfapp.orgs.models import Membership
 
+from ..models import LedgerReason, PointsEntry, Redemption, RedemptionStatus, Reward
+from ..permissions.points import can_decide_redemption, can_manage_rewards
 from . import points
-from .models import LedgerReason, PointsEntry, Redemption, RedemptionStatus, Reward
-from .points_audit import PointsAction
-from .points_permissions import can_decide_redemption, can_manage_rewards
+from .audit import PointsAction
 
 MAX_COST = 1_000_000
 MAX_STOCK = 1_000_000

@@ -13,8 +13,7 @@ from django.utils import timezone
 from advancement.models import Competency
 from perfapp.orgs.models import Membership, Organization
 
-from . import selectors, services
-from .models import (
+from ..models import (
     CompanyValue,
     ContributionKind,
     PointsEntry,
@@ -23,6 +22,8 @@ from .models import (
     RecognitionComment,
     RecognitionRecipient,
 )
+from ..selectors import recognition as selectors
+from ..services import recognition as services
 
 VALUES = [
     ("🤝", "Better together", "We share, we help, and we ask for help early."),

@@ -7,10 +7,10 @@ from django.db import transaction
 from perfapp.audit.services import record
 from perfapp.orgs.models import Membership
 
-from .models import RecognitionSettings
+from ..models import RecognitionSettings
+from ..permissions.points import can_change_settings
+from .audit import PointsAction
 from .points import settings_for
-from .points_audit import PointsAction
-from .points_permissions import can_change_settings
 
 SETTINGS_FIELDS = (
     "points_enabled",

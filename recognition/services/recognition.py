@@ -22,8 +22,7 @@ from perfapp.notifications import services as notifications
 from perfapp.orgs.models import Membership
 from perfapp.text import excerpt
 
-from . import points
-from .models import (
+from ..models import (
     CompanyValue,
     ContributionKind,
     Reaction,
@@ -31,6 +30,7 @@ from .models import (
     RecognitionComment,
     RecognitionRecipient,
 )
+from . import points
 
 MAX_RECIPIENTS = 20
 MAX_MESSAGE = 2000
