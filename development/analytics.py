@@ -3,9 +3,8 @@ has a plan, how many are agreed, and how many were reviewed in the range. One qu
 
 from django.db.models import Count, Q
 
+from development.models import DevelopmentPlan, PlanStatus
 from perfapp.analytics.registry import Filters, Row, Table, percent, team_rows
-
-from .models import DevelopmentPlan, PlanStatus
 
 
 def plan_tables(filters: Filters) -> list[Table]:

@@ -12,10 +12,10 @@ class DevelopmentConfig(AppConfig):
         self._register_settings_areas()
         self._register_plans()
         self._register_mentoring_and_stretch()
-        from .dashboard import register_dashboard
+        from development.dashboard import register_dashboard
 
         register_dashboard()  # team dashboard: plan status, goals at risk
-        from .contributions import register_contributions
+        from development.contributions import register_contributions
 
         register_contributions()  # analytics, search, data export and erasure
 
@@ -39,14 +39,13 @@ class DevelopmentConfig(AppConfig):
         """Development plans: notification kinds, audited actions, the goal evidence
         source, the home panel and the demo seeder."""
         from advancement import evidence
+        from development.demo import seed_attention, seed_plans
+        from development.evidence import GoalEvidence
+        from development.panels import register_panels
+        from development.services.plans import NOTIFICATION_KINDS, PlanAction
         from perfapp.audit.models import register_actions
         from perfapp.notifications import kinds
         from perfapp.orgs import demo
-
-        from .demo import seed_attention, seed_plans
-        from .evidence import GoalEvidence
-        from .panels import register_panels
-        from .plans import NOTIFICATION_KINDS, PlanAction
 
         for key, label, description, reminder in NOTIFICATION_KINDS:
             kinds.register(kinds.NotificationKind(key, label, description, is_reminder=reminder))
@@ -60,13 +59,12 @@ class DevelopmentConfig(AppConfig):
         """Mentoring and stretch assignments: notification kinds, audited actions,
         evidence sources and the demo seeder."""
         from advancement import evidence
+        from development.demo_growth import seed_growth
+        from development.growth_evidence import MentoringEvidence, StretchEvidence
+        from development.services import mentoring, stretch
         from perfapp.audit.models import register_actions
         from perfapp.notifications import kinds
         from perfapp.orgs import demo
-
-        from . import mentoring, stretch
-        from .demo_growth import seed_growth
-        from .growth_evidence import MentoringEvidence, StretchEvidence
 
         growth_kinds = (*mentoring.NOTIFICATION_KINDS, *stretch.NOTIFICATION_KINDS)
         for key, label, description in growth_kinds:
@@ -82,15 +80,13 @@ class DevelopmentConfig(AppConfig):
     def _register_readiness_remedies(self) -> None:
         """What the plan does about readiness gaps (goals, stretch, mentors)."""
         from advancement import remedies
-
-        from .readiness_remedies import DevelopmentRemedies
+        from development.readiness_remedies import DevelopmentRemedies
 
         remedies.register(DevelopmentRemedies())
 
     def _register_promotion_outcomes(self) -> None:
         """A "not yet" promotion decision adds goals to the person's plan."""
         from advancement import outcomes
-
-        from .promotion_outcomes import add_not_yet_goals
+        from development.promotion_outcomes import add_not_yet_goals
 
         outcomes.register(add_not_yet_goals)

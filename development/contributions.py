@@ -3,13 +3,12 @@ personal data export and erasure."""
 
 
 def register_contributions() -> None:
+    from development.analytics import plan_tables
+    from development.personal_data import PERSONAL_DATA
+    from development.search_sources import GoalSearch, OpportunitySearch
     from perfapp import search
     from perfapp.analytics import registry
     from perfapp.privacy import registry as privacy
-
-    from .analytics import plan_tables
-    from .personal_data import PERSONAL_DATA
-    from .search_sources import GoalSearch, OpportunitySearch
 
     registry.register(registry.Contribution("plans", 40, "Development plans", plan_tables))
     privacy.register(PERSONAL_DATA)

@@ -5,10 +5,9 @@ target date. Registered in ``DevelopmentConfig``."""
 from django.db.models import Count, Q
 from django.urls import reverse
 
+from development.models import DevelopmentPlan, GoalStatus
+from development.selectors.plans import OPEN, plan_status
 from perfapp.web.dashboard import Attention, Cell, Column, Contribution
-
-from .models import DevelopmentPlan, GoalStatus
-from .plan_selectors import OPEN, plan_status
 
 STATUS_TEXT = {
     "none": ("No plan yet", "warning", 0),

@@ -18,10 +18,7 @@ from django.utils import timezone
 
 from advancement.models import Competency, Level
 from advancement.selectors import placement_of
-from perfapp.orgs.models import Membership, Organization
-
-from . import plans
-from .models import (
+from development.models import (
     DevelopmentPlan,
     Goal,
     GoalStatus,
@@ -29,6 +26,8 @@ from .models import (
     LearningKind,
     LearningStatus,
 )
+from development.services import plans
+from perfapp.orgs.models import Membership, Organization
 
 
 def _competencies(*names: str) -> list[Competency]:

@@ -11,10 +11,9 @@ from datetime import timedelta
 from django.utils import timezone
 
 from advancement.models import Competency
+from development.models import Audience, Commitment, MentorProfile, Mentorship, StretchAssignment
+from development.services import mentoring, stretch
 from perfapp.orgs.models import Membership, Organization, Team
-
-from . import mentoring, stretch
-from .models import Audience, Commitment, MentorProfile, Mentorship, StretchAssignment
 
 OFFERS = [
     # (person index, competency names, capacity, about)

@@ -16,11 +16,10 @@ from django.db.models import Prefetch
 
 from advancement.evidence import Audience, EvidenceItem, Placeholder
 from advancement.models import Competency
+from development.models import Goal, GoalStatus, GoalVisibility, Milestone
+from development.services.plans import plan_url
 from perfapp.orgs.models import Membership
 from perfapp.orgs.roles import Permission
-
-from .models import Goal, GoalStatus, GoalVisibility, Milestone
-from .plans import plan_url
 
 PRIVATE_GOAL = "A private development goal"
 PLAN_PAIR = Audience(subject=True, manager=True)  # a private goal: "You and your manager"

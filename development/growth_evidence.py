@@ -19,17 +19,16 @@ from django.urls import reverse
 
 from advancement.evidence import EVERYONE, Audience, EvidenceItem, Placeholder
 from advancement.models import Competency
-from perfapp.orgs.models import Membership
-from perfapp.orgs.roles import Permission
-from perfapp.timezones import zone_of
-
-from .models import (
+from development.models import (
     InterestStatus,
     Mentorship,
     MentorshipStatus,
     OpportunityStatus,
     StretchAssignment,
 )
+from perfapp.orgs.models import Membership
+from perfapp.orgs.roles import Permission
+from perfapp.timezones import zone_of
 
 
 class StretchEvidence:

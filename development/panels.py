@@ -5,12 +5,11 @@ from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, V
 from django.http import HttpRequest
 from django.urls import reverse
 
+from development.models import DevelopmentPlan, Goal, GoalStatus, Milestone
+from development.selectors import stretch as stretch_selectors
+from development.selectors.plans import OPEN, plan_status
 from perfapp.timezones import local_today
 from perfapp.web.home import HomePanel, register
-
-from . import stretch_selectors
-from .models import DevelopmentPlan, Goal, GoalStatus, Milestone
-from .plan_selectors import OPEN, plan_status
 
 WAITING_SHOWN = 10
 AT_RISK_SHOWN = 5

@@ -6,9 +6,7 @@ mentor's reflection, an opportunity's outcome) is replaced; the records stay."""
 
 from django.db.models import Q
 
-from perfapp.privacy.registry import ERASED_TEXT, PersonalData, rows
-
-from .models import (
+from development.models import (
     DevelopmentPlan,
     Goal,
     LearningItem,
@@ -22,6 +20,7 @@ from .models import (
     StretchAssignment,
     StretchInterest,
 )
+from perfapp.privacy.registry import ERASED_TEXT, PersonalData, rows
 
 
 def export(person) -> dict[str, list[dict]]:

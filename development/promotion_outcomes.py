@@ -8,10 +8,9 @@ so the plan's history, versioning and sign-offs behave as for any other goal.
 
 from advancement.models import Competency
 from advancement.promotion_models import Case, Decision
+from development.services import plans
 from perfapp.orgs.models import Membership
 from perfapp.timezones import local_today
-
-from . import plans
 
 # How long a "not yet" goal runs by default: about until the next yearly round.
 GOAL_MONTHS = 6

@@ -9,10 +9,8 @@ from django.urls import reverse
 
 from advancement.models import Competency
 from advancement.remedies import Remedy
-from perfapp.orgs.models import Membership
-
-from .evidence import PRIVATE_GOAL
-from .models import (
+from development.evidence import PRIVATE_GOAL
+from development.models import (
     Goal,
     GoalStatus,
     GoalVisibility,
@@ -22,7 +20,8 @@ from .models import (
     OpportunityStatus,
     StretchInterest,
 )
-from .plans import plan_url
+from development.services.plans import plan_url
+from perfapp.orgs.models import Membership
 
 UNDER_WAY = (GoalStatus.ON_TRACK, GoalStatus.AT_RISK)
 OPEN_ASSIGNMENTS = (OpportunityStatus.OPEN, OpportunityStatus.UNDERWAY)

@@ -1,17 +1,16 @@
 """Goals and stretch opportunities in the header search (``perfapp.search``), each
-found only by who may see it: a goal by the rules of ``development.permissions`` (a
+found only by who may see it: a goal by the rules of ``development.permissions.plans`` (a
 private goal by its plan's two people), an opportunity by its audience
 (``stretch_selectors.visible_to``)."""
 
 from django.db.models import Q
 from django.urls import reverse
 
+from development.models import Goal, GoalVisibility
+from development.permissions.plans import can_see_goal
+from development.selectors.stretch import visible_to
 from perfapp.orgs.models import Membership
 from perfapp.search import Hit, matching
-
-from .models import Goal, GoalVisibility
-from .permissions import can_see_goal
-from .stretch_selectors import visible_to
 
 CANDIDATES = 4  # goals read per hit wanted, so the checks in Python rarely run short
 

@@ -17,7 +17,7 @@ from perfapp.tenancy.tasks import TenantTask
 @shared_task(acks_late=True, ignore_result=True)
 def plan_housekeeping() -> int:
     """Hourly: one ``remind_plans`` per organization that has development plans."""
-    from .models import DevelopmentPlan
+    from development.models import DevelopmentPlan
 
     with scopes_disabled():  # organization ids only; each run re-enters its own scope
         organization_ids = list(
@@ -33,7 +33,7 @@ def plan_housekeeping() -> int:
 @shared_task(base=TenantTask, acks_late=True, ignore_result=True)
 def remind_plans(organization_id: int) -> dict:
     """In one organization: remind both people of reviews due, flag overdue goals."""
-    from .plans import flag_overdue_goals, remind_reviews_due
+    from development.services.plans import flag_overdue_goals, remind_reviews_due
 
     now = timezone.now()
     return {"reviews": remind_reviews_due(now), "overdue": flag_overdue_goals(now)}

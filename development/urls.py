@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import goals, mentoring, plans, stretch, team
+from development.views import goals, mentoring, plans, stretch, team
 
 app_name = "development"
 

@@ -15,16 +15,8 @@ from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
 from advancement.models import Competency
-from perfapp.api.errors import service_errors
-from perfapp.api.fields import PlainChoiceField
-from perfapp.api.pagination import StableCursorPagination
-from perfapp.api.params import choice_param, id_param
-from perfapp.orgs.api import PersonRefSerializer
-from perfapp.orgs.models import Membership
-from perfapp.timezones import local_today
-
-from .. import plans as service
-from ..models import (
+from development.api.plans import GrowthRefSerializer, GrowthViewSet, VisibleField, editable_plans
+from development.models import (
     DevelopmentPlan,
     Goal,
     GoalStatus,
@@ -35,8 +27,15 @@ from ..models import (
     Milestone,
     ProgressMode,
 )
-from ..plan_selectors import decorate, visible_goals, with_progress
-from .plans import GrowthRefSerializer, GrowthViewSet, VisibleField, editable_plans
+from development.selectors.plans import decorate, visible_goals, with_progress
+from development.services import plans as service
+from perfapp.api.errors import service_errors
+from perfapp.api.fields import PlainChoiceField
+from perfapp.api.pagination import StableCursorPagination
+from perfapp.api.params import choice_param, id_param
+from perfapp.orgs.api import PersonRefSerializer
+from perfapp.orgs.models import Membership
+from perfapp.timezones import local_today
 
 
 def editable_goals(viewer: Membership) -> QuerySet[Goal]:

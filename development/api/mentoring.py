@@ -3,7 +3,7 @@ and their log of sessions.
 
 The same rules as the pages. A request and a mentorship (goals, sessions, reflections)
 are visible to their two people only; anyone else gets 404, as for what does not exist.
-Every write goes through ``development.mentoring``; its ValidationErrors become the 400
+Every write goes through ``development.services.mentoring``; its ValidationErrors become the 400
 envelope and change nothing.
 """
 
@@ -21,17 +21,8 @@ from rest_framework.response import Response
 
 from advancement.api.common import CompetencyRefSerializer
 from advancement.models import Competency
-from perfapp.api.errors import service_errors
-from perfapp.api.fields import PlainChoiceField
-from perfapp.api.pagination import NewestFirstPagination, StableCursorPagination
-from perfapp.api.params import choice_param, id_param
-from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer
-from perfapp.orgs.models import Membership
-from perfapp.tenancy.api import OrganizationViewSet
-
-from .. import mentoring
-from .. import mentoring_selectors as selectors
-from ..models import (
+from development.api.growth_common import GrowthTeamSerializer, visible_object
+from development.models import (
     MentorProfile,
     Mentorship,
     MentorshipCadence,
@@ -40,7 +31,15 @@ from ..models import (
     MentorshipSession,
     MentorshipStatus,
 )
-from .growth_common import GrowthTeamSerializer, visible_object
+from development.selectors import mentoring as selectors
+from development.services import mentoring
+from perfapp.api.errors import service_errors
+from perfapp.api.fields import PlainChoiceField
+from perfapp.api.pagination import NewestFirstPagination, StableCursorPagination
+from perfapp.api.params import choice_param, id_param
+from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer
+from perfapp.orgs.models import Membership
+from perfapp.tenancy.api import OrganizationViewSet
 
 # --- offers and the mentor search ---------------------------------------------------------
 

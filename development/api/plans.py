@@ -1,9 +1,9 @@
 """API: development plans and their reviews.
 
-The same rules as the pages (``development.permissions``). A plan is read in full by its
+The same rules as the pages (``development.permissions.plans``). A plan is read in full by its
 owner and their manager; the manager's managers and HR read its outline (``access`` is
 "outline" and ``aspirations`` is null); anyone else gets 404, like a plan that does not
-exist. Every write goes through ``development.plans``: its ValidationErrors become the
+exist. Every write goes through ``development.services.plans``: its ValidationErrors become the
 400 envelope, and a stale edit or sign-off becomes a 409 envelope with the code
 ``conflict`` and the plan as it is now under ``current``, never a silent overwrite.
 """
@@ -22,17 +22,16 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from advancement.models import Competency, Level, Track
+from development.models import DevelopmentPlan, PlanReview
+from development.permissions.plans import can_edit_plan, is_growth_admin
+from development.selectors.plans import people_below, plan_status
+from development.services import plans as service
 from perfapp.api.errors import service_errors
 from perfapp.api.pagination import NewestFirstPagination
 from perfapp.api.params import id_param, path_id
 from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer
 from perfapp.orgs.models import Membership
 from perfapp.tenancy.api import OrganizationViewSet
-
-from .. import plans as service
-from ..models import DevelopmentPlan, PlanReview
-from ..permissions import can_edit_plan, is_growth_admin
-from ..plan_selectors import people_below, plan_status
 
 # --- who sees what -------------------------------------------------------------------------
 

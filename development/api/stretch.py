@@ -4,7 +4,7 @@ and people's interest in them.
 The same rules as the pages: an opportunity is visible to its audience, its owner, HR and
 whoever expressed interest; managers and HR post; the owner (or HR) manages, chooses and
 records the outcome; someone's interest is seen by that person, the owner and HR. Writes
-go through ``development.stretch``; its ValidationErrors become the 400 envelope.
+go through ``development.services.stretch``; its ValidationErrors become the 400 envelope.
 """
 
 from django.db.models import Prefetch
@@ -21,6 +21,22 @@ from rest_framework.response import Response
 
 from advancement.api.common import CompetencyRefSerializer
 from advancement.models import Competency
+from development.api.growth_common import GrowthTeamSerializer, visible_object
+from development.models import (
+    Audience,
+    Commitment,
+    InterestStatus,
+    OpportunityStatus,
+    StretchAssignment,
+    StretchInterest,
+)
+from development.permissions.stretch import (
+    can_manage_opportunity,
+    can_post_opportunities,
+    can_see_interest,
+)
+from development.selectors import stretch as selectors
+from development.services import stretch
 from perfapp.api.errors import service_errors
 from perfapp.api.fields import PlainChoiceField
 from perfapp.api.pagination import NewestFirstPagination, StableCursorPagination
@@ -29,19 +45,6 @@ from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer
 from perfapp.orgs.models import Team
 from perfapp.tenancy.api import OrganizationViewSet
 from perfapp.timezones import local_today
-
-from .. import stretch
-from .. import stretch_selectors as selectors
-from ..models import (
-    Audience,
-    Commitment,
-    InterestStatus,
-    OpportunityStatus,
-    StretchAssignment,
-    StretchInterest,
-)
-from ..stretch_permissions import can_manage_opportunity, can_post_opportunities, can_see_interest
-from .growth_common import GrowthTeamSerializer, visible_object
 
 # --- shapes ---------------------------------------------------------------------------------
 

@@ -13,16 +13,21 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
+from development.forms.plans import (
+    GoalForm,
+    GoalStatusForm,
+    LearningStatusForm,
+    MilestoneForm,
+    ProgressForm,
+)
+from development.models import DevelopmentPlan, Goal, GoalStatus
+from development.selectors.plans import active_competencies, goal_for_card
+from development.services import plans as service
+from development.views.plan_common import goal_of, learning_of, milestone_of, owner_for_writing
+from development.views.plans import back_to_plan, render_plan
 from perfapp.tenancy.views import org_view
 from perfapp.timezones import local_today
 from perfapp.web.helpers import first_name, is_partial, message_of
-
-from .. import plans as service
-from ..models import DevelopmentPlan, Goal, GoalStatus
-from ..plan_forms import GoalForm, GoalStatusForm, LearningStatusForm, MilestoneForm, ProgressForm
-from ..plan_selectors import active_competencies, goal_for_card
-from .plan_common import goal_of, learning_of, milestone_of, owner_for_writing
-from .plans import back_to_plan, render_plan
 
 GOAL_CARD = "development/_goal.html"
 

@@ -16,15 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from advancement.models import Competency
-from perfapp.orgs.models import Membership
-from perfapp.tenancy.views import org_view
-from perfapp.timezones import local_today
-from perfapp.web.forms_util import apply_errors
-from perfapp.web.helpers import first_name, go, id_from, initials, is_partial, message_of
-
-from .. import mentoring
-from .. import mentoring_selectors as selectors
-from ..mentoring_forms import (
+from development.forms.mentoring import (
     AcceptForm,
     CloseForm,
     DeclineForm,
@@ -34,14 +26,21 @@ from ..mentoring_forms import (
     RequestForm,
     SessionForm,
 )
-from ..models import (
+from development.models import (
     MentorProfile,
     Mentorship,
     MentorshipRequest,
     MentorshipRequestStatus,
     MentorshipStatus,
 )
-from .growth_common import PAGE_SIZE
+from development.selectors import mentoring as selectors
+from development.services import mentoring
+from development.views.growth_common import PAGE_SIZE
+from perfapp.orgs.models import Membership
+from perfapp.tenancy.views import org_view
+from perfapp.timezones import local_today
+from perfapp.web.forms_util import apply_errors
+from perfapp.web.helpers import first_name, go, id_from, initials, is_partial, message_of
 
 RECENTLY_DECLINED = timedelta(days=30)
 

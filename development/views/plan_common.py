@@ -5,10 +5,9 @@ gets 404, exactly like something that does not exist)."""
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
+from development.models import Goal, LearningItem, Milestone
+from development.permissions.plans import can_edit_plan, can_see_outline
 from perfapp.orgs.models import Membership
-
-from ..models import Goal, LearningItem, Milestone
-from ..permissions import can_edit_plan, can_see_outline
 
 
 def _person(pk: int) -> Membership:

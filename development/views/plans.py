@@ -1,11 +1,12 @@
 """The plan page (yours at "My plan", a report's for their manager, the outline for the
 manager's managers and HR), drafting the plan's text, signing off, comments and reviews.
 
-Every write goes through ``development.plans``. Who sees what is ``development.permissions``:
-the owner and their manager read and change everything; skip-level managers and HR read
-the outline; anyone else gets 404. The plan's text carries the version it was edited
-from: a stale save is refused with "changed meanwhile" and the fresh text (409), never a
-silent overwrite; a sign-off on a version that changed is refused the same way.
+Every write goes through ``development.services.plans``. Who sees what is
+``development.permissions.plans``: the owner and their manager read and change
+everything; skip-level managers and HR read the outline; anyone else gets 404. The
+plan's text carries the version it was edited from: a stale save is refused with
+"changed meanwhile" and the fresh text (409), never a silent overwrite; a sign-off on a
+version that changed is refused the same way.
 """
 
 from datetime import timedelta
@@ -18,17 +19,22 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from advancement.selectors import current_version
+from development.forms.plans import CommentForm, LearningForm, PlanForm, ReviewForm, SignForm
+from development.models import DevelopmentPlan, GoalStatus
+from development.selectors.plans import (
+    OPEN,
+    active_competencies,
+    next_level_gaps,
+    plan_page,
+    team_goals,
+)
+from development.services import plans as service
+from development.views.plan_common import owner_for_reading, owner_for_writing
 from perfapp.concurrency import StaleEdit
 from perfapp.orgs.models import Membership
 from perfapp.tenancy.views import org_view
 from perfapp.web.forms_util import apply_errors
 from perfapp.web.helpers import first_name, initials, message_of
-
-from .. import plans as service
-from ..models import DevelopmentPlan, GoalStatus
-from ..plan_forms import CommentForm, LearningForm, PlanForm, ReviewForm, SignForm
-from ..plan_selectors import OPEN, active_competencies, next_level_gaps, plan_page, team_goals
-from .plan_common import owner_for_reading, owner_for_writing
 
 PLAN_PAGE = "development/plan.html"
 

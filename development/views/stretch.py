@@ -16,23 +16,28 @@ from django.utils.text import get_text_list
 from django.views.decorators.http import require_POST, require_safe
 
 from advancement.models import Competency
-from perfapp.orgs.models import Team
-from perfapp.tenancy.views import org_view
-from perfapp.timezones import local_today
-from perfapp.web.forms_util import apply_errors
-from perfapp.web.helpers import first_name, go, initials, message_of
-
-from .. import stretch
-from .. import stretch_selectors as selectors
-from ..models import InterestStatus, OpportunityStatus, StretchAssignment, StretchInterest
-from ..stretch_forms import BoardFilterForm, ChooseForm, InterestForm, OpportunityForm, OutcomeForm
-from ..stretch_permissions import (
+from development.forms.stretch import (
+    BoardFilterForm,
+    ChooseForm,
+    InterestForm,
+    OpportunityForm,
+    OutcomeForm,
+)
+from development.models import InterestStatus, OpportunityStatus, StretchAssignment, StretchInterest
+from development.permissions.stretch import (
     can_manage_opportunity,
     can_post_opportunities,
     can_see_opportunity,
     is_in_audience,
 )
-from .growth_common import PAGE_SIZE
+from development.selectors import stretch as selectors
+from development.services import stretch
+from development.views.growth_common import PAGE_SIZE
+from perfapp.orgs.models import Team
+from perfapp.tenancy.views import org_view
+from perfapp.timezones import local_today
+from perfapp.web.forms_util import apply_errors
+from perfapp.web.helpers import first_name, go, initials, message_of
 
 
 def _subtabs(viewer) -> bool:

@@ -13,15 +13,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
+from development.forms.plans import SettingsForm
+from development.selectors.plans import organization_figures, team_rows
+from development.services import plans as service
 from perfapp.orgs.roles import Permission
 from perfapp.tenancy.views import org_view
 from perfapp.timezones import local_today
 from perfapp.web.forms_util import apply_errors
 from perfapp.web.helpers import initials
-
-from .. import plans as service
-from ..plan_forms import SettingsForm
-from ..plan_selectors import organization_figures, team_rows
 
 
 @org_view(reader_time_zone=True)

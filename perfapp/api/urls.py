@@ -1,5 +1,5 @@
-"""/api/v1/orgs/<org_slug>/…: the apps add their routes to the one router, or own them in
-<app>/api/urls.py (recognition), which is included here under the same prefix."""
+"""/api/v1/orgs/<org_slug>/…: every app adds its routes to the one list: the core's router
+below, or the app's own api/urls.py (development, recognition)."""
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -26,14 +26,7 @@ from advancement.api.readiness import (
     ReadinessNarrativeViewSet,
     ReadinessViewSet,
 )
-from development.api.goals import GoalViewSet, LearningItemViewSet, MilestoneViewSet
-from development.api.mentoring import (
-    MentorProfileViewSet,
-    MentorshipRequestViewSet,
-    MentorshipViewSet,
-)
-from development.api.plans import PlanReviewViewSet, PlanViewSet
-from development.api.stretch import OpportunityViewSet, StretchInterestViewSet
+from development.api import urls as development_api
 from feedback.api import (
     CycleResultViewSet,
     CycleReviewViewSet,
@@ -52,6 +45,7 @@ from perfapp.api.search import SearchViewSet
 from perfapp.orgs.api import InvitationViewSet, MemberViewSet, MeViewSet, TeamViewSet
 from perfapp.privacy.api import MyDataViewSet
 from perfapp.web.api import HomeViewSet, TeamDashboardViewSet
+from recognition.api import urls as recognition_api
 
 router = SimpleRouter()
 router.register("members", MemberViewSet, basename="member")
@@ -88,19 +82,6 @@ router.register("checkin-series", CheckinSeriesViewSet, basename="checkin-series
 router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("agenda-items", AgendaItemViewSet, basename="agenda-item")
 router.register("action-items", ActionItemViewSet, basename="action-item")
-# Development plans: the owner and their manager read everything, the line above and HR
-# read the outline (development/permissions.py).
-router.register("plans", PlanViewSet, basename="plan")
-router.register("plan-reviews", PlanReviewViewSet, basename="plan-review")
-router.register("goals", GoalViewSet, basename="goal")
-router.register("milestones", MilestoneViewSet, basename="milestone")
-router.register("learning-items", LearningItemViewSet, basename="learning-item")
-# Mentoring and stretch assignments (development): a mentorship is its two people's only.
-router.register("mentor-profiles", MentorProfileViewSet, basename="mentor-profile")
-router.register("mentorship-requests", MentorshipRequestViewSet, basename="mentorship-request")
-router.register("mentorships", MentorshipViewSet, basename="mentorship")
-router.register("opportunities", OpportunityViewSet, basename="opportunity")
-router.register("stretch-interests", StretchInterestViewSet, basename="stretch-interest")
 
 # HR analytics and personal data (the core, fed by every app's registrations).
 router.register("analytics", AnalyticsViewSet, basename="analytics")
@@ -110,7 +91,10 @@ router.register("search", SearchViewSet, basename="search")
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("v1/orgs/<slug:org_slug>/", include(router.urls)),
-    # Apps that own their API routes (<app>/api/urls.py): same prefix, same namespace.
-    path("v1/orgs/<slug:org_slug>/", include("recognition.api.urls")),
+    # Each app that owns its api/urls.py adds its routes to the same list, so every name
+    # stays in the one `api` namespace (api:plan-list) and under the same path.
+    path(
+        "v1/orgs/<slug:org_slug>/",
+        include([*router.urls, *development_api.urlpatterns, *recognition_api.urlpatterns]),
+    ),
 ]

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
 
-from development import plans, stretch
+from development.services import plans, stretch
 from feedback import services as feedback_services
 from feedback.models import Visibility
 from perfapp.timezones import local_today

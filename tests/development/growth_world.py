@@ -14,7 +14,6 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from development import mentoring, stretch
 from development.models import (
     MentorProfile,
     Mentorship,
@@ -23,6 +22,7 @@ from development.models import (
     StretchAssignment,
     StretchInterest,
 )
+from development.services import mentoring, stretch
 
 
 @dataclass

@@ -10,7 +10,6 @@ the member is a teammate (same team) who sees only the shared goal.
 from dataclasses import dataclass
 from datetime import timedelta
 
-from development import plans
 from development.models import (
     DevelopmentPlan,
     Goal,
@@ -19,6 +18,7 @@ from development.models import (
     PlanComment,
     PlanReview,
 )
+from development.services import plans
 from perfapp.timezones import local_today
 
 

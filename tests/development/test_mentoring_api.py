@@ -3,8 +3,8 @@ the 400 envelope and nothing changed; lists at a fixed query budget at two sizes
 
 import pytest
 
-from development import mentoring
 from development.models import MentorProfile, Mentorship
+from development.services import mentoring
 from perfapp.timezones import local_today
 
 from ..helpers import new_member, org_url

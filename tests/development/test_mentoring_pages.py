@@ -7,8 +7,8 @@ from datetime import timedelta
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from development import mentoring
 from development.models import MentorProfile, Mentorship, MentorshipRequest, MentorshipSession
+from development.services import mentoring
 from perfapp.timezones import local_today
 
 from ..helpers import new_member, org_url, signed_in_client, visible_text

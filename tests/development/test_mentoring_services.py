@@ -12,8 +12,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from advancement.models import Competency
-from development import mentoring
-from development.mentoring_selectors import mentor_search, reporting_line_ids
 from development.models import (
     MentorProfile,
     Mentorship,
@@ -21,6 +19,8 @@ from development.models import (
     MentorshipSession,
     MentorshipStatus,
 )
+from development.selectors.mentoring import mentor_search, reporting_line_ids
+from development.services import mentoring
 from perfapp.audit.models import AuditEvent
 from perfapp.notifications.models import OutboxMessage
 from perfapp.tenancy.scoping import organization_scope, scopes_disabled

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from development import plans
 from development.models import DevelopmentPlan, Goal, LearningItem, Milestone, PlanReview
+from development.services import plans
 from perfapp.timezones import local_today
 
 from ..factories import MembershipFactory

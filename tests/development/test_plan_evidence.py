@@ -7,9 +7,9 @@ from datetime import timedelta
 from django.utils import timezone
 
 from advancement.evidence import Reader, evidence_for, read_by
-from development import plans
 from development.evidence import PLAN_PAIR, SHARED, GoalEvidence
 from development.models import Goal
+from development.services import plans
 
 
 def test_goals_done_and_milestones_are_evidence_for_their_competencies(world_a):

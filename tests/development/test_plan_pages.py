@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from advancement import services as framework
-from development import plans
 from development.models import DevelopmentPlan, Goal, LearningItem, Milestone, PlanStatus
+from development.services import plans
 from perfapp.notifications.models import OutboxMessage
 from perfapp.timezones import local_today
 

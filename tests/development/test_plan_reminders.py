@@ -5,8 +5,9 @@ from datetime import UTC, datetime, timedelta
 
 import time_machine
 
-from development import plans, tasks
+from development import tasks
 from development.models import DevelopmentPlan, Goal
+from development.services import plans
 from perfapp.notifications.models import OutboxMessage
 from perfapp.orgs.models import Membership
 from perfapp.timezones import local_today

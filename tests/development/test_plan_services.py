@@ -8,7 +8,6 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from advancement import services as framework
-from development import plans
 from development.models import (
     DevelopmentPlan,
     Goal,
@@ -18,7 +17,8 @@ from development.models import (
     PlanReview,
     PlanStatus,
 )
-from development.plan_selectors import next_level_gaps
+from development.selectors.plans import next_level_gaps
+from development.services import plans
 from perfapp.audit.models import AuditEvent
 from perfapp.notifications.models import OutboxMessage
 from perfapp.timezones import local_today

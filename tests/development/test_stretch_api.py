@@ -8,8 +8,8 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from development import stretch
 from development.models import Goal, StretchAssignment
+from development.services import stretch
 from perfapp.timezones import local_today
 
 from ..factories import MembershipFactory, TeamFactory

@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from advancement.evidence import evidence_for
-from development import mentoring, stretch
+from development.services import mentoring, stretch
 from perfapp.timezones import local_today
 
 

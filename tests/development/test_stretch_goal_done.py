@@ -6,8 +6,8 @@ people dropped stays dropped."""
 import pytest
 from django.core.exceptions import ValidationError
 
-from development import plans, stretch
 from development.models import Goal, GoalStatus, PlanEvent
+from development.services import plans, stretch
 from perfapp.audit.models import AuditEvent
 from perfapp.notifications.models import OutboxMessage
 

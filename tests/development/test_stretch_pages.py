@@ -8,8 +8,8 @@ from datetime import timedelta
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from development import stretch
 from development.models import DevelopmentPlan, Goal, StretchAssignment, StretchInterest
+from development.services import stretch
 from perfapp.notifications.models import OutboxMessage
 from perfapp.timezones import local_today
 

@@ -195,7 +195,7 @@ def test_only_the_right_person_writes_through_the_api(person, world_a, world_b):
 
 
 def test_an_opportunity_for_another_team_is_hidden_from_everyone_else(world_a, world_b):
-    from development import stretch
+    from development.services import stretch
 
     from ..factories import TeamFactory
 

@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
-from development import stretch
 from development.models import (
     DevelopmentPlan,
     Goal,
@@ -15,6 +14,7 @@ from development.models import (
     StretchAssignment,
     StretchInterest,
 )
+from development.services import stretch
 from perfapp.audit.models import AuditEvent
 from perfapp.notifications.models import OutboxMessage
 from perfapp.timezones import local_today

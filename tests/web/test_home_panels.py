@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from development import stretch
 from development.models import GoalStatus
+from development.services import stretch
 from feedback import checkins
 from feedback import services as feedback_services
 from feedback.models import ActionItem

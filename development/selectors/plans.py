@@ -15,10 +15,7 @@ from advancement import snapshots
 from advancement.evidence import evidence_for
 from advancement.models import Competency
 from advancement.selectors import current_version, placement_of
-from perfapp.orgs.models import Membership
-from perfapp.timezones import local_today
-
-from .models import (
+from development.models import (
     DevelopmentPlan,
     Goal,
     GoalStatus,
@@ -27,8 +24,10 @@ from .models import (
     Milestone,
     PlanStatus,
 )
-from .permissions import can_edit_plan, is_manager_of
-from .plans import progress_of, settings_for
+from development.permissions.plans import can_edit_plan, is_manager_of
+from development.services.plans import progress_of, settings_for
+from perfapp.orgs.models import Membership
+from perfapp.timezones import local_today
 
 EVIDENCE_WINDOW = timedelta(days=365)
 HISTORY_SHOWN = 30
@@ -141,7 +140,7 @@ def visible_goals(viewer: Membership) -> QuerySet[Goal]:
     """Every goal the viewer may read: of their own plan and their direct reports' plans
     (all of them), and goals shared with the team by teammates, by people below the
     viewer's reports, or — for HR — by anyone."""
-    from .permissions import is_growth_admin
+    from development.permissions.plans import is_growth_admin
 
     mine = Q(plan__owner=viewer) | Q(plan__owner__manager=viewer, plan__owner__is_active=True)
     shared = Q(visibility=GoalVisibility.TEAM) & (

@@ -15,12 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from advancement.models import Competency
-from perfapp.audit.services import record
-from perfapp.notifications import services as notifications
-from perfapp.orgs.models import Membership, Team
-from perfapp.timezones import local_today
-
-from .models import (
+from development.models import (
     Audience,
     Commitment,
     DevelopmentPlan,
@@ -32,12 +27,16 @@ from .models import (
     StretchAssignment,
     StretchInterest,
 )
-from .plans import finish_stretch_goal
-from .stretch_permissions import (
+from development.permissions.stretch import (
     can_manage_opportunity,
     can_post_opportunities,
     is_in_audience,
 )
+from development.services.plans import finish_stretch_goal
+from perfapp.audit.services import record
+from perfapp.notifications import services as notifications
+from perfapp.orgs.models import Membership, Team
+from perfapp.timezones import local_today
 
 MAX_TITLE = 200
 MAX_TEXT = 4000

@@ -6,9 +6,8 @@ not either person's manager, not a skip-level manager, not HR. Offering to mento
 to every active member; HR sees who offers (the search is the same for everyone).
 """
 
+from development.models import Mentorship, MentorshipRequest
 from perfapp.orgs.models import Membership
-
-from .models import Mentorship, MentorshipRequest
 
 
 def is_party_to_request(viewer: Membership, request: MentorshipRequest) -> bool:

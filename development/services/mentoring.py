@@ -14,14 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from advancement.models import Competency
-from perfapp.audit.services import record
-from perfapp.notifications import services as notifications
-from perfapp.orgs.models import Membership
-from perfapp.text import excerpt
-from perfapp.timezones import local_today, zone_of
-
-from .mentoring_permissions import is_party_to_mentorship
-from .models import (
+from development.models import (
     MentorProfile,
     Mentorship,
     MentorshipCadence,
@@ -30,6 +23,12 @@ from .models import (
     MentorshipSession,
     MentorshipStatus,
 )
+from development.permissions.mentoring import is_party_to_mentorship
+from perfapp.audit.services import record
+from perfapp.notifications import services as notifications
+from perfapp.orgs.models import Membership
+from perfapp.text import excerpt
+from perfapp.timezones import local_today, zone_of
 
 MAX_CAPACITY = 10
 MAX_ABOUT = 1000

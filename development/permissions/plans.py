@@ -17,10 +17,9 @@ Teammates (the same team) see the goals shared with the team, on their own plan 
 Anyone else gets 404, exactly like a plan that does not exist.
 """
 
+from development.models import Goal, GoalVisibility
 from perfapp.orgs.models import Membership
 from perfapp.orgs.roles import Permission
-
-from .models import Goal, GoalVisibility
 
 MAX_CHAIN = 50  # how far up a reporting line is walked (as the career framework does)
 

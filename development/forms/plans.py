@@ -1,4 +1,4 @@
-"""Forms of the plan pages. Writes go through ``development.plans``; these forms only turn
+"""Forms of the plan pages. Writes go through ``development.services.plans``; these forms only turn
 what people typed into its arguments (and say what is wrong next to the field)."""
 
 from django import forms
@@ -6,9 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, When
 
 from advancement.models import Competency, Level, Track
-from perfapp.web.forms_util import RELOAD_ERRORS
-
-from .models import (
+from development.models import (
     DevelopmentSettings,
     Goal,
     GoalStatus,
@@ -17,7 +15,8 @@ from .models import (
     LearningStatus,
     ProgressMode,
 )
-from .plans import MAX_FOCUS
+from development.services.plans import MAX_FOCUS
+from perfapp.web.forms_util import RELOAD_ERRORS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

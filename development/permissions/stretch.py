@@ -9,10 +9,9 @@ permission matrix.
   opportunity's owner and HR; nobody else learns who applied.
 """
 
+from development.models import Audience, StretchAssignment, StretchInterest
 from perfapp.orgs.models import Membership
 from perfapp.orgs.roles import Permission
-
-from .models import Audience, StretchAssignment, StretchInterest
 
 
 def is_stretch_admin(viewer: Membership) -> bool:

@@ -19,9 +19,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from advancement.models import Competency
-from perfapp.orgs.models import Membership, Team
-
-from .models import (
+from development.models import (
     Audience,
     DevelopmentPlan,
     Goal,
@@ -31,7 +29,8 @@ from .models import (
     StretchAssignment,
     StretchInterest,
 )
-from .stretch_permissions import is_stretch_admin
+from development.permissions.stretch import is_stretch_admin
+from perfapp.orgs.models import Membership, Team
 
 
 def _competencies() -> Prefetch:

@@ -5,9 +5,8 @@ number); the rules (not yourself, not your manager, capacity, one pending reques
 from django import forms
 
 from advancement.models import Competency
-from perfapp.orgs.models import Membership
-
-from .mentoring import (
+from development.models import MentorshipCadence
+from development.services.mentoring import (
     MAX_ABOUT,
     MAX_ANSWER,
     MAX_CAPACITY,
@@ -16,7 +15,7 @@ from .mentoring import (
     MAX_NOTES,
     MAX_REFLECTION,
 )
-from .models import MentorshipCadence
+from perfapp.orgs.models import Membership
 
 PICK_COMPETENCY = "Choose competencies from the list."
 

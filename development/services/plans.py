@@ -26,14 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from advancement.models import Competency, Level, Track
-from perfapp.audit.services import record
-from perfapp.concurrency import StaleEdit
-from perfapp.notifications import services as notifications
-from perfapp.orgs.models import Membership
-from perfapp.text import excerpt
-from perfapp.timezones import local_today, zone_of
-
-from .models import (
+from development.models import (
     DevelopmentPlan,
     DevelopmentSettings,
     Goal,
@@ -50,7 +43,13 @@ from .models import (
     PlanStatus,
     ProgressMode,
 )
-from .permissions import can_edit_plan, can_sign
+from development.permissions.plans import can_edit_plan, can_sign
+from perfapp.audit.services import record
+from perfapp.concurrency import StaleEdit
+from perfapp.notifications import services as notifications
+from perfapp.orgs.models import Membership
+from perfapp.text import excerpt
+from perfapp.timezones import local_today, zone_of
 
 MAX_FOCUS = 5
 MAX_TEXT = 4000

@@ -3,10 +3,16 @@
 from django import forms
 
 from advancement.models import Competency
+from development.models import Audience, Commitment, StretchInterest
+from development.services.stretch import (
+    MAX_NOTE,
+    MAX_OUTCOME,
+    MAX_SEATS,
+    MAX_TEXT,
+    MAX_TITLE,
+    MAX_WEEKS,
+)
 from perfapp.orgs.models import Team
-
-from .models import Audience, Commitment, StretchInterest
-from .stretch import MAX_NOTE, MAX_OUTCOME, MAX_SEATS, MAX_TEXT, MAX_TITLE, MAX_WEEKS
 
 PICK_COMPETENCY = "Choose competencies from the list."
 PICK_TEAM = "Choose teams from the list."

@@ -23,15 +23,14 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from advancement.models import Competency
-from perfapp.orgs.models import Membership
-
-from .models import (
+from development.models import (
     MentorProfile,
     Mentorship,
     MentorshipRequest,
     MentorshipRequestStatus,
     MentorshipStatus,
 )
+from perfapp.orgs.models import Membership
 
 # How far up and down the reporting tree is walked (deeper trees are not real companies).
 MAX_DEPTH = 50
