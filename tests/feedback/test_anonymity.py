@@ -17,6 +17,7 @@ import logging
 import os
 import re
 import subprocess
+import threading
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -600,10 +601,15 @@ def _xmins(table: str, where: str, params) -> set[str]:
 
 @pytest.fixture
 def request_log():
-    """What a web server's access log keeps of each request: method, path, query."""
+    """What a web server's access log keeps of each request: method, path, query. Only this
+    test's requests: the browser tests' live server runs in another thread of the same
+    process for the whole session, and a page left open there may still ask it something."""
     lines = []
+    this_thread = threading.get_ident()
 
     def log(sender, environ, **kwargs):
+        if threading.get_ident() != this_thread:
+            return
         lines.append((environ["REQUEST_METHOD"], environ["PATH_INFO"], environ["QUERY_STRING"]))
 
     request_started.connect(log)
