@@ -29,3 +29,17 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(autouse=True)
+def _close_what_the_test_opened(browser):
+    """Every browser context a test opened closes with the test. A page left open keeps
+    polling the live server (the notification badge), which serves the whole session from
+    another thread of this process: its requests reached later tests' request signals (an
+    access log) and the test client's exception signal (a page asking for the database
+    while a test without one ran)."""
+    before = set(browser.contexts)
+    yield
+    for context in browser.contexts:
+        if context not in before:
+            context.close()
