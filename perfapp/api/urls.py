@@ -34,7 +34,7 @@ from feedback.api import (
     FeedbackRequestViewSet,
     FeedbackViewSet,
 )
-from feedback.checkin_api import (
+from feedback.api.checkins import (
     ActionItemViewSet,
     AgendaItemViewSet,
     CheckinSeriesViewSet,

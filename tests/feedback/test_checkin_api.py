@@ -496,7 +496,7 @@ def test_a_stale_talking_point_edit_is_refused_with_the_fresh_content(world_a, a
 @pytest.mark.parametrize("method", ["patch", "delete"])
 def test_a_point_removed_meanwhile_answers_404_not_500(method, world_a, api_as, monkeypatch):
     """The other person removes the point between our read and our write."""
-    from feedback.checkin_api import AgendaItemViewSet
+    from feedback.api.checkins import AgendaItemViewSet
 
     read = AgendaItemViewSet.get_object
 

@@ -34,9 +34,8 @@ from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer
 from perfapp.orgs.models import Membership
 from perfapp.tenancy.api import OrganizationViewSet
 
-from . import checkins
-from .checkin_api_links import LinkInField, LinkOutField, SuggestionsSerializer
-from .checkin_models import (
+from .. import checkins
+from ..checkin_models import (
     ActionItem,
     AgendaItem,
     Cadence,
@@ -45,6 +44,7 @@ from .checkin_models import (
     MeetingStatus,
     SeriesStatus,
 )
+from .checkin_links import LinkInField, LinkOutField, SuggestionsSerializer
 
 MAX_NOTES = 20000
 SERIES_CHANGES = (SeriesStatus.ACTIVE, SeriesStatus.PAUSED, SeriesStatus.ENDED)
