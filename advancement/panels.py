@@ -3,7 +3,6 @@
 from django.http import HttpRequest
 
 from perfapp.orgs.models import Membership
-from perfapp.web.home import HomePanel, register
 
 from . import snapshots
 from .models import Placement
@@ -38,10 +37,3 @@ def standing(request: HttpRequest) -> dict | None:
         "team": [{"person": report, "where": where(report)} for report in reports],
         "version": version,
     }
-
-
-def register_panels() -> None:
-    # With your readiness at a glance (advancement/dashboard.py reads it with the team's).
-    from .dashboard import career_data, career_panel
-
-    register(HomePanel("career", 30, "advancement/panels/career.html", career_panel, career_data))

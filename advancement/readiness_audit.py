@@ -1,5 +1,5 @@
-"""Audited actions and notification kinds of assessments and readiness (registered in
-``AdvancementConfig.ready``; action labels are not database choices, so no migration)."""
+"""Audited actions of assessments and readiness (registered in ``advancement/wiring.py``;
+action labels are not database choices, so no migration)."""
 
 from django.db import models
 
@@ -10,17 +10,3 @@ class AssessmentAction(models.TextChoices):
     COMPLETED = "career.assessment_completed", "Assessment completed"
     DISCARDED = "career.assessment_discarded", "Open assessment discarded"
     EVIDENCE_ATTACHED = "career.evidence_attached", "Private feedback attached as evidence"
-
-
-NOTIFICATION_KINDS = (
-    (
-        "career.assessment_started",
-        "Assessments of your work",
-        "You or your manager started an assessment against your levels.",
-    ),
-    (
-        "career.assessment_completed",
-        "Completed assessments",
-        "Both sides of an assessment are in: read them side by side.",
-    ),
-)

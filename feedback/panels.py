@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from perfapp.timezones import zone_of
-from perfapp.web.home import HomePanel, register
+from perfapp.web.home import HomePanel
 
 from . import selectors
 from .checkin_models import ActionItem, AgendaItem, Meeting, MeetingStatus, SeriesStatus
@@ -162,15 +162,8 @@ def _plain(context: dict) -> dict:
     return context
 
 
-def register_panels() -> None:
-    register(HomePanel("checkins", 12, "feedback/panels/checkins.html", checkin_panel, _plain))
-    register(HomePanel("waiting", 14, "feedback/panels/waiting.html", waiting_panel, _plain))
-    register(
-        HomePanel(
-            "recent_feedback",
-            44,
-            "feedback/panels/recent.html",
-            recent_feedback_panel,
-            _plain,
-        )
-    )
+HOME_PANELS = (
+    HomePanel("checkins", 12, "feedback/panels/checkins.html", checkin_panel, _plain),
+    HomePanel("waiting", 14, "feedback/panels/waiting.html", waiting_panel, _plain),
+    HomePanel("recent_feedback", 44, "feedback/panels/recent.html", recent_feedback_panel, _plain),
+)

@@ -3,7 +3,7 @@ recognize someone."""
 
 from django.http import HttpRequest
 
-from perfapp.web.home import HomePanel, register
+from perfapp.web.home import HomePanel
 
 from .selectors import recognition as selectors
 
@@ -36,13 +36,8 @@ def recognition_data(context: dict) -> dict:
     }
 
 
-def register_panels() -> None:
-    register(
-        HomePanel(
-            "recognition",
-            40,
-            "recognition/panels/recent.html",
-            recent_recognition,
-            recognition_data,
-        )
-    )
+HOME_PANELS = (
+    HomePanel(
+        "recognition", 40, "recognition/panels/recent.html", recent_recognition, recognition_data
+    ),
+)
