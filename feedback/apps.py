@@ -7,17 +7,16 @@ class FeedbackConfig(AppConfig):
 
     def ready(self) -> None:
         from advancement import evidence
+        from feedback.coaching import FeedbackLinks, PromptLinks, feedback_signals
+        from feedback.demo.checkins import seed_attention, seed_checkins
+        from feedback.demo.feedback import seed_feedback
+        from feedback.evidence import FeedbackEvidence
+        from feedback.services.checkins import CheckinAction
         from perfapp import coaching, links
         from perfapp.audit.models import register_actions
         from perfapp.notifications import kinds
         from perfapp.orgs import demo
         from perfapp.web import navigation
-
-        from .checkin_demo import seed_attention, seed_checkins
-        from .checkin_links import FeedbackLinks, PromptLinks, feedback_signals
-        from .checkins import CheckinAction
-        from .demo import seed_feedback
-        from .evidence import FeedbackEvidence
 
         navigation.register(navigation.NavItem("Feedback", "feedback:index", 10))
         navigation.register(navigation.NavItem("Check-ins", "feedback:checkins", 20))
@@ -30,12 +29,12 @@ class FeedbackConfig(AppConfig):
         demo.register(seed_feedback, order=20)
         demo.register(seed_checkins, order=30)
         demo.register(seed_attention, order=35)  # a lapsed 1:1 and an overdue action
-        from .dashboard import register_dashboard
-        from .panels import register_panels
+        from feedback.dashboard import register_dashboard
+        from feedback.panels import register_panels
 
         register_panels()  # home: next 1:1, action items, requests, recent feedback
         register_dashboard()  # team dashboard: check-ins, action items, feedback counts
-        from .contributions import register_contributions
+        from feedback.contributions import register_contributions
 
         register_contributions()  # analytics, search, data export and erasure
         for key, label, description, reminder in (

@@ -3,11 +3,10 @@ search, the personal data export and erasure."""
 
 
 def register_contributions() -> None:
+    from feedback.analytics import checkin_tables, cycle_tables, feedback_tables
+    from feedback.personal_data import PERSONAL_DATA
     from perfapp.analytics import registry
     from perfapp.privacy import registry as privacy
-
-    from .analytics import checkin_tables, cycle_tables, feedback_tables
-    from .personal_data import PERSONAL_DATA
 
     registry.register(registry.Contribution("feedback", 10, "Feedback", feedback_tables))
     registry.register(registry.Contribution("checkins", 20, "1:1 check-ins", checkin_tables))
