@@ -8,25 +8,22 @@ from datetime import timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from perfapp.analytics.registry import Filters, Row, Table, percent, team_rows
-
-from . import schedule
-from .checkin_models import (
+from feedback.models import (
+    AssignmentStatus,
     Cadence,
     CheckinSeries,
     CheckinSettings,
-    Meeting,
-    MeetingStatus,
-    SeriesStatus,
-)
-from .models import (
-    AssignmentStatus,
     CycleStatus,
     Feedback,
     FeedbackCycle,
     FeedbackKind,
+    Meeting,
+    MeetingStatus,
     ReviewerAssignment,
+    SeriesStatus,
 )
+from feedback.rules import schedule
+from perfapp.analytics.registry import Filters, Row, Table, percent, team_rows
 
 
 def feedback_tables(filters: Filters) -> list[Table]:

@@ -12,14 +12,12 @@ from django.db.models import Count, Max, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from feedback.models import ActionItem, CheckinSeries, Feedback, MeetingStatus, SeriesStatus
+from feedback.rules.schedule import is_lapsed
+from feedback.services.checkins import settings_for
 from perfapp.orgs.models import Membership
 from perfapp.timezones import zone_of
 from perfapp.web.dashboard import Attention, Cell, Column, Contribution, days_ago
-
-from .checkin_models import ActionItem, CheckinSeries, MeetingStatus, SeriesStatus
-from .checkins import settings_for
-from .models import Feedback
-from .schedule import is_lapsed
 
 LIVE = (SeriesStatus.ACTIVE, SeriesStatus.PAUSED, SeriesStatus.PROPOSED)
 FEEDBACK_DAYS = 30

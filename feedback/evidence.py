@@ -1,6 +1,6 @@
 """Feedback as evidence for the recipient's promotion criteria.
 
-Each item's audience is the feedback's own (``permissions.can_read_feedback``): shared
+Each item's audience is the feedback's own (``feedback.permissions.can_read_feedback``): shared
 with the manager, the recipient, their manager and its writer; private and attached by
 the recipient, the recipient and its writer only: attaching makes it count as evidence,
 not readable by people its writer did not address. Everyone else who reads the evidence
@@ -22,10 +22,9 @@ from advancement.evidence import (
     urls_of,
 )
 from advancement.models import EvidenceMark, EvidenceMarkAction
+from feedback.models import Feedback, FeedbackKind, Visibility
 from perfapp.accounts.models import display_name
 from perfapp.orgs.models import Membership
-
-from .models import Feedback, FeedbackKind, Visibility
 
 REF_PREFIX = "feedback:"
 

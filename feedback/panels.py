@@ -13,11 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from feedback.models import ActionItem, AgendaItem, Meeting, MeetingStatus, SeriesStatus
+from feedback.selectors.cycles import my_cycle_reviews
+from feedback.selectors.giving import timeline
+from feedback.selectors.requests import requests_for_me
 from perfapp.timezones import zone_of
 from perfapp.web.home import HomePanel
-
-from . import selectors
-from .checkin_models import ActionItem, AgendaItem, Meeting, MeetingStatus, SeriesStatus
 
 ACTIONS_SHOWN = 5
 WAITING_SHOWN = 5
@@ -110,7 +111,7 @@ def waiting_panel(request: HttpRequest) -> dict | None:
             "overdue": row.request.due_date < today,
             "url": _url(request, "feedback:answer", pk=row.pk),
         }
-        for row in selectors.requests_for_me(me)[:WAITING_SHOWN]
+        for row in requests_for_me(me)[:WAITING_SHOWN]
     ]
     reviews = [
         {
@@ -123,7 +124,7 @@ def waiting_panel(request: HttpRequest) -> dict | None:
             "closes_on": row.cycle.closes_on,
             "url": _url(request, "feedback:cycle_answer", pk=row.pk),
         }
-        for row in selectors.my_cycle_reviews(me)[:WAITING_SHOWN]
+        for row in my_cycle_reviews(me)[:WAITING_SHOWN]
     ]
     if not requests and not reviews:
         return None
@@ -136,7 +137,7 @@ def recent_feedback_panel(request: HttpRequest) -> dict:
     me = request.membership
     since = timezone.localdate() - timedelta(days=RECENT_DAYS)
     rows = (
-        selectors.timeline(me, box="received", since=since)
+        timeline(me, box="received", since=since)
         .prefetch_related(None)
         .select_related("author__user")[:RECENT_SHOWN]
     )

@@ -6,10 +6,9 @@ about a report reads the answers. Nobody else does: not a skip-level manager, no
 peer, not HR (HR sees counts only).
 """
 
+from feedback.models import Feedback, FeedbackRequest, Visibility
 from perfapp.orgs.models import Membership
 from perfapp.orgs.roles import Permission
-
-from .models import Feedback, FeedbackRequest, Visibility
 
 
 def can_read_feedback(

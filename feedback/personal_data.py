@@ -8,19 +8,22 @@ colleague", because they are the other person's record."""
 
 from django.db.models import Q
 
-from perfapp.privacy.registry import PersonalData, rows
-
-from .checkin_models import ActionItem, AgendaItem, CheckinSeries, PrivateNote, WeeklyUpdate
-from .cycles import forget_sealed_about
-from .models import (
+from feedback.models import (
+    ActionItem,
+    AgendaItem,
+    CheckinSeries,
     CycleParticipant,
     CycleResponse,
     Feedback,
     FeedbackRequest,
+    PrivateNote,
     RequestReviewer,
     ReviewerAssignment,
     Visibility,
+    WeeklyUpdate,
 )
+from feedback.services.cycles import forget_sealed_about
+from perfapp.privacy.registry import PersonalData, rows
 
 
 def export(person) -> dict[str, list[dict]]:

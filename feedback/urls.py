@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import checkins, cycles, giving
+from feedback.views import checkins, cycles, giving, requests
 
 app_name = "feedback"
 
@@ -13,11 +13,11 @@ urlpatterns = [
     path("<int:pk>/edit/", giving.edit, name="edit"),
     path("<int:pk>/evidence/", giving.evidence, name="evidence"),
     # Asking for feedback.
-    path("requests/", giving.requests, name="requests"),
-    path("requests/new/", giving.request_new, name="request_new"),
-    path("requests/<int:pk>/", giving.request, name="request"),
-    path("requests/answer/<int:pk>/", giving.answer, name="answer"),
-    path("requests/answer/<int:pk>/decline/", giving.decline, name="decline"),
+    path("requests/", requests.requests, name="requests"),
+    path("requests/new/", requests.request_new, name="request_new"),
+    path("requests/<int:pk>/", requests.request, name="request"),
+    path("requests/answer/<int:pk>/", requests.answer, name="answer"),
+    path("requests/answer/<int:pk>/decline/", requests.decline, name="decline"),
     # Structured cycles.
     path("cycles/", cycles.cycles, name="cycles"),
     path("cycles/new/", cycles.cycle_new, name="cycle_new"),

@@ -6,14 +6,14 @@ loaded)."""
 
 from advancement import evidence
 from feedback.analytics import checkin_tables, cycle_tables, feedback_tables
-from feedback.checkin_demo import seed_attention, seed_checkins
-from feedback.checkin_links import FeedbackLinks, PromptLinks, feedback_signals
-from feedback.checkins import CheckinAction
+from feedback.coaching import FeedbackLinks, PromptLinks, feedback_signals
 from feedback.dashboard import CheckinColumns, FeedbackColumns
-from feedback.demo import seed_feedback
+from feedback.demo.checkins import seed_attention, seed_checkins
+from feedback.demo.feedback import seed_feedback
 from feedback.evidence import FeedbackEvidence
 from feedback.panels import HOME_PANELS
 from feedback.personal_data import PERSONAL_DATA
+from feedback.services.checkins import CheckinAction
 from perfapp import coaching, links
 from perfapp.analytics import registry as analytics
 from perfapp.audit import models as audit

@@ -3,7 +3,7 @@ feedback, a criterion of the career framework, a goal or a recognition, without 
 that holds the link importing the app that holds the object.
 
 The link itself is stored as a generic reference (a content type and an id, see
-``feedback.checkin_models.Linkable``). What may be linked, how it reads and who may see
+``feedback.models.checkins.Linkable``). What may be linked, how it reads and who may see
 it is answered by *link sources* that apps register in their ``wiring.py``::
 
     from perfapp import links

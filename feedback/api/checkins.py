@@ -4,8 +4,8 @@ The same rules as the pages. Everything of a check-in is visible to its two peop
 the manager and the report: anyone else (HR, the skip-level manager, a peer) gets 404,
 exactly as for what does not exist. A private note is read and written by its writer
 only: the meeting shows the caller's own note, and there is no way to address anyone
-else's. Every write goes through ``feedback.checkins``; its ValidationErrors become the
-400 envelope, and a stale edit (``StaleEdit``) becomes a 409 envelope with the code
+else's. Every write goes through ``feedback.services.checkins``; its ValidationErrors become
+the 400 envelope, and a stale edit (``StaleEdit``) becomes a 409 envelope with the code
 ``conflict`` and the fresh content under ``current``, never a silent overwrite.
 """
 
@@ -25,17 +25,8 @@ from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from perfapp import links
-from perfapp.api.errors import service_errors
-from perfapp.api.fields import PlainChoiceField
-from perfapp.api.pagination import StableCursorPagination
-from perfapp.api.params import id_param, path_id
-from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer
-from perfapp.orgs.models import Membership
-from perfapp.tenancy.api import OrganizationViewSet
-
-from .. import checkins
-from ..checkin_models import (
+from feedback.api.checkin_links import LinkInField, LinkOutField, SuggestionsSerializer
+from feedback.models import (
     ActionItem,
     AgendaItem,
     Cadence,
@@ -44,7 +35,15 @@ from ..checkin_models import (
     MeetingStatus,
     SeriesStatus,
 )
-from .checkin_links import LinkInField, LinkOutField, SuggestionsSerializer
+from feedback.services import checkins
+from perfapp import links
+from perfapp.api.errors import service_errors
+from perfapp.api.fields import PlainChoiceField
+from perfapp.api.pagination import StableCursorPagination
+from perfapp.api.params import id_param, path_id
+from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer
+from perfapp.orgs.models import Membership
+from perfapp.tenancy.api import OrganizationViewSet
 
 MAX_NOTES = 20000
 SERIES_CHANGES = (SeriesStatus.ACTIVE, SeriesStatus.PAUSED, SeriesStatus.ENDED)

@@ -4,12 +4,9 @@ from datetime import date
 
 from rest_framework import exceptions, serializers, status
 
+from feedback.models import AssignmentStatus
 from perfapp.api.pagination import StableCursorPagination
 from perfapp.orgs.roles import Permission
-
-from ..models import (
-    AssignmentStatus,
-)
 
 MANAGE = Permission.MANAGE_CYCLES
 MAX_TEXT = 4000
@@ -30,7 +27,7 @@ def _date_param(request, name: str) -> date | None:
 
 
 class TimelinePagination(StableCursorPagination):
-    """Newest first, as ``selectors.timeline`` orders it; the id breaks ties."""
+    """Newest first, as ``feedback.selectors.giving.timeline`` orders it; the id breaks ties."""
 
     ordering = ("-created_at", "-id")
 

@@ -21,16 +21,8 @@ from rest_framework.response import Response
 
 from advancement.api.common import CompetencyRefSerializer
 from advancement.models import Competency
-from perfapp.api.errors import service_errors
-from perfapp.api.fields import PlainChoiceField
-from perfapp.api.pagination import NewestFirstPagination, StableCursorPagination
-from perfapp.api.params import MAX_ID, choice_param
-from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer
-from perfapp.orgs.models import Membership
-from perfapp.tenancy.api import OrganizationViewSet
-
-from .. import cycles, selectors
-from ..models import (
+from feedback.api.common import MANAGE, MAX_TEXT, REVIEW_STATUSES, ResultsNotReady
+from feedback.models import (
     AssignmentStatus,
     CycleParticipant,
     CycleQuestion,
@@ -39,8 +31,16 @@ from ..models import (
     QuestionKind,
     ReviewerAssignment,
 )
-from ..permissions import can_manage_cycles
-from .common import MANAGE, MAX_TEXT, REVIEW_STATUSES, ResultsNotReady
+from feedback.permissions import can_manage_cycles
+from feedback.selectors import cycles as selectors
+from feedback.services import cycles
+from perfapp.api.errors import service_errors
+from perfapp.api.fields import PlainChoiceField
+from perfapp.api.pagination import NewestFirstPagination, StableCursorPagination
+from perfapp.api.params import MAX_ID, choice_param
+from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer
+from perfapp.orgs.models import Membership
+from perfapp.tenancy.api import OrganizationViewSet
 
 # --- cycles (HR) --------------------------------------------------------------------------
 

@@ -16,6 +16,11 @@ from rest_framework.response import Response
 
 from advancement.api.common import CompetencyRefSerializer
 from advancement.models import Competency
+from feedback.api.common import MANAGE, MAX_TEXT, TimelinePagination, _date_param
+from feedback.models import Feedback, FeedbackKind, Visibility
+from feedback.rules import nudge as nudge_rules
+from feedback.selectors import giving as selectors
+from feedback.services import giving as services
 from perfapp.api.errors import service_errors
 from perfapp.api.fields import PlainChoiceField
 from perfapp.api.params import choice_param, id_param
@@ -23,15 +28,6 @@ from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer
 from perfapp.orgs.models import Membership
 from perfapp.tenancy.api import OrganizationViewSet
 from perfapp.timezones import zone_of
-
-from .. import nudge as nudge_rules
-from .. import selectors, services
-from ..models import (
-    Feedback,
-    FeedbackKind,
-    Visibility,
-)
-from .common import MANAGE, MAX_TEXT, TimelinePagination, _date_param
 
 # --- feedback -----------------------------------------------------------------------------
 

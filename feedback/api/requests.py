@@ -14,6 +14,13 @@ from rest_framework.response import Response
 
 from advancement.api.common import CompetencyRefSerializer
 from advancement.models import Competency
+from feedback.api.common import ROLES
+from feedback.api.giving import FeedbackSerializer, RequestAnswerSerializer
+from feedback.models import FeedbackRequest, RequestReviewer, RequestStatus, Visibility
+from feedback.permissions import can_read_feedback, can_see_request
+from feedback.selectors import requests as selectors
+from feedback.selectors.giving import readable
+from feedback.services import requests as services
 from perfapp.api.errors import service_errors
 from perfapp.api.fields import PlainChoiceField
 from perfapp.api.pagination import NewestFirstPagination
@@ -21,17 +28,6 @@ from perfapp.api.params import choice_param, path_id
 from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer
 from perfapp.orgs.models import Membership
 from perfapp.tenancy.api import OrganizationViewSet
-
-from .. import selectors, services
-from ..models import (
-    FeedbackRequest,
-    RequestReviewer,
-    RequestStatus,
-    Visibility,
-)
-from ..permissions import can_read_feedback, can_see_request
-from .common import ROLES
-from .giving import FeedbackSerializer, RequestAnswerSerializer
 
 # --- requests -----------------------------------------------------------------------------
 
@@ -235,7 +231,7 @@ class FeedbackRequestViewSet(OrganizationViewSet):
         with service_errors():
             feedback = services.answer_request(reviewer=self.membership, row=row, **content)
         data = FeedbackSerializer(
-            selectors.readable(self.membership).get(pk=feedback.pk),
+            readable(self.membership).get(pk=feedback.pk),
             context=self.get_serializer_context(),
         ).data
         return Response(data, status=status.HTTP_201_CREATED)

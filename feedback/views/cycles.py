@@ -1,6 +1,6 @@
 """Feedback cycles (360 rounds): HR sets them up and follows progress, reviewers answer,
 participants choose peers and, once the cycle closes, read their results with their
-manager. Every write goes through ``feedback.cycles``.
+manager. Every write goes through ``feedback.services.cycles``.
 
 What each person sees is decided here:
 - HR (``can_manage_cycles``): every cycle, its settings and progress *counts*; never an
@@ -20,17 +20,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from perfapp.orgs.models import Membership
-from perfapp.orgs.roles import Permission
-from perfapp.tenancy.views import org_view, render_htmx
-from perfapp.timezones import local_today
-from perfapp.web.forms_util import apply_errors
-from perfapp.web.helpers import is_partial, message_of
-
-from .. import cycles as service
-from .. import selectors
-from ..cycle_forms import AnswerForm, CycleForm, ParticipantsForm, PeersForm, QuestionForm
-from ..models import (
+from feedback.forms.cycles import AnswerForm, CycleForm, ParticipantsForm, PeersForm, QuestionForm
+from feedback.models import (
     AssignmentStatus,
     CycleParticipant,
     CycleQuestion,
@@ -40,7 +31,15 @@ from ..models import (
     Relation,
     ReviewerAssignment,
 )
-from ..permissions import can_manage_cycles
+from feedback.permissions import can_manage_cycles
+from feedback.selectors import cycles as selectors
+from feedback.services import cycles as service
+from perfapp.orgs.models import Membership
+from perfapp.orgs.roles import Permission
+from perfapp.tenancy.views import org_view, render_htmx
+from perfapp.timezones import local_today
+from perfapp.web.forms_util import apply_errors
+from perfapp.web.helpers import is_partial, message_of
 
 PAGE_SIZE = 25
 PREVIEW_SIZE = 12

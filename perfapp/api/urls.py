@@ -1,5 +1,5 @@
 """/api/v1/orgs/<org_slug>/…: every app adds its routes to the one list: the core's router
-below, or the app's own api/urls.py (development, recognition)."""
+below, or the app's own api/urls.py (feedback, development, recognition)."""
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -27,19 +27,7 @@ from advancement.api.readiness import (
     ReadinessViewSet,
 )
 from development.api import urls as development_api
-from feedback.api import (
-    CycleResultViewSet,
-    CycleReviewViewSet,
-    FeedbackCycleViewSet,
-    FeedbackRequestViewSet,
-    FeedbackViewSet,
-)
-from feedback.api.checkins import (
-    ActionItemViewSet,
-    AgendaItemViewSet,
-    CheckinSeriesViewSet,
-    MeetingViewSet,
-)
+from feedback.api import urls as feedback_api
 from perfapp.analytics.api import AnalyticsViewSet
 from perfapp.api.search import SearchViewSet
 from perfapp.orgs.api import InvitationViewSet, MemberViewSet, MeViewSet, TeamViewSet
@@ -71,18 +59,6 @@ router.register("promotion-rounds", PromotionRoundViewSet, basename="promotion-r
 router.register("promotion-cases", PromotionCaseViewSet, basename="promotion-case")
 router.register("endorsements", EndorsementViewSet, basename="endorsement")
 router.register("promotion-outcomes", PromotionOutcomesViewSet, basename="promotion-outcomes")
-# Continuous feedback.
-router.register("feedback", FeedbackViewSet, basename="feedback")
-router.register("feedback-requests", FeedbackRequestViewSet, basename="feedback-request")
-router.register("feedback-cycles", FeedbackCycleViewSet, basename="feedback-cycle")
-router.register("cycle-reviews", CycleReviewViewSet, basename="cycle-review")
-router.register("cycle-results", CycleResultViewSet, basename="cycle-result")
-# Coaching check-ins (1:1s): visible to the series' two people only.
-router.register("checkin-series", CheckinSeriesViewSet, basename="checkin-series")
-router.register("meetings", MeetingViewSet, basename="meeting")
-router.register("agenda-items", AgendaItemViewSet, basename="agenda-item")
-router.register("action-items", ActionItemViewSet, basename="action-item")
-
 # HR analytics and personal data (the core, fed by every app's registrations).
 router.register("analytics", AnalyticsViewSet, basename="analytics")
 router.register("my-data", MyDataViewSet, basename="my-data")
@@ -95,6 +71,13 @@ urlpatterns = [
     # stays in the one `api` namespace (api:plan-list) and under the same path.
     path(
         "v1/orgs/<slug:org_slug>/",
-        include([*router.urls, *development_api.urlpatterns, *recognition_api.urlpatterns]),
+        include(
+            [
+                *router.urls,
+                *feedback_api.urlpatterns,
+                *development_api.urlpatterns,
+                *recognition_api.urlpatterns,
+            ]
+        ),
     ),
 ]

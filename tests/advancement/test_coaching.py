@@ -10,8 +10,8 @@ from advancement import coaching as coaching_module
 from advancement import services
 from advancement.coaching import CriterionLinks, next_level_gaps
 from advancement.models import Criterion
-from feedback import services as feedback_services
 from feedback.models import Visibility
+from feedback.services import giving as feedback_services
 from perfapp import coaching, links
 from perfapp.links import LinkRef
 

@@ -19,8 +19,8 @@ from django.utils import timezone
 from advancement.evidence import Audience, EvidenceItem, Reader, read_by
 from advancement.promotion_models import Case
 from development.models import DevelopmentPlan, Goal, GoalStatus, GoalVisibility
-from feedback import services as feedback_services
 from feedback.models import Visibility
+from feedback.services import giving as feedback_services
 from perfapp.orgs.models import Membership
 
 from ..factories import MembershipFactory, UserFactory

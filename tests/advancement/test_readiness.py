@@ -14,8 +14,8 @@ from advancement import readiness_services as services
 from advancement.permissions import can_see_readiness
 from advancement.readiness import period_from_dates, readiness_for, readiness_packet
 from advancement.readiness_models import CriterionNarrative, EvidenceMark
-from feedback import services as feedback_services
 from feedback.models import Feedback, Visibility
+from feedback.services import giving as feedback_services
 
 from .readiness_world import complete
 

@@ -11,8 +11,8 @@ from advancement.readiness_models import (
     CriterionNarrative,
     EvidenceMark,
 )
-from feedback import services as feedback_services
 from feedback.models import Feedback, Visibility
+from feedback.services import giving as feedback_services
 
 from ..helpers import html_of, org_url
 from .readiness_world import complete, start

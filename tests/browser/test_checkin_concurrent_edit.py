@@ -5,7 +5,7 @@ import re
 
 from playwright.sync_api import Browser, expect
 
-from feedback.checkin_models import Meeting
+from feedback.models import Meeting
 
 from ..helpers import signed_in_page
 

@@ -6,8 +6,8 @@ import re
 
 from playwright.sync_api import Browser, expect
 
-from feedback import services
 from feedback.models import Visibility
+from feedback.services import giving as services
 
 from ..helpers import signed_in_page
 

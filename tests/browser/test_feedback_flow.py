@@ -5,8 +5,8 @@ import re
 
 from playwright.sync_api import Browser, Page, expect
 
-from feedback import cycles
 from feedback.models import ReviewerAssignment
+from feedback.services import cycles
 
 from ..factories import MembershipFactory
 from ..helpers import signed_in_page

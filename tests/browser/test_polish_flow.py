@@ -31,7 +31,7 @@ def test_sending_feedback_while_the_nudge_is_asked_for_logs_no_error(
 ):
     from feedback.views import giving
 
-    hints_for = giving._hints_for
+    hints_for = giving.hints_for
 
     def slow_hints(data):  # a nudge still on its way when the form is sent
         time.sleep(1.5)
@@ -47,7 +47,7 @@ def test_sending_feedback_while_the_nudge_is_asked_for_logs_no_error(
     situation = page.get_by_label("What happened")
     situation.fill("Great job!")
     expect(page.get_by_text("Name a specific moment")).to_be_visible()
-    monkeypatch.setattr(giving, "_hints_for", slow_hints)
+    monkeypatch.setattr(giving, "hints_for", slow_hints)
     situation.press_sequentially(" In Tuesday's demo you walked sales through the rollout.")
     page.wait_for_timeout(800)  # the pause asked for a nudge, which is on its way
     page.get_by_role("button", name="Send feedback").click()  # leaving the box asks again

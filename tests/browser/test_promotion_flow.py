@@ -25,8 +25,8 @@ from pathlib import Path
 from playwright.sync_api import Browser, Page, expect
 
 from development.services import plans, stretch
-from feedback import services as feedback_services
 from feedback.models import Visibility
+from feedback.services import giving as feedback_services
 from perfapp.timezones import local_today
 from recognition.models import ContributionKind
 from recognition.services import recognition as recognition_services

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
-from feedback import services as feedback_services
+from feedback.services import giving as feedback_services
 from perfapp.tenancy.scoping import organization_scope
 
 from ..factories import MembershipFactory

@@ -28,7 +28,6 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from feedback import cycles
 from feedback.models import (
     AssignmentStatus,
     CycleParticipant,
@@ -37,6 +36,7 @@ from feedback.models import (
     Relation,
     ReviewerAssignment,
 )
+from feedback.services import cycles
 from perfapp.notifications.tasks import dispatch_outbox
 from perfapp.orgs.roles import Role
 from perfapp.tenancy.scoping import organization_scope, scopes_disabled

@@ -12,7 +12,6 @@ from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
 from advancement.models import Competency
-from feedback import cycles, services
 from feedback.models import (
     AssignmentStatus,
     CycleAnswer,
@@ -29,6 +28,9 @@ from feedback.models import (
     SealedResponse,
     Visibility,
 )
+from feedback.services import cycles
+from feedback.services import giving as services
+from feedback.services import requests as request_services
 from perfapp.accounts.models import User
 from perfapp.notifications.models import OutboxMessage
 from perfapp.orgs.models import Membership
@@ -86,14 +88,14 @@ def _give(world, visibility: str) -> Feedback:
             return services.give_feedback(
                 author=world.member, recipient=world.report, visibility=visibility, **CONTENT
             )
-        asked = services.request_feedback(
+        asked = request_services.request_feedback(
             requester=world.manager,
             subject=world.report,
             reviewers=[world.member],
             topic="How the on-call week went",
             due_date=timezone.now().date() + timedelta(days=3),
         )
-        return services.answer_request(
+        return request_services.answer_request(
             reviewer=world.member, row=asked.reviewers.get(), visibility=visibility, **CONTENT
         )
 

@@ -9,7 +9,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from advancement.models import Criterion
-from feedback import checkins, services
 from feedback.models import (
     ActionItem,
     AgendaItem,
@@ -22,6 +21,8 @@ from feedback.models import (
     SeriesStatus,
     Visibility,
 )
+from feedback.services import checkins
+from feedback.services import giving as services
 from perfapp.notifications.models import OutboxMessage
 from perfapp.tenancy.scoping import scopes_disabled
 

@@ -13,8 +13,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from feedback import checkins, schedule
-from feedback.checkin_models import Cadence, CheckinSeries, CheckinSettings, Meeting, MeetingStatus
+from feedback.models import Cadence, CheckinSeries, CheckinSettings, Meeting, MeetingStatus
+from feedback.rules import schedule
+from feedback.services import checkins
 from perfapp.tenancy.scoping import scopes_disabled
 from perfapp.web import dashboard
 

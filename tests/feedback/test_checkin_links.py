@@ -9,9 +9,9 @@ import pytest
 from django.utils import timezone
 
 from advancement.models import Criterion
-from feedback import checkins, services
-from feedback.checkin_models import ActionItem, AgendaItem
-from feedback.models import Visibility
+from feedback.models import ActionItem, AgendaItem, Visibility
+from feedback.services import checkins
+from feedback.services import giving as services
 from perfapp import links
 from perfapp.links import HIDDEN_LABEL, LinkRef
 from perfapp.tenancy.scoping import scopes_disabled

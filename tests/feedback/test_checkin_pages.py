@@ -12,8 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from feedback import checkins, services
-from feedback.checkin_models import (
+from feedback.models import (
     ActionItem,
     AgendaItem,
     CheckinSeries,
@@ -23,8 +22,10 @@ from feedback.checkin_models import (
     MeetingStatus,
     PrivateNote,
     SeriesStatus,
+    Visibility,
 )
-from feedback.models import Visibility
+from feedback.services import checkins
+from feedback.services import giving as services
 from perfapp import links
 from perfapp.links import LinkRef
 

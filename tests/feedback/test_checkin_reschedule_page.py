@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from django.urls import reverse
 from django.utils import timezone
 
-from feedback.checkin_models import Meeting
+from feedback.models import Meeting
 
 from ..helpers import org_url
 

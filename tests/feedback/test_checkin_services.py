@@ -11,8 +11,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from feedback import checkins, schedule
-from feedback.checkin_models import (
+from feedback.models import (
     ActionItem,
     AgendaItem,
     CheckinSeries,
@@ -20,6 +19,8 @@ from feedback.checkin_models import (
     MeetingStatus,
     SeriesStatus,
 )
+from feedback.rules import schedule
+from feedback.services import checkins
 from feedback.tasks import checkin_housekeeping
 from perfapp.notifications import tasks
 from perfapp.notifications.models import Notification, OutboxMessage, OutboxStatus

@@ -9,9 +9,10 @@ import pytest
 from django.utils import timezone
 
 from advancement.models import Criterion
-from feedback import checkins, services
-from feedback.checkin_models import AgendaItem, CheckinSettings
-from feedback.models import Feedback, FeedbackRequest, Visibility
+from feedback.models import AgendaItem, CheckinSettings, Feedback, FeedbackRequest, Visibility
+from feedback.services import checkins
+from feedback.services import giving as services
+from feedback.services import requests as request_services
 from perfapp import coaching, links
 from perfapp.audit.models import AuditEvent
 from perfapp.coaching import Suggestion
@@ -86,7 +87,7 @@ def test_quiet_feedback_counts_only_what_the_manager_may_read(world_a):
 def test_an_overdue_request_about_the_report_is_suggested(world_a):
     world = world_a
     with world.scope():
-        request = services.request_feedback(
+        request = request_services.request_feedback(
             requester=world.manager,
             subject=world.report,
             reviewers=[world.member],

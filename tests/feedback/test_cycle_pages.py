@@ -9,7 +9,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from feedback import cycles
 from feedback.models import (
     AssignmentStatus,
     CycleAnswer,
@@ -22,6 +21,7 @@ from feedback.models import (
     ReviewerAssignment,
     SealedResponse,
 )
+from feedback.services import cycles
 from perfapp.accounts.models import User
 from perfapp.notifications.models import OutboxMessage
 from perfapp.orgs.models import Membership

@@ -9,7 +9,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from feedback import cycles, sealing, tasks
+from feedback import tasks
 from feedback.models import (
     AssignmentStatus,
     CycleAnswer,
@@ -23,6 +23,8 @@ from feedback.models import (
     SealedResponse,
 )
 from feedback.personal_data import erase
+from feedback.rules import sealing
+from feedback.services import cycles
 from perfapp.notifications.models import OutboxMessage, OutboxStatus
 from perfapp.tenancy.scoping import scopes_disabled
 

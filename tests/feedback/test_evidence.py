@@ -6,8 +6,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 from advancement.evidence import evidence_for
-from feedback import services
 from feedback.models import Visibility
+from feedback.services import giving as services
 
 
 def _window():

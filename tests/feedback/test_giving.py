@@ -10,8 +10,8 @@ from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from feedback import services
 from feedback.models import Feedback, Visibility
+from feedback.services import giving as services
 from perfapp.notifications.models import OutboxMessage
 from perfapp.notifications.tasks import dispatch_outbox
 from perfapp.tenancy.scoping import scopes_disabled

@@ -4,8 +4,8 @@ import html
 
 import pytest
 
-from feedback import nudge
 from feedback.models import Feedback
+from feedback.rules import nudge
 
 from ..helpers import org_url
 

@@ -6,8 +6,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from feedback import services, tasks
+from feedback import tasks
 from feedback.models import Feedback, FeedbackRequest, RequestReviewer, RequestStatus, Visibility
+from feedback.services import requests as services
 from perfapp.notifications.models import OutboxMessage, OutboxStatus
 from perfapp.notifications.tasks import dispatch_outbox
 from perfapp.tenancy.scoping import scopes_disabled

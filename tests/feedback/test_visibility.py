@@ -11,9 +11,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from feedback import selectors, services
 from feedback.models import Feedback, Visibility
 from feedback.permissions import can_read_feedback
+from feedback.selectors import giving as selectors
+from feedback.services import giving as services
+from feedback.services import requests as request_services
 
 from ..factories import MembershipFactory
 
@@ -41,7 +43,7 @@ def _make(world, visibility: str) -> Feedback:
             return services.give_feedback(
                 author=world.member, recipient=world.report, visibility=visibility, **content
             )
-        asked = services.request_feedback(
+        asked = request_services.request_feedback(
             requester=world.manager,
             subject=world.report,
             reviewers=[world.member],
@@ -49,7 +51,7 @@ def _make(world, visibility: str) -> Feedback:
             due_date=timezone.now().date() + timedelta(days=3),
         )
         row = asked.reviewers.get()
-        return services.answer_request(
+        return request_services.answer_request(
             reviewer=world.member, row=row, visibility=visibility, **content
         )
 

@@ -4,8 +4,8 @@ manager only."""
 import pytest
 from django.core.exceptions import ValidationError
 
-from feedback import checkins
-from feedback.checkin_models import WeeklyUpdate
+from feedback.models import WeeklyUpdate
+from feedback.services import checkins
 
 from ..helpers import org_url
 

@@ -6,7 +6,6 @@ from datetime import time, timedelta
 
 from django.utils import timezone
 
-from feedback import checkins, cycles, prompts, services
 from feedback.models import (
     ActionItem,
     AgendaItem,
@@ -22,6 +21,9 @@ from feedback.models import (
     ReviewerAssignment,
     Visibility,
 )
+from feedback.services import checkins, cycles
+from feedback.services import giving as services
+from feedback.services import requests as request_services
 
 
 @dataclass
@@ -53,7 +55,7 @@ def build_feedback(world) -> FeedbackWorld:
             visibility=Visibility.WITH_MANAGER,
             competencies=[world.framework.competency],
         )
-        request = services.request_feedback(
+        request = request_services.request_feedback(
             requester=world.report,
             subject=world.report,
             reviewers=[world.member, world.owner],
@@ -94,7 +96,7 @@ def build_feedback(world) -> FeedbackWorld:
         checkins.save_private_note(
             actor=world.manager, meeting=meeting, body=f"Private worry about {world.report.name}"
         )
-        prompt = prompts.prompts().first()
+        prompt = checkins.prompts().first()
     return FeedbackWorld(
         feedback,
         request,

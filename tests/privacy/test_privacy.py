@@ -11,8 +11,8 @@ from django.apps import apps
 from django.db.models import CharField, JSONField, Q, TextField
 from django.db.models.functions import Cast
 
-from feedback import services as feedback_services
 from feedback.models import Feedback
+from feedback.services import giving as feedback_services
 from perfapp.accounts.models import User
 from perfapp.audit.models import AuditEvent
 from perfapp.orgs import services as org_services

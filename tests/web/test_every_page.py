@@ -38,8 +38,8 @@ def _enrich(world) -> dict[str, str]:
     description), a draft cycle, an open assessment, a proposal, a mentor to ask and a
     promotion case in calibration (its page shows HR the decision form)."""
     from advancement.assessment_services import start_assessment
-    from feedback import cycles
     from feedback.models import FeedbackCycle
+    from feedback.services import cycles
     from tests.advancement.promotion_world import subject_case
 
     today = timezone.now().date()

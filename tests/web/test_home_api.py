@@ -141,7 +141,7 @@ def test_team_dashboard_api_costs_the_same_for_5_and_50_reports(world_a, api_as)
 
 
 def test_home_api_costs_the_same_with_more_to_show(world_a, api_as):
-    from feedback import services as feedback_services
+    from feedback.services import giving as feedback_services
 
     client = api_as(world_a.report)
     path = org_url("api:home-list", org=world_a)

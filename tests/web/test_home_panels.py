@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from development.models import GoalStatus
 from development.services import stretch
-from feedback import checkins
-from feedback import services as feedback_services
 from feedback.models import ActionItem
+from feedback.services import checkins
+from feedback.services import giving as feedback_services
+from feedback.services import requests as feedback_requests
 from perfapp.orgs.roles import Role
 
 from ..factories import MembershipFactory
@@ -64,7 +65,7 @@ def test_a_request_about_the_requesters_own_work_reads_about_themselves(world_a,
 
 def test_a_request_about_someone_else_names_them(world_a, login):
     with world_a.scope():
-        feedback_services.request_feedback(
+        feedback_requests.request_feedback(
             requester=world_a.manager,
             subject=world_a.report,
             reviewers=[world_a.member],

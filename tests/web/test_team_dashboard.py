@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from development.models import GoalStatus
-from feedback import services as feedback_services
 from feedback.models import ActionItem, CheckinSeries
+from feedback.services import giving as feedback_services
 from perfapp.orgs.models import Membership
 from perfapp.web import dashboard
 

@@ -1,7 +1,7 @@
 """Check-in (1:1) pages: the home with every series of mine and my reports', starting a
 series, a series, the meeting page (agenda, notes, private note, action items, links and
 the manager's suggestions), and HR's coaching prompts and settings. Every write goes
-through ``feedback.checkins`` or ``feedback.prompts``.
+through ``feedback.services.checkins``.
 
 Modules: ``common`` (the lookups), ``home``, ``series``,
 ``meeting`` (the page, notes, holding/skipping/moving), ``agenda`` (points, action items,
@@ -10,7 +10,8 @@ prompts and suggestions) and ``bank`` (HR's prompt bank and settings).
 Who sees what:
 - A series and its meetings: only its two people (manager and report). Anyone else,
   HR and the skip-level manager included, gets 404 exactly like a missing page.
-- A private note: only its writer, read through ``checkins.private_note_of``.
+- A private note: only its writer, read through
+  ``feedback.services.checkins.private_note_of``.
 - The skip-level manager: on the home page, only which of their reports' series have
   lapsed (names and days), never an agenda or notes.
 - A link on a point or an action item: its label and address only to whoever may see the
@@ -23,7 +24,7 @@ fragment comes back with the fresh content and a "changed meanwhile" alert (200 
 htmx, which swaps only 2xx answers; 409 for a full page).
 """
 
-from .agenda import (
+from feedback.views.checkins.agenda import (
     action_add,
     action_done,
     action_edit,
@@ -34,9 +35,9 @@ from .agenda import (
     point_remove,
     reorder,
 )
-from .bank import checkin_settings, prompt_archive, prompts
-from .home import checkins, series_new
-from .meeting import (
+from feedback.views.checkins.bank import checkin_settings, prompt_archive, prompts
+from feedback.views.checkins.home import checkins, series_new
+from feedback.views.checkins.meeting import (
     meeting,
     meeting_hold,
     meeting_move,
@@ -45,7 +46,7 @@ from .meeting import (
     shared_notes,
     weekly_update,
 )
-from .series import series, series_accept, series_reschedule, series_status
+from feedback.views.checkins.series import series, series_accept, series_reschedule, series_status
 
 __all__ = [
     "action_add",

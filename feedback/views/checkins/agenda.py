@@ -6,15 +6,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
-from perfapp.concurrency import StaleEdit
-from perfapp.links import LinkRef
-from perfapp.tenancy.views import org_view
-from perfapp.web.forms_util import apply_errors
-from perfapp.web.helpers import is_partial, message_of
-
-from ... import checkins as service
-from ... import prompts as prompt_bank
-from ...checkin_forms import (
+from feedback.coaching import PromptLinks
+from feedback.forms.checkins import (
     ActionEditForm,
     ActionForm,
     DoneForm,
@@ -24,10 +17,20 @@ from ...checkin_forms import (
     ReorderForm,
     SuggestionForm,
 )
-from ...checkin_links import PromptLinks
-from ...checkin_models import ActionItem, Meeting
-from .common import action_of, meeting_of, other_of, point_of
-from .meeting import MEETING_PAGE, meeting_answer, meeting_context, stale_text
+from feedback.models import ActionItem, Meeting
+from feedback.services import checkins as service
+from feedback.views.checkins.common import action_of, meeting_of, other_of, point_of
+from feedback.views.checkins.meeting import (
+    MEETING_PAGE,
+    meeting_answer,
+    meeting_context,
+    stale_text,
+)
+from perfapp.concurrency import StaleEdit
+from perfapp.links import LinkRef
+from perfapp.tenancy.views import org_view
+from perfapp.web.forms_util import apply_errors
+from perfapp.web.helpers import is_partial, message_of
 
 
 def _new_link(value) -> LinkRef | None:
@@ -179,7 +182,7 @@ def reorder(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def meeting_prompt(request: HttpRequest, pk: int) -> HttpResponse:
     found = meeting_of(request, pk)
-    form = PromptPickForm(request.POST, bank=prompt_bank.prompts())
+    form = PromptPickForm(request.POST, bank=service.prompts())
     if form.is_valid():
         chosen = form.cleaned_data["prompt"]
         try:

@@ -6,21 +6,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from feedback.forms.checkins import PromptForm, SettingsForm
+from feedback.models import CoachingPrompt, PromptTheme
+from feedback.services import checkins as service
 from perfapp.orgs.roles import Permission
 from perfapp.tenancy.views import org_view
 from perfapp.web.forms_util import apply_errors
 from perfapp.web.helpers import is_partial
 
-from ... import checkins as service
-from ... import prompts as prompt_bank
-from ...checkin_forms import PromptForm, SettingsForm
-from ...checkin_models import CoachingPrompt, PromptTheme
-
 # --- HR: the coaching prompt bank and settings -------------------------------------------------
 
 
 def _bank_context(form: PromptForm | None = None, **extra) -> dict:
-    rows = list(prompt_bank.prompts(include_archived=True))
+    rows = list(service.prompts(include_archived=True))
     labels = dict(PromptTheme.choices)
     themes = []
     for theme, _label in PromptTheme.choices:
@@ -41,7 +39,7 @@ def prompts(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                prompt_bank.add_prompt(actor=request.membership, **form.cleaned_data)
+                service.add_prompt(actor=request.membership, **form.cleaned_data)
             except ValidationError as error:
                 apply_errors(form, error)
             else:
@@ -63,7 +61,7 @@ def prompts(request: HttpRequest) -> HttpResponse:
 def prompt_archive(request: HttpRequest, pk: int) -> HttpResponse:
     prompt = get_object_or_404(CoachingPrompt, pk=pk)
     if prompt.archived_at is None:
-        prompt_bank.archive_prompt(actor=request.membership, prompt=prompt)
+        service.archive_prompt(actor=request.membership, prompt=prompt)
     notice = "Archived. It is no longer offered; agendas that used it keep it."
     if is_partial(request):
         return render(request, "feedback/checkins/prompts.html#bank", _bank_context(notice=notice))

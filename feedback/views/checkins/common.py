@@ -5,9 +5,8 @@ for its two people (anyone else gets 404)."""
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
+from feedback.models import ActionItem, AgendaItem, CheckinSeries, Meeting
 from perfapp.orgs.models import Membership
-
-from ...checkin_models import ActionItem, AgendaItem, CheckinSeries, Meeting
 
 
 def other_of(series: CheckinSeries, me: Membership) -> Membership:

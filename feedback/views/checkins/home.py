@@ -11,16 +11,15 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from feedback.forms.checkins import SeriesForm
+from feedback.models import ActionItem, CheckinSeries, Meeting, MeetingStatus, SeriesStatus
+from feedback.rules import schedule
+from feedback.services import checkins as service
 from perfapp.orgs.roles import Permission
 from perfapp.orgs.selectors import direct_reports
 from perfapp.tenancy.views import org_view
 from perfapp.web.forms_util import apply_errors
 from perfapp.web.helpers import first_name, initials
-
-from ... import checkins as service
-from ... import schedule
-from ...checkin_forms import SeriesForm
-from ...checkin_models import ActionItem, CheckinSeries, Meeting, MeetingStatus, SeriesStatus
 
 # --- the home page ----------------------------------------------------------------------
 

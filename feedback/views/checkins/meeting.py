@@ -11,16 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from perfapp import links
-from perfapp.concurrency import StaleEdit
-from perfapp.orgs.models import Membership
-from perfapp.tenancy.views import org_view
-from perfapp.web.forms_util import apply_errors
-from perfapp.web.helpers import first_name, initials, is_partial, message_of
-
-from ... import checkins as service
-from ... import prompts as prompt_bank
-from ...checkin_forms import (
+from feedback.forms.checkins import (
     ActionForm,
     MoveForm,
     NotesForm,
@@ -29,7 +20,7 @@ from ...checkin_forms import (
     SkipForm,
     WeeklyUpdateForm,
 )
-from ...checkin_models import (
+from feedback.models import (
     ActionItem,
     CoachingPrompt,
     Meeting,
@@ -38,7 +29,14 @@ from ...checkin_models import (
     SeriesStatus,
     WeeklyUpdate,
 )
-from .common import meeting_of, other_of
+from feedback.services import checkins as service
+from feedback.views.checkins.common import meeting_of, other_of
+from perfapp import links
+from perfapp.concurrency import StaleEdit
+from perfapp.orgs.models import Membership
+from perfapp.tenancy.views import org_view
+from perfapp.web.forms_util import apply_errors
+from perfapp.web.helpers import first_name, initials, is_partial, message_of
 
 MEETING_PAGE = "feedback/checkins/meeting.html"
 
@@ -108,7 +106,7 @@ def meeting_context(request: HttpRequest, meeting: Meeting, **extra) -> dict:
     note = service.private_note_of(me, meeting)
     update = WeeklyUpdate.objects.filter(meeting=meeting).first()
     asks_update = service.settings_for(series.organization).weekly_update
-    bank = list(prompt_bank.prompts()) if not meeting.is_closed else []
+    bank = list(service.prompts()) if not meeting.is_closed else []
     neighbours = series.meetings.exclude(pk=meeting.pk).exclude(status=MeetingStatus.CANCELLED)
     previous = neighbours.filter(starts_at__lt=meeting.starts_at).order_by("-starts_at").first()
     following = neighbours.filter(starts_at__gt=meeting.starts_at).order_by("starts_at").first()

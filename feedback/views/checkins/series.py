@@ -10,14 +10,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from feedback.forms.checkins import RescheduleForm
+from feedback.models import CheckinSeries, MeetingStatus, SeriesStatus
+from feedback.services import checkins as service
+from feedback.views.checkins.common import other_of, series_of
 from perfapp.tenancy.views import org_view
 from perfapp.web.forms_util import apply_errors
 from perfapp.web.helpers import initials, message_of
-
-from ... import checkins as service
-from ...checkin_forms import RescheduleForm
-from ...checkin_models import CheckinSeries, MeetingStatus, SeriesStatus
-from .common import other_of, series_of
 
 PAST_SHOWN = 12
 

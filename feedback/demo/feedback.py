@@ -6,11 +6,10 @@ from datetime import timedelta
 from django.utils import timezone
 
 from advancement.models import Competency
+from feedback.models import Feedback, FeedbackCycle, ReviewerAssignment, Visibility
+from feedback.services import cycles, giving, requests
 from perfapp.orgs.models import Membership, Organization
 from perfapp.timezones import local_today
-
-from . import cycles, services
-from .models import Feedback, FeedbackCycle, ReviewerAssignment, Visibility
 
 PRAISE = [
     (
@@ -77,7 +76,7 @@ def seed_feedback(organization: Organization, members: list[Membership]) -> None
         else:
             situation, impact = PRAISE[index % len(PRAISE)]
             suggestion, kind = "", "praise"
-        feedback = services.give_feedback(
+        feedback = giving.give_feedback(
             author=giver,
             recipient=receiver,
             kind=kind,
@@ -93,7 +92,7 @@ def seed_feedback(organization: Organization, members: list[Membership]) -> None
     for feedback, moment in written:  # spread over the last weeks
         Feedback.objects.filter(pk=feedback.pk).update(created_at=moment)
     employee = members[5]
-    services.request_feedback(
+    requests.request_feedback(
         requester=employee,
         subject=employee,
         reviewers=[members[6], members[7], members[1]],

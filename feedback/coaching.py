@@ -10,13 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from feedback.models import CoachingPrompt, Feedback, FeedbackRequest, RequestStatus
+from feedback.permissions import can_read_feedback
+from feedback.selectors.giving import readable
 from perfapp.coaching import Suggestion
 from perfapp.orgs.models import Membership
-
-from . import selectors
-from .checkin_models import CoachingPrompt
-from .models import Feedback, FeedbackRequest, RequestStatus
-from .permissions import can_read_feedback
 
 CANDIDATES = 30
 QUIET_DAYS = 30
@@ -42,7 +40,7 @@ class FeedbackLinks:
     def candidates(self, *, subject: Membership, viewer: Membership) -> list[Feedback]:
         """What the viewer may read that the subject wrote or received, newest first."""
         rows = (
-            selectors.readable(viewer)
+            readable(viewer)
             .prefetch_related(None)
             .filter(Q(recipient=subject) | Q(author=subject))
             .order_by("-created_at", "-id")
@@ -99,7 +97,7 @@ def feedback_signals(*, subject: Membership, viewer: Membership) -> list[Suggest
     first = subject.user.get_short_name() or subject.name
     found = []
     recent = (
-        selectors.readable(viewer)
+        readable(viewer)
         .prefetch_related(None)
         .filter(recipient=subject, created_at__gte=now - timedelta(days=QUIET_DAYS))
         .exists()

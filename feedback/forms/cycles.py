@@ -1,14 +1,13 @@
-"""Forms of the feedback-cycle pages. Writes go through ``feedback.cycles``; these forms
-only turn what people typed into the arguments of those services."""
+"""Forms of the feedback-cycle pages. Writes go through ``feedback.services.cycles``; these
+forms only turn what people typed into the arguments of those services."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 
 from advancement.models import Competency
+from feedback.models import FeedbackCycle, QuestionKind, Relation
+from feedback.services.cycles import MAX_ANSWER_LENGTH, MAX_PEERS
 from perfapp.orgs.models import Membership, Team
-
-from .cycles import MAX_ANSWER_LENGTH, MAX_PEERS
-from .models import FeedbackCycle, QuestionKind, Relation
 
 RATING_CHOICES = [
     ("1", "1 — Needs a lot of growth"),

@@ -1,5 +1,5 @@
-"""Forms of the check-in pages. Writes go through ``feedback.checkins`` and
-``feedback.prompts``; these forms only turn what people typed into their arguments."""
+"""Forms of the check-in pages. Writes go through ``feedback.services.checkins``; these
+forms only turn what people typed into their arguments."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -7,14 +7,13 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.core.exceptions import ValidationError
 
+from feedback.models import Cadence, CheckinSettings, CoachingPrompt, PromptTheme
+from feedback.rules import schedule
+from feedback.services.checkins import GRACE_ERROR, UNCHANGED
 from perfapp import links
 from perfapp.orgs.models import Membership
 from perfapp.timezones import time_zone_choices
 from perfapp.web.forms_util import RELOAD_ERRORS
-
-from . import schedule
-from .checkin_models import Cadence, CheckinSettings, CoachingPrompt, PromptTheme
-from .checkins import GRACE_ERROR, UNCHANGED
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")

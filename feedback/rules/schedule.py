@@ -3,7 +3,7 @@
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from .checkin_models import Cadence
+from feedback.models import Cadence
 
 UTC = ZoneInfo("UTC")
 

@@ -6,12 +6,11 @@ from datetime import time, timedelta
 
 from django.utils import timezone
 
+from feedback.coaching import FeedbackLinks
+from feedback.models import ActionItem, AgendaItem, CheckinSeries, Meeting, MeetingStatus
+from feedback.services import checkins
 from perfapp.links import LinkRef
 from perfapp.orgs.models import Membership, Organization
-
-from . import checkins
-from .checkin_links import FeedbackLinks
-from .checkin_models import ActionItem, AgendaItem, CheckinSeries, Meeting, MeetingStatus
 
 
 def seed_checkins(organization: Organization, members: list[Membership]) -> None:

@@ -1,16 +1,32 @@
 """Writes for coaching check-ins: series, meetings, agenda (with links to other apps' objects),
-notes, action items, suggestions from context, settings (audited) and reminders."""
+notes, action items, suggestions from context, settings (audited), the coaching prompt bank
+and reminders."""
 
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, QuerySet
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from feedback.models import (
+    ActionItem,
+    AgendaItem,
+    Cadence,
+    CheckinSeries,
+    CheckinSettings,
+    CoachingPrompt,
+    Meeting,
+    MeetingStatus,
+    PrivateNote,
+    PromptTheme,
+    SeriesStatus,
+    WeeklyUpdate,
+)
+from feedback.rules import schedule
 from perfapp import coaching, links
 from perfapp.audit.services import record
 from perfapp.coaching import Suggestion
@@ -19,22 +35,9 @@ from perfapp.links import LinkRef
 from perfapp.notifications import services as notifications
 from perfapp.notifications.models import OutboxMessage, OutboxStatus
 from perfapp.orgs.models import Membership
+from perfapp.tenancy.scoping import get_active_organization_id
 from perfapp.text import excerpt
 from perfapp.timezones import local_today, validate_time_zone, zone_of
-
-from . import schedule
-from .checkin_models import (
-    ActionItem,
-    AgendaItem,
-    Cadence,
-    CheckinSeries,
-    CheckinSettings,
-    Meeting,
-    MeetingStatus,
-    PrivateNote,
-    SeriesStatus,
-    WeeklyUpdate,
-)
 
 UPCOMING = 4  # meetings generated ahead of time
 MAX_NOTES = 20000
@@ -126,6 +129,67 @@ def _local(moment: datetime, person: Membership) -> datetime:
 def _require_participant(actor: Membership, series: CheckinSeries) -> None:
     if not series.involves(actor):
         raise ValidationError("Only the two people of this check-in can do that.")
+
+
+# --- the coaching prompt bank: built in, extended or archived by HR -----------------------
+
+
+BUILT_IN = {
+    PromptTheme.GROWTH: [
+        "What did you learn since we last met that you want to use more?",
+        "Which skill would make the biggest difference to your work in the next quarter?",
+        "What stretch would you like to take on, and what support would make it safe to try?",
+    ],
+    PromptTheme.BLOCKERS: [
+        "What is slowing you down that I could remove or escalate?",
+        "Where are you waiting on someone else, and for how long?",
+    ],
+    PromptTheme.CAREER: [
+        "Looking at the next level's criteria, which one feels furthest away?",
+        "Where do you want to be in two years, and what would move you towards it now?",
+    ],
+    PromptTheme.WELLBEING: [
+        "How is your energy this week, honestly, on a scale from 1 to 5?",
+        "Is your workload sustainable for the next month?",
+    ],
+    PromptTheme.MANAGER: [
+        "What is one thing I could do differently to support you better?",
+        "Was there a moment recently where my feedback was unclear or unhelpful?",
+    ],
+}
+
+
+def prompts(*, include_archived: bool = False) -> QuerySet[CoachingPrompt]:
+    """The active organization's bank, starting from the built-in set on first use."""
+    rows = CoachingPrompt.objects.all()
+    if not rows.exists():
+        organization_id = get_active_organization_id()
+        CoachingPrompt.objects.bulk_create(
+            CoachingPrompt(organization_id=organization_id, theme=theme, text=text)
+            for theme, texts in BUILT_IN.items()
+            for text in texts
+        )
+    if not include_archived:
+        rows = rows.filter(archived_at__isnull=True)
+    return rows.order_by("theme", "id")
+
+
+def add_prompt(*, actor: Membership, theme: str, text: str) -> CoachingPrompt:
+    errors = {}
+    if theme not in PromptTheme.values:
+        errors["theme"] = "Choose a theme."
+    if not text.strip():
+        errors["text"] = "Write the question."
+    if errors:
+        raise ValidationError(errors)
+    return CoachingPrompt.objects.create(
+        organization=actor.organization, theme=theme, text=text.strip()[:300]
+    )
+
+
+def archive_prompt(*, actor: Membership, prompt: CoachingPrompt) -> None:
+    prompt.archived_at = timezone.now()
+    prompt.save(update_fields=["archived_at"])
 
 
 # --- series -------------------------------------------------------------------------------

@@ -1,10 +1,11 @@
-"""Continuous feedback: given freely, asked for, and gathered in structured cycles.
+"""Structured feedback cycles (360 rounds): questions, participants, who reviews whom, and
+the answers.
 
 Anonymous cycle answers are stored without any link to their author. While the cycle is
 open they wait sealed (encrypted) in ``SealedResponse``; closing the cycle writes them all
 at once, in random order, as ``CycleResponse`` and ``CycleAnswer`` rows under random UUID
 keys and without a timestamp. The reviewer's assignment records only that it was
-answered, in a transaction of its own (see ``feedback.cycles``).
+answered, in a transaction of its own (see ``feedback.services.cycles``).
 """
 
 import uuid
@@ -13,137 +14,6 @@ from django.db import models
 from django.db.models import Q
 
 from perfapp.tenancy.models import TenantModel
-
-
-class FeedbackKind(models.TextChoices):
-    PRAISE = "praise", "Praise"
-    CONSTRUCTIVE = "constructive", "Constructive"
-    SUGGESTION = "suggestion", "Suggestion for the future"
-
-
-class Visibility(models.TextChoices):
-    PRIVATE = "private", "Only the recipient"
-    WITH_MANAGER = "with_manager", "The recipient and their manager"
-    MANAGER_ONLY = "manager_only", "Only the manager who asked"
-
-
-class Feedback(TenantModel):
-    author = models.ForeignKey(
-        "orgs.Membership", on_delete=models.CASCADE, related_name="feedback_given", db_index=False
-    )
-    recipient = models.ForeignKey(
-        "orgs.Membership",
-        on_delete=models.CASCADE,
-        related_name="feedback_received",
-        db_index=False,
-    )
-    kind = models.CharField(max_length=16, choices=FeedbackKind.choices)
-    situation = models.TextField("what happened", max_length=4000)
-    impact = models.TextField(max_length=4000, blank=True)
-    suggestion = models.TextField("suggestion for next time", max_length=4000, blank=True)
-    visibility = models.CharField(
-        max_length=16, choices=Visibility.choices, default=Visibility.PRIVATE
-    )
-    competencies = models.ManyToManyField("advancement.Competency", blank=True, related_name="+")
-    # Private feedback is evidence for promotion only when its recipient says so.
-    attached_as_evidence = models.BooleanField(default=False)
-    request_reviewer = models.OneToOneField(
-        "feedback.RequestReviewer",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="answer",
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    edited_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [
-            models.Index(
-                fields=["organization", "recipient", "-created_at"], name="feedback_received"
-            ),
-            models.Index(fields=["organization", "author", "-created_at"], name="feedback_given"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} for {self.recipient_id}"
-
-
-class FeedbackRequest(TenantModel):
-    """Someone asks colleagues for feedback about a topic: about themselves, or (a
-    manager) about one of their reports."""
-
-    requester = models.ForeignKey(
-        "orgs.Membership",
-        on_delete=models.CASCADE,
-        related_name="feedback_requests_made",
-        db_index=False,
-    )
-    subject = models.ForeignKey(
-        "orgs.Membership", on_delete=models.CASCADE, related_name="feedback_requests_about"
-    )
-    topic = models.CharField(max_length=200)
-    message = models.TextField(max_length=2000, blank=True)
-    competency = models.ForeignKey(
-        "advancement.Competency", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    due_date = models.DateField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [
-            models.Index(
-                fields=["organization", "requester", "-created_at"], name="request_requester"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.topic
-
-    @property
-    def is_about_someone_else(self) -> bool:
-        return self.subject_id != self.requester_id
-
-
-class RequestStatus(models.TextChoices):
-    PENDING = "pending", "Waiting"
-    ANSWERED = "answered", "Answered"
-    DECLINED = "declined", "Declined"
-    EXPIRED = "expired", "Expired"
-
-
-class RequestReviewer(TenantModel):
-    request = models.ForeignKey(FeedbackRequest, on_delete=models.CASCADE, related_name="reviewers")
-    reviewer = models.ForeignKey(
-        "orgs.Membership",
-        on_delete=models.CASCADE,
-        related_name="feedback_asked_of_me",
-        db_index=False,
-    )
-    status = models.CharField(
-        max_length=12, choices=RequestStatus.choices, default=RequestStatus.PENDING
-    )
-    decline_reason = models.CharField(max_length=500, blank=True)
-    responded_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["organization", "request", "reviewer"], name="request_reviewer_once"
-            )
-        ]
-        indexes = [
-            models.Index(fields=["organization", "reviewer", "status"], name="request_inbox"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.reviewer_id} for request {self.request_id}"
-
-
-# --- cycles ---------------------------------------------------------------------------------
 
 
 class CycleStatus(models.TextChoices):
@@ -325,7 +195,7 @@ class CycleAnswer(TenantModel):
 class SealedResponse(TenantModel):
     """An anonymous response from someone other than the participant, waiting for its
     cycle to close. ``sealed`` holds the participant and the answers, encrypted with a key
-    derived from the server's secret key (``feedback.sealing``) and padded to a fixed size:
+    derived from the server's secret key (``feedback.rules.sealing``) and padded to a fixed size:
     someone holding a database dump sees neither whom it is about nor what it says, so the
     order in which these rows were written ties nothing to anyone. Closing the cycle
     turns them into ``CycleResponse`` rows in random order and deletes them."""
@@ -342,7 +212,3 @@ class SealedResponse(TenantModel):
 
     def __str__(self) -> str:
         return f"sealed response {self.id}"
-
-
-# Check-ins live in their own module; importing them here registers them with the app.
-from .checkin_models import *  # noqa: E402, F403

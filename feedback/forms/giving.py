@@ -1,8 +1,8 @@
-"""Forms of the feedback pages.
+"""Forms for giving feedback, editing it and filtering the timeline.
 
 They check shapes (a known person, a date, a choice); the rules (not to yourself, not to a
 deactivated colleague, which visibility fits, a due date from today on) live in
-``services`` so every way in gives the same clear answer. That is why the person fields
+the services so every way in gives the same clear answer. That is why the person fields
 accept anyone of the organization while offering only the people it makes sense to pick.
 """
 
@@ -12,12 +12,11 @@ from django import forms
 from django.db.models import Q
 
 from advancement.models import Competency
-from perfapp.orgs.forms import MemberField, MembersField, colleagues_of, member_label
+from feedback.models import FeedbackKind, Visibility
+from feedback.selectors.giving import timeline_people
+from perfapp.orgs.forms import MemberField, colleagues_of, member_label
 from perfapp.orgs.models import Membership
 from perfapp.web.widgets import QuickSelect
-
-from .models import FeedbackKind, Visibility
-from .selectors import timeline_people
 
 PICK_COLLEAGUE = "Choose one of your colleagues from the list."
 PICK_COMPETENCY = "Choose competencies from the list."
@@ -27,7 +26,7 @@ def active_competencies():
     return Competency.objects.filter(archived_at__isnull=True).order_by("name")
 
 
-def _offer(field: forms.ChoiceField, choices) -> None:
+def offer_only(field: forms.ChoiceField, choices) -> None:
     """Show only ``choices`` while the field still accepts every value it knows, so a rule
     broken on purpose reaches the service and its clear message."""
     field.widget.choices = list(choices)
@@ -129,36 +128,17 @@ class FeedbackForm(FeedbackContentForm):
         super().__init__(*args, **kwargs)
         # Validation accepts anyone here; the service explains why someone can't receive it.
         self.fields["recipient"].queryset = Membership.objects.select_related("user")
-        _offer(
+        offer_only(
             self.fields["recipient"],
             [("", "Choose a colleague")] + [(m.pk, member_label(m)) for m in colleagues_of(viewer)],
         )
-        _offer(
+        offer_only(
             self.fields["visibility"],
             [
                 (value, VISIBILITY_LABELS[value])
                 for value in offered_visibility or (Visibility.PRIVATE, Visibility.WITH_MANAGER)
             ],
         )
-
-    def content(self) -> dict:
-        return {**super().content(), "visibility": self.cleaned_data["visibility"]}
-
-
-class AnswerForm(FeedbackContentForm):
-    """Answer a request: the recipient is the person it is about."""
-
-    visibility = forms.ChoiceField(
-        label="Who will see it",
-        choices=Visibility.choices,
-        widget=forms.RadioSelect,
-        help_text=AUDIENCE_HELP,
-        error_messages={"required": "Choose who may read it."},
-    )
-
-    def __init__(self, *args, visibility_choices, **kwargs):
-        super().__init__(*args, **kwargs)
-        _offer(self.fields["visibility"], visibility_choices)
 
     def content(self) -> dict:
         return {**super().content(), "visibility": self.cleaned_data["visibility"]}
@@ -239,80 +219,3 @@ class TimelineFilterForm(forms.Form):
             "since": data.get("since"),
             "until": data.get("until"),
         }
-
-
-class RequestForm(forms.Form):
-    subject = MemberField(
-        label="About",
-        queryset=Membership.objects.none(),
-        required=False,
-        empty_label=None,
-        error_messages={"invalid_choice": "Choose yourself or one of your direct reports."},
-    )
-    reviewers = MembersField(
-        label="Whom to ask",
-        queryset=Membership.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Up to 10 colleagues. Each of them answers or declines on their own.",
-        error_messages={
-            "required": "Choose at least one colleague to ask.",
-            "invalid_choice": PICK_COLLEAGUE,
-            "invalid_pk_value": PICK_COLLEAGUE,
-        },
-    )
-    topic = forms.CharField(
-        label="Topic",
-        max_length=200,
-        help_text="A project, a presentation, a skill: what should they think about?",
-        error_messages={
-            "required": "Say what you'd like feedback on: a project, a presentation, a skill."
-        },
-    )
-    competency = forms.ModelChoiceField(
-        label="Competency",
-        queryset=Competency.objects.none(),
-        required=False,
-        empty_label="No particular competency",
-        error_messages={"invalid_choice": PICK_COMPETENCY},
-    )
-    due_date = forms.DateField(
-        label="Due date",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={
-            "required": "Choose a due date.",
-            "invalid": "Enter a date like 2026-12-01.",
-        },
-    )
-    message = forms.CharField(
-        label="Message",
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="A line of context helps them answer well.",
-    )
-
-    def __init__(self, *args, viewer: Membership, reports=(), today=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        everyone = Membership.objects.select_related("user")
-        self.fields["subject"].queryset = everyone
-        _offer(
-            self.fields["subject"],
-            [(viewer.pk, "Myself")] + [(m.pk, member_label(m)) for m in reports],
-        )
-        self.fields["reviewers"].queryset = everyone
-        _offer(
-            self.fields["reviewers"],
-            [(m.pk, member_label(m)) for m in colleagues_of(viewer)],
-        )
-        self.fields["competency"].queryset = active_competencies()
-        if today is not None:
-            self.fields["due_date"].widget.attrs["min"] = today.isoformat()
-
-
-class DeclineForm(forms.Form):
-    reason = forms.CharField(
-        label="Why you can't answer",
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Say why, so they can ask someone else."},
-    )

@@ -6,7 +6,7 @@ participant when it arrives. So that nobody holding the database (a dump, a back
 tie it to its reviewer through key order, row order or transaction ids either:
 
 - the reviewer's assignment is marked "answered", and their reminders cancelled, in one
-  transaction; the answers are sealed (``feedback.sealing``) and stored in another;
+  transaction; the answers are sealed (``feedback.rules.sealing``) and stored in another;
 - sealed answers wait in ``SealedResponse`` until the cycle closes; closing opens them all
   and writes them, in random order and in the closing transaction, as responses and
   answers under random keys, without a timestamp;
@@ -25,17 +25,9 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.urls import reverse
 from django.utils import timezone
 
-from perfapp.notifications import services as notifications
-from perfapp.notifications.models import OutboxMessage, OutboxStatus
-from perfapp.orgs.models import Membership
-from perfapp.tenancy.scoping import organization_scope, scopes_disabled
-from perfapp.timezones import local_today
-
-from . import reminders, sealing
-from .models import (
+from feedback.models import (
     AssignmentStatus,
     CycleAnswer,
     CycleParticipant,
@@ -48,14 +40,17 @@ from .models import (
     ReviewerAssignment,
     SealedResponse,
 )
+from feedback.rules import reminders, sealing
+from feedback.services.common import org_url
+from perfapp.notifications import services as notifications
+from perfapp.notifications.models import OutboxMessage, OutboxStatus
+from perfapp.orgs.models import Membership
+from perfapp.tenancy.scoping import organization_scope, scopes_disabled
+from perfapp.timezones import local_today
 
 MIN_ANONYMOUS_ANSWERS = 3
 MAX_PEERS = 10
 MAX_ANSWER_LENGTH = 4000
-
-
-def _url(organization, name: str, **kwargs) -> str:
-    return reverse(name, kwargs={"org_slug": organization.slug, **kwargs})
 
 
 def _day(day: date) -> str:
@@ -245,7 +240,7 @@ def open_scheduled_cycles() -> int:
                         occasion=f"cycle:{cycle.pk}:not-opened:{locked.opens_on.isoformat()}",
                         title=f"{cycle.name} could not open on its date",
                         body=" ".join(error.messages),
-                        url=_url(cycle.organization, "feedback:cycle", pk=cycle.pk),
+                        url=org_url(cycle.organization, "feedback:cycle", pk=cycle.pk),
                     )
             else:
                 opened += 1
@@ -300,7 +295,7 @@ def _open(cycle: FeedbackCycle) -> int:
                 occasion=f"cycle:{cycle.pk}:choose-peers",
                 title=f"{cycle.name}: choose who should give you feedback",
                 body=f"Pick up to {cycle.max_peers} colleagues; your manager approves them.",
-                url=_url(cycle.organization, "feedback:cycle_peers", pk=cycle.pk),
+                url=org_url(cycle.organization, "feedback:cycle_peers", pk=cycle.pk),
             )
     return len(assignments)
 
@@ -312,7 +307,7 @@ def _tell_reviewer(cycle: FeedbackCycle, assignment: ReviewerAssignment) -> None
         if assignment.relation == Relation.SELF
         else assignment.participant.participant.name
     )
-    url = _url(cycle.organization, "feedback:cycle_answer", pk=assignment.pk)
+    url = org_url(cycle.organization, "feedback:cycle_answer", pk=assignment.pk)
     notifications.queue(
         recipient=reviewer,
         kind="feedback.cycle",
@@ -380,7 +375,7 @@ def nominate_peers(
             kind="feedback.cycle",
             occasion=f"cycle:{cycle.pk}:approve:{entry.pk}:{len(taken) + len(created)}",
             title=f"{cycle.name}: approve {participant.name}'s peer reviewers",
-            url=_url(cycle.organization, "feedback:cycle_approvals", pk=cycle.pk),
+            url=org_url(cycle.organization, "feedback:cycle_approvals", pk=cycle.pk),
         )
     elif created:
         for assignment in ReviewerAssignment.objects.filter(pk__in=[a.pk for a in created]):
@@ -643,7 +638,7 @@ def close_cycle(*, actor: Membership, cycle: FeedbackCycle) -> None:
             kind="feedback.cycle",
             occasion=f"cycle:{cycle.pk}:results",
             title=f"{cycle.name}: your results are ready",
-            url=_url(cycle.organization, "feedback:cycle_results", pk=entry.pk),
+            url=org_url(cycle.organization, "feedback:cycle_results", pk=entry.pk),
         )
 
 
@@ -691,9 +686,9 @@ def remind_reviewers(*, actor: Membership, cycle: FeedbackCycle) -> int:
             continue
         count = len(assignments)
         url = (
-            _url(cycle.organization, "feedback:cycle_answer", pk=assignments[0].pk)
+            org_url(cycle.organization, "feedback:cycle_answer", pk=assignments[0].pk)
             if count == 1
-            else _url(cycle.organization, "feedback:cycles")
+            else org_url(cycle.organization, "feedback:cycles")
         )
         notifications.queue(
             recipient=assignments[0].reviewer,

@@ -11,21 +11,6 @@ from django.db import models
 
 from perfapp.tenancy.models import TenantModel
 
-__all__ = [
-    "ActionItem",
-    "AgendaItem",
-    "Cadence",
-    "CheckinSeries",
-    "CheckinSettings",
-    "CoachingPrompt",
-    "Meeting",
-    "MeetingStatus",
-    "PrivateNote",
-    "PromptTheme",
-    "SeriesStatus",
-    "WeeklyUpdate",
-]
-
 
 class Cadence(models.TextChoices):
     WEEKLY = "weekly", "Every week"
