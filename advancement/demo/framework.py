@@ -1,10 +1,10 @@
 """Demo career framework: both templates, two published versions, everyone placed, and a
 proposal with a conversation."""
 
+from advancement import track_io
+from advancement.models import Criterion, FrameworkVersion, Level, Proposal, ProposalTarget, Track
+from advancement.services import framework, placements, proposals
 from perfapp.orgs.models import Membership, Organization
-
-from . import services, track_io
-from .models import Criterion, FrameworkVersion, Level, Proposal, ProposalTarget, Track
 
 IC_LEVEL_FOR_TITLE = {
     "Engineer": "L2",
@@ -22,19 +22,19 @@ def seed_framework(organization: Organization, members: list[Membership]) -> Non
     ladders = track_io.builtin_ladders()
     ic = track_io.import_track(actor=owner, data=ladders["engineering-ic"])
     manager_track = track_io.import_track(actor=owner, data=ladders["people-manager"])
-    services.publish(
+    framework.publish(
         actor=hr,
         summary="The first written career framework: an engineering ladder for individual "
         "contributors and a ladder for people managers, adapted from perfapp's templates.",
     )
     ic_levels = {level.code: level for level in Level.objects.filter(track=ic)}
     manager_levels = {level.code: level for level in Level.objects.filter(track=manager_track)}
-    services.place(actor=hr, membership=owner, level=manager_levels["M4"])
+    placements.place(actor=hr, membership=owner, level=manager_levels["M4"])
     for lead in leads:
-        services.place(actor=hr, membership=lead, level=manager_levels["M1"])
+        placements.place(actor=hr, membership=lead, level=manager_levels["M1"])
     for member in members[5:]:
         code = IC_LEVEL_FOR_TITLE.get(member.job_title, "L2")
-        services.place(actor=hr, membership=member, level=ic_levels[code])
+        placements.place(actor=hr, membership=member, level=ic_levels[code])
     _second_version(ic, members, hr)
 
 
@@ -46,7 +46,7 @@ def _second_version(ic: Track, members: list[Membership], hr: Membership) -> Non
         or Criterion.objects.filter(level=senior).first()
     )
     author, colleague, lead = members[6], members[7], members[1]
-    proposal = services.propose(
+    proposal = proposals.propose(
         author=author,
         target=ProposalTarget.CRITERION,
         obj=criterion,
@@ -55,14 +55,14 @@ def _second_version(ic: Track, members: list[Membership], hr: Membership) -> Non
         rationale="Mentoring is what slips first when a deadline looms. Saying so in the "
         "criterion makes it count for promotion, not only in good weeks.",
     )
-    services.comment(
+    proposals.comment(
         author=colleague,
         proposal=proposal,
         body="Agreed. My best mentor did exactly this during our launch crunch.",
     )
-    services.toggle_vote(voter=colleague, proposal=proposal)
-    services.toggle_vote(voter=lead, proposal=proposal)
-    services.answer(
+    proposals.toggle_vote(voter=colleague, proposal=proposal)
+    proposals.toggle_vote(voter=lead, proposal=proposal)
+    proposals.answer(
         actor=hr,
         proposal=proposal,
         status="accepted",
@@ -70,7 +70,7 @@ def _second_version(ic: Track, members: list[Membership], hr: Membership) -> Non
     )
     open_target = Criterion.objects.filter(level__track=ic, level__code="L4").first()
     if open_target and not Proposal.objects.filter(criterion=open_target).exists():
-        services.propose(
+        proposals.propose(
             author=members[9],
             target=ProposalTarget.CRITERION,
             obj=open_target,
@@ -79,7 +79,7 @@ def _second_version(ic: Track, members: list[Membership], hr: Membership) -> Non
             rationale="Calculated risks that fail still create value; the criterion should "
             "not only reward what ships.",
         )
-    services.publish(
+    framework.publish(
         actor=hr,
         summary="Mentorship at L3 now explicitly counts in busy weeks too, proposed by "
         f"{author.name} and supported by colleagues.",

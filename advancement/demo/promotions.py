@@ -10,12 +10,10 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 
+from advancement.models import Round, Track
+from advancement.services import promotions as services
 from perfapp.orgs.models import Membership, Organization
 from perfapp.timezones import local_today
-
-from . import promotion_services as services
-from .models import Track
-from .promotion_models import Round
 
 TOM_SUMMARY = (
     "Tom has been doing the work of a senior engineer for two quarters: he led the payments "

@@ -4,12 +4,13 @@ few honest disagreements, and the person wrote narratives for their next level."
 
 from django.core.exceptions import ValidationError
 
+from advancement import snapshots
+from advancement.models import Assessment
+from advancement.selectors.framework import current_version
+from advancement.services import assessments as assessment_services
+from advancement.services import readiness as readiness_services
+from advancement.services.assessments import AnswerInput, criteria_of
 from perfapp.orgs.models import Membership, Organization
-
-from . import assessment_services, readiness_services, snapshots
-from .assessment_services import AnswerInput, criteria_of
-from .readiness_models import Assessment
-from .selectors import current_version
 
 SELF = ["consistently", "partly", "consistently", "beyond", "partly", "consistently"]
 MANAGER = ["consistently", "consistently", "partly", "consistently", "partly", "partly"]

@@ -1,16 +1,11 @@
-"""Forms of assessments and readiness. The assessment form is built from the assessment's
-own version: one rating and one comment per criterion, plus the version number it shows,
-which the service compares with the assessment's (a stale form is refused whole)."""
-
-from datetime import date
+"""The assessment form, built from the assessment's own version: one rating and one
+comment per criterion, plus the version number it shows, which the service compares with
+the assessment's (a stale form is refused whole)."""
 
 from django import forms
 
-from perfapp.web.forms_util import RELOAD_ERRORS
-
-from .assessment_services import COMMENT_MAX, AnswerInput, criteria_of
-from .readiness_models import Assessment, EvidenceMarkAction, Rating
-from .readiness_services import NARRATIVE_MAX
+from advancement.models import Assessment, Rating
+from advancement.services.assessments import COMMENT_MAX, AnswerInput, criteria_of
 
 
 class AssessmentForm(forms.Form):
@@ -71,37 +66,3 @@ class AssessmentForm(forms.Form):
             )
             for row in self.rows
         ]
-
-
-class PeriodForm(forms.Form):
-    """?since=&until= of the readiness view (dates; both optional)."""
-
-    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-
-    def clean(self):
-        data = super().clean()
-        since: date | None = data.get("since")
-        until: date | None = data.get("until")
-        if since and until and since > until:
-            raise forms.ValidationError(
-                "The period starts after it ends: pick a start before the end."
-            )
-        return data
-
-
-class NarrativeForm(forms.Form):
-    body = forms.CharField(
-        label="Your narrative",
-        max_length=NARRATIVE_MAX,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="In a few sentences: how your work meets this criterion.",
-    )
-
-
-class MarkForm(forms.Form):
-    item_ref = forms.CharField(max_length=64, error_messages=RELOAD_ERRORS)
-    action = forms.ChoiceField(choices=EvidenceMarkAction.choices, error_messages=RELOAD_ERRORS)
-    on = forms.BooleanField(required=False)
-    criterion_id = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)

@@ -1,6 +1,9 @@
+"""Forms of the draft: competencies, tracks, levels and criteria, publishing, and importing
+a track."""
+
 from django import forms
 
-from .models import Competency, Criterion, Level, ProposalStatus, Track
+from advancement.models import Competency, Criterion, Level, Track
 
 
 class CompetencyForm(forms.ModelForm):
@@ -100,69 +103,3 @@ class ImportTrackForm(forms.Form):
             return json.loads(upload.read().decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
             raise forms.ValidationError("This file is not valid JSON.") from error
-
-
-class PlacementForm(forms.Form):
-    level = forms.ModelChoiceField(
-        queryset=Level.objects.none(),
-        required=False,
-        empty_label="Not placed on a track",
-        label="Track and level",
-    )
-
-    def __init__(self, *args, published_level_ids: set[int], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["level"].queryset = (
-            Level.objects.select_related("track")
-            .filter(pk__in=published_level_ids)
-            .order_by("track__name", "rank")
-        )
-        self.fields["level"].label_from_instance = lambda level: (
-            f"{level.track.name} — {level.code} {level.name}"
-        )
-
-
-class ProposalForm(forms.Form):
-    proposed_text = forms.CharField(
-        label="The wording you propose",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=1000,
-        error_messages={"required": "Write the wording you propose."},
-    )
-    rationale = forms.CharField(
-        label="Why",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-        help_text="What would this make clearer or fairer? Everyone in the organization can "
-        "read proposals and comment.",
-        error_messages={"required": "Say why: what would this make clearer or fairer?"},
-    )
-
-
-class CommentForm(forms.Form):
-    body = forms.CharField(
-        label="Your comment",
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=2000,
-        error_messages={"required": "Write your comment first."},
-    )
-
-
-class AnswerForm(forms.Form):
-    status = forms.ChoiceField(
-        label="Your answer",
-        choices=[
-            (ProposalStatus.ACCEPTED, "Accept into the draft"),
-            (ProposalStatus.DISCUSSION, "Needs discussion"),
-            (ProposalStatus.DECLINED, "Decline"),
-        ],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose accept, needs discussion or decline."},
-    )
-    answer = forms.CharField(
-        label="Note to the proposer",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-        required=False,
-        help_text="Required when declining or asking for discussion.",
-    )

@@ -3,12 +3,10 @@ built per request, inside the tenant scope."""
 
 from django import forms
 
+from advancement.models import Decision, Round, Track
+from advancement.selectors.framework import current_version
 from perfapp.orgs.models import Membership
 from perfapp.web.forms_util import RELOAD_ERRORS
-
-from .models import Track
-from .promotion_models import Decision, Round
-from .selectors import current_version
 
 
 def _people():
@@ -27,7 +25,7 @@ class PeopleChoiceField(forms.ModelMultipleChoiceField):
 
 class RoundForm(forms.Form):
     """A plain form (not a ModelForm): the window and tracks are checked by
-    ``promotion_services.save_round``, so pages and the API give the same messages."""
+    ``services.promotions.save_round``, so pages and the API give the same messages."""
 
     name = forms.CharField(
         max_length=120,

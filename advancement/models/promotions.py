@@ -90,7 +90,7 @@ class Case(TenantModel):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     # "Promoted" takes effect on this day (the organization's calendar): the placement
-    # moves to the target level then, by itself (``promotion_services.apply_promotion``).
+    # moves to the target level then, by itself (``services.promotions.apply_promotion``).
     effective_on = models.DateField(null=True, blank=True)
     applied_at = models.DateTimeField(null=True, blank=True)
     applied_by = models.ForeignKey(  # None: perfapp applied it on the day

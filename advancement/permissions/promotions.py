@@ -11,10 +11,9 @@ cannot be in its calibration group. The services enforce the same rules; these
 predicates decide what a page offers and what a read returns.
 """
 
+from advancement.models import Case, CaseState, Endorsement, Round
 from perfapp.orgs.models import Membership
 from perfapp.orgs.roles import Permission
-
-from .promotion_models import Case, CaseState, Endorsement, Round
 
 
 def manages_promotions(viewer: Membership) -> bool:

@@ -5,11 +5,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
 
+from advancement.models import Assessment, AssessmentAnswer, AssessmentResponse, Perspective
+from advancement.permissions.placements import can_see_placement
 from perfapp.orgs.models import Membership
 from perfapp.orgs.roles import Permission
-
-from .permissions import can_see_placement
-from .readiness_models import Assessment, AssessmentAnswer, AssessmentResponse, Perspective
 
 
 def perspective_of(viewer: Membership, assessment: Assessment) -> str | None:

@@ -7,16 +7,25 @@ from statistics import median
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from advancement import snapshots
+from advancement.models import (
+    CalibrationNote,
+    Case,
+    CaseState,
+    Decision,
+    Endorsement,
+    FrameworkVersion,
+    Placement,
+    Round,
+)
+from advancement.permissions.promotions import can_read_calibration_notes, manages_promotions
+from advancement.selectors.framework import current_version
+from advancement.selectors.placements import placements_for
+
 # Groups smaller than the project's one small-group threshold are not published: a count
 # of 2 could name the two people.
 from perfapp import small_groups
 from perfapp.orgs.models import Membership
-
-from . import snapshots
-from .models import FrameworkVersion, Placement
-from .promotion_models import CalibrationNote, Case, CaseState, Decision, Endorsement, Round
-from .promotion_permissions import can_read_calibration_notes, manages_promotions
-from .selectors import current_version, placements_for
 
 CALIBRATED_STATES = (CaseState.SUBMITTED, CaseState.CALIBRATION, CaseState.DECIDED)
 

@@ -3,7 +3,7 @@ assessments, the evidence every registered source holds for its competency in a 
 the gaps, and what the development plan does about them.
 
 Read by the person, their manager chain, HR and, during an open round, the round's
-calibration group (see ``permissions.can_see_readiness``; callers check it). A promotion
+calibration group (see ``permissions.readiness.can_see_readiness``; callers check it). A promotion
 case freezes it with ``readiness_packet`` when submitted.
 
 The query count does not grow with the evidence: the placement, the version, the marks,
@@ -17,11 +17,8 @@ from datetime import date, datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from perfapp.orgs.models import Membership
-
-from . import snapshots
-from .assessment_selectors import latest_completed, open_assessment, sides_for
-from .evidence import (
+from advancement import snapshots
+from advancement.evidence import (
     EvidenceItem,
     Reader,
     attachable_for,
@@ -30,7 +27,7 @@ from .evidence import (
     shared_phrase,
     shared_with,
 )
-from .readiness_models import (
+from advancement.models import (
     Assessment,
     CriterionNarrative,
     EvidenceMark,
@@ -38,8 +35,11 @@ from .readiness_models import (
     Perspective,
     Rating,
 )
-from .remedies import Remedy, remedies_for
-from .selectors import current_version, placement_of
+from advancement.remedies import Remedy, remedies_for
+from advancement.selectors.assessments import latest_completed, open_assessment, sides_for
+from advancement.selectors.framework import current_version
+from advancement.selectors.placements import placement_of
+from perfapp.orgs.models import Membership
 
 DEFAULT_PERIOD = timedelta(days=365)
 WEAK_EVIDENCE = 2  # fewer visible items than this makes a criterion a gap

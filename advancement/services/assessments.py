@@ -1,7 +1,7 @@
 """Writing assessments: start one, save a side as a draft, submit it.
 
 The two sides are independent: each author writes only their own response, and neither
-reads the other's until both are submitted (``assessment_selectors``). An assessment
+reads the other's until both are submitted (``selectors.assessments``). An assessment
 records the framework version it was written against; a form carries that version's
 number, and a form written against another version is refused whole ("stale framework
 version"), so nobody rates criteria that are no longer the ones on the page.
@@ -10,25 +10,42 @@ version"), so nobody rates criteria that are no longer the ones on the page.
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from advancement import snapshots
+from advancement.models import Assessment, AssessmentAnswer, AssessmentResponse, Perspective, Rating
+from advancement.selectors.assessments import perspective_of
+from advancement.selectors.framework import current_version
+from advancement.selectors.placements import placement_of
 from perfapp.audit.services import record
 from perfapp.notifications import services as notifications
 from perfapp.orgs.models import Membership
 
-from . import snapshots
-from .assessment_selectors import perspective_of
-from .readiness_audit import AssessmentAction
-from .readiness_models import (
-    Assessment,
-    AssessmentAnswer,
-    AssessmentResponse,
-    Perspective,
-    Rating,
+
+# Audited actions and notification kinds of assessments and readiness (registered in
+# ``AdvancementConfig.ready``; action labels are not database choices, so no migration).
+class AssessmentAction(models.TextChoices):
+    STARTED = "career.assessment_started", "Assessment started"
+    SUBMITTED = "career.assessment_submitted", "Assessment side submitted"
+    COMPLETED = "career.assessment_completed", "Assessment completed"
+    DISCARDED = "career.assessment_discarded", "Open assessment discarded"
+    EVIDENCE_ATTACHED = "career.evidence_attached", "Private feedback attached as evidence"
+
+
+NOTIFICATION_KINDS = (
+    (
+        "career.assessment_started",
+        "Assessments of your work",
+        "You or your manager started an assessment against your levels.",
+    ),
+    (
+        "career.assessment_completed",
+        "Completed assessments",
+        "Both sides of an assessment are in: read them side by side.",
+    ),
 )
-from .selectors import current_version, placement_of
 
 COMMENT_MAX = 2000
 RATING_NAMES = ", ".join(label.lower() for label in Rating.labels)

@@ -11,14 +11,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from advancement import snapshots
+from advancement.evidence import attachable_for, evidence_for
+from advancement.models import CriterionNarrative, EvidenceMark, EvidenceMarkAction
+from advancement.selectors.framework import current_version
+from advancement.selectors.placements import placement_of
+from advancement.services.assessments import AssessmentAction
 from perfapp.audit.services import record
 from perfapp.orgs.models import Membership
-
-from . import snapshots
-from .evidence import attachable_for, evidence_for
-from .readiness_audit import AssessmentAction
-from .readiness_models import CriterionNarrative, EvidenceMark, EvidenceMarkAction
-from .selectors import current_version, placement_of
 
 NARRATIVE_MAX = 1500
 EVER = datetime(2000, 1, 1, tzinfo=UTC)  # marks hold across periods: look at all of it

@@ -13,7 +13,7 @@ The rules of fairness live here, so pages and the API follow them alike:
   part in calibrating it: they are refused in its calibration group, and do not move its
   cases to calibration, write notes, decide, close or reopen it, whatever their role. A
   case for someone in the round's calibration group is refused. Nobody places themselves
-  (``advancement.services.place``), nor applies or reverts their own promotion.
+  (``services.placements.place``), nor applies or reverts their own promotion.
 - One open case per person and target level, across rounds (also a database constraint).
 - "Promoted" takes effect: the placement moves to the target level on the decision's
   effective date (at once when that is today), through the audited placement service;
@@ -27,14 +27,14 @@ Modules: ``common`` (shared helpers, audit actions, notification kinds), ``round
 decisions) and ``effects`` (a promotion taking effect, or being reverted).
 """
 
-from .calibration import (
+from advancement.services.promotions.calibration import (
     add_note,
     decide,
     ensure_may_decide,
     move_round_to_calibration,
     move_to_calibration,
 )
-from .cases import (
+from advancement.services.promotions.cases import (
     open_case,
     refresh_version,
     request_endorsement,
@@ -43,7 +43,7 @@ from .cases import (
     submit_case,
     write_endorsement,
 )
-from .common import (
+from advancement.services.promotions.common import (
     MAX_ENDORSEMENT,
     MAX_NOTE,
     MAX_RATIONALE,
@@ -56,8 +56,18 @@ from .common import (
     may_nominate,
     round_is_open,
 )
-from .effects import apply_due_promotions, apply_promotion, revert_promotion
-from .rounds import close_round, describe_undecided, reopen_round, save_round, undecided_cases
+from advancement.services.promotions.effects import (
+    apply_due_promotions,
+    apply_promotion,
+    revert_promotion,
+)
+from advancement.services.promotions.rounds import (
+    close_round,
+    describe_undecided,
+    reopen_round,
+    save_round,
+    undecided_cases,
+)
 
 __all__ = [
     "MAX_ENDORSEMENT",

@@ -7,13 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from perfapp.orgs.models import Membership
-from perfapp.timezones import local_today
-
-from .. import outcomes
-from ..promotion_models import CalibrationNote, Case, CaseState, Decision, Round
-from ..promotion_permissions import can_calibrate, manages_promotions
-from .common import (
+from advancement import outcomes
+from advancement.models import CalibrationNote, Case, CaseState, Decision, Round
+from advancement.permissions.promotions import can_calibrate, manages_promotions
+from advancement.services.promotions.common import (
     MAX_EFFECT_DAYS,
     MAX_NOTE,
     MAX_RATIONALE,
@@ -25,7 +22,9 @@ from .common import (
     _tell_subject,
     _transition,
 )
-from .effects import take_effect_or_remind
+from advancement.services.promotions.effects import take_effect_or_remind
+from perfapp.orgs.models import Membership
+from perfapp.timezones import local_today
 
 
 @transaction.atomic

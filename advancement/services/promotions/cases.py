@@ -5,15 +5,12 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from perfapp.notifications import services as notifications
-from perfapp.orgs.models import Membership
-
-from .. import snapshots
-from ..models import FrameworkVersion
-from ..promotion_models import Case, CaseState, Endorsement, Round
-from ..promotion_permissions import can_edit_case, in_calibration_group
-from ..selectors import current_version, placement_of
-from .common import (
+from advancement import snapshots
+from advancement.models import Case, CaseState, Endorsement, FrameworkVersion, Round
+from advancement.permissions.promotions import can_edit_case, in_calibration_group
+from advancement.selectors.framework import current_version
+from advancement.selectors.placements import placement_of
+from advancement.services.promotions.common import (
     MAX_ENDORSEMENT,
     MAX_SUMMARY,
     PromotionAction,
@@ -26,6 +23,8 @@ from .common import (
     may_nominate,
     round_is_open,
 )
+from perfapp.notifications import services as notifications
+from perfapp.orgs.models import Membership
 
 
 def _target_of(subject: Membership, version: FrameworkVersion) -> tuple[dict, dict, dict]:
@@ -202,7 +201,8 @@ def stale_version(case: Case) -> FrameworkVersion | None:
 @transaction.atomic
 def submit_case(*, actor: Membership, case: Case, lock_version: int | None) -> Case:
     """Freeze the readiness view into the packet and hand the case to calibration."""
-    from ..readiness import readiness_packet  # part of the readiness view, built alongside
+    # Part of the readiness view, built alongside it.
+    from advancement.selectors.readiness import readiness_packet
 
     case = _locked_case(case, lock_version)
     _require_editor(actor, case)

@@ -7,13 +7,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
+from advancement.models import Case, CaseEvent, CaseState, Round
+from advancement.permissions.promotions import is_candidate
 from perfapp.audit.services import record
 from perfapp.notifications import services as notifications
 from perfapp.orgs.models import Membership
 from perfapp.timezones import local_today
-
-from ..promotion_models import Case, CaseEvent, CaseState, Round
-from ..promotion_permissions import is_candidate
 
 MAX_SUMMARY = 5000
 MAX_RATIONALE = 5000
@@ -25,7 +24,7 @@ STALE = "This case changed meanwhile. Here it is as it is now; apply your change
 
 
 class PromotionAction(models.TextChoices):
-    """Audited promotion changes (registered in ``promotion_setup``). They name rounds,
+    """Audited promotion changes (registered in ``AdvancementConfig.ready``). They name rounds,
     people, states and HR's reasons for reopening a round or reverting a promotion, never
     a summary, rationale, endorsement or calibration note."""
 
@@ -41,7 +40,7 @@ class PromotionAction(models.TextChoices):
     PROMOTION_REVERTED = "promotion.reverted", "Promotion reverted"
 
 
-# (key, label, description), registered in ``promotion_setup``.
+# (key, label, description), registered in ``AdvancementConfig.ready``.
 NOTIFICATION_KINDS = (
     (
         "career.promotion_case",

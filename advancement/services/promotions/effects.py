@@ -7,19 +7,14 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from perfapp.notifications import services as notifications
-from perfapp.orgs.models import Membership, Organization
-from perfapp.orgs.roles import ROLE_PERMISSIONS, Permission
-from perfapp.timezones import local_today
-
-from .. import snapshots
-from ..models import Level
-from ..promotion_models import Case, Decision
-from ..promotion_permissions import manages_promotions
-from ..promotion_selectors import application_blocker
-from ..selectors import current_version, placement_of
-from ..services import record_placement
-from .common import (
+from advancement import snapshots
+from advancement.models import Case, Decision, Level
+from advancement.permissions.promotions import manages_promotions
+from advancement.selectors.framework import current_version
+from advancement.selectors.placements import placement_of
+from advancement.selectors.promotions import application_blocker
+from advancement.services.placements import record_placement
+from advancement.services.promotions.common import (
     MAX_REASON,
     PromotionAction,
     _event,
@@ -27,6 +22,10 @@ from .common import (
     _refuse_own_case,
     _tell_subject,
 )
+from perfapp.notifications import services as notifications
+from perfapp.orgs.models import Membership, Organization
+from perfapp.orgs.roles import ROLE_PERMISSIONS, Permission
+from perfapp.timezones import local_today
 
 
 @transaction.atomic

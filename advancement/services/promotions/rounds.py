@@ -7,15 +7,19 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from advancement.models import Case, CaseState, Decision, Round, Track
+from advancement.permissions.promotions import manages_promotions
+from advancement.selectors.framework import current_version
+from advancement.services.promotions.calibration import _record_decision
+from advancement.services.promotions.common import (
+    MAX_RATIONALE,
+    MAX_REASON,
+    PromotionAction,
+    _names,
+    _refuse_candidate,
+)
 from perfapp.audit.services import record
 from perfapp.orgs.models import Membership
-
-from ..models import Track
-from ..promotion_models import Case, CaseState, Decision, Round
-from ..promotion_permissions import manages_promotions
-from ..selectors import current_version
-from .calibration import _record_decision
-from .common import MAX_RATIONALE, MAX_REASON, PromotionAction, _names, _refuse_candidate
 
 
 @transaction.atomic
