@@ -6,31 +6,29 @@ class AdvancementConfig(AppConfig):
     verbose_name = "Career framework"
 
     def ready(self) -> None:
+        from advancement.audit import FrameworkAction
+        from advancement.coaching import CriterionLinks, next_level_gaps
+        from advancement.demo.framework import seed_framework
+        from advancement.panels import register_panels
         from perfapp import coaching, links
         from perfapp.audit.models import register_actions
         from perfapp.notifications import kinds
         from perfapp.orgs import demo
         from perfapp.web import navigation
 
-        from .audit import FrameworkAction
-        from .coaching import CriterionLinks, next_level_gaps
-        from .demo import seed_framework
-        from .panels import register_panels
-        from .promotion_setup import register_promotions
-
         navigation.register(navigation.NavItem("Career", "advancement:index", 50))
         self._register_settings_areas()
         register_actions(FrameworkAction.choices)
         demo.register(seed_framework, order=10)
         register_panels()
-        from .dashboard import register_dashboard
+        from advancement.dashboard import register_dashboard
 
         register_dashboard()
         links.register(CriterionLinks())
         coaching.register("career.next_level_gaps", next_level_gaps, order=10)
-        register_promotions()
+        self._register_promotions()
         self._register_readiness()
-        from .contributions import register_contributions
+        from advancement.contributions import register_contributions
 
         register_contributions()  # analytics, search, data export and erasure
         for key, label, description in (
@@ -91,14 +89,27 @@ class AdvancementConfig(AppConfig):
         ):
             register(SettingsArea(key, "Career", label, description, url_name, permission, order))
 
-    def _register_readiness(self) -> None:
-        """Assessments and readiness: audited actions and notification kinds."""
+    def _register_promotions(self) -> None:
+        """Promotion rounds and cases: audited actions, notification kinds, the demo round."""
+        from advancement.demo.promotions import seed_promotions
+        from advancement.services.promotions import NOTIFICATION_KINDS, PromotionAction
         from perfapp.audit.models import register_actions
         from perfapp.notifications import kinds
         from perfapp.orgs import demo
 
-        from .demo_readiness import seed_readiness
-        from .readiness_audit import NOTIFICATION_KINDS, AssessmentAction
+        register_actions(PromotionAction.choices)
+        for key, label, description in NOTIFICATION_KINDS:
+            kinds.register(kinds.NotificationKind(key, label, description))
+        # After every evidence seeder (feedback, recognition, growth), so packets hold evidence.
+        demo.register(seed_promotions, order=90)
+
+    def _register_readiness(self) -> None:
+        """Assessments and readiness: audited actions and notification kinds."""
+        from advancement.demo.readiness import seed_readiness
+        from advancement.services.assessments import NOTIFICATION_KINDS, AssessmentAction
+        from perfapp.audit.models import register_actions
+        from perfapp.notifications import kinds
+        from perfapp.orgs import demo
 
         register_actions(AssessmentAction.choices)
         demo.register(seed_readiness, order=80)  # after the evidence, before promotions

@@ -2,12 +2,11 @@
 
 from django.http import HttpRequest
 
+from advancement import snapshots
+from advancement.models import Placement
+from advancement.selectors.framework import current_version
 from perfapp.orgs.models import Membership
 from perfapp.web.home import HomePanel, register
-
-from . import snapshots
-from .models import Placement
-from .selectors import current_version
 
 
 def standing(request: HttpRequest) -> dict | None:
@@ -42,6 +41,6 @@ def standing(request: HttpRequest) -> dict | None:
 
 def register_panels() -> None:
     # With your readiness at a glance (advancement/dashboard.py reads it with the team's).
-    from .dashboard import career_data, career_panel
+    from advancement.dashboard import career_data, career_panel
 
     register(HomePanel("career", 30, "advancement/panels/career.html", career_panel, career_data))
