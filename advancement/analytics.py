@@ -4,10 +4,8 @@ range (the level the person stood at when the assessment started). Three queries
 
 from django.db.models import Count
 
+from advancement.models import Assessment, Level, Placement
 from perfapp.analytics.registry import Filters, Row, Table
-
-from .models import Level, Placement
-from .readiness_models import Assessment
 
 
 def readiness_tables(filters: Filters) -> list[Table]:

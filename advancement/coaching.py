@@ -16,15 +16,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from advancement import snapshots
+from advancement.evidence import evidence_for
+from advancement.models import Criterion
+from advancement.permissions.placements import can_see_placement
+from advancement.selectors.framework import current_version
+from advancement.selectors.placements import placement_of
 from perfapp.coaching import Suggestion
 from perfapp.links import LinkRef, memo
 from perfapp.orgs.models import Membership
-
-from . import snapshots
-from .evidence import evidence_for
-from .models import Criterion
-from .permissions import can_see_placement
-from .selectors import current_version, placement_of
 
 EVIDENCE_WINDOW = timedelta(days=365)
 MAX_GAPS = 3

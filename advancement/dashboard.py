@@ -12,13 +12,12 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
+from advancement import panels, snapshots
+from advancement.models import Assessment, Case, CaseState, Placement
+from advancement.selectors.framework import current_version
 from perfapp.orgs.models import Membership
 from perfapp.orgs.roles import Permission
 from perfapp.web.dashboard import Cell, Column, Contribution
-
-from . import panels, snapshots
-from .models import Assessment, Case, CaseState, Placement
-from .selectors import current_version
 
 CASE_RANK = {CaseState.DRAFT: 1, CaseState.SUBMITTED: 2, CaseState.CALIBRATION: 3}
 

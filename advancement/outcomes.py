@@ -8,10 +8,9 @@ the decision back rather than leaving half of it done.
 
 from collections.abc import Callable
 
+from advancement.models import Case
 from perfapp.orgs.models import Membership
 from perfapp.registry import Registry
-
-from .promotion_models import Case
 
 # handler(case, subject, criteria): ``criteria`` are the packet's criterion dicts the
 # decision named to work on (empty for a promotion).

@@ -2,11 +2,10 @@
 
 from django.http import HttpRequest
 
+from advancement import snapshots
+from advancement.models import Placement
+from advancement.selectors.framework import current_version
 from perfapp.orgs.models import Membership
-
-from . import snapshots
-from .models import Placement
-from .selectors import current_version
 
 
 def standing(request: HttpRequest) -> dict | None:

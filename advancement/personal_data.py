@@ -6,17 +6,21 @@ text replaced."""
 
 from django.db.models import Q
 
-from perfapp.privacy.registry import ERASED_TEXT, PersonalData, rows
-
-from .models import Placement, Proposal, ProposalComment, ProposalVote
-from .promotion_models import CalibrationNote, Case, Endorsement
-from .readiness_models import (
+from advancement.models import (
     Assessment,
     AssessmentAnswer,
     AssessmentResponse,
+    CalibrationNote,
+    Case,
     CriterionNarrative,
+    Endorsement,
     EvidenceMark,
+    Placement,
+    Proposal,
+    ProposalComment,
+    ProposalVote,
 )
+from perfapp.privacy.registry import ERASED_TEXT, PersonalData, rows
 
 
 def export(person) -> dict[str, list[dict]]:

@@ -4,10 +4,9 @@ organization reads. One query (the version's snapshot); the draft is never searc
 
 from django.urls import reverse
 
+from advancement.selectors.framework import current_version
 from perfapp.orgs.models import Membership
 from perfapp.search import Hit, text_matches
-
-from .selectors import current_version
 
 
 class FrameworkSearch:

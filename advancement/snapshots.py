@@ -7,7 +7,7 @@ say "this criterion changed" rather than "one was removed and another added".
 
 from dataclasses import dataclass, field
 
-from .models import Competency, Criterion, Level, Track
+from advancement.models import Competency, Criterion, Level, Track
 
 EMPTY: dict = {"competencies": {}, "tracks": []}
 

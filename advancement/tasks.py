@@ -18,7 +18,7 @@ from perfapp.tenancy.tasks import TenantTask
 @shared_task(acks_late=True, ignore_result=True)
 def apply_due_promotions() -> int:
     """Hourly: one ``apply_promotions`` per organization with a promotion not in effect."""
-    from .promotion_models import Case, Decision
+    from advancement.models import Case, Decision
 
     with scopes_disabled():  # organization ids only; each run re-enters its own scope
         organization_ids = list(
@@ -40,8 +40,7 @@ def apply_due_promotions() -> int:
 @shared_task(base=TenantTask, acks_late=True, ignore_result=True)
 def apply_promotions(organization_id: int) -> dict:
     """In one organization: every promotion whose day has come takes effect."""
+    from advancement.services.promotions import apply_due_promotions as apply_due
     from perfapp.orgs.models import Organization
-
-    from .promotion_services import apply_due_promotions as apply_due
 
     return apply_due(Organization.objects.get(pk=organization_id))

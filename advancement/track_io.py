@@ -13,9 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
+from advancement.models import Competency, CompetencyCategory, Criterion, Level, Track
 from perfapp.orgs.models import Membership
-
-from .models import Competency, CompetencyCategory, Criterion, Level, Track
 
 FORMAT = "perfapp.track/1"
 LADDER_DIR = Path(__file__).parent / "ladders"

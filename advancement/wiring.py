@@ -8,13 +8,13 @@ from advancement.analytics import readiness_tables
 from advancement.audit import FrameworkAction
 from advancement.coaching import CriterionLinks, next_level_gaps
 from advancement.dashboard import ReadinessColumns, career_data, career_panel
-from advancement.demo import seed_framework
-from advancement.demo_promotions import seed_promotions
-from advancement.demo_readiness import seed_readiness
+from advancement.demo.framework import seed_framework
+from advancement.demo.promotions import seed_promotions
+from advancement.demo.readiness import seed_readiness
 from advancement.personal_data import PERSONAL_DATA
-from advancement.promotion_services import PromotionAction
-from advancement.readiness_audit import AssessmentAction
 from advancement.search_sources import FrameworkSearch
+from advancement.services.assessments import AssessmentAction
+from advancement.services.promotions import PromotionAction
 from perfapp import coaching, links, search
 from perfapp.analytics import registry as analytics
 from perfapp.audit import models as audit

@@ -25,9 +25,9 @@ from datetime import UTC, datetime
 
 from django.db import connection, models, transaction
 
-from advancement import services as framework_services
 from advancement import snapshots, track_io
 from advancement.models import Competency, Criterion, FrameworkVersion, Level, Track
+from advancement.services import framework as framework_services
 from development.models import DevelopmentPlan, DevelopmentSettings, Goal
 from feedback.models import (
     ActionItem,

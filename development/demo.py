@@ -17,7 +17,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from advancement.models import Competency, Level
-from advancement.selectors import placement_of
+from advancement.selectors.placements import placement_of
 from development.models import (
     DevelopmentPlan,
     Goal,

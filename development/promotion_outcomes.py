@@ -6,8 +6,7 @@ criterion's competency, added through ``plans.add_goal`` as perfapp itself (acto
 so the plan's history, versioning and sign-offs behave as for any other goal.
 """
 
-from advancement.models import Competency
-from advancement.promotion_models import Case, Decision
+from advancement.models import Case, Competency, Decision
 from development.services import plans
 from perfapp.orgs.models import Membership
 from perfapp.timezones import local_today

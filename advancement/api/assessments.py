@@ -1,6 +1,6 @@
 """API: assessments. The person and their direct manager each write one side; a side is
 private to its author until both are submitted; the chain above and HR read completed
-ones. Writes go through ``advancement.assessment_services``."""
+ones. Writes go through ``advancement.services.assessments``."""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -14,6 +14,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from advancement.models import Assessment, Perspective, Rating
+from advancement.selectors import assessments as selectors
+from advancement.services import assessments as services
 from perfapp.api.errors import service_errors
 from perfapp.api.fields import PlainChoiceField
 from perfapp.api.pagination import NewestFirstPagination
@@ -21,10 +24,6 @@ from perfapp.api.params import MAX_ID, id_param
 from perfapp.orgs.api import PersonRefSerializer
 from perfapp.orgs.models import Membership
 from perfapp.tenancy.api import OrganizationViewSet
-
-from .. import assessment_selectors as selectors
-from .. import assessment_services as services
-from ..readiness_models import Assessment, Perspective, Rating
 
 
 class AssessmentAnswerSerializer(serializers.Serializer):

@@ -13,7 +13,8 @@ from perfapp.orgs.roles import Permission
 MANAGE = Permission.MANAGE_FRAMEWORK
 HR_WRITES = dict.fromkeys(("create", "update", "partial_update", "destroy"), MANAGE)
 TRUE = ("1", "true")
-# How deep the reporting tree is walked for placements (as permissions.can_see_placement).
+# How deep the reporting tree is walked for placements (as
+# permissions.placements.can_see_placement).
 MAX_REPORTING_DEPTH = 50
 
 NO_VERSION = "No version of the career framework has been published yet."

@@ -11,25 +11,14 @@ from rest_framework import exceptions, mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from advancement.api.common import HR_WRITES, MANAGE, TRUE, FrameworkPagination, _published_param
+from advancement.models import Competency, Criterion, Level, Track
+from advancement.selectors import framework as selectors
+from advancement.services import framework as services
 from perfapp.api.errors import service_errors
 from perfapp.api.params import id_param, path_id
 from perfapp.orgs.api import OrgRelatedField
 from perfapp.tenancy.api import OrganizationViewSet
-
-from .. import selectors, services
-from ..models import (
-    Competency,
-    Criterion,
-    Level,
-    Track,
-)
-from .common import (
-    HR_WRITES,
-    MANAGE,
-    TRUE,
-    FrameworkPagination,
-    _published_param,
-)
 
 # --- competencies --------------------------------------------------------------------------
 

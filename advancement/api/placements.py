@@ -10,22 +10,16 @@ from drf_spectacular.utils import (
 from rest_framework import exceptions, mixins, serializers
 from rest_framework.response import Response
 
+from advancement.api.common import MANAGE, MAX_REPORTING_DEPTH
+from advancement.models import Level, Placement
+from advancement.permissions.placements import can_see_placement
+from advancement.selectors.framework import current_version
+from advancement.services import placements as services
 from perfapp.api.errors import service_errors
 from perfapp.api.params import path_id
 from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer
 from perfapp.orgs.models import Membership
 from perfapp.tenancy.api import OrganizationViewSet
-
-from .. import selectors, services
-from ..models import (
-    Level,
-    Placement,
-)
-from ..permissions import can_see_placement
-from .common import (
-    MANAGE,
-    MAX_REPORTING_DEPTH,
-)
 
 # --- placements ----------------------------------------------------------------------------
 
@@ -70,7 +64,7 @@ def visible_member_ids(viewer: Membership) -> set[int]:
 
 def _published_places() -> dict[int, tuple[dict, dict]]:
     """level id -> (track, level) of the current published version."""
-    version = selectors.current_version()
+    version = current_version()
     if version is None:
         return {}
     return {

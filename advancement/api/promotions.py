@@ -1,10 +1,10 @@
 """API: promotion rounds, cases, endorsements, decisions and outcomes.
 
-The same rules as the pages (``promotion_permissions``): HR configures rounds and sees
+The same rules as the pages (``permissions.promotions``): HR configures rounds and sees
 every case; everyone lists the open rounds they may nominate in; a case is read by its
 subject, their manager chain, HR and, while the round is open, its calibration group; an
 endorser reads only their own endorsement. Anything else answers 404. Writes go through
-``promotion_services``; their ValidationErrors become the 400 envelope, nothing changed.
+``services.promotions``; their ValidationErrors become the 400 envelope, nothing changed.
 """
 
 from django.db.models import Count
@@ -13,6 +13,12 @@ from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from advancement.api.readiness import PacketEvidenceSerializer
+from advancement.models import Case, CaseState, Decision, Endorsement, Round, Track
+from advancement.permissions.promotions import can_read_endorsement, manages_promotions
+from advancement.selectors import promotions as selectors
+from advancement.selectors.readiness import packet_for
+from advancement.services import promotions as services
 from perfapp import small_groups
 from perfapp.api.errors import service_errors
 from perfapp.api.fields import PlainChoiceField
@@ -23,14 +29,6 @@ from perfapp.orgs.models import Membership
 from perfapp.orgs.roles import Permission
 from perfapp.tenancy.api import OrganizationViewSet
 from perfapp.timezones import local_today
-
-from .. import promotion_selectors as selectors
-from .. import promotion_services as services
-from ..models import Track
-from ..promotion_models import Case, CaseState, Decision, Endorsement, Round
-from ..promotion_permissions import can_read_endorsement, manages_promotions
-from ..readiness import packet_for
-from .readiness import PacketEvidenceSerializer
 
 MANAGE = Permission.MANAGE_PROMOTIONS
 

@@ -11,14 +11,8 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from perfapp.api.errors import service_errors
-from perfapp.api.pagination import NewestFirstPagination, StableCursorPagination
-from perfapp.api.params import MAX_ID
-from perfapp.orgs.api import PersonRefSerializer
-from perfapp.tenancy.api import OrganizationViewSet
-
-from .. import selectors, services
-from ..models import (
+from advancement.api.common import MANAGE
+from advancement.models import (
     Competency,
     Criterion,
     Level,
@@ -28,7 +22,13 @@ from ..models import (
     ProposalTarget,
     ProposalVote,
 )
-from .common import MANAGE
+from advancement.selectors import proposals as selectors
+from advancement.services import proposals as services
+from perfapp.api.errors import service_errors
+from perfapp.api.pagination import NewestFirstPagination, StableCursorPagination
+from perfapp.api.params import MAX_ID
+from perfapp.orgs.api import PersonRefSerializer
+from perfapp.tenancy.api import OrganizationViewSet
 
 # --- proposals -----------------------------------------------------------------------------
 

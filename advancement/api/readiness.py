@@ -9,17 +9,16 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from advancement.models import EvidenceMarkAction
+from advancement.permissions.readiness import can_see_readiness
+from advancement.selectors.readiness import Readiness, period_from_dates, readiness_for
+from advancement.services import readiness as services
 from perfapp.api.errors import service_errors
 from perfapp.api.fields import PlainChoiceField
 from perfapp.api.params import MAX_ID, path_id
 from perfapp.orgs.api import PersonRefSerializer
 from perfapp.orgs.models import Membership
 from perfapp.tenancy.api import OrganizationViewSet
-
-from .. import readiness_services as services
-from ..permissions import can_see_readiness
-from ..readiness import Readiness, period_from_dates, readiness_for
-from ..readiness_models import EvidenceMarkAction
 
 NO_READINESS = "No next level to get ready for: not placed on a published track, or at its top."
 

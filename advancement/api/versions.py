@@ -12,21 +12,15 @@ from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from advancement import snapshots
+from advancement.api.common import MANAGE, NO_VERSION, VERSIONS_NEVER_CHANGE, VersionPagination
+from advancement.models import FrameworkVersion
+from advancement.selectors import framework as selectors
+from advancement.services import framework as services
 from perfapp.api.errors import service_errors
 from perfapp.api.params import id_param
 from perfapp.orgs.api import PersonRefSerializer
 from perfapp.tenancy.api import OrganizationViewSet
-
-from .. import selectors, services, snapshots
-from ..models import (
-    FrameworkVersion,
-)
-from .common import (
-    MANAGE,
-    NO_VERSION,
-    VERSIONS_NEVER_CHANGE,
-    VersionPagination,
-)
 
 # --- versions ------------------------------------------------------------------------------
 

@@ -3,7 +3,7 @@ viewer may see it, for pages outside the promotion section (the readiness view).
 
 from django import template
 
-from ..promotion_selectors import visible_cases
+from advancement.selectors.promotions import visible_cases
 
 register = template.Library()
 

@@ -8,16 +8,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from advancement.forms.assessments import AssessmentForm
+from advancement.models import Assessment, Perspective, Rating
+from advancement.selectors import assessments as selectors
+from advancement.selectors.readiness import RATING_STEPS
+from advancement.services import assessments as services
 from perfapp.orgs.models import Membership
 from perfapp.tenancy.views import org_view
 from perfapp.web.forms_util import apply_errors
 from perfapp.web.helpers import message_of
-
-from .. import assessment_selectors as selectors
-from .. import assessment_services as services
-from ..assessment_forms import AssessmentForm
-from ..readiness import RATING_STEPS
-from ..readiness_models import Assessment, Perspective, Rating
 
 
 def _subject_or_404(request: HttpRequest, member_id: int | None) -> Membership:

@@ -9,13 +9,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from perfapp.orgs.roles import Permission
-from perfapp.tenancy.views import org_view
-from perfapp.web.forms_util import apply_errors
-from perfapp.web.helpers import go, message_of
-
-from .. import services, snapshots, track_io
-from ..forms import (
+from advancement import snapshots, track_io
+from advancement.forms.framework import (
     CompetencyForm,
     CriterionForm,
     ImportTrackForm,
@@ -23,8 +18,13 @@ from ..forms import (
     PublishForm,
     TrackForm,
 )
-from ..models import Competency, Criterion, Level, Track
-from ..selectors import current_version
+from advancement.models import Competency, Criterion, Level, Track
+from advancement.selectors.framework import current_version
+from advancement.services import framework as services
+from perfapp.orgs.roles import Permission
+from perfapp.tenancy.views import org_view
+from perfapp.web.forms_util import apply_errors
+from perfapp.web.helpers import go, message_of
 
 MANAGE = Permission.MANAGE_FRAMEWORK
 

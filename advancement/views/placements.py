@@ -7,15 +7,15 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from advancement.forms.placements import PlacementForm
+from advancement.selectors import placements as selectors
+from advancement.selectors.framework import current_version
+from advancement.services import placements as services
 from perfapp.api.params import is_id
 from perfapp.orgs.models import Membership
 from perfapp.orgs.roles import Permission
 from perfapp.tenancy.views import org_view, render_htmx
 from perfapp.web.forms_util import apply_errors
-
-from .. import selectors, services
-from ..forms import PlacementForm
-from ..selectors import current_version
 
 
 def _published_level_ids() -> set[int]:

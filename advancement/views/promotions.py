@@ -1,7 +1,7 @@
 """Promotion rounds (HR), cases (nominators, subjects, calibrators) and endorsements.
 
 Anything a viewer may not read answers 404, exactly like missing. Writes go through
-``promotion_services``; their errors are shown on the page with nothing changed.
+``services.promotions``; their errors are shown on the page with nothing changed.
 """
 
 from django.contrib import messages
@@ -10,16 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from perfapp.orgs.models import Membership
-from perfapp.orgs.roles import Permission
-from perfapp.tenancy.views import org_view
-from perfapp.timezones import local_today
-from perfapp.web.forms_util import apply_errors
-from perfapp.web.helpers import message_of
-
-from .. import promotion_selectors as selectors
-from .. import promotion_services as services
-from ..promotion_forms import (
+from advancement.forms.promotions import (
     CloseRoundForm,
     DecisionForm,
     EndorsementForm,
@@ -31,8 +22,8 @@ from ..promotion_forms import (
     RoundForm,
     SummaryForm,
 )
-from ..promotion_models import CaseState, Decision, Endorsement, Round
-from ..promotion_permissions import (
+from advancement.models import CaseState, Decision, Endorsement, Rating, Round
+from advancement.permissions.promotions import (
     can_apply_promotion,
     can_calibrate,
     can_edit_case,
@@ -40,8 +31,15 @@ from ..promotion_permissions import (
     is_candidate,
     manages_promotions,
 )
-from ..readiness import packet_for
-from ..readiness_models import Rating
+from advancement.selectors import promotions as selectors
+from advancement.selectors.readiness import packet_for
+from advancement.services import promotions as services
+from perfapp.orgs.models import Membership
+from perfapp.orgs.roles import Permission
+from perfapp.tenancy.views import org_view
+from perfapp.timezones import local_today
+from perfapp.web.forms_util import apply_errors
+from perfapp.web.helpers import message_of
 
 MANAGE = Permission.MANAGE_PROMOTIONS
 

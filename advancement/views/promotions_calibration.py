@@ -6,14 +6,13 @@ from collections import Counter
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from advancement.models import CaseState, Decision, Round
+from advancement.permissions.promotions import can_calibrate, manages_promotions
+from advancement.selectors import promotions as selectors
+from advancement.views.reading import is_id
 from perfapp import small_groups
 from perfapp.charts import bar_chart, column_chart
 from perfapp.tenancy.views import org_view
-
-from .. import promotion_selectors as selectors
-from ..promotion_models import CaseState, Decision, Round
-from ..promotion_permissions import can_calibrate, manages_promotions
-from .reading import is_id
 
 COVERAGE_BUCKETS = (("0–24%", 0, 24), ("25–49%", 25, 49), ("50–74%", 50, 74), ("75–100%", 75, 100))
 

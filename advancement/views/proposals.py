@@ -7,16 +7,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from advancement.forms.proposals import AnswerForm, CommentForm, ProposalForm
+from advancement.models import Competency, Criterion, Level, ProposalStatus, ProposalTarget
+from advancement.permissions.proposals import can_answer_proposals
+from advancement.selectors import proposals as selectors
+from advancement.services import proposals as services
+from advancement.views.reading import is_id
 from perfapp.orgs.roles import Permission
 from perfapp.tenancy.views import org_view, render_htmx
 from perfapp.web.forms_util import apply_errors
 from perfapp.web.helpers import message_of
-
-from .. import selectors, services
-from ..forms import AnswerForm, CommentForm, ProposalForm
-from ..models import Competency, Criterion, Level, ProposalStatus, ProposalTarget
-from ..permissions import can_answer_proposals
-from .reading import is_id
 
 # ?<key>=<id> -> (what the proposal is about, how to load it inside the request's scope)
 TARGETS = {

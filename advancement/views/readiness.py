@@ -13,20 +13,19 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.views.decorators.http import require_POST, require_safe
 
-from perfapp.charts import column_chart
-from perfapp.orgs.models import Membership
-from perfapp.tenancy.views import org_view
-
-from .. import readiness_services as services
-from ..assessment_forms import MarkForm, NarrativeForm, PeriodForm
-from ..permissions import can_see_readiness
-from ..readiness import (
+from advancement.forms.readiness import MarkForm, NarrativeForm, PeriodForm
+from advancement.permissions.readiness import can_see_readiness
+from advancement.selectors.readiness import (
     Readiness,
     add_attachable,
     default_period,
     period_from_dates,
     readiness_for,
 )
+from advancement.services import readiness as services
+from perfapp.charts import column_chart
+from perfapp.orgs.models import Membership
+from perfapp.tenancy.views import org_view
 
 
 def _subject_or_404(request: HttpRequest, member_id: int | None) -> Membership:

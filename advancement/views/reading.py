@@ -4,13 +4,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from advancement import snapshots
+from advancement.permissions.placements import can_see_placement
+from advancement.selectors import framework as selectors
+from advancement.selectors.framework import current_version, version_numbered
+from advancement.selectors.placements import placement_of
 from perfapp.orgs.models import Membership
 from perfapp.orgs.roles import Permission
 from perfapp.tenancy.views import org_view
-
-from .. import selectors, snapshots
-from ..permissions import can_see_placement
-from ..selectors import current_version, version_numbered
 
 MAX_ID = 2**63 - 1
 
@@ -38,7 +39,7 @@ def _requested_version(request: HttpRequest):
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
     version = current_version()
-    placement = selectors.placement_of(request.membership)
+    placement = placement_of(request.membership)
     where = None
     if version and placement:
         found = snapshots.find_level(version.snapshot, placement.level_id)
@@ -64,7 +65,7 @@ def track(request: HttpRequest, track_id: int) -> HttpResponse:
     found = snapshots.find_track(version.snapshot, track_id) if version else None
     if found is None:
         raise Http404
-    placement = selectors.placement_of(request.membership)
+    placement = placement_of(request.membership)
     latest = current_version()
     levels = [
         {
@@ -108,7 +109,7 @@ def next_level(request: HttpRequest) -> HttpResponse:
         if not can_see_placement(request.membership, subject):
             raise Http404
     version = current_version()
-    placement = selectors.placement_of(subject)
+    placement = placement_of(subject)
     context = {"subject": subject, "is_self": subject.pk == request.membership.pk}
     found = (
         snapshots.find_level(version.snapshot, placement.level_id)

@@ -14,7 +14,8 @@ from django.utils import timezone
 from advancement import snapshots
 from advancement.evidence import evidence_for
 from advancement.models import Competency
-from advancement.selectors import current_version, placement_of
+from advancement.selectors.framework import current_version
+from advancement.selectors.placements import placement_of
 from development.models import (
     DevelopmentPlan,
     Goal,

@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from advancement.selectors import current_version
+from advancement.selectors.framework import current_version
 from development.forms.plans import CommentForm, LearningForm, PlanForm, ReviewForm, SignForm
 from development.models import DevelopmentPlan, GoalStatus
 from development.selectors.plans import (

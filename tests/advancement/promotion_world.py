@@ -9,8 +9,8 @@ calibrator, endorser = endorser, and the member is a peer with no part in it.
 from dataclasses import dataclass
 from datetime import timedelta
 
-from advancement import promotion_services as services
-from advancement.promotion_models import Case, Endorsement, Round
+from advancement.models import Case, Endorsement, Round
+from advancement.services import promotions as services
 from perfapp.orgs.models import Membership
 from perfapp.timezones import local_today
 
@@ -95,8 +95,8 @@ class SubjectCase:
 
 
 def subject_case(world, role: str, *, calibrate: bool = True) -> SubjectCase:
-    from advancement import services as framework_services
-    from advancement.promotion_models import CaseState
+    from advancement.models import CaseState
+    from advancement.services import placements as placement_services
 
     organization = world.organization
     colleague = MembershipFactory(organization=organization, job_title="Staff Engineer")
@@ -111,7 +111,7 @@ def subject_case(world, role: str, *, calibrate: bool = True) -> SubjectCase:
     }[role]
     with world.scope():
         if subject.pk != world.report.pk:
-            framework_services.place(actor=runner, membership=subject, level=world.framework.level)
+            placement_services.place(actor=runner, membership=subject, level=world.framework.level)
         round_ = open_round(
             world,
             name=f"Round of the {role}",

@@ -1,8 +1,8 @@
 """Assessments for tests: started, half-written or complete, for the world's report."""
 
-from advancement import assessment_services as services
-from advancement.assessment_services import AnswerInput, criteria_of
-from advancement.readiness_models import Assessment
+from advancement.models import Assessment
+from advancement.services import assessments as services
+from advancement.services.assessments import AnswerInput, criteria_of
 
 
 def answers_for(assessment: Assessment, ratings: list[str], comment: str = "") -> list:
@@ -37,8 +37,8 @@ def complete(world, self_ratings=("partly",), manager_ratings=("consistently",))
 
 def republish(world):
     """Version 2: the L1 criterion reworded. Call inside the world's scope."""
-    from advancement import services as framework
     from advancement.models import Criterion
+    from advancement.services import framework
 
     criterion = Criterion.objects.get(pk=world.framework.criterion.pk)
     criterion.expectation = "Ships tested, observable code."
@@ -55,7 +55,7 @@ def assessment_of(world) -> Assessment:
 
 def next_criterion_of(world) -> int:
     """The id of the first criterion of the report's next level."""
-    from advancement.readiness_services import next_level_criteria
+    from advancement.services.readiness import next_level_criteria
 
     with world.scope():
         return next_level_criteria(world.report)[0]["id"]

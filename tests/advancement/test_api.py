@@ -5,7 +5,6 @@ from itertools import count
 
 import pytest
 
-from advancement import services
 from advancement.models import (
     Competency,
     Criterion,
@@ -19,6 +18,8 @@ from advancement.models import (
     ProposalVote,
     Track,
 )
+from advancement.services import framework as framework_services
+from advancement.services import placements as placement_services
 from perfapp.orgs.models import Membership
 from perfapp.tenancy.scoping import scopes_disabled
 
@@ -127,7 +128,9 @@ def test_members_cannot_write_the_draft_or_publish(world_a, api_as):
 
 def test_competencies_hide_archived_ones_unless_asked(world_a, api_as):
     with world_a.scope():
-        services.archive_competency(actor=world_a.hr, competency=world_a.framework.other_competency)
+        framework_services.archive_competency(
+            actor=world_a.hr, competency=world_a.framework.other_competency
+        )
     member = api_as(world_a.member)
     names = {row["name"] for row in member.get(org_url("api:competency-list")).json()["results"]}
     assert names == {"Craft alpha"}
@@ -392,7 +395,7 @@ def _placed_ids(client) -> set[int]:
 def test_placements_are_seen_by_the_person_their_managers_and_hr(world_a, api_as):
     with world_a.scope():  # someone reporting to the report: the manager's indirect report
         intern = MembershipFactory(organization=world_a.organization, manager=world_a.report)
-        services.place(actor=world_a.hr, membership=intern, level=world_a.framework.level)
+        placement_services.place(actor=world_a.hr, membership=intern, level=world_a.framework.level)
     report, everyone = world_a.report.pk, {world_a.report.pk, intern.pk}
     assert _placed_ids(api_as(world_a.report)) == everyone  # self and own report
     assert _placed_ids(api_as(world_a.manager)) == everyone
@@ -507,7 +510,7 @@ def test_declining_needs_a_reason(world_a, api_as):
 def test_a_proposal_on_an_archived_competency_is_refused(world_a, api_as):
     competency = world_a.framework.other_competency
     with world_a.scope():
-        services.archive_competency(actor=world_a.hr, competency=competency)
+        framework_services.archive_competency(actor=world_a.hr, competency=competency)
     before = row_counts()
     response = api_as(world_a.member).post(
         org_url("api:proposal-list"),

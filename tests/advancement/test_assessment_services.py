@@ -4,15 +4,10 @@ refused with a clear message and nothing changed."""
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from advancement import assessment_selectors as selectors
-from advancement import assessment_services as services
-from advancement.assessment_services import AnswerInput
-from advancement.readiness_models import (
-    Assessment,
-    AssessmentAnswer,
-    AssessmentResponse,
-    Perspective,
-)
+from advancement.models import Assessment, AssessmentAnswer, AssessmentResponse, Perspective
+from advancement.selectors import assessments as selectors
+from advancement.services import assessments as services
+from advancement.services.assessments import AnswerInput
 from perfapp.audit.models import AuditEvent
 
 from .readiness_world import answers_for, complete, republish, start

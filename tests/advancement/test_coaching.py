@@ -7,9 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from advancement import coaching as coaching_module
-from advancement import services
 from advancement.coaching import CriterionLinks, next_level_gaps
 from advancement.models import Criterion
+from advancement.services import framework as framework_services
+from advancement.services import placements as placement_services
 from feedback.models import Visibility
 from feedback.services import giving as feedback_services
 from perfapp import coaching, links
@@ -37,7 +38,7 @@ def test_criteria_read_as_published_never_as_drafted(world_a):
     criterion = world.framework.criterion
     with world.scope():
         criterion.expectation = "Draft wording nobody may read yet."
-        services.save_criterion(actor=world.hr, criterion=criterion)
+        framework_services.save_criterion(actor=world.hr, criterion=criterion)
         shown = links.show_refs([LinkRef("criterion", criterion.pk)], world.report)
     link = shown[LinkRef("criterion", criterion.pk)]
     assert link.visible and "Ships tested code (alpha)." in link.label
@@ -47,7 +48,7 @@ def test_criteria_read_as_published_never_as_drafted(world_a):
     )
 
     with world.scope():
-        draft_only = services.save_criterion(
+        draft_only = framework_services.save_criterion(
             actor=world.hr,
             criterion=Criterion(level=world.framework.level, expectation="Only in the draft"),
         )
@@ -55,7 +56,7 @@ def test_criteria_read_as_published_never_as_drafted(world_a):
         with pytest.raises(Exception, match="nothing you can link to"):
             links.find(LinkRef("criterion", draft_only.pk), viewer=world.manager)
         # Once published, everyone may link to it.
-        services.publish(actor=world.hr, summary="Second version.")
+        framework_services.publish(actor=world.hr, summary="Second version.")
         assert (
             links.find(LinkRef("criterion", draft_only.pk), viewer=world.member).pk == draft_only.pk
         )
@@ -113,7 +114,9 @@ def test_gaps_are_for_the_manager_chain_only_and_stop_at_the_top(world_a):
     assert gaps(world, viewer=world.report) == []  # suggestions are the manager's
     assert gaps(world, viewer=world.owner) != []  # the skip-level manager may see them
     with world.scope():
-        services.place(actor=world.hr, membership=world.report, level=world.framework.next_level)
+        placement_services.place(
+            actor=world.hr, membership=world.report, level=world.framework.next_level
+        )
     assert gaps(world) == []  # L2 is the top of the track
 
 

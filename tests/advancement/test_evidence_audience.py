@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from advancement.evidence import Audience, EvidenceItem, Reader, read_by
-from advancement.promotion_models import Case
+from advancement.models import Case
 from development.models import DevelopmentPlan, Goal, GoalStatus, GoalVisibility
 from feedback.models import Visibility
 from feedback.services import giving as feedback_services

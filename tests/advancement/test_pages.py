@@ -7,7 +7,6 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from advancement import services
 from advancement.models import (
     Competency,
     Criterion,
@@ -20,6 +19,9 @@ from advancement.models import (
     ProposalVote,
     Track,
 )
+from advancement.services import framework as framework_services
+from advancement.services import placements as placement_services
+from advancement.services import proposals as proposal_services
 from perfapp.notifications.tasks import dispatch_outbox
 
 from ..helpers import html_of, org_url
@@ -122,7 +124,7 @@ def test_next_level_shows_both_levels_side_by_side_with_their_states(world_a, lo
 
 def test_next_level_at_the_top_of_a_track_drops_nothing(world_a, login):
     with world_a.scope():
-        services.place(
+        placement_services.place(
             actor=world_a.hr, membership=world_a.report, level=world_a.framework.next_level
         )
     response = login(world_a.report).get(org_url("advancement:next_level"))
@@ -473,7 +475,7 @@ def test_placing_only_offers_published_levels(world_a, login):
     fw = world_a.framework
     client = login(world_a.hr)
     with world_a.scope():
-        draft_only = services.save_level(
+        draft_only = framework_services.save_level(
             actor=world_a.hr, level=Level(track=fw.track, code="L3", name="Staff")
         )
     page = html_of(client.get(org_url("advancement:placement", pk=world_a.member.pk)))
@@ -541,18 +543,20 @@ def _build_track(world, levels: int, competencies: int) -> Track:
     hr = world.hr
     with world.scope():
         library = [
-            services.save_competency(
+            framework_services.save_competency(
                 actor=hr, competency=Competency(name=f"Skill {i:02}", category="craft")
             )
             for i in range(competencies)
         ]
-        track = services.save_track(actor=hr, track=Track(name=f"Big {levels}x{competencies}"))
+        track = framework_services.save_track(
+            actor=hr, track=Track(name=f"Big {levels}x{competencies}")
+        )
         for rank in range(1, levels + 1):
-            level = services.save_level(
+            level = framework_services.save_level(
                 actor=hr, level=Level(track=track, code=f"B{rank}", name=f"Band {rank}")
             )
             for competency in library:
-                services.save_criterion(
+                framework_services.save_criterion(
                     actor=hr,
                     criterion=Criterion(
                         level=level,
@@ -560,10 +564,10 @@ def _build_track(world, levels: int, competencies: int) -> Track:
                         expectation=f"Band {rank} does {competency.name} well.",
                     ),
                 )
-        services.publish(actor=hr, summary=f"{levels} levels")
+        framework_services.publish(actor=hr, summary=f"{levels} levels")
         # A second version that changes every criterion, for the compare page.
         Criterion.objects.filter(level__track=track).update(expectation="Reworded.")
-        services.publish(actor=hr, summary="Reworded")
+        framework_services.publish(actor=hr, summary="Reworded")
     return track
 
 
@@ -596,17 +600,17 @@ def test_proposal_list_query_budget(count, world_a, login, django_assert_max_num
     fw = world_a.framework
     with world_a.scope():
         for i in range(count - 1):
-            proposal = services.propose(
+            proposal = proposal_services.propose(
                 author=world_a.report if i % 2 else world_a.manager,
                 target=ProposalTarget.CRITERION,
                 obj=fw.criterion,
                 proposed_text=f"Wording {i}",
                 rationale="Because.",
             )
-            services.comment(author=world_a.member, proposal=proposal, body="Hm.")
-            services.toggle_vote(voter=world_a.member, proposal=proposal)
+            proposal_services.comment(author=world_a.member, proposal=proposal, body="Hm.")
+            proposal_services.toggle_vote(voter=world_a.member, proposal=proposal)
             if i % 3 == 0:
-                services.answer(
+                proposal_services.answer(
                     actor=world_a.hr, proposal=proposal, status="declined", answer="No."
                 )
     client = login(world_a.member)
@@ -623,7 +627,9 @@ def test_placements_page_query_budget(people, world_a, login, django_assert_max_
     with world_a.scope():
         for _ in range(people):
             person = MembershipFactory(organization=world_a.organization)
-            services.place(actor=world_a.hr, membership=person, level=world_a.framework.level)
+            placement_services.place(
+                actor=world_a.hr, membership=person, level=world_a.framework.level
+            )
     client = login(world_a.hr)
     with django_assert_max_num_queries(BUDGET):
         response = client.get(org_url("advancement:placements"))

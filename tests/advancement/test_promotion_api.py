@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from advancement.promotion_models import Case, CaseState, Round
+from advancement.models import Case, CaseState, Round
 from perfapp.timezones import local_today
 
 from ..helpers import api_error, org_url

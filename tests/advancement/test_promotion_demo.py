@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from advancement import snapshots
-from advancement.promotion_models import Case
+from advancement.models import Case
 from perfapp.orgs.models import Organization
 from perfapp.tenancy.scoping import organization_scope
 

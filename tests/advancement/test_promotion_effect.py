@@ -7,11 +7,10 @@ from datetime import UTC, datetime, time, timedelta
 import time_machine
 from django.urls import reverse
 
-from advancement import promotion_services as services
-from advancement import services as framework_services
 from advancement import tasks
-from advancement.models import Placement
-from advancement.promotion_models import Case, Decision
+from advancement.models import Case, Decision, Placement
+from advancement.services import placements as placement_services
+from advancement.services import promotions as services
 from perfapp.audit.models import AuditEvent
 from perfapp.notifications.models import OutboxMessage
 from perfapp.timezones import local_today
@@ -111,7 +110,7 @@ def test_an_effective_date_in_the_past_or_beyond_a_year_is_refused(world_a, api_
 def test_a_promotion_that_cannot_take_effect_waits_for_hr_who_is_told_once(world_a, login):
     case = promoted_on(world_a, 2)
     with world_a.scope():  # meanwhile HR took the person off their level
-        framework_services.place(actor=world_a.hr, membership=world_a.report, level=None)
+        placement_services.place(actor=world_a.hr, membership=world_a.report, level=None)
     with time_machine.travel(noon_in(2)):
         tasks.apply_due_promotions.delay()
         tasks.apply_due_promotions.delay()

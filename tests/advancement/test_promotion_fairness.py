@@ -13,9 +13,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from advancement import promotion_services as services
-from advancement import services as framework_services
-from advancement.promotion_models import Case, CaseState, Decision, Round
+from advancement.models import Case, CaseState, Decision, Round
+from advancement.services import placements as placement_services
+from advancement.services import promotions as services
 from perfapp.audit.models import AuditEvent
 from perfapp.notifications.models import OutboxMessage
 from perfapp.timezones import local_today
@@ -46,7 +46,7 @@ def placed_report_of(world, **extra):
     """A new report of the world's manager, placed at L1."""
     person = MembershipFactory(organization=world.organization, manager=world.manager, **extra)
     with world.scope():
-        framework_services.place(actor=world.hr, membership=person, level=world.framework.level)
+        placement_services.place(actor=world.hr, membership=person, level=world.framework.level)
     return person
 
 
@@ -115,7 +115,7 @@ def test_a_case_for_someone_in_the_calibration_group_is_refused(world_a, api_as)
     with world_a.scope():
         calibrator.manager = world_a.manager
         calibrator.save(update_fields=["manager"])
-        framework_services.place(
+        placement_services.place(
             actor=world_a.hr, membership=calibrator, level=world_a.framework.level
         )
         with pytest.raises(ValidationError) as error:
@@ -139,7 +139,7 @@ def test_an_hr_admin_with_a_case_takes_no_part_in_calibrating_that_round(world_a
     round neither decides its other cases nor reads its calibration page; the owner does."""
     promotion = promotion_of(world_a)
     with world_a.scope():
-        framework_services.place(
+        placement_services.place(
             actor=world_a.owner, membership=world_a.hr, level=world_a.framework.level
         )
         services.open_case(
@@ -193,7 +193,7 @@ def test_a_calibrator_who_is_also_a_candidate_reads_no_rival_case_or_readiness(w
         promotion.round.calibration_group.remove(calibrator)
         calibrator.manager = world_a.manager
         calibrator.save(update_fields=["manager"])
-        framework_services.place(
+        placement_services.place(
             actor=world_a.hr, membership=calibrator, level=world_a.framework.level
         )
         services.open_case(actor=world_a.manager, round_=promotion.round, subject=calibrator)

@@ -9,16 +9,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from advancement import promotion_services as services
-from advancement.models import Placement
-from advancement.promotion_models import (
+from advancement.models import (
     CalibrationNote,
     Case,
     CaseState,
     Decision,
     Endorsement,
+    Placement,
     Round,
 )
+from advancement.services import promotions as services
 from development.models import Goal
 from perfapp.audit.models import AuditEvent
 from perfapp.notifications.models import OutboxMessage
@@ -114,9 +114,9 @@ def test_hr_calibrates_and_decides_not_yet_and_the_criteria_land_in_the_plan(wor
 def test_a_not_yet_decision_starts_a_plan_for_someone_without_one(world_a):
     with world_a.scope():
         person = MembershipFactory(organization=world_a.organization, manager=world_a.manager)
-        from advancement import services as framework_services
+        from advancement.services import placements as placement_services
 
-        framework_services.place(actor=world_a.hr, membership=person, level=world_a.framework.level)
+        placement_services.place(actor=world_a.hr, membership=person, level=world_a.framework.level)
         round_ = open_round(world_a)
         case = services.open_case(
             actor=world_a.manager, round_=round_, subject=person, summary="Growing fast."
@@ -424,8 +424,8 @@ def test_hr_opens_a_round_through_the_form_and_a_reversed_window_is_refused(worl
 
 
 def test_a_draft_on_an_old_version_offers_a_refresh(world_a, login):
-    from advancement import services as framework_services
     from advancement.models import Criterion
+    from advancement.services import framework as framework_services
 
     with world_a.scope():
         round_ = open_round(world_a)

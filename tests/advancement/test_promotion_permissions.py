@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import get_resolver, reverse
 
-from advancement import promotion_services as services
-from advancement.promotion_models import CalibrationNote, Case, CaseState, Endorsement, Round
+from advancement.models import CalibrationNote, Case, CaseState, Endorsement, Round
+from advancement.services import promotions as services
 from perfapp.timezones import local_today
 
 from .promotion_world import NOTE, SUBJECT_ROLES, promotion_of, subject_case
@@ -159,7 +159,7 @@ def test_only_the_endorser_writes_their_endorsement(role, world_a, world_b, clie
 def test_the_subject_sees_no_one_elses_endorsement_and_the_group_loses_access_at_close(
     world_a, client
 ):
-    from advancement import promotion_services as services
+    from advancement.services import promotions as services
 
     promotion = promotion_of(world_a)
     with world_a.scope():
@@ -363,7 +363,7 @@ def test_the_subject_cannot_close_or_reopen_the_round_of_their_case(role, world_
 def test_the_subject_cannot_apply_or_revert_their_promotion(role, world_a, login, api_as):
     from datetime import timedelta
 
-    from advancement.promotion_models import Decision
+    from advancement.models import Decision
 
     sc = subject_case(world_a, role)
     with world_a.scope():
@@ -401,8 +401,8 @@ def test_the_subject_cannot_apply_or_revert_their_promotion(role, world_a, login
 
 
 def test_an_hr_admin_does_not_place_themselves(world_a, login, api_as):
-    from advancement import services as framework_services
     from advancement.models import Placement
+    from advancement.services import placements as placement_services
     from perfapp.audit.models import AuditEvent
 
     level = world_a.framework.next_level
@@ -431,5 +431,5 @@ def test_an_hr_admin_does_not_place_themselves(world_a, login, api_as):
             action="career.placement_changed", target_id=world_a.hr.pk
         ).exists()
         # The owner places them.
-        framework_services.place(actor=world_a.owner, membership=world_a.hr, level=level)
+        placement_services.place(actor=world_a.owner, membership=world_a.hr, level=level)
         assert Placement.objects.get(membership=world_a.hr).level_id == level.pk

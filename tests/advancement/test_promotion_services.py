@@ -7,10 +7,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from advancement import promotion_services as services
-from advancement import services as framework_services
-from advancement.models import Criterion
-from advancement.promotion_models import Case, CaseEvent, CaseState, Decision, Round
+from advancement.models import Case, CaseEvent, CaseState, Criterion, Decision, Round
+from advancement.services import framework as framework_services
+from advancement.services import placements as placement_services
+from advancement.services import promotions as services
 from perfapp.audit.models import AuditEvent
 from perfapp.notifications.models import OutboxMessage
 from perfapp.timezones import local_today
@@ -38,7 +38,7 @@ def case_state(case: Case) -> tuple:
 def newcomer(world):
     """A report of the manager at L1 with no evidence of anything yet."""
     person = MembershipFactory(organization=world.organization, manager=world.manager)
-    framework_services.place(actor=world.hr, membership=person, level=world.framework.level)
+    placement_services.place(actor=world.hr, membership=person, level=world.framework.level)
     return person
 
 

@@ -10,10 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from advancement import readiness_services as services
-from advancement.permissions import can_see_readiness
-from advancement.readiness import period_from_dates, readiness_for, readiness_packet
-from advancement.readiness_models import CriterionNarrative, EvidenceMark
+from advancement.models import CriterionNarrative, EvidenceMark
+from advancement.permissions.readiness import can_see_readiness
+from advancement.selectors.readiness import period_from_dates, readiness_for, readiness_packet
+from advancement.services import readiness as services
 from feedback.models import Feedback, Visibility
 from feedback.services import giving as feedback_services
 

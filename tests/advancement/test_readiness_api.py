@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from advancement.readiness_models import Assessment, AssessmentAnswer, CriterionNarrative
+from advancement.models import Assessment, AssessmentAnswer, CriterionNarrative
 
 from .readiness_world import complete, next_criterion_of, start
 
@@ -20,7 +20,7 @@ def api(path, slug="alpha"):
 
 
 def answers(world, rating):
-    from advancement.assessment_services import criteria_of
+    from advancement.services.assessments import criteria_of
 
     with world.scope():
         found = Assessment.objects.select_related("version").get()

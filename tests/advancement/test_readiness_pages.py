@@ -5,12 +5,7 @@ import re
 
 import pytest
 
-from advancement.readiness_models import (
-    Assessment,
-    AssessmentAnswer,
-    CriterionNarrative,
-    EvidenceMark,
-)
+from advancement.models import Assessment, AssessmentAnswer, CriterionNarrative, EvidenceMark
 from feedback.models import Feedback, Visibility
 from feedback.services import giving as feedback_services
 
@@ -23,7 +18,7 @@ ROLES = ("owner", "hr", "manager", "report", "member")  # the owner is the skip-
 
 
 def next_criteria(world):
-    from advancement.readiness_services import next_level_criteria
+    from advancement.services.readiness import next_level_criteria
 
     with world.scope():
         return next_level_criteria(world.report)
@@ -91,7 +86,7 @@ def test_discarding_an_open_assessment_by_role(role, world_a, login):
 
 
 def form_data(world, assessment, rating, intent="save", version=None):
-    from advancement.assessment_services import criteria_of
+    from advancement.services.assessments import criteria_of
 
     with world.scope():
         pairs = criteria_of(Assessment.objects.select_related("version").get(pk=assessment.pk))
@@ -322,7 +317,7 @@ def teamwork_criterion(world) -> int:
 
 
 def test_a_long_evidence_list_shows_the_newest_ten_and_the_rest_on_demand(world_a, login):
-    from advancement.readiness import EVIDENCE_LISTED
+    from advancement.selectors.readiness import EVIDENCE_LISTED
 
     from .test_readiness import add_feedback
 
@@ -375,7 +370,7 @@ def test_marking_an_item_of_a_list_open_in_full_keeps_it_open(world_a, login):
 def test_an_open_rounds_calibration_group_reads_its_cases_readiness(world_a, login, api_as):
     from django.utils import timezone
 
-    from advancement.promotion_models import Round
+    from advancement.models import Round
 
     from .promotion_world import promotion_of
 

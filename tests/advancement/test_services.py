@@ -11,7 +11,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from advancement import services
 from advancement.models import (
     Competency,
     Criterion,
@@ -24,6 +23,9 @@ from advancement.models import (
     ProposalVote,
     Track,
 )
+from advancement.services import framework as framework_services
+from advancement.services import placements as placement_services
+from advancement.services import proposals as proposal_services
 from perfapp.audit.models import AuditEvent
 from perfapp.notifications.models import OutboxMessage
 from perfapp.notifications.tasks import dispatch_outbox
@@ -74,7 +76,7 @@ def test_a_duplicate_level_rank_is_refused(world_a):
     fw, hr = world_a.framework, world_a.hr
     with world_a.scope():
         error = assert_refused(
-            lambda: services.save_level(
+            lambda: framework_services.save_level(
                 actor=hr, level=Level(track=fw.track, rank=1, code="L9", name="Other")
             ),
             "Position 1 is already taken by L1 Engineer",
@@ -88,7 +90,7 @@ def test_moving_a_level_onto_a_taken_rank_is_refused(world_a):
         level = Level.objects.get(pk=fw.next_level.pk)
         level.rank = 1
         assert_refused(
-            lambda: services.save_level(actor=world_a.hr, level=level),
+            lambda: framework_services.save_level(actor=world_a.hr, level=level),
             "Position 1 is already taken",
         )
 
@@ -97,7 +99,7 @@ def test_a_duplicate_level_code_is_refused_case_insensitively(world_a):
     fw = world_a.framework
     with world_a.scope():
         error = assert_refused(
-            lambda: services.save_level(
+            lambda: framework_services.save_level(
                 actor=world_a.hr, level=Level(track=fw.track, code="l1", name="Again")
             ),
             "The code l1 is already used in this track",
@@ -107,8 +109,8 @@ def test_a_duplicate_level_code_is_refused_case_insensitively(world_a):
 
 def test_the_same_code_and_rank_on_another_track_is_fine(world_a):
     with world_a.scope():
-        other = services.save_track(actor=world_a.hr, track=Track(name="Sales"))
-        level = services.save_level(
+        other = framework_services.save_track(actor=world_a.hr, track=Track(name="Sales"))
+        level = framework_services.save_level(
             actor=world_a.hr, level=Level(track=other, code="L1", name="Seller")
         )
         assert level.rank == 1 and level.organization == world_a.organization
@@ -117,7 +119,7 @@ def test_the_same_code_and_rank_on_another_track_is_fine(world_a):
 def test_a_new_level_without_a_rank_goes_on_top(world_a):
     fw = world_a.framework
     with world_a.scope():
-        level = services.save_level(
+        level = framework_services.save_level(
             actor=world_a.hr, level=Level(track=fw.track, code="L3", name="Staff")
         )
         assert level.rank == 3
@@ -130,7 +132,7 @@ def test_a_criterion_for_another_organizations_competency_is_refused(world_a, wo
     foreign = world_b.framework.other_competency
     with world_a.scope():
         error = assert_refused(
-            lambda: services.save_criterion(
+            lambda: framework_services.save_criterion(
                 actor=world_a.hr,
                 criterion=Criterion(
                     level=world_a.framework.level, competency=foreign, expectation="Leaks."
@@ -145,7 +147,7 @@ def test_a_second_criterion_for_one_competency_on_a_level_is_refused(world_a):
     fw = world_a.framework
     with world_a.scope():
         assert_refused(
-            lambda: services.save_criterion(
+            lambda: framework_services.save_criterion(
                 actor=world_a.hr,
                 criterion=Criterion(
                     level=fw.level, competency=fw.competency, expectation="Second."
@@ -161,7 +163,7 @@ def test_moving_a_criterion_onto_a_competency_its_level_already_has_is_refused(w
         designs = Criterion.objects.get(level=fw.next_level, competency=fw.other_competency)
         designs.competency = fw.competency
         assert_refused(
-            lambda: services.save_criterion(actor=world_a.hr, criterion=designs),
+            lambda: framework_services.save_criterion(actor=world_a.hr, criterion=designs),
             "already has a criterion for",
         )
 
@@ -169,10 +171,10 @@ def test_moving_a_criterion_onto_a_competency_its_level_already_has_is_refused(w
 def test_a_criterion_for_an_archived_competency_is_refused(world_a):
     fw = world_a.framework
     with world_a.scope():
-        services.archive_competency(actor=world_a.hr, competency=fw.other_competency)
+        framework_services.archive_competency(actor=world_a.hr, competency=fw.other_competency)
         archived = Competency.objects.get(pk=fw.other_competency.pk)
         assert_refused(
-            lambda: services.save_criterion(
+            lambda: framework_services.save_criterion(
                 actor=world_a.hr,
                 criterion=Criterion(level=fw.level, competency=archived, expectation="Old."),
             ),
@@ -183,13 +185,15 @@ def test_a_criterion_for_an_archived_competency_is_refused(world_a):
 def test_archiving_a_competency_takes_its_criteria_out_of_the_draft_only(world_a):
     fw = world_a.framework
     with world_a.scope():
-        removed = services.archive_competency(actor=world_a.hr, competency=fw.other_competency)
+        removed = framework_services.archive_competency(
+            actor=world_a.hr, competency=fw.other_competency
+        )
         assert removed == 1
         assert not Criterion.objects.filter(competency=fw.other_competency).exists()
         published = FrameworkVersion.objects.get(pk=fw.version.pk).snapshot
         assert str(fw.other_competency.pk) in published["competencies"]
         assert_refused(
-            lambda: services.archive_competency(
+            lambda: framework_services.archive_competency(
                 actor=world_a.hr, competency=Competency.objects.get(pk=fw.other_competency.pk)
             ),
             "is already archived",
@@ -200,24 +204,24 @@ def test_an_archived_competency_cannot_be_edited_and_names_stay_unique(world_a):
     fw = world_a.framework
     with world_a.scope():
         assert_refused(
-            lambda: services.save_competency(
+            lambda: framework_services.save_competency(
                 actor=world_a.hr, competency=Competency(name="craft ALPHA ", category="craft")
             ),
             "There is already a competency called",
         )
-        services.archive_competency(actor=world_a.hr, competency=fw.competency)
+        framework_services.archive_competency(actor=world_a.hr, competency=fw.competency)
         archived = Competency.objects.get(pk=fw.competency.pk)
         archived.description = "Edited"
         assert_refused(
-            lambda: services.save_competency(actor=world_a.hr, competency=archived),
+            lambda: framework_services.save_competency(actor=world_a.hr, competency=archived),
             "archived; restore it before editing",
         )
         # The name is free again; restoring the old one then clashes.
-        services.save_competency(
+        framework_services.save_competency(
             actor=world_a.hr, competency=Competency(name=fw.competency.name, category="craft")
         )
         assert_refused(
-            lambda: services.restore_competency(actor=world_a.hr, competency=archived),
+            lambda: framework_services.restore_competency(actor=world_a.hr, competency=archived),
             "There is already a competency called",
         )
 
@@ -228,7 +232,7 @@ def test_an_archived_competency_cannot_be_edited_and_names_stay_unique(world_a):
 def test_publishing_with_no_change_is_refused(world_a):
     with world_a.scope():
         assert_refused(
-            lambda: services.publish(actor=world_a.hr, summary="Nothing really."),
+            lambda: framework_services.publish(actor=world_a.hr, summary="Nothing really."),
             "Nothing changed since the last published version",
         )
 
@@ -239,7 +243,7 @@ def test_publishing_without_a_summary_is_refused(summary, world_a):
     with world_a.scope():
         Criterion.objects.filter(pk=fw.criterion.pk).update(expectation="Edited in the draft.")
         error = assert_refused(
-            lambda: services.publish(actor=world_a.hr, summary=summary),
+            lambda: framework_services.publish(actor=world_a.hr, summary=summary),
             "Say in a sentence or two what changed and why.",
         )
         assert field_errors(error) == {"summary"}
@@ -264,12 +268,14 @@ def test_a_versions_snapshot_and_change_log_never_change_after_later_drafts(worl
         frozen = copy.deepcopy((first.summary, first.snapshot, first.changes))
         criterion = Criterion.objects.get(pk=fw.criterion.pk)
         criterion.expectation = "Ships code with tests and docs."
-        services.save_criterion(actor=hr, criterion=criterion)
-        services.save_level(actor=hr, level=Level(track=fw.track, code="L3", name="Staff"))
-        services.publish(actor=hr, summary="Second.")
+        framework_services.save_criterion(actor=hr, criterion=criterion)
+        framework_services.save_level(
+            actor=hr, level=Level(track=fw.track, code="L3", name="Staff")
+        )
+        framework_services.publish(actor=hr, summary="Second.")
         Track.objects.filter(pk=fw.track.pk).update(name="Renamed")
-        services.archive_competency(actor=hr, competency=fw.other_competency)
-        services.publish(actor=hr, summary="Third.")
+        framework_services.archive_competency(actor=hr, competency=fw.other_competency)
+        framework_services.publish(actor=hr, summary="Third.")
         again = FrameworkVersion.objects.get(pk=fw.version.pk)
         assert (again.summary, again.snapshot, again.changes) == frozen
         level_one = again.snapshot["tracks"][0]["levels"][0]
@@ -280,7 +286,7 @@ def test_a_versions_snapshot_and_change_log_never_change_after_later_drafts(worl
 
 
 def _propose(world, target, obj, text="Better wording.", why="Clearer."):
-    return services.propose(
+    return proposal_services.propose(
         author=world.member, target=target, obj=obj, proposed_text=text, rationale=why
     )
 
@@ -288,7 +294,7 @@ def _propose(world, target, obj, text="Better wording.", why="Clearer."):
 def test_a_proposal_on_an_archived_competency_is_refused(world_a):
     fw = world_a.framework
     with world_a.scope():
-        services.archive_competency(actor=world_a.hr, competency=fw.other_competency)
+        framework_services.archive_competency(actor=world_a.hr, competency=fw.other_competency)
         archived = Competency.objects.get(pk=fw.other_competency.pk)
         assert_refused(
             lambda: _propose(world_a, ProposalTarget.COMPETENCY, archived),
@@ -354,7 +360,7 @@ def test_a_proposal_on_a_draft_only_item_is_refused(world_a):
     """Members read the published framework; the draft is HR's work in progress."""
     fw = world_a.framework
     with world_a.scope():
-        unpublished = services.save_criterion(
+        unpublished = framework_services.save_criterion(
             actor=world_a.hr,
             criterion=Criterion(
                 level=fw.level, competency=fw.other_competency, expectation="Secret draft."
@@ -382,10 +388,12 @@ def test_a_proposal_quotes_the_published_wording_not_the_draft(world_a):
 def test_answering_an_answered_proposal_is_refused(world_a):
     fw = world_a.framework
     with world_a.scope():
-        services.answer(actor=world_a.hr, proposal=fw.proposal, status="accepted", answer="")
+        proposal_services.answer(
+            actor=world_a.hr, proposal=fw.proposal, status="accepted", answer=""
+        )
         for status in ("declined", "accepted", "discussion"):
             assert_refused(
-                lambda status=status: services.answer(
+                lambda status=status: proposal_services.answer(
                     actor=world_a.hr, proposal=fw.proposal, status=status, answer="Again."
                 ),
                 "This proposal has already been answered.",
@@ -396,7 +404,7 @@ def test_answering_an_answered_proposal_is_refused(world_a):
 def test_declining_or_discussing_without_a_reason_is_refused(status, world_a):
     with world_a.scope():
         error = assert_refused(
-            lambda: services.answer(
+            lambda: proposal_services.answer(
                 actor=world_a.hr, proposal=world_a.framework.proposal, status=status, answer=" "
             ),
             "Tell the proposer why",
@@ -407,7 +415,7 @@ def test_declining_or_discussing_without_a_reason_is_refused(status, world_a):
 def test_an_unknown_answer_is_refused(world_a):
     with world_a.scope():
         assert_refused(
-            lambda: services.answer(
+            lambda: proposal_services.answer(
                 actor=world_a.hr, proposal=world_a.framework.proposal, status="open", answer="x"
             ),
             "Choose accept, decline or needs discussion.",
@@ -417,9 +425,9 @@ def test_an_unknown_answer_is_refused(world_a):
 def test_accepting_a_proposal_whose_target_left_the_draft_is_refused(world_a):
     fw = world_a.framework
     with world_a.scope():
-        services.delete_criterion(actor=world_a.hr, criterion=fw.criterion)
+        framework_services.delete_criterion(actor=world_a.hr, criterion=fw.criterion)
         assert_refused(
-            lambda: services.answer(
+            lambda: proposal_services.answer(
                 actor=world_a.hr, proposal=fw.proposal, status="accepted", answer=""
             ),
             "no longer in the draft",
@@ -429,7 +437,9 @@ def test_accepting_a_proposal_whose_target_left_the_draft_is_refused(world_a):
 def test_voting_on_your_own_proposal_is_refused(world_a):
     with world_a.scope():
         assert_refused(
-            lambda: services.toggle_vote(voter=world_a.member, proposal=world_a.framework.proposal),
+            lambda: proposal_services.toggle_vote(
+                voter=world_a.member, proposal=world_a.framework.proposal
+            ),
             "You proposed this",
         )
 
@@ -437,16 +447,16 @@ def test_voting_on_your_own_proposal_is_refused(world_a):
 def test_a_vote_toggles(world_a):
     proposal = world_a.framework.proposal
     with world_a.scope():
-        assert services.toggle_vote(voter=world_a.report, proposal=proposal) is True
+        assert proposal_services.toggle_vote(voter=world_a.report, proposal=proposal) is True
         assert ProposalVote.objects.filter(proposal=proposal).count() == 1
-        assert services.toggle_vote(voter=world_a.report, proposal=proposal) is False
+        assert proposal_services.toggle_vote(voter=world_a.report, proposal=proposal) is False
         assert not ProposalVote.objects.filter(proposal=proposal).exists()
 
 
 def test_an_empty_comment_is_refused(world_a):
     with world_a.scope():
         assert_refused(
-            lambda: services.comment(
+            lambda: proposal_services.comment(
                 author=world_a.report, proposal=world_a.framework.proposal, body="  "
             ),
             "Write a comment first.",
@@ -460,7 +470,7 @@ def test_deleting_a_track_with_placed_people_is_refused(world_a):
     fw = world_a.framework
     with world_a.scope():
         assert_refused(
-            lambda: services.delete_track(actor=world_a.hr, track=fw.track),
+            lambda: framework_services.delete_track(actor=world_a.hr, track=fw.track),
             f"1 person is placed on “{fw.track.name}”",
         )
 
@@ -469,26 +479,28 @@ def test_deleting_a_level_with_placed_people_is_refused(world_a):
     fw = world_a.framework
     with world_a.scope():
         assert_refused(
-            lambda: services.delete_level(actor=world_a.hr, level=fw.level),
+            lambda: framework_services.delete_level(actor=world_a.hr, level=fw.level),
             "1 person is placed at L1 Engineer",
         )
-        services.place(actor=world_a.hr, membership=world_a.member, level=fw.level)
+        placement_services.place(actor=world_a.hr, membership=world_a.member, level=fw.level)
         assert_refused(
-            lambda: services.delete_level(actor=world_a.hr, level=fw.level),
+            lambda: framework_services.delete_level(actor=world_a.hr, level=fw.level),
             "2 people are placed at L1 Engineer",
         )
-        services.delete_level(actor=world_a.hr, level=fw.next_level)  # nobody there
+        framework_services.delete_level(actor=world_a.hr, level=fw.next_level)  # nobody there
         assert not Level.objects.filter(pk=fw.next_level.pk).exists()
 
 
 def test_placing_someone_on_an_unpublished_level_is_refused(world_a):
     fw = world_a.framework
     with world_a.scope():
-        draft_only = services.save_level(
+        draft_only = framework_services.save_level(
             actor=world_a.hr, level=Level(track=fw.track, code="L3", name="Staff")
         )
         error = assert_refused(
-            lambda: services.place(actor=world_a.hr, membership=world_a.report, level=draft_only),
+            lambda: placement_services.place(
+                actor=world_a.hr, membership=world_a.report, level=draft_only
+            ),
             "L3 Staff is not published yet",
         )
         assert field_errors(error) == {"level"}
@@ -502,8 +514,8 @@ def test_publishing_records_added_changed_and_removed_items_with_before_and_afte
     with world_a.scope():
         criterion = Criterion.objects.get(pk=fw.criterion.pk)
         criterion.expectation = "Ships tested, reviewed code."
-        services.save_criterion(actor=hr, criterion=criterion)
-        added = services.save_criterion(
+        framework_services.save_criterion(actor=hr, criterion=criterion)
+        added = framework_services.save_criterion(
             actor=hr,
             criterion=Criterion(
                 level=fw.level, competency=fw.other_competency, expectation="Pairs often."
@@ -511,8 +523,8 @@ def test_publishing_records_added_changed_and_removed_items_with_before_and_afte
         )
         removed = Criterion.objects.get(level=fw.next_level, competency=fw.other_competency)
         removed_pk = removed.pk
-        services.delete_criterion(actor=hr, criterion=removed)
-        version = services.publish(actor=hr, summary="  Clearer L1.  ")
+        framework_services.delete_criterion(actor=hr, criterion=removed)
+        version = framework_services.publish(actor=hr, summary="  Clearer L1.  ")
         assert version.number == 2 and version.summary == "Clearer L1."
         assert version.published_by == hr
         changes = {(c["kind"], c["op"], c["key"]): c for c in version.changes}
@@ -531,7 +543,7 @@ def test_publishing_records_added_changed_and_removed_items_with_before_and_afte
             "Mentors others."
         )
         Track.objects.filter(pk=fw.track.pk).update(name="Engineering (IC)")
-        third = services.publish(actor=hr, summary="Renamed the track.")
+        third = framework_services.publish(actor=hr, summary="Renamed the track.")
         assert third.number == 3
         assert [(c["kind"], c["op"]) for c in third.changes] == [("track", "changed")]
         assert third.changes[0]["before"] == {"name": "Engineering alpha"}
@@ -540,10 +552,10 @@ def test_publishing_records_added_changed_and_removed_items_with_before_and_afte
 def test_version_numbers_are_per_organization(world_a, world_b):
     with world_b.scope():
         Criterion.objects.filter(pk=world_b.framework.criterion.pk).update(expectation="B2")
-        assert services.publish(actor=world_b.hr, summary="B two").number == 2
+        assert framework_services.publish(actor=world_b.hr, summary="B two").number == 2
     with world_a.scope():
         Criterion.objects.filter(pk=world_a.framework.criterion.pk).update(expectation="A2")
-        assert services.publish(actor=world_a.hr, summary="A two").number == 2
+        assert framework_services.publish(actor=world_a.hr, summary="A two").number == 2
         assert list(FrameworkVersion.objects.values_list("number", flat=True)) == [2, 1]
 
 
@@ -551,12 +563,14 @@ def test_accepted_proposals_become_part_of_the_next_version_and_the_proposer_is_
     fw, hr = world_a.framework, world_a.hr
     with world_a.scope():
         declined = _propose(world_a, ProposalTarget.LEVEL, fw.next_level, "Leads a lot.")
-        services.answer(actor=hr, proposal=declined, status="declined", answer="Too vague.")
-        services.answer(actor=hr, proposal=fw.proposal, status="accepted", answer="")
+        proposal_services.answer(
+            actor=hr, proposal=declined, status="declined", answer="Too vague."
+        )
+        proposal_services.answer(actor=hr, proposal=fw.proposal, status="accepted", answer="")
         assert Criterion.objects.get(pk=fw.criterion.pk).expectation == (
             "Ships tested, observable code."
         )
-        version = services.publish(actor=hr, summary="From your proposals.")
+        version = framework_services.publish(actor=hr, summary="From your proposals.")
         assert Proposal.objects.get(pk=fw.proposal.pk).included_in == version
         assert Proposal.objects.get(pk=declined.pk).included_in is None
         assert list(version.proposals.all()) == [Proposal.objects.get(pk=fw.proposal.pk)]
@@ -570,13 +584,13 @@ def test_accepted_proposals_become_part_of_the_next_version_and_the_proposer_is_
     assert part_of.url == "/o/alpha/career/versions/2/"
     with world_a.scope():  # a later version does not claim the proposal again
         Track.objects.filter(pk=fw.track.pk).update(name="Later")
-        services.publish(actor=hr, summary="Later.")
+        framework_services.publish(actor=hr, summary="Later.")
         assert Proposal.objects.get(pk=fw.proposal.pk).included_in == version
 
 
 def test_answering_tells_the_proposer_with_the_reason(world_a):
     with world_a.scope():
-        services.answer(
+        proposal_services.answer(
             actor=world_a.hr,
             proposal=world_a.framework.proposal,
             status="discussion",
@@ -594,12 +608,14 @@ def test_publish_placement_and_answer_are_audited(world_a):
     fw, hr = world_a.framework, world_a.hr
     with world_a.scope():
         start = AuditEvent.objects.count()
-        services.answer(actor=hr, proposal=fw.proposal, status="discussion", answer="Hmm.")
-        services.answer(actor=hr, proposal=fw.proposal, status="accepted", answer="OK.")
-        version = services.publish(actor=hr, summary="With the proposal.")
-        services.place(actor=hr, membership=world_a.report, level=fw.next_level)
-        services.place(actor=hr, membership=world_a.report, level=fw.next_level)  # no change
-        services.place(actor=hr, membership=world_a.report, level=None)
+        proposal_services.answer(actor=hr, proposal=fw.proposal, status="discussion", answer="Hmm.")
+        proposal_services.answer(actor=hr, proposal=fw.proposal, status="accepted", answer="OK.")
+        version = framework_services.publish(actor=hr, summary="With the proposal.")
+        placement_services.place(actor=hr, membership=world_a.report, level=fw.next_level)
+        placement_services.place(
+            actor=hr, membership=world_a.report, level=fw.next_level
+        )  # no change
+        placement_services.place(actor=hr, membership=world_a.report, level=None)
         events = list(AuditEvent.objects.order_by("id"))[start:]
     assert [(e.action, e.changes) for e in events] == [
         ("career.proposal_answered", {"status": ["open", "discussion"]}),
@@ -617,7 +633,7 @@ def test_publish_placement_and_answer_are_audited(world_a):
 def test_placing_tells_the_person_and_moves_them(world_a):
     fw = world_a.framework
     with world_a.scope():
-        services.place(actor=world_a.hr, membership=world_a.member, level=fw.next_level)
+        placement_services.place(actor=world_a.hr, membership=world_a.member, level=fw.next_level)
         placement = Placement.objects.get(membership=world_a.member)
         assert (placement.track, placement.level, placement.placed_by) == (
             fw.track,
@@ -760,7 +776,7 @@ def test_the_draft_snapshot_leaves_out_archived_competencies_and_other_organizat
 
     fw = world_a.framework
     with world_a.scope():
-        services.archive_competency(actor=world_a.hr, competency=fw.other_competency)
+        framework_services.archive_competency(actor=world_a.hr, competency=fw.other_competency)
         snap = snapshots.build_draft_snapshot()
     assert list(snap["competencies"]) == [str(fw.competency.pk)]
     assert [t["name"] for t in snap["tracks"]] == ["Engineering alpha"]

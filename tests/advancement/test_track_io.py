@@ -6,8 +6,9 @@ import json
 import pytest
 from django.core.exceptions import ValidationError
 
-from advancement import services, track_io
+from advancement import track_io
 from advancement.models import Competency, Criterion, Level, Track
+from advancement.services import framework as framework_services
 
 from .test_services import assert_refused
 
@@ -139,14 +140,14 @@ def test_export_then_import_reproduces_the_track_under_a_new_name(world_a):
 def test_export_gives_competencies_with_clashing_slugs_distinct_keys(world_a):
     fw = world_a.framework
     with world_a.scope():
-        plus = services.save_competency(
+        plus = framework_services.save_competency(
             actor=world_a.hr, competency=Competency(name="C++", category="craft")
         )
-        sharp = services.save_competency(
+        sharp = framework_services.save_competency(
             actor=world_a.hr, competency=Competency(name="C#", category="craft")
         )
         for competency in (plus, sharp):
-            services.save_criterion(
+            framework_services.save_criterion(
                 actor=world_a.hr,
                 criterion=Criterion(
                     level=fw.level, competency=competency, expectation=f"Knows {competency}."

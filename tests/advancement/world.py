@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 
-from advancement import services
 from advancement.models import (
     Competency,
     Criterion,
@@ -12,6 +11,9 @@ from advancement.models import (
     ProposalTarget,
     Track,
 )
+from advancement.services import framework as framework_services
+from advancement.services import placements as placement_services
+from advancement.services import proposals as proposal_services
 
 
 @dataclass
@@ -32,36 +34,36 @@ def build_framework(world) -> FrameworkWorld:
     slug = world.organization.slug
     hr = world.hr
     with world.scope():
-        craft = services.save_competency(
+        craft = framework_services.save_competency(
             actor=hr, competency=Competency(name=f"Craft {slug}", category="craft")
         )
-        teamwork = services.save_competency(
+        teamwork = framework_services.save_competency(
             actor=hr, competency=Competency(name=f"Teamwork {slug}", category="collaboration")
         )
-        track = services.save_track(actor=hr, track=Track(name=f"Engineering {slug}"))
-        first = services.save_level(
+        track = framework_services.save_track(actor=hr, track=Track(name=f"Engineering {slug}"))
+        first = framework_services.save_level(
             actor=hr, level=Level(track=track, code="L1", name="Engineer", summary="Learns.")
         )
-        second = services.save_level(
+        second = framework_services.save_level(
             actor=hr, level=Level(track=track, code="L2", name="Senior", summary="Leads.")
         )
-        criterion = services.save_criterion(
+        criterion = framework_services.save_criterion(
             actor=hr,
             criterion=Criterion(
                 level=first, competency=craft, expectation=f"Ships tested code ({slug})."
             ),
         )
-        services.save_criterion(
+        framework_services.save_criterion(
             actor=hr,
             criterion=Criterion(level=second, competency=craft, expectation="Designs systems."),
         )
-        services.save_criterion(
+        framework_services.save_criterion(
             actor=hr,
             criterion=Criterion(level=second, competency=teamwork, expectation="Mentors others."),
         )
-        version = services.publish(actor=hr, summary=f"First framework of {slug}.")
-        services.place(actor=hr, membership=world.report, level=first)
-        proposal = services.propose(
+        version = framework_services.publish(actor=hr, summary=f"First framework of {slug}.")
+        placement_services.place(actor=hr, membership=world.report, level=first)
+        proposal = proposal_services.propose(
             author=world.member,
             target=ProposalTarget.CRITERION,
             obj=criterion,

@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.utils import timezone
 from playwright.sync_api import Browser, expect
 
-from advancement import services as framework
+from advancement.services import placements as placement_services
 from perfapp.tenancy.scoping import organization_scope
 
 from ..factories import MembershipFactory
@@ -24,7 +24,7 @@ def test_an_employee_drafts_a_plan_the_manager_agrees_and_a_goal_makes_progress(
         organization=world.organization, manager=world.manager, team=world.team
     )
     with organization_scope(world.organization):
-        framework.place(actor=world.hr, membership=employee, level=world.framework.level)
+        placement_services.place(actor=world.hr, membership=employee, level=world.framework.level)
 
     me = signed_in_page(browser, live_server, employee, viewport=(1280, 900))
     me.get_by_role("navigation", name="Main").get_by_role("link", name="Growth").click()

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from advancement import services as framework
+from advancement.services import placements as placement_services
 from development.models import DevelopmentPlan, Goal, LearningItem, Milestone, PlanStatus
 from development.services import plans
 from perfapp.notifications.models import OutboxMessage
@@ -26,7 +26,7 @@ def new_report(world, manager=None):
         organization=world.organization, manager=manager or world.manager, team=world.team
     )
     with world.scope():
-        framework.place(actor=world.hr, membership=person, level=world.framework.level)
+        placement_services.place(actor=world.hr, membership=person, level=world.framework.level)
     return person
 
 

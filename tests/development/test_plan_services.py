@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
-from advancement import services as framework
+from advancement.services import framework
+from advancement.services import placements as placement_services
 from development.models import (
     DevelopmentPlan,
     Goal,
@@ -32,7 +33,7 @@ def new_report(world):
         organization=world.organization, manager=world.manager, team=world.team
     )
     with world.scope():
-        framework.place(actor=world.hr, membership=person, level=world.framework.level)
+        placement_services.place(actor=world.hr, membership=person, level=world.framework.level)
         OutboxMessage.objects.all().delete()
     return person
 

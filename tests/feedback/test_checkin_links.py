@@ -182,7 +182,7 @@ def test_feedback_you_may_not_read_cannot_be_linked(world_a):
 
 def test_a_draft_criterion_cannot_be_linked_until_published(world_a):
     world = world_a
-    from advancement import services as framework
+    from advancement.services import framework
 
     with world.scope():
         draft = framework.save_criterion(

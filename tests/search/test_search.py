@@ -60,7 +60,7 @@ def test_another_organizations_goal_or_opportunity_is_never_found(world_a, world
 
 def test_framework_text_of_the_published_version_is_found(world_a):
     with world_a.scope():
-        from advancement.selectors import current_version
+        from advancement.selectors.framework import current_version
 
         snapshot = current_version().snapshot
     track = snapshot["tracks"][0]

@@ -37,7 +37,7 @@ def _enrich(world) -> dict[str, str]:
     question in the open cycle (the reviewer's form shows the competency's name and
     description), a draft cycle, an open assessment, a proposal, a mentor to ask and a
     promotion case in calibration (its page shows HR the decision form)."""
-    from advancement.assessment_services import start_assessment
+    from advancement.services.assessments import start_assessment
     from feedback.models import FeedbackCycle
     from feedback.services import cycles
     from tests.advancement.promotion_world import subject_case
@@ -99,12 +99,12 @@ def _enrich(world) -> dict[str, str]:
 def _freeze_the_markup(world) -> None:
     """What copies stored text into JSON copies it with the markup: a new published
     version of the framework (snapshot and change log) and the promotion case's packet."""
-    from advancement import services
-    from advancement.promotion_models import Case
-    from advancement.readiness import readiness_packet
+    from advancement.models import Case
+    from advancement.selectors.readiness import readiness_packet
+    from advancement.services import framework as framework_services
 
     with world.scope():
-        services.publish(actor=world.hr, summary=f"{page_walk.BOLD} Reworded everything.")
+        framework_services.publish(actor=world.hr, summary=f"{page_walk.BOLD} Reworded everything.")
         for case in Case.objects.select_related("subject"):
             packet = readiness_packet(case.subject, viewer=world.hr)
             Case.objects.filter(pk=case.pk).update(packet=packet)
