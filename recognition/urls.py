@@ -1,10 +1,10 @@
 from django.urls import path
 
-from .views import give, profile, values, wall
-from .views import insights as insight_views
-from .views import points as points_views
-from .views import rewards as reward_views
-from .views import settings as settings_views
+from recognition.views import give, profile, values, wall
+from recognition.views import insights as insight_views
+from recognition.views import points as points_views
+from recognition.views import rewards as reward_views
+from recognition.views import settings as settings_views
 
 app_name = "recognition"
 

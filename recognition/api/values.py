@@ -17,11 +17,10 @@ from perfapp.api.errors import service_errors
 from perfapp.api.pagination import StableCursorPagination
 from perfapp.orgs.api import OrgRelatedField
 from perfapp.tenancy.api import OrganizationViewSet
-
-from ..models import CompanyValue, ContributionKind
-from ..permissions.recognition import MANAGE
-from ..selectors import recognition as selectors
-from ..services import recognition as services
+from recognition.models import CompanyValue, ContributionKind
+from recognition.permissions.recognition import MANAGE
+from recognition.selectors import recognition as selectors
+from recognition.services import recognition as services
 
 HR_ACTIONS = dict.fromkeys(("create", "partial_update", "archive", "restore", "move"), MANAGE)
 TRUE = ("1", "true")

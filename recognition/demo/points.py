@@ -8,9 +8,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 from perfapp.orgs.models import Membership, Organization
-
-from ..models import Reward
-from ..services import points, rewards
+from recognition.models import Reward
+from recognition.services import points, rewards
 
 CATALOGUE = [
     ("Coffee with the team", "A round of coffee and pastries for your team, on us.", 50, None),

@@ -12,8 +12,7 @@ from django.utils import timezone
 
 from advancement.models import Competency
 from perfapp.orgs.models import Membership, Organization
-
-from ..models import (
+from recognition.models import (
     CompanyValue,
     ContributionKind,
     PointsEntry,
@@ -22,8 +21,8 @@ from ..models import (
     RecognitionComment,
     RecognitionRecipient,
 )
-from ..selectors import recognition as selectors
-from ..services import recognition as services
+from recognition.selectors import recognition as selectors
+from recognition.services import recognition as services
 
 VALUES = [
     ("🤝", "Better together", "We share, we help, and we ask for help early."),

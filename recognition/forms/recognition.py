@@ -14,8 +14,7 @@ from advancement.models import Competency
 from perfapp.orgs.forms import MemberField, MembersField, colleagues_of, member_label
 from perfapp.orgs.models import Membership, Team
 from perfapp.web.widgets import QuickSelect
-
-from ..models import CompanyValue, ContributionKind
+from recognition.models import CompanyValue, ContributionKind
 
 PICK_COLLEAGUE = "Choose colleagues from the list."
 PICK_FROM_LIST = "Choose from the list."

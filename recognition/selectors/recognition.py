@@ -19,8 +19,7 @@ from django.utils import timezone
 from advancement.models import Competency
 from perfapp.orgs.models import Membership
 from perfapp.tenancy.scoping import get_active_organization_id
-
-from ..models import (
+from recognition.models import (
     CompanyValue,
     ContributionKind,
     Reaction,
@@ -29,8 +28,8 @@ from ..models import (
     RecognitionRecipient,
     RecognitionSettings,
 )
-from ..services import points
-from ..services import recognition as services
+from recognition.services import points
+from recognition.services import recognition as services
 
 LATEST_COMMENTS = 3
 CURSOR = re.compile(r"^(\d{1,20})-(\d{1,19})$")

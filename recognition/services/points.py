@@ -20,8 +20,7 @@ from django.utils import timezone
 from perfapp.orgs.models import Membership
 from perfapp.orgs.roles import Role
 from perfapp.timezones import zone_of
-
-from ..models import LedgerReason, PointsEntry, Recognition, RecognitionSettings
+from recognition.models import LedgerReason, PointsEntry, Recognition, RecognitionSettings
 
 
 def settings_for(organization) -> RecognitionSettings:
@@ -186,8 +185,7 @@ def adjust(*, actor: Membership, member: Membership, delta: int, note: str) -> P
     """HR corrects a balance with a row of its own (never by editing rows): a welcome
     bonus, or points given by mistake. A correction never takes a balance below zero."""
     from perfapp.audit.services import record
-
-    from .audit import PointsAction
+    from recognition.services.audit import PointsAction
 
     errors = {}
     if not delta or abs(delta) > MAX_ADJUSTMENT:

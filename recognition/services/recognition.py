@@ -21,8 +21,7 @@ from perfapp.audit.services import record
 from perfapp.notifications import services as notifications
 from perfapp.orgs.models import Membership
 from perfapp.text import excerpt
-
-from ..models import (
+from recognition.models import (
     CompanyValue,
     ContributionKind,
     Reaction,
@@ -30,7 +29,7 @@ from ..models import (
     RecognitionComment,
     RecognitionRecipient,
 )
-from . import points
+from recognition.services import points
 
 MAX_RECIPIENTS = 20
 MAX_MESSAGE = 2000

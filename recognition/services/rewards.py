@@ -16,11 +16,10 @@ from django.utils import timezone
 from perfapp.audit.services import record
 from perfapp.notifications import services as notifications
 from perfapp.orgs.models import Membership
-
-from ..models import LedgerReason, PointsEntry, Redemption, RedemptionStatus, Reward
-from ..permissions.points import can_decide_redemption, can_manage_rewards
-from . import points
-from .audit import PointsAction
+from recognition.models import LedgerReason, PointsEntry, Redemption, RedemptionStatus, Reward
+from recognition.permissions.points import can_decide_redemption, can_manage_rewards
+from recognition.services import points
+from recognition.services.audit import PointsAction
 
 MAX_COST = 1_000_000
 MAX_STOCK = 1_000_000

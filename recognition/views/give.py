@@ -15,12 +15,11 @@ from perfapp.orgs.models import Membership
 from perfapp.tenancy.views import org_view
 from perfapp.web.forms_util import apply_errors
 from perfapp.web.helpers import go, id_from
-
-from ..forms.recognition import GiveForm
-from ..rules import specificity as nudge_rules
-from ..selectors import recognition as selectors
-from ..services import points
-from ..services import recognition as services
+from recognition.forms.recognition import GiveForm
+from recognition.rules import specificity as nudge_rules
+from recognition.selectors import recognition as selectors
+from recognition.services import points
+from recognition.services import recognition as services
 
 
 def _count_recipients(data) -> int:

@@ -12,9 +12,8 @@ from django.views.decorators.http import require_safe
 
 from perfapp.orgs.models import Membership
 from perfapp.tenancy.views import org_view
-
-from ..permissions.recognition import can_see_profile
-from ..selectors import recognition as selectors
+from recognition.permissions.recognition import can_see_profile
+from recognition.selectors import recognition as selectors
 
 MONTHS = 12
 CHART = {"left": 36, "right": 8, "top": 28, "plot": 132, "step": 46, "bar": 14, "gap": 2}

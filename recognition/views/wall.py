@@ -15,13 +15,12 @@ from django.views.decorators.http import require_POST, require_safe
 
 from perfapp.tenancy.views import org_view, render_htmx
 from perfapp.web.helpers import message_of
-
-from ..forms.recognition import WallFilterForm
-from ..models import Reaction, Recognition
-from ..permissions.recognition import can_take_part
-from ..selectors import recognition as selectors
-from ..selectors.recognition import Criteria, Cursor
-from ..services import recognition as services
+from recognition.forms.recognition import WallFilterForm
+from recognition.models import Reaction, Recognition
+from recognition.permissions.recognition import can_take_part
+from recognition.selectors import recognition as selectors
+from recognition.selectors.recognition import Criteria, Cursor
+from recognition.services import recognition as services
 
 PAGE_SIZE = 20
 MORE_TARGET = "wall-more"
