@@ -77,7 +77,7 @@ class RecognitionConfig(AppConfig):
         from recognition.demo.recognition import seed_recognition
         from recognition.evidence import RecognitionEvidence
         from recognition.panels import register_panels
-        from recognition.services.recognition import CatalogueAction
+        from recognition.services.values import CatalogueAction
 
         evidence.register(RecognitionEvidence())
         links.register(RecognitionLinks())

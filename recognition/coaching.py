@@ -17,7 +17,7 @@ from django.utils.text import Truncator
 from perfapp.coaching import Suggestion
 from perfapp.orgs.models import Membership
 from recognition.models import Recognition, RecognitionRecipient
-from recognition.services import points
+from recognition.selectors import points
 
 CANDIDATES = 20
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from perfapp.web.dashboard import Attention, Cell, Column, Contribution, days_ago
 from recognition.models import RecognitionRecipient
-from recognition.services import points
+from recognition.selectors import points
 
 
 class RecognitionColumns:

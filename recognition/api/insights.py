@@ -21,8 +21,7 @@ from perfapp.api.pagination import StableCursorPagination
 from perfapp.orgs.api import PersonRefSerializer, TeamRefSerializer
 from perfapp.small_groups import MIN_GROUP
 from perfapp.tenancy.api import OrganizationViewSet
-from recognition.selectors import insights
-from recognition.services import points
+from recognition.selectors import insights, points
 
 DAYS_PARAM = OpenApiParameter(
     "days", OpenApiTypes.INT, description="The window in days, 7–365 (default: the setting)."

@@ -27,7 +27,8 @@ from recognition.permissions.points import (
     can_see_redemption,
     is_recognition_admin,
 )
-from recognition.services import points, rewards
+from recognition.selectors import points
+from recognition.services import rewards
 
 MANAGE = Permission.MANAGE_RECOGNITION
 

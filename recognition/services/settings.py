@@ -8,8 +8,8 @@ from perfapp.audit.services import record
 from perfapp.orgs.models import Membership
 from recognition.models import RecognitionSettings
 from recognition.permissions.points import can_change_settings
+from recognition.selectors.points import settings_for
 from recognition.services.audit import PointsAction
-from recognition.services.points import settings_for
 
 SETTINGS_FIELDS = (
     "points_enabled",

@@ -22,8 +22,7 @@ from recognition.permissions.points import (
     can_see_insights,
     is_recognition_admin,
 )
-from recognition.selectors import insights
-from recognition.services import points
+from recognition.selectors import insights, points
 from recognition.services.audit import PointsAction
 
 QUIET_PAGE = 25

@@ -15,7 +15,8 @@ from perfapp.tenancy.views import org_view
 from perfapp.web.helpers import message_of
 from recognition.models import LedgerReason, Reward
 from recognition.permissions.points import is_recognition_admin
-from recognition.services import points, rewards
+from recognition.selectors import points
+from recognition.services import rewards
 
 LEDGER_PAGE = 20
 RECENT_REDEMPTIONS = 10

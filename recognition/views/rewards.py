@@ -14,7 +14,8 @@ from perfapp.web.forms_util import apply_errors
 from perfapp.web.helpers import initials, is_partial, message_of
 from recognition.forms.points import DecisionForm, QueueFilterForm, RewardForm
 from recognition.models import Redemption, RedemptionStatus, Reward
-from recognition.services import points, rewards
+from recognition.selectors import points
+from recognition.services import rewards
 
 MANAGE = Permission.MANAGE_RECOGNITION
 QUEUE_PAGE = 20

@@ -9,7 +9,7 @@ from perfapp.orgs.roles import Permission
 from perfapp.tenancy.views import org_view
 from perfapp.web.forms_util import apply_errors
 from recognition.forms.points import RecognitionSettingsForm
-from recognition.services import points
+from recognition.selectors import points
 from recognition.services import settings as settings_service
 
 
