@@ -12,10 +12,10 @@ class RecognitionConfig(AppConfig):
         self._register_settings_areas()
         self._register_giving_and_wall()
         self._register_points_and_insights()
-        from .dashboard import register_dashboard
+        from recognition.dashboard import register_dashboard
 
         register_dashboard()  # team dashboard: last recognized
-        from .contributions import register_contributions
+        from recognition.contributions import register_contributions
 
         register_contributions()  # analytics, search, data export and erasure
 
@@ -73,12 +73,11 @@ class RecognitionConfig(AppConfig):
         from perfapp.audit.models import register_actions
         from perfapp.notifications import kinds
         from perfapp.orgs import demo
-
-        from .coaching import RecognitionLinks, quiet_recognition
-        from .demo.recognition import seed_recognition
-        from .evidence import RecognitionEvidence
-        from .panels import register_panels
-        from .services.recognition import CatalogueAction
+        from recognition.coaching import RecognitionLinks, quiet_recognition
+        from recognition.demo.recognition import seed_recognition
+        from recognition.evidence import RecognitionEvidence
+        from recognition.panels import register_panels
+        from recognition.services.values import CatalogueAction
 
         evidence.register(RecognitionEvidence())
         links.register(RecognitionLinks())
@@ -109,9 +108,8 @@ class RecognitionConfig(AppConfig):
         from perfapp.audit.models import register_actions
         from perfapp.notifications import kinds
         from perfapp.orgs import demo
-
-        from .demo.points import seed_points
-        from .services.audit import PointsAction
+        from recognition.demo.points import seed_points
+        from recognition.services.audit import PointsAction
 
         register_actions(PointsAction.choices)
         demo.register(seed_points, order=50)

@@ -8,9 +8,8 @@ def register_contributions() -> None:
     from perfapp import search
     from perfapp.analytics import registry
     from perfapp.privacy import registry as privacy
-
-    from .analytics import recognition_tables
-    from .personal_data import PERSONAL_DATA
+    from recognition.analytics import recognition_tables
+    from recognition.personal_data import PERSONAL_DATA
 
     registry.register(registry.Contribution("recognition", 30, "Recognition", recognition_tables))
     privacy.register(PERSONAL_DATA)
