@@ -1,19 +1,20 @@
 from django.urls import path
 
-from development.views import goals, mentoring, plans, stretch, team
+from development.views import mentoring, stretch
+from development.views.plans import goals, plan, team
 
 app_name = "development"
 
 # Growth pages, grouped by area. Each area's engineer adds its routes in its block.
 urlpatterns = [
     # plans, goals, learning, reviews (a plan is addressed by its owner's member id)
-    path("", plans.index, name="index"),
-    path("plans/<int:pk>/", plans.plan, name="plan"),
-    path("plans/<int:pk>/edit/", plans.plan_edit, name="plan_edit"),
-    path("plans/<int:pk>/sign/", plans.plan_sign, name="plan_sign"),
-    path("plans/<int:pk>/comment/", plans.plan_comment, name="plan_comment"),
-    path("plans/<int:pk>/review/", plans.plan_review, name="plan_review"),
-    path("plans/<int:pk>/learning/", plans.learning_add, name="learning_add"),
+    path("", plan.index, name="index"),
+    path("plans/<int:pk>/", plan.plan, name="plan"),
+    path("plans/<int:pk>/edit/", plan.plan_edit, name="plan_edit"),
+    path("plans/<int:pk>/sign/", plan.plan_sign, name="plan_sign"),
+    path("plans/<int:pk>/comment/", plan.plan_comment, name="plan_comment"),
+    path("plans/<int:pk>/review/", plan.plan_review, name="plan_review"),
+    path("plans/<int:pk>/learning/", plan.learning_add, name="learning_add"),
     path("plans/<int:pk>/goals/new/", goals.goal_new, name="goal_new"),
     path("goals/<int:pk>/", goals.goal_edit, name="goal_edit"),
     path("goals/<int:pk>/status/", goals.goal_status, name="goal_status"),

@@ -8,8 +8,7 @@ from django.db.models import QuerySet
 
 from perfapp.analytics.registry import Filters, Row, Table
 from perfapp.orgs.models import Membership
-
-from .selectors import insights
+from recognition.selectors import insights
 
 
 @dataclass(frozen=True)

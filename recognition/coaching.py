@@ -16,9 +16,8 @@ from django.utils.text import Truncator
 
 from perfapp.coaching import Suggestion
 from perfapp.orgs.models import Membership
-
-from .models import Recognition, RecognitionRecipient
-from .services import points
+from recognition.models import Recognition, RecognitionRecipient
+from recognition.selectors import points
 
 CANDIDATES = 20
 

@@ -8,9 +8,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from perfapp.web.dashboard import Attention, Cell, Column, Contribution, days_ago
-
-from .models import RecognitionRecipient
-from .services import points
+from recognition.models import RecognitionRecipient
+from recognition.selectors import points
 
 
 class RecognitionColumns:

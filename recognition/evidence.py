@@ -15,8 +15,7 @@ from django.db.models import Exists, OuterRef
 from advancement.evidence import EVERYONE, EvidenceItem, competencies_by_item, urls_of
 from perfapp.accounts.models import display_name
 from perfapp.orgs.models import Membership
-
-from .models import ContributionKind, Recognition, RecognitionRecipient
+from recognition.models import ContributionKind, Recognition, RecognitionRecipient
 
 
 class RecognitionEvidence:

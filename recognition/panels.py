@@ -4,8 +4,7 @@ recognize someone."""
 from django.http import HttpRequest
 
 from perfapp.web.home import HomePanel
-
-from .selectors import recognition as selectors
+from recognition.selectors import recognition as selectors
 
 RECENT_DAYS = 30
 SHOWN = 3

@@ -7,8 +7,7 @@ so balances and reward stock add up; their notes are cleared."""
 from django.db.models import Q
 
 from perfapp.privacy.registry import ERASED_TEXT, PersonalData, rows
-
-from .models import (
+from recognition.models import (
     PointsEntry,
     Reaction,
     Recognition,

@@ -1,22 +1,23 @@
 from django.urls import path
 
-from .views import give, profile, values, wall
-from .views import insights as insight_views
-from .views import points as points_views
-from .views import rewards as reward_views
-from .views import settings as settings_views
+from recognition.views import insights as insight_views
+from recognition.views import points as points_views
+from recognition.views import recognition as recognition_views
+from recognition.views import rewards as reward_views
+from recognition.views import settings as settings_views
+from recognition.views import values
 
 app_name = "recognition"
 
 urlpatterns = [
-    # The wall, giving, reactions and comments.
-    path("", wall.index, name="index"),
-    path("give/", give.give, name="give"),
-    path("give/nudge/", give.nudge, name="nudge"),
-    path("<int:pk>/", wall.detail, name="detail"),
-    path("<int:pk>/react/", wall.react, name="react"),
-    path("<int:pk>/comments/", wall.comment, name="comment"),
-    path("people/<int:pk>/", profile.profile, name="profile"),
+    # The wall, giving, reactions and comments, and a person's profile.
+    path("", recognition_views.index, name="index"),
+    path("give/", recognition_views.give, name="give"),
+    path("give/nudge/", recognition_views.nudge, name="nudge"),
+    path("<int:pk>/", recognition_views.detail, name="detail"),
+    path("<int:pk>/react/", recognition_views.react, name="react"),
+    path("<int:pk>/comments/", recognition_views.comment, name="comment"),
+    path("people/<int:pk>/", recognition_views.profile, name="profile"),
     # Company values and contribution kinds (HR).
     path("values/", values.values, name="values"),
     path("values/<int:pk>/", values.value, name="value"),

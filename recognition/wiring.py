@@ -24,7 +24,7 @@ from recognition.evidence import RecognitionEvidence
 from recognition.panels import HOME_PANELS
 from recognition.personal_data import PERSONAL_DATA
 from recognition.services.audit import PointsAction
-from recognition.services.recognition import CatalogueAction
+from recognition.services.values import CatalogueAction
 
 NOTIFICATION_KINDS = (
     NotificationKind("recognition.received", "Recognition for you", "A colleague recognized you."),

@@ -21,7 +21,6 @@ from rest_framework.response import Response
 
 from advancement.api.common import CompetencyRefSerializer
 from advancement.models import Competency
-from development.api.growth_common import GrowthTeamSerializer, visible_object
 from development.models import (
     MentorProfile,
     Mentorship,
@@ -36,8 +35,8 @@ from development.services import mentoring
 from perfapp.api.errors import service_errors
 from perfapp.api.fields import PlainChoiceField
 from perfapp.api.pagination import NewestFirstPagination, StableCursorPagination
-from perfapp.api.params import choice_param, id_param
-from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer
+from perfapp.api.params import choice_param, id_param, visible_object
+from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer, TeamRefSerializer
 from perfapp.orgs.models import Membership
 from perfapp.tenancy.api import OrganizationViewSet
 
@@ -47,7 +46,7 @@ from perfapp.tenancy.api import OrganizationViewSet
 class MentorProfileSerializer(serializers.ModelSerializer):
     person = PersonRefSerializer(source="membership", read_only=True)
     job_title = serializers.CharField(source="membership.job_title", read_only=True)
-    team = GrowthTeamSerializer(source="membership.team", read_only=True, allow_null=True)
+    team = TeamRefSerializer(source="membership.team", read_only=True, allow_null=True)
     competencies = CompetencyRefSerializer(many=True, read_only=True)
     mentees = serializers.IntegerField(read_only=True, help_text="Current mentees.")
     has_room = serializers.BooleanField(

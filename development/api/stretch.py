@@ -21,7 +21,6 @@ from rest_framework.response import Response
 
 from advancement.api.common import CompetencyRefSerializer
 from advancement.models import Competency
-from development.api.growth_common import GrowthTeamSerializer, visible_object
 from development.models import (
     Audience,
     Commitment,
@@ -40,8 +39,8 @@ from development.services import stretch
 from perfapp.api.errors import service_errors
 from perfapp.api.fields import PlainChoiceField
 from perfapp.api.pagination import NewestFirstPagination, StableCursorPagination
-from perfapp.api.params import choice_param, id_param
-from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer
+from perfapp.api.params import choice_param, id_param, visible_object
+from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer, TeamRefSerializer
 from perfapp.orgs.models import Team
 from perfapp.tenancy.api import OrganizationViewSet
 from perfapp.timezones import local_today
@@ -61,7 +60,7 @@ class StretchInterestRefSerializer(serializers.ModelSerializer):
 class OpportunitySerializer(serializers.ModelSerializer):
     owner = PersonRefSerializer(read_only=True)
     competencies = CompetencyRefSerializer(many=True, read_only=True)
-    teams = GrowthTeamSerializer(many=True, read_only=True)
+    teams = TeamRefSerializer(many=True, read_only=True)
     commitment = PlainChoiceField(Commitment.choices, read_only=True)
     audience = PlainChoiceField(Audience.choices, read_only=True)
     status = PlainChoiceField(OpportunityStatus.choices, read_only=True)

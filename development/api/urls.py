@@ -3,13 +3,13 @@ includes them next to the core's router, in the ``api`` namespace: ``api:plan-li
 
 from rest_framework.routers import SimpleRouter
 
-from development.api.goals import GoalViewSet, LearningItemViewSet, MilestoneViewSet
 from development.api.mentoring import (
     MentorProfileViewSet,
     MentorshipRequestViewSet,
     MentorshipViewSet,
 )
-from development.api.plans import PlanReviewViewSet, PlanViewSet
+from development.api.plans.goals import GoalViewSet, LearningItemViewSet, MilestoneViewSet
+from development.api.plans.plan import PlanReviewViewSet, PlanViewSet
 from development.api.stretch import OpportunityViewSet, StretchInterestViewSet
 
 router = SimpleRouter()

@@ -1,2 +1,2 @@
-"""Pages of the growth app, a module per area: plans, the manager's view, mentoring and
-stretch assignments."""
+"""Pages of the growth app, one per sub-domain: plans (a package: the plan, its goals, the
+manager's view), mentoring and stretch assignments."""

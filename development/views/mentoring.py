@@ -35,13 +35,13 @@ from development.models import (
 )
 from development.selectors import mentoring as selectors
 from development.services import mentoring
-from development.views.growth_common import PAGE_SIZE
 from perfapp.orgs.models import Membership
 from perfapp.tenancy.views import org_view
 from perfapp.timezones import local_today
 from perfapp.web.forms_util import apply_errors
 from perfapp.web.helpers import first_name, go, id_from, initials, is_partial, message_of
 
+PAGE_SIZE = 20
 RECENTLY_DECLINED = timedelta(days=30)
 
 

@@ -32,12 +32,13 @@ from development.permissions.stretch import (
 )
 from development.selectors import stretch as selectors
 from development.services import stretch
-from development.views.growth_common import PAGE_SIZE
 from perfapp.orgs.models import Team
 from perfapp.tenancy.views import org_view
 from perfapp.timezones import local_today
 from perfapp.web.forms_util import apply_errors
 from perfapp.web.helpers import first_name, go, initials, message_of
+
+PAGE_SIZE = 20
 
 
 def _subtabs(viewer) -> bool:

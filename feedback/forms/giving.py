@@ -16,6 +16,7 @@ from feedback.models import FeedbackKind, Visibility
 from feedback.selectors.giving import timeline_people
 from perfapp.orgs.forms import MemberField, colleagues_of, member_label
 from perfapp.orgs.models import Membership
+from perfapp.web.forms_util import offer
 from perfapp.web.widgets import QuickSelect
 
 PICK_COLLEAGUE = "Choose one of your colleagues from the list."
@@ -24,12 +25,6 @@ PICK_COMPETENCY = "Choose competencies from the list."
 
 def active_competencies():
     return Competency.objects.filter(archived_at__isnull=True).order_by("name")
-
-
-def offer_only(field: forms.ChoiceField, choices) -> None:
-    """Show only ``choices`` while the field still accepts every value it knows, so a rule
-    broken on purpose reaches the service and its clear message."""
-    field.widget.choices = list(choices)
 
 
 AUDIENCE_HELP = (
@@ -128,11 +123,11 @@ class FeedbackForm(FeedbackContentForm):
         super().__init__(*args, **kwargs)
         # Validation accepts anyone here; the service explains why someone can't receive it.
         self.fields["recipient"].queryset = Membership.objects.select_related("user")
-        offer_only(
+        offer(
             self.fields["recipient"],
             [("", "Choose a colleague")] + [(m.pk, member_label(m)) for m in colleagues_of(viewer)],
         )
-        offer_only(
+        offer(
             self.fields["visibility"],
             [
                 (value, VISIBILITY_LABELS[value])

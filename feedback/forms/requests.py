@@ -12,11 +12,11 @@ from feedback.forms.giving import (
     PICK_COMPETENCY,
     FeedbackContentForm,
     active_competencies,
-    offer_only,
 )
 from feedback.models import Visibility
 from perfapp.orgs.forms import MemberField, MembersField, colleagues_of, member_label
 from perfapp.orgs.models import Membership
+from perfapp.web.forms_util import offer
 
 
 class AnswerForm(FeedbackContentForm):
@@ -32,7 +32,7 @@ class AnswerForm(FeedbackContentForm):
 
     def __init__(self, *args, visibility_choices, **kwargs):
         super().__init__(*args, **kwargs)
-        offer_only(self.fields["visibility"], visibility_choices)
+        offer(self.fields["visibility"], visibility_choices)
 
     def content(self) -> dict:
         return {**super().content(), "visibility": self.cleaned_data["visibility"]}
@@ -92,12 +92,12 @@ class RequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         everyone = Membership.objects.select_related("user")
         self.fields["subject"].queryset = everyone
-        offer_only(
+        offer(
             self.fields["subject"],
             [(viewer.pk, "Myself")] + [(m.pk, member_label(m)) for m in reports],
         )
         self.fields["reviewers"].queryset = everyone
-        offer_only(
+        offer(
             self.fields["reviewers"],
             [(m.pk, member_label(m)) for m in colleagues_of(viewer)],
         )

@@ -1,4 +1,5 @@
-"""Ids from paths and query strings, checked the same way by every endpoint."""
+"""Ids from paths and query strings, checked the same way by every endpoint, and the object
+an id in the path names."""
 
 from rest_framework import exceptions, serializers
 
@@ -24,6 +25,15 @@ def path_id(raw) -> int:
     if not is_id(raw):
         raise exceptions.NotFound()
     return int(raw)
+
+
+def visible_object(queryset, pk):
+    """One object, by the id in the URL, among what the caller may see (``queryset``), or
+    404: missing, forbidden and malformed alike."""
+    found = queryset.filter(pk=path_id(pk)).first()
+    if found is None:
+        raise exceptions.NotFound()
+    return found
 
 
 def id_param(

@@ -1,5 +1,5 @@
 from django.core.exceptions import ValidationError
-from django.forms import Form
+from django.forms import ChoiceField, Form
 
 
 def apply_errors(form: Form, error: ValidationError) -> None:
@@ -23,3 +23,10 @@ RELOAD_ERRORS = {
     "min_value": RELOAD,
     "max_value": RELOAD,
 }
+
+
+def offer(field: ChoiceField, choices) -> None:
+    """Show only ``choices`` while the field still accepts everything its queryset holds,
+    so a rule broken on purpose (an archived value, a deactivated colleague) reaches the
+    service and its clear message instead of a bare "not a valid choice"."""
+    field.widget.choices = list(choices)

@@ -21,9 +21,7 @@ from perfapp.api.pagination import StableCursorPagination
 from perfapp.orgs.api import PersonRefSerializer, TeamRefSerializer
 from perfapp.small_groups import MIN_GROUP
 from perfapp.tenancy.api import OrganizationViewSet
-
-from ..selectors import insights
-from ..services import points
+from recognition.selectors import insights, points
 
 DAYS_PARAM = OpenApiParameter(
     "days", OpenApiTypes.INT, description="The window in days, 7–365 (default: the setting)."

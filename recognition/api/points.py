@@ -21,10 +21,14 @@ from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer
 from perfapp.orgs.models import Membership
 from perfapp.orgs.roles import Permission
 from perfapp.tenancy.api import OrganizationViewSet
-
-from ..models import LedgerReason, PointsEntry, Redemption, RedemptionStatus, Reward
-from ..permissions.points import can_see_points_of, can_see_redemption, is_recognition_admin
-from ..services import points, rewards
+from recognition.models import LedgerReason, PointsEntry, Redemption, RedemptionStatus, Reward
+from recognition.permissions.points import (
+    can_see_points_of,
+    can_see_redemption,
+    is_recognition_admin,
+)
+from recognition.selectors import points
+from recognition.services import rewards
 
 MANAGE = Permission.MANAGE_RECOGNITION
 

@@ -27,18 +27,17 @@ from perfapp.api.params import id_param
 from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer
 from perfapp.orgs.models import Membership
 from perfapp.tenancy.api import OrganizationViewSet
-
-from ..models import (
+from recognition.models import (
     CompanyValue,
     ContributionKind,
     Reaction,
     Recognition,
     RecognitionComment,
 )
-from ..rules import specificity as nudge_rules
-from ..selectors import recognition as selectors
-from ..selectors.recognition import Criteria
-from ..services import recognition as services
+from recognition.rules import specificity as nudge_rules
+from recognition.selectors import recognition as selectors
+from recognition.selectors.recognition import Criteria
+from recognition.services import recognition as services
 
 
 class WallPagination(StableCursorPagination):

@@ -3,10 +3,15 @@
 
 from rest_framework.routers import SimpleRouter
 
-from .insights import RecognitionInsightsViewSet
-from .points import PointsBalanceViewSet, PointsEntryViewSet, RedemptionViewSet, RewardViewSet
-from .recognition import CommentViewSet, ReactionViewSet, RecognitionViewSet
-from .values import CompanyValueViewSet, ContributionKindViewSet
+from recognition.api.insights import RecognitionInsightsViewSet
+from recognition.api.points import (
+    PointsBalanceViewSet,
+    PointsEntryViewSet,
+    RedemptionViewSet,
+    RewardViewSet,
+)
+from recognition.api.recognition import CommentViewSet, ReactionViewSet, RecognitionViewSet
+from recognition.api.values import CompanyValueViewSet, ContributionKindViewSet
 
 router = SimpleRouter()
 # The wall, giving, reactions and comments (public inside the organization), company values

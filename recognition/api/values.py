@@ -1,7 +1,7 @@
 """API: company values and contribution kinds. Everyone reads them; HR (owners and HR
 admins) adds, edits, orders, archives and restores them, and maps kinds to competencies.
 
-The same rules as the pages (``recognition.services.recognition``); their ValidationErrors
+The same rules as the pages (``recognition.services.values``); their ValidationErrors
 become the 400 envelope, and every change is in the audit log.
 """
 
@@ -17,11 +17,10 @@ from perfapp.api.errors import service_errors
 from perfapp.api.pagination import StableCursorPagination
 from perfapp.orgs.api import OrgRelatedField
 from perfapp.tenancy.api import OrganizationViewSet
-
-from ..models import CompanyValue, ContributionKind
-from ..permissions.recognition import MANAGE
-from ..selectors import recognition as selectors
-from ..services import recognition as services
+from recognition.models import CompanyValue, ContributionKind
+from recognition.permissions.recognition import MANAGE
+from recognition.selectors import values as selectors
+from recognition.services import values as services
 
 HR_ACTIONS = dict.fromkeys(("create", "partial_update", "archive", "restore", "move"), MANAGE)
 TRUE = ("1", "true")

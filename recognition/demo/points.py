@@ -8,9 +8,9 @@ from datetime import timedelta
 from django.utils import timezone
 
 from perfapp.orgs.models import Membership, Organization
-
-from ..models import Reward
-from ..services import points, rewards
+from recognition.models import Reward
+from recognition.selectors.points import balance_of
+from recognition.services import points, rewards
 
 CATALOGUE = [
     ("Coffee with the team", "A round of coffee and pastries for your team, on us.", 50, None),
@@ -47,7 +47,7 @@ def seed_points(organization: Organization, members: list[Membership]) -> None:
     ]
     for index, wanted in BALANCES:
         person = members[index]
-        missing = wanted - points.balance_of(person)
+        missing = wanted - balance_of(person)
         if missing > 0:
             points.adjust(
                 actor=hr, member=person, delta=missing, note="Welcome to points and rewards!"

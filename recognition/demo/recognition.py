@@ -12,8 +12,7 @@ from django.utils import timezone
 
 from advancement.models import Competency
 from perfapp.orgs.models import Membership, Organization
-
-from ..models import (
+from recognition.models import (
     CompanyValue,
     ContributionKind,
     PointsEntry,
@@ -22,8 +21,9 @@ from ..models import (
     RecognitionComment,
     RecognitionRecipient,
 )
-from ..selectors import recognition as selectors
-from ..services import recognition as services
+from recognition.selectors import values as selectors
+from recognition.services import recognition as services
+from recognition.services import values as value_services
 
 VALUES = [
     ("🤝", "Better together", "We share, we help, and we ask for help early."),
@@ -220,7 +220,7 @@ def _backdate(recognition: Recognition, when) -> None:
 def _seed_values(actor: Membership) -> dict[str, CompanyValue]:
     if not CompanyValue.objects.exists():
         for emoji, name, description in VALUES:
-            services.add_value(actor=actor, name=name, description=description, emoji=emoji)
+            value_services.add_value(actor=actor, name=name, description=description, emoji=emoji)
     return {value.name: value for value in selectors.active_values()}
 
 
@@ -232,7 +232,7 @@ def _map_kinds(actor: Membership, kinds: list[ContributionKind]) -> None:
         mapped = [c for c in competencies if any(word in c.name.lower() for word in words)]
         if mapped:
             kind = kinds[index]
-            services.change_kind(
+            value_services.change_kind(
                 actor=actor,
                 kind=kind,
                 name=kind.name,

@@ -4,10 +4,9 @@ services check the rules (and say why)."""
 from django import forms
 
 from perfapp.web.forms_util import RELOAD
-
-from ..models import RecognitionSettings, RedemptionStatus, Reward
-from ..selectors.insights import DAYS, WEEKS
-from ..services.settings import MAX_ALLOWANCE, QUIET_DAYS
+from recognition.models import RecognitionSettings, RedemptionStatus, Reward
+from recognition.selectors.insights import DAYS, WEEKS
+from recognition.services.settings import MAX_ALLOWANCE, QUIET_DAYS
 
 
 class RecognitionSettingsForm(forms.ModelForm):

@@ -1,4 +1,4 @@
-"""Forms of the recognition pages.
+"""Forms of giving recognition and of the wall's filters.
 
 They check shapes (a known person, a number, a choice); the rules (not yourself, not a
 deactivated colleague, not an archived value, within your allowance) live in
@@ -13,9 +13,9 @@ from django.db.models import Q
 from advancement.models import Competency
 from perfapp.orgs.forms import MemberField, MembersField, colleagues_of, member_label
 from perfapp.orgs.models import Membership, Team
+from perfapp.web.forms_util import offer
 from perfapp.web.widgets import QuickSelect
-
-from ..models import CompanyValue, ContributionKind
+from recognition.models import CompanyValue, ContributionKind
 
 PICK_COLLEAGUE = "Choose colleagues from the list."
 PICK_FROM_LIST = "Choose from the list."
@@ -24,12 +24,6 @@ PICK_FROM_LIST = "Choose from the list."
 class ValuesField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: CompanyValue) -> str:
         return f"{obj.emoji} {obj.name}".strip()
-
-
-def _offer(field: forms.ChoiceField, choices) -> None:
-    """Show only ``choices`` while the field still accepts every value it knows, so a rule
-    broken on purpose reaches the service and its clear message."""
-    field.widget.choices = list(choices)
 
 
 class GiveForm(forms.Form):
@@ -92,17 +86,17 @@ class GiveForm(forms.Form):
     def __init__(self, *args, viewer: Membership, kinds, values, points_enabled: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["recipients"].queryset = Membership.objects.select_related("user")
-        _offer(
+        offer(
             self.fields["recipients"],
             [(person.pk, member_label(person)) for person in colleagues_of(viewer)],
         )
         self.fields["kind"].queryset = ContributionKind.objects.all()
-        _offer(self.fields["kind"], [(kind.pk, kind.name) for kind in kinds])
+        offer(self.fields["kind"], [(kind.pk, kind.name) for kind in kinds])
         self.fields["values"].queryset = CompanyValue.objects.all()
-        _offer(self.fields["values"], [(v.pk, f"{v.emoji} {v.name}".strip()) for v in values])
+        offer(self.fields["values"], [(v.pk, f"{v.emoji} {v.name}".strip()) for v in values])
         competencies = Competency.objects.filter(archived_at__isnull=True).order_by("name")
         self.fields["competencies"].queryset = Competency.objects.all()
-        _offer(self.fields["competencies"], [(c.pk, c.name) for c in competencies])
+        offer(self.fields["competencies"], [(c.pk, c.name) for c in competencies])
         if not points_enabled:
             del self.fields["points_each"]
 
@@ -163,7 +157,7 @@ class WallFilterForm(forms.Form):
         self.fields["team"].queryset = Team.objects.order_by("name")
         self.fields["value"].queryset = CompanyValue.objects.order_by("archived_at", "position")
         self.fields["kind"].queryset = ContributionKind.objects.all()
-        _offer(self.fields["kind"], [("", "All kinds"), *((k.pk, k.name) for k in kinds)])
+        offer(self.fields["kind"], [("", "All kinds"), *((k.pk, k.name) for k in kinds)])
         people = Membership.objects.select_related("user").order_by("user__name", "id")
         self.fields["person"].queryset = people
         if viewer is not None:
@@ -179,7 +173,7 @@ class WallFilterForm(forms.Form):
                 | (Q(manager_id=viewer.manager_id) if viewer.manager_id else Q(pk__in=[]))
                 | Q(pk=chosen)
             )[:NEARBY]
-            _offer(field, [("", "Anyone"), *((m.pk, field.label_from_instance(m)) for m in near)])
+            offer(field, [("", "Anyone"), *((m.pk, field.label_from_instance(m)) for m in near)])
 
     def criteria(self) -> dict:
         """What was filled in validly (a stale or foreign id is ignored, not an error)."""
@@ -188,64 +182,4 @@ class WallFilterForm(forms.Form):
         return {
             key: data[key].pk if data.get(key) else None
             for key in ("team", "value", "kind", "person")
-        }
-
-
-class ValueForm(forms.Form):
-    name = forms.CharField(
-        label="Name",
-        max_length=60,
-        error_messages={"required": "Name the value, e.g. “Ownership”."},
-    )
-    emoji = forms.CharField(
-        label="Emoji",
-        max_length=8,
-        required=False,
-        help_text="One emoji that people will recognize the value by, e.g. 🤝.",
-        widget=forms.TextInput(attrs={"class": "input-emoji", "autocomplete": "off"}),
-    )
-    description = forms.CharField(
-        label="What it means here",
-        max_length=300,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="A sentence people read when they pick it.",
-    )
-
-
-class KindForm(forms.Form):
-    name = forms.CharField(
-        label="Name",
-        max_length=60,
-        error_messages={"required": "Name the kind of contribution, e.g. “Mentorship”."},
-    )
-    description = forms.CharField(
-        label="Description",
-        max_length=300,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    competencies = forms.ModelMultipleChoiceField(
-        label="Competencies it shows",
-        queryset=Competency.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        help_text="Recognition of this kind counts as evidence for these competencies.",
-        error_messages={"invalid_choice": PICK_FROM_LIST, "invalid_pk_value": PICK_FROM_LIST},
-    )
-
-    def __init__(self, *args, keep=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        kept = [c.pk for c in keep]
-        self.fields["competencies"].queryset = Competency.objects.all()
-        offered = Competency.objects.filter(Q(archived_at__isnull=True) | Q(pk__in=kept))
-        offered = offered.order_by("name")
-        _offer(self.fields["competencies"], [(c.pk, c.name) for c in offered])
-
-    def content(self) -> dict:
-        data = self.cleaned_data
-        return {
-            "name": data["name"],
-            "description": data.get("description", ""),
-            "competencies": list(data.get("competencies") or []),
         }

@@ -11,8 +11,7 @@ tested predicates. Pages and the API ask these; nothing else compares roles.
 
 from perfapp.orgs.models import Membership
 from perfapp.orgs.roles import Permission
-
-from ..models import Redemption
+from recognition.models import Redemption
 
 MANAGE = Permission.MANAGE_RECOGNITION
 

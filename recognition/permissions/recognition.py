@@ -8,8 +8,7 @@ admins) keeps the company values and the contribution kinds.
 
 from perfapp.orgs.models import Membership
 from perfapp.orgs.roles import Permission
-
-from ..models import Recognition
+from recognition.models import Recognition
 
 MANAGE = Permission.MANAGE_RECOGNITION
 

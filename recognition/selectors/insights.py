@@ -30,9 +30,8 @@ from perfapp.orgs.models import Membership
 from perfapp.orgs.permissions import sees_every_email
 from perfapp.small_groups import too_small
 from perfapp.timezones import zone_of
-
-from ..models import ContributionKind, Recognition, RecognitionRecipient
-from ..permissions.points import can_see_insights, can_see_org_insights
+from recognition.models import ContributionKind, Recognition, RecognitionRecipient
+from recognition.permissions.points import can_see_insights, can_see_org_insights
 
 MAX_DEPTH = 50  # how far down a reporting tree is walked
 DAYS = (7, 365)  # the window a viewer may choose

@@ -1,4 +1,5 @@
-"""Reads of recognition: the wall (keyset-paginated), values and kinds, profiles.
+"""Reads of recognition: the wall (keyset-paginated) and profiles. (The company values and
+contribution kinds are read in ``recognition.selectors.values``.)
 
 The wall never counts its rows: pages are found with a keyset cursor on
 (created_at, id), which the (organization, -created_at, -id) index serves at any depth,
@@ -18,9 +19,7 @@ from django.utils import timezone
 
 from advancement.models import Competency
 from perfapp.orgs.models import Membership
-from perfapp.tenancy.scoping import get_active_organization_id
-
-from ..models import (
+from recognition.models import (
     CompanyValue,
     ContributionKind,
     Reaction,
@@ -29,8 +28,7 @@ from ..models import (
     RecognitionRecipient,
     RecognitionSettings,
 )
-from ..services import points
-from ..services import recognition as services
+from recognition.selectors import points
 
 LATEST_COMMENTS = 3
 CURSOR = re.compile(r"^(\d{1,20})-(\d{1,19})$")
@@ -38,33 +36,6 @@ CURSOR = re.compile(r"^(\d{1,20})-(\d{1,19})$")
 
 def settings_of(organization) -> RecognitionSettings:
     return points.settings_for(organization)
-
-
-# --- values and kinds -----------------------------------------------------------------------
-
-
-def active_values() -> QuerySet[CompanyValue]:
-    return CompanyValue.objects.filter(archived_at__isnull=True).order_by("position", "id")
-
-
-def archived_values() -> QuerySet[CompanyValue]:
-    return CompanyValue.objects.filter(archived_at__isnull=False).order_by("name", "id")
-
-
-def kinds(*, include_archived: bool = False) -> QuerySet[ContributionKind]:
-    """The active organization's contribution kinds, starting from the built-in set on
-    first use."""
-    services.ensure_built_in_kinds(get_active_organization_id())
-    rows = ContributionKind.objects.all()
-    if not include_archived:
-        rows = rows.filter(archived_at__isnull=True)
-    return rows.order_by("archived_at", "position", "id")
-
-
-def kinds_with_competencies(*, include_archived: bool = False) -> QuerySet[ContributionKind]:
-    return kinds(include_archived=include_archived).prefetch_related(
-        Prefetch("competencies", queryset=Competency.objects.order_by("name"))
-    )
 
 
 # --- the wall ----------------------------------------------------------------------------------

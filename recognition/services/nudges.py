@@ -16,9 +16,8 @@ from django.urls import reverse
 from perfapp.notifications import services as notifications
 from perfapp.notifications.models import NotificationPreference, OutboxMessage
 from perfapp.orgs.models import Membership
-
-from ..models import RecognitionSettings
-from ..selectors.insights import last_recognized
+from recognition.models import RecognitionSettings
+from recognition.selectors.insights import last_recognized
 
 QUIET_KIND = "recognition.quiet_reports"
 DEFAULT_DAYS = RecognitionSettings._meta.get_field("quiet_after_days").default

@@ -16,11 +16,11 @@ from django.utils import timezone
 from perfapp.audit.services import record
 from perfapp.notifications import services as notifications
 from perfapp.orgs.models import Membership
-
-from ..models import LedgerReason, PointsEntry, Redemption, RedemptionStatus, Reward
-from ..permissions.points import can_decide_redemption, can_manage_rewards
-from . import points
-from .audit import PointsAction
+from recognition.models import LedgerReason, PointsEntry, Redemption, RedemptionStatus, Reward
+from recognition.permissions.points import can_decide_redemption, can_manage_rewards
+from recognition.selectors import points as points_selectors
+from recognition.services import points
+from recognition.services.audit import PointsAction
 
 MAX_COST = 1_000_000
 MAX_STOCK = 1_000_000
@@ -216,7 +216,7 @@ def redeem(*, member: Membership, reward: Reward) -> Redemption:
     """Ask for ``reward``: the points leave the balance now and come back if HR says no."""
     if not member.is_active:
         raise PermissionDenied
-    if not points.settings_for(member.organization).points_enabled:
+    if not points_selectors.settings_for(member.organization).points_enabled:
         raise _points_off()
     points.lock(member)
     current = Reward.objects.filter(pk=reward.pk).first()
@@ -224,7 +224,7 @@ def redeem(*, member: Membership, reward: Reward) -> Redemption:
         raise ValidationError(
             {"reward": ValidationError("This reward is no longer offered.", code="reward_archived")}
         )
-    balance = points.balance_of(member)
+    balance = points_selectors.balance_of(member)
     if balance < current.cost:
         message = (
             f"{current.name} costs {current.cost} points and you have {balance}. "

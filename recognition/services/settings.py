@@ -6,11 +6,10 @@ from django.db import transaction
 
 from perfapp.audit.services import record
 from perfapp.orgs.models import Membership
-
-from ..models import RecognitionSettings
-from ..permissions.points import can_change_settings
-from .audit import PointsAction
-from .points import settings_for
+from recognition.models import RecognitionSettings
+from recognition.permissions.points import can_change_settings
+from recognition.selectors.points import settings_for
+from recognition.services.audit import PointsAction
 
 SETTINGS_FIELDS = (
     "points_enabled",

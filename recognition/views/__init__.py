@@ -1,2 +1,2 @@
-"""Pages of recognition, a module per area: giving and the wall, profiles, insights,
-values and settings, points and rewards."""
+"""Pages of recognition, a module per sub-domain: recognition (the wall, giving, profiles),
+values (company values and contribution kinds), points, rewards, insights and settings."""

@@ -16,12 +16,14 @@ from perfapp.small_groups import HIDDEN_TEXT
 from perfapp.tenancy.scoping import organization_scope
 from perfapp.tenancy.views import org_view
 from perfapp.web.helpers import initials
-
-from ..forms.points import InsightsFilterForm
-from ..permissions.points import can_export_insights, can_see_insights, is_recognition_admin
-from ..selectors import insights
-from ..services import points
-from ..services.audit import PointsAction
+from recognition.forms.points import InsightsFilterForm
+from recognition.permissions.points import (
+    can_export_insights,
+    can_see_insights,
+    is_recognition_admin,
+)
+from recognition.selectors import insights, points
+from recognition.services.audit import PointsAction
 
 QUIET_PAGE = 25
 

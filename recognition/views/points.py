@@ -13,10 +13,10 @@ from django.views.decorators.http import require_POST
 from perfapp.orgs.models import Membership
 from perfapp.tenancy.views import org_view
 from perfapp.web.helpers import message_of
-
-from ..models import LedgerReason, Reward
-from ..permissions.points import is_recognition_admin
-from ..services import points, rewards
+from recognition.models import LedgerReason, Reward
+from recognition.permissions.points import is_recognition_admin
+from recognition.selectors import points
+from recognition.services import rewards
 
 LEDGER_PAGE = 20
 RECENT_REDEMPTIONS = 10

@@ -12,10 +12,10 @@ from perfapp.orgs.roles import Permission
 from perfapp.tenancy.views import org_view
 from perfapp.web.forms_util import apply_errors
 from perfapp.web.helpers import initials, is_partial, message_of
-
-from ..forms.points import DecisionForm, QueueFilterForm, RewardForm
-from ..models import Redemption, RedemptionStatus, Reward
-from ..services import points, rewards
+from recognition.forms.points import DecisionForm, QueueFilterForm, RewardForm
+from recognition.models import Redemption, RedemptionStatus, Reward
+from recognition.selectors import points
+from recognition.services import rewards
 
 MANAGE = Permission.MANAGE_RECOGNITION
 QUEUE_PAGE = 20

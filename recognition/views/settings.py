@@ -8,10 +8,9 @@ from django.shortcuts import redirect, render
 from perfapp.orgs.roles import Permission
 from perfapp.tenancy.views import org_view
 from perfapp.web.forms_util import apply_errors
-
-from ..forms.points import RecognitionSettingsForm
-from ..services import points
-from ..services import settings as settings_service
+from recognition.forms.points import RecognitionSettingsForm
+from recognition.selectors import points
+from recognition.services import settings as settings_service
 
 
 @org_view(Permission.MANAGE_RECOGNITION, reader_time_zone=True)

@@ -17,12 +17,11 @@ from django.views.decorators.http import require_POST
 from perfapp.tenancy.views import org_view
 from perfapp.web.forms_util import apply_errors
 from perfapp.web.helpers import go, message_of
-
-from ..forms.recognition import KindForm, ValueForm
-from ..models import CompanyValue, ContributionKind
-from ..permissions.recognition import MANAGE
-from ..selectors import recognition as selectors
-from ..services import recognition as services
+from recognition.forms.values import KindForm, ValueForm
+from recognition.models import CompanyValue, ContributionKind
+from recognition.permissions.recognition import MANAGE
+from recognition.selectors import values as selectors
+from recognition.services import values as services
 
 # --- company values ---------------------------------------------------------------------------
 

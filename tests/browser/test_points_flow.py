@@ -7,7 +7,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from perfapp.tenancy.scoping import organization_scope
 from recognition.models import PointsEntry, Redemption, RedemptionStatus
-from recognition.services import points
+from recognition.selectors import points
 
 from ..helpers import signed_in_page
 from ..recognition.points_world import fund, reward, settle_in

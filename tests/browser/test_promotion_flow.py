@@ -30,6 +30,7 @@ from feedback.services import giving as feedback_services
 from perfapp.timezones import local_today
 from recognition.models import ContributionKind
 from recognition.services import recognition as recognition_services
+from recognition.services import values as value_services
 
 from ..advancement.promotion_world import open_round
 from ..helpers import signed_in_page
@@ -65,7 +66,7 @@ def _seed_craft_evidence(world) -> dict[str, str]:
             visibility=Visibility.WITH_MANAGER,
             competencies=[craft],
         )
-        recognition_services.ensure_built_in_kinds(world.organization.pk)
+        value_services.ensure_built_in_kinds(world.organization.pk)
         kind = ContributionKind.objects.get(name="Collaboration")
         recognition_services.give_recognition(
             giver=world.owner,

@@ -12,7 +12,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, Page, expect
 
 from recognition.models import CompanyValue
-from recognition.services import points
+from recognition.selectors import points
 
 from ..helpers import signed_in_page
 

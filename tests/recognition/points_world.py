@@ -17,7 +17,8 @@ from recognition.models import (
     Redemption,
     Reward,
 )
-from recognition.services import points
+from recognition.selectors import points
+from recognition.services import points as points_services
 
 
 def kind(world, name: str = "Collaboration") -> ContributionKind:
@@ -58,7 +59,7 @@ def recognize(
             )
             for person in recipients
         )
-        points.credit_recipients(recognition, recipients)
+        points_services.credit_recipients(recognition, recipients)
     return recognition
 
 

@@ -23,8 +23,10 @@ from recognition.models import (
     Redemption,
     Reward,
 )
-from recognition.services import points, rewards
+from recognition.selectors import points
+from recognition.services import points as points_services
 from recognition.services import recognition as services
+from recognition.services import rewards
 
 from ..factories import MembershipFactory, OrganizationFactory
 
@@ -197,7 +199,7 @@ def test_the_lock_is_what_serializes_them(org, monkeypatch):
         )
         lunch = Reward.objects.create(organization=organization, name="Team lunch", cost=60)
     slowed(monkeypatch, "balance_of")
-    monkeypatch.setattr(points, "lock", lambda member: None)
+    monkeypatch.setattr(points_services, "lock", lambda member: None)
 
     results = run_together(
         scoped(organization, lambda: rewards.redeem(member=ana, reward=lunch)),
@@ -211,4 +213,4 @@ def test_the_lock_is_what_serializes_them(org, monkeypatch):
 def test_lock_refuses_to_run_outside_a_transaction(org):
     organization, people = org
     with organization_scope(organization), pytest.raises(RuntimeError, match="transaction"):
-        points.lock(people["ana"])
+        points_services.lock(people["ana"])

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from advancement.evidence import SOURCES, evidence_for
 from recognition.evidence import RecognitionEvidence
-from recognition.services import recognition as services
+from recognition.services import values as services
 
 from .wall_world import backdate, give, grow_wall, kind_named
 

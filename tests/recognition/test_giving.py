@@ -21,8 +21,9 @@ from recognition.models import (
     Recognition,
     RecognitionRecipient,
 )
-from recognition.services import points
+from recognition.selectors import points
 from recognition.services import recognition as services
+from recognition.services import values as value_services
 
 from ..helpers import html_of, org_url, signed_in_client
 from .wall_world import HX, MESSAGE, give, kind_named, outbox, settings_of, value_of
@@ -146,14 +147,14 @@ def test_bad_gifts_are_refused_and_change_nothing(case, field, expected, world_a
     elif case == "archived_value":
         value = value_of(world_a)
         with world_a.scope():
-            services.archive_value(actor=world_a.hr, value=value)
+            value_services.archive_value(actor=world_a.hr, value=value)
             value.refresh_from_db()
     elif case == "foreign_value":
         fields["values"] = [value_of(world_b)]
     elif case == "archived_kind":
         kind = kind_named(world_a)
         with world_a.scope():
-            services.archive_kind(actor=world_a.hr, kind=kind)
+            value_services.archive_kind(actor=world_a.hr, kind=kind)
             kind.refresh_from_db()
         fields["kind"] = kind
     elif case == "no_kind":
@@ -331,7 +332,7 @@ def test_bad_input_on_the_page_shows_next_to_the_field_and_changes_nothing(
     elif changes.get("values") == "archived":
         value = value_of(world_a)
         with world_a.scope():
-            services.archive_value(actor=world_a.hr, value=value)
+            value_services.archive_value(actor=world_a.hr, value=value)
         changes = {"values": [value.pk]}
     before = state(world_a)
     data = _form(world_a)
@@ -434,7 +435,7 @@ def test_bad_input_through_the_api_is_a_400_and_changes_nothing(
     if case == "archived_value":
         value = value_of(world_a)
         with world_a.scope():
-            services.archive_value(actor=world_a.hr, value=value)
+            value_services.archive_value(actor=world_a.hr, value=value)
     before = state(world_a)
     response = api_as(world_a.member).post(
         org_url("api:recognition-list"), _body(world_a, **changes), format="json"

@@ -15,7 +15,8 @@ from perfapp.audit.models import AuditEvent
 from perfapp.orgs.models import Membership, Organization
 from perfapp.tenancy.scoping import organization_scope
 from recognition.models import LedgerReason, PointsEntry, Redemption, RedemptionStatus, Reward
-from recognition.services import points
+from recognition.selectors import points
+from recognition.services import points as points_services
 from recognition.services import settings as settings_service
 
 from .points_world import balance, fund, grow_people, recognize
@@ -48,18 +49,18 @@ def test_the_allowance_resets_on_the_first_in_the_organizations_time_zone(world_
 def test_giving_more_than_is_left_or_with_points_off_is_refused_with_a_code(world_a):
     recognize(world_a, world_a.member, [world_a.report], points_each=80)
     with world_a.scope(), transaction.atomic():
-        points.lock(world_a.member)
-        assert points.check_allowance(world_a.member, 0, 3) == 0
-        assert points.check_allowance(world_a.member, 10, 2) == 20
+        points_services.lock(world_a.member)
+        assert points_services.check_allowance(world_a.member, 0, 3) == 0
+        assert points_services.check_allowance(world_a.member, 10, 2) == 20
         with pytest.raises(ValidationError) as raised:
-            points.check_allowance(world_a.member, 15, 2)
+            points_services.check_allowance(world_a.member, 15, 2)
     assert raised.value.error_dict["points_each"][0].code == "over_allowance"
     assert "30 points in all, but you have 20 left" in raised.value.messages[0]
     with world_a.scope():
         settings_service.save_settings(actor=world_a.hr, points_enabled=False)
         with pytest.raises(ValidationError) as raised:
-            points.check_allowance(world_a.member, 1, 1)
-        assert points.check_allowance(world_a.member, 0, 1) == 0
+            points_services.check_allowance(world_a.member, 1, 1)
+        assert points_services.check_allowance(world_a.member, 0, 1) == 0
     assert raised.value.error_dict["points_each"][0].code == "points_off"
 
 
@@ -82,7 +83,7 @@ def test_batch_reads_agree_with_single_ones_in_fixed_queries(world_a):
 
 def test_hr_corrects_a_balance_with_a_row_of_its_own(world_a):
     with world_a.scope():
-        entry = points.adjust(
+        entry = points_services.adjust(
             actor=world_a.hr, member=world_a.report, delta=25, note="Welcome bonus"
         )
         event = AuditEvent.objects.get(action="recognition.points_adjusted")
@@ -99,7 +100,7 @@ def test_bad_corrections_are_refused(world_a, delta, note, field):
     fund(world_a, world_a.report, 20)
     with world_a.scope():
         with pytest.raises(ValidationError) as raised:
-            points.adjust(actor=world_a.hr, member=world_a.report, delta=delta, note=note)
+            points_services.adjust(actor=world_a.hr, member=world_a.report, delta=delta, note=note)
         assert PointsEntry.objects.count() == 1
     assert field in raised.value.error_dict
 

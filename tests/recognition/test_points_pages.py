@@ -7,7 +7,8 @@ from django.test.utils import CaptureQueriesContext
 
 from perfapp.audit.models import AuditEvent
 from recognition.models import PointsEntry, Redemption, RedemptionStatus, Reward
-from recognition.services import points, rewards
+from recognition.selectors import points
+from recognition.services import rewards
 from recognition.services import settings as settings_service
 
 from ..helpers import html_of, org_url, signed_in_client, visible_text

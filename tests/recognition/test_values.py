@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 
 from perfapp.audit.models import AuditEvent
 from recognition.models import CompanyValue, ContributionKind
-from recognition.selectors import recognition as selectors
-from recognition.services import recognition as services
+from recognition.selectors import values as selectors
+from recognition.services import values as services
 
 from ..helpers import html_of, org_url, signed_in_client
 from .wall_world import HX, give, kind_named

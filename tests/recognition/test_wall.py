@@ -149,7 +149,7 @@ def test_the_wall_never_counts_its_rows(world_a, django_assert_max_num_queries):
 def test_the_wall_costs_the_same_at_5_and_50_items(
     viewer, world_a, monkeypatch, django_assert_max_num_queries
 ):
-    from recognition.views import wall
+    from recognition.views import recognition as wall
 
     monkeypatch.setattr(wall, "PAGE_SIZE", 50)
     client = signed_in_client(getattr(world_a, viewer))

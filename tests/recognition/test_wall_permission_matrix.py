@@ -29,10 +29,8 @@ HR_ONLY = {"member": 404, "report": 404, "manager": 404, "hr": 200, "owner": 200
 POST_ONLY = dict.fromkeys(ROLES, 405)
 HR_POST_ONLY = {**HR_ONLY, "hr": 405, "owner": 405}
 MY_VIEWS = (
-    "recognition.views.wall",
-    "recognition.views.give",
+    "recognition.views.recognition",
     "recognition.views.values",
-    "recognition.views.profile",
 )
 
 

@@ -26,6 +26,7 @@ from recognition.models import (
     RecognitionSettings,
 )
 from recognition.selectors import recognition as selectors
+from recognition.selectors import values as value_selectors
 from recognition.services import recognition as services
 
 HX = {"HX-Request": "true"}
@@ -38,7 +39,7 @@ MESSAGE = (
 
 def kind_named(world, name: str = "Collaboration") -> ContributionKind:
     with world.scope():
-        return selectors.kinds().get(name=name)
+        return value_selectors.kinds().get(name=name)
 
 
 def value_of(world) -> CompanyValue:

@@ -15,7 +15,12 @@ from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
 from advancement.models import Competency
-from development.api.plans import GrowthRefSerializer, GrowthViewSet, VisibleField, editable_plans
+from development.api.plans.plan import (
+    GrowthRefSerializer,
+    GrowthViewSet,
+    VisibleField,
+    editable_plans,
+)
 from development.models import (
     DevelopmentPlan,
     Goal,

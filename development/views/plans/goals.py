@@ -23,8 +23,8 @@ from development.forms.plans import (
 from development.models import DevelopmentPlan, Goal, GoalStatus
 from development.selectors.plans import active_competencies, goal_for_card
 from development.services import plans as service
-from development.views.plan_common import goal_of, learning_of, milestone_of, owner_for_writing
-from development.views.plans import back_to_plan, render_plan
+from development.views.plans.lookups import goal_of, learning_of, milestone_of, owner_for_writing
+from development.views.plans.plan import back_to_plan, render_plan
 from perfapp.tenancy.views import org_view
 from perfapp.timezones import local_today
 from perfapp.web.helpers import first_name, is_partial, message_of

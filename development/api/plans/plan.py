@@ -17,7 +17,7 @@ from drf_spectacular.utils import (
     extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import exceptions, mixins, serializers, status
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -28,7 +28,7 @@ from development.selectors.plans import people_below, plan_status
 from development.services import plans as service
 from perfapp.api.errors import service_errors
 from perfapp.api.pagination import NewestFirstPagination
-from perfapp.api.params import id_param, path_id
+from perfapp.api.params import id_param, visible_object
 from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer
 from perfapp.orgs.models import Membership
 from perfapp.tenancy.api import OrganizationViewSet
@@ -65,10 +65,7 @@ class GrowthViewSet(OrganizationViewSet):
         return self.get_queryset()
 
     def get_object(self):
-        found = self.visible().filter(pk=path_id(self.kwargs["pk"])).first()
-        if found is None:
-            raise exceptions.NotFound()
-        return found
+        return visible_object(self.visible(), self.kwargs["pk"])
 
     def context(self) -> dict:
         return self.get_serializer_context()

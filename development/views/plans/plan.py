@@ -29,7 +29,7 @@ from development.selectors.plans import (
     team_goals,
 )
 from development.services import plans as service
-from development.views.plan_common import owner_for_reading, owner_for_writing
+from development.views.plans.lookups import owner_for_reading, owner_for_writing
 from perfapp.concurrency import StaleEdit
 from perfapp.orgs.models import Membership
 from perfapp.tenancy.views import org_view
