@@ -213,10 +213,3 @@ def career_data(context: dict) -> dict:
             for row in context["team"]
         ],
     }
-
-
-def register_dashboard() -> None:
-    """The readiness columns of the team dashboard."""
-    from perfapp.web import dashboard
-
-    dashboard.register(ReadinessColumns())

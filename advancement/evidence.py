@@ -1,7 +1,7 @@
 """The evidence registry: how feedback, recognition, goals and stretch assignments become
 evidence for a criterion without ``advancement`` importing the apps that hold them.
 
-Each leaf app registers a source in its ``AppConfig.ready``. A source answers for one
+Each leaf app registers a source in its ``wiring.py``. A source answers for one
 person, a set of competencies and a period, in a bounded number of queries.
 
 Evidence is read by more people than most of its records: the person, their manager
@@ -25,6 +25,7 @@ from typing import NamedTuple, Protocol
 from django.urls import reverse
 
 from perfapp.orgs.models import Membership
+from perfapp.registry import Registry
 
 _ANY_ID = 987654321987  # stands for the id in the one reversed URL of ``urls_of``
 MAX_CHAIN = 50  # how far up a reporting line is walked (as the permissions do)
@@ -157,7 +158,7 @@ class EvidenceItem:
         if "audience" in data:
             audience = Audience.from_data(data["audience"])
         else:
-            audience = getattr(_SOURCES.get(source), "frozen_audience", ONLY_SUBJECT)
+            audience = getattr(SOURCES.find(source), "frozen_audience", ONLY_SUBJECT)
         return cls(
             source=source,
             kind=data.get("kind", ""),
@@ -226,7 +227,7 @@ def shared_with(item: EvidenceItem, reader: Reader) -> str:
 def placeholder_of(item: EvidenceItem) -> Placeholder:
     """The item's source says what stands in for it (``placeholder(item)``); a source that
     says nothing, or is gone, gets a generic line."""
-    source = _SOURCES.get(item.source)
+    source = SOURCES.find(item.source)
     make = getattr(source, "placeholder", None)
     return make(item) if make is not None else Placeholder(item.source, GENERIC_PLACEHOLDER)
 
@@ -271,19 +272,7 @@ def competencies_by_item(pairs: Iterable[tuple[int, int]]) -> dict[int, set[int]
     return found
 
 
-_SOURCES: dict[str, EvidenceSource] = {}
-
-
-def register(source: EvidenceSource) -> None:
-    _SOURCES[source.key] = source
-
-
-def unregister(key: str) -> None:
-    _SOURCES.pop(key, None)
-
-
-def registered_sources() -> list[EvidenceSource]:
-    return list(_SOURCES.values())
+SOURCES: Registry[EvidenceSource] = Registry("evidence source")
 
 
 def evidence_for(
@@ -295,7 +284,7 @@ def evidence_for(
     so a careless source cannot widen the answer."""
     wanted = frozenset(competency_ids)  # frozen: one source cannot change what the next sees
     gathered = []
-    for source in list(_SOURCES.values()):
+    for source in SOURCES.all():
         for item in source.items(
             subject=subject, competency_ids=set(wanted), since=since, until=until
         ):
@@ -311,7 +300,7 @@ def attachable_for(
     from every source that has such items, newest first."""
     wanted = frozenset(competency_ids)
     gathered = []
-    for source in list(_SOURCES.values()):
+    for source in SOURCES.all():
         attachable = getattr(source, "attachable", None)
         if attachable is None:
             continue

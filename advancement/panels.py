@@ -6,7 +6,6 @@ from advancement import snapshots
 from advancement.models import Placement
 from advancement.selectors.framework import current_version
 from perfapp.orgs.models import Membership
-from perfapp.web.home import HomePanel, register
 
 
 def standing(request: HttpRequest) -> dict | None:
@@ -37,10 +36,3 @@ def standing(request: HttpRequest) -> dict | None:
         "team": [{"person": report, "where": where(report)} for report in reports],
         "version": version,
     }
-
-
-def register_panels() -> None:
-    # With your readiness at a glance (advancement/dashboard.py reads it with the team's).
-    from advancement.dashboard import career_data, career_panel
-
-    register(HomePanel("career", 30, "advancement/panels/career.html", career_panel, career_data))

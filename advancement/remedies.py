@@ -1,7 +1,7 @@
 """The remedies registry: what a person's development plan does about a readiness gap.
 
 ``advancement`` never imports the apps that hold goals, stretch assignments or
-mentorships; ``development`` registers a source in its ``AppConfig.ready``. A source
+mentorships; ``development`` registers a source in its ``wiring.py``. A source
 answers for one subject and a set of competencies, in a bounded number of queries, with
 what is under way (not what is done: done work is evidence, see ``evidence.py``).
 """
@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from perfapp.orgs.models import Membership
+from perfapp.registry import Registry
 
 
 @dataclass(frozen=True)
@@ -30,19 +31,7 @@ class RemedySource(Protocol):
     def remedies(self, *, subject: Membership, competency_ids: set[int]) -> Iterable[Remedy]: ...
 
 
-_SOURCES: dict[str, RemedySource] = {}
-
-
-def register(source: RemedySource) -> None:
-    _SOURCES[source.key] = source
-
-
-def unregister(key: str) -> None:
-    _SOURCES.pop(key, None)
-
-
-def registered_sources() -> list[RemedySource]:
-    return list(_SOURCES.values())
+SOURCES: Registry[RemedySource] = Registry("remedy source")
 
 
 def remedies_for(subject: Membership, competency_ids: set[int]) -> dict[int, list[Remedy]]:
@@ -52,7 +41,7 @@ def remedies_for(subject: Membership, competency_ids: set[int]) -> dict[int, lis
     found: dict[int, list[Remedy]] = {pk: [] for pk in wanted}
     if not wanted:
         return found
-    for source in list(_SOURCES.values()):
+    for source in SOURCES.all():
         for remedy in source.remedies(subject=subject, competency_ids=set(wanted)):
             for pk in remedy.competency_ids & wanted:
                 found[pk].append(remedy)

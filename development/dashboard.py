@@ -81,9 +81,3 @@ class PlanColumns:
                 contribution.attention.append(Attention("growth.at_risk", ", ".join(parts)))
             found[person.pk] = contribution
         return found
-
-
-def register_dashboard() -> None:
-    from perfapp.web import dashboard
-
-    dashboard.register(PlanColumns())

@@ -9,7 +9,7 @@ from development.models import DevelopmentPlan, Goal, GoalStatus, Milestone
 from development.selectors import stretch as stretch_selectors
 from development.selectors.plans import OPEN, plan_status
 from perfapp.timezones import local_today
-from perfapp.web.home import HomePanel, register
+from perfapp.web.home import HomePanel
 
 WAITING_SHOWN = 10
 AT_RISK_SHOWN = 5
@@ -121,6 +121,7 @@ def _plain(context: dict) -> dict:
     return context
 
 
-def register_panels() -> None:
-    register(HomePanel("growth", 40, "development/panels/growth.html", growth_panel, growth_data))
-    register(HomePanel("stretch", 42, "development/panels/stretch.html", stretch_panel, _plain))
+HOME_PANELS = (
+    HomePanel("growth", 40, "development/panels/growth.html", growth_panel, growth_data),
+    HomePanel("stretch", 42, "development/panels/stretch.html", stretch_panel, _plain),
+)

@@ -179,10 +179,3 @@ class FeedbackColumns:
                 )
             found[person.pk] = contribution
         return found
-
-
-def register_dashboard() -> None:
-    from perfapp.web import dashboard
-
-    dashboard.register(CheckinColumns())
-    dashboard.register(FeedbackColumns())

@@ -18,7 +18,7 @@ from feedback.selectors.cycles import my_cycle_reviews
 from feedback.selectors.giving import timeline
 from feedback.selectors.requests import requests_for_me
 from perfapp.timezones import zone_of
-from perfapp.web.home import HomePanel, register
+from perfapp.web.home import HomePanel
 
 ACTIONS_SHOWN = 5
 WAITING_SHOWN = 5
@@ -163,15 +163,8 @@ def _plain(context: dict) -> dict:
     return context
 
 
-def register_panels() -> None:
-    register(HomePanel("checkins", 12, "feedback/panels/checkins.html", checkin_panel, _plain))
-    register(HomePanel("waiting", 14, "feedback/panels/waiting.html", waiting_panel, _plain))
-    register(
-        HomePanel(
-            "recent_feedback",
-            44,
-            "feedback/panels/recent.html",
-            recent_feedback_panel,
-            _plain,
-        )
-    )
+HOME_PANELS = (
+    HomePanel("checkins", 12, "feedback/panels/checkins.html", checkin_panel, _plain),
+    HomePanel("waiting", 14, "feedback/panels/waiting.html", waiting_panel, _plain),
+    HomePanel("recent_feedback", 44, "feedback/panels/recent.html", recent_feedback_panel, _plain),
+)

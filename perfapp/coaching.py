@@ -5,10 +5,10 @@ prompt bank: the report's next-level criteria with no evidence yet (``advancemen
 feedback in a month (``feedback``), no recognition in 60 days (``recognition``)... The
 check-in app asks this registry, so it never imports the apps that know these things.
 
-An app registers a provider from its ``AppConfig.ready``::
+An app registers a provider in its ``wiring.py``::
 
-    from perfapp import coaching
-    coaching.register("recognition.quiet", quiet_recognition, order=30)
+    from perfapp.coaching import PROVIDERS, Provider
+    PROVIDERS.register(Provider("recognition.quiet", quiet_recognition, order=30))
 
 A provider is called as ``provider(subject=<the report>, viewer=<the manager>)`` and
 returns a list of ``Suggestion``s (usually zero to three). It must answer in a bounded
@@ -21,8 +21,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from perfapp.links import LinkRef, reading
+from perfapp.registry import Registry
 
-__all__ = ["THEMES", "Suggestion", "register", "suggestions_for", "unregister"]
+__all__ = ["PROVIDERS", "THEMES", "Provider", "Suggestion", "suggestions_for"]
 
 # The themes of the coaching prompt bank; a suggestion names one of them.
 THEMES = ("growth", "blockers", "career", "wellbeing", "manager")
@@ -38,17 +39,14 @@ class Suggestion:
     link: LinkRef | None = None  # what the talking point links to, if anything
 
 
-Provider = Callable[..., list[Suggestion]]
-
-_PROVIDERS: dict[str, tuple[int, Provider]] = {}
-
-
-def register(key: str, provider: Provider, order: int = 50) -> None:
-    _PROVIDERS[key] = (order, provider)
+@dataclass(frozen=True)
+class Provider:
+    key: str
+    suggest: Callable[..., list[Suggestion]]  # suggest(subject=…, viewer=…)
+    order: int = 50
 
 
-def unregister(key: str) -> None:
-    _PROVIDERS.pop(key, None)
+PROVIDERS: Registry[Provider] = Registry("coaching provider", order=lambda p: p.order)
 
 
 def suggestions_for(*, subject, viewer) -> list[Suggestion]:
@@ -58,8 +56,8 @@ def suggestions_for(*, subject, viewer) -> list[Suggestion]:
     seen: set[str] = set()
     gathered: list[Suggestion] = []
     with reading():
-        for _order, provider in sorted(_PROVIDERS.values(), key=lambda entry: entry[0]):
-            found = list(provider(subject=subject, viewer=viewer))[:MAX_PER_PROVIDER]
+        for provider in PROVIDERS.all():
+            found = list(provider.suggest(subject=subject, viewer=viewer))[:MAX_PER_PROVIDER]
             for suggestion in found:
                 if suggestion.key in seen:
                     continue

@@ -4,10 +4,10 @@ that holds the link importing the app that holds the object.
 
 The link itself is stored as a generic reference (a content type and an id, see
 ``feedback.models.checkins.Linkable``). What may be linked, how it reads and who may see
-it is answered by *link sources* that apps register from their ``AppConfig.ready``::
+it is answered by *link sources* that apps register in their ``wiring.py``::
 
     from perfapp import links
-    links.register(GoalLinks())
+    links.SOURCES.register(GoalLinks())
 
 A source is any object with:
 
@@ -46,9 +46,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from perfapp.registry import Registry
+
 __all__ = [
     "HIDDEN_LABEL",
     "MISSING_LABEL",
+    "SOURCES",
     "LinkRef",
     "LinkSource",
     "ShownLink",
@@ -58,13 +61,9 @@ __all__ = [
     "parse",
     "reading",
     "ref_of",
-    "register",
     "show",
     "show_refs",
-    "source",
-    "sources",
     "store",
-    "unregister",
 ]
 
 HIDDEN_LABEL = "A linked item you cannot see"
@@ -116,23 +115,7 @@ class LinkSource(Protocol):
     def can_see(self, obj, *, viewer) -> bool: ...
 
 
-_SOURCES: dict[str, LinkSource] = {}
-
-
-def register(link_source: LinkSource) -> None:
-    _SOURCES[link_source.key] = link_source
-
-
-def unregister(key: str) -> None:
-    _SOURCES.pop(key, None)
-
-
-def sources() -> list[LinkSource]:
-    return list(_SOURCES.values())
-
-
-def source(key: str) -> LinkSource | None:
-    return _SOURCES.get(key)
+SOURCES: Registry[LinkSource] = Registry("link source")
 
 
 def _type_id(link_source: LinkSource) -> int:
@@ -141,7 +124,7 @@ def _type_id(link_source: LinkSource) -> int:
 
 
 def _source_of_type(type_id: int) -> LinkSource | None:
-    for candidate in _SOURCES.values():
+    for candidate in SOURCES.all():
         if _type_id(candidate) == type_id:
             return candidate
     return None
@@ -197,7 +180,7 @@ def find(ref: LinkRef, *, viewer) -> Any:
     An unknown source, an id that does not exist in the active organization, and an object
     the viewer may not see all give the same answer for the id, so the error never tells
     whether something exists."""
-    link_source = _SOURCES.get(ref.source)
+    link_source = SOURCES.find(ref.source)
     if link_source is None:
         raise ValidationError(UNKNOWN_SOURCE, code="unknown_source")
     if ref.id <= 0:
@@ -212,7 +195,7 @@ def store(ref: LinkRef | None) -> tuple[ContentType | None, int | None]:
     """The (content type, id) to save for a link already checked with ``find``."""
     if ref is None:
         return None, None
-    return ContentType.objects.get_for_model(_SOURCES[ref.source].model), ref.id
+    return ContentType.objects.get_for_model(SOURCES.get(ref.source).model), ref.id
 
 
 def ref_of(item) -> LinkRef | None:
@@ -259,7 +242,7 @@ def show_refs(refs: Iterable[LinkRef], viewer) -> dict[LinkRef, ShownLink]:
     shown = {}
     with reading():
         for key, ids in wanted.items():
-            link_source = _SOURCES.get(key)
+            link_source = SOURCES.find(key)
             objects = link_source.load(ids) if link_source else {}
             for pk in ids:
                 shown[LinkRef(key, pk)] = _shown(link_source, objects.get(pk), pk, viewer)
@@ -287,7 +270,7 @@ def choices_for(*, subject, viewer) -> list[tuple[str, list[tuple[str, str]]]]:
     sources with something to pick, each from its own ``candidates``."""
     groups = []
     with reading():
-        for link_source in _SOURCES.values():
+        for link_source in SOURCES.all():
             options = []
             for obj in link_source.candidates(subject=subject, viewer=viewer):
                 if link_source.can_see(obj, viewer=viewer):

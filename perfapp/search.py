@@ -1,8 +1,8 @@
 """The header search: one box over everything an organization writes down, assembled
-from *search sources* that apps register from ``AppConfig.ready``::
+from *search sources* that apps register in their ``wiring.py``::
 
     from perfapp import search
-    search.register(GoalSearch())
+    search.SOURCES.register(GoalSearch())
 
 A source is any object with ``key``, ``label`` (the group's heading), ``order`` and
 ``find(terms, viewer, limit) -> list[Hit]``: at most ``limit`` hits the viewer may see,
@@ -26,6 +26,7 @@ ranked are one tenant's, never the whole table.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -36,6 +37,7 @@ from django.urls import reverse
 
 from perfapp.orgs.models import Membership
 from perfapp.orgs.roles import Permission
+from perfapp.registry import Registry
 
 MIN_LENGTH = 2
 MAX_LENGTH = 100
@@ -60,15 +62,7 @@ class SearchSource(Protocol):
     def find(self, terms: list[str], viewer: Membership, limit: int) -> list[Hit]: ...
 
 
-_SOURCES: dict[str, SearchSource] = {}
-
-
-def register(source: SearchSource) -> None:
-    _SOURCES[source.key] = source
-
-
-def sources() -> list[SearchSource]:
-    return sorted(_SOURCES.values(), key=lambda s: s.order)
+SOURCES: Registry[SearchSource] = Registry("search source", order=lambda source: source.order)
 
 
 WORD = re.compile(r"[^\W_]+")  # letters and digits; punctuation and "_" separate
@@ -169,7 +163,7 @@ def search(raw: str, viewer: Membership, limit: int = PER_SOURCE) -> list[dict]:
     left out). Raises ValueError for a query that cannot be searched."""
     terms = terms_of(raw)
     groups = []
-    for source in sources():
+    for source in SOURCES.all():
         hits = source.find(terms, viewer, limit)
         if hits:
             groups.append({"key": source.key, "label": source.label, "hits": hits})
@@ -178,13 +172,17 @@ def search(raw: str, viewer: Membership, limit: int = PER_SOURCE) -> list[dict]:
 
 # --- people (the core's own source) ------------------------------------------------------
 
-_PROFILE_PAGE: list = []
+
+@dataclass(frozen=True)
+class ProfilePage:
+    """A page about a person that any colleague may open: an app that has one lets people
+    results link there. ``url_of(org_slug, membership_id)``."""
+
+    key: str
+    url_of: Callable[[str, int], str]
 
 
-def register_profile_page(url_of) -> None:
-    """An app that has a page about a person any colleague may open (``url_of(org_slug,
-    membership_id)``) lets people results link there."""
-    _PROFILE_PAGE[:] = [url_of]
+PROFILE_PAGES: Registry[ProfilePage] = Registry("profile page")
 
 
 class PeopleSearch:
@@ -202,15 +200,16 @@ class PeopleSearch:
             terms,
         )[:limit]
         slug = viewer.organization.slug
+        profile_page = next(iter(PROFILE_PAGES.all()), None)
         hits = []
         for person in people:
             if hr:
                 url = reverse("orgs:person", kwargs={"org_slug": slug, "pk": person.pk})
             else:
-                url = _PROFILE_PAGE[0](slug, person.pk) if _PROFILE_PAGE else ""
+                url = profile_page.url_of(slug, person.pk) if profile_page else ""
             detail = " · ".join(filter(None, [person.job_title, getattr(person.team, "name", "")]))
             hits.append(Hit(person.name, url, detail))
         return hits
 
 
-register(PeopleSearch())
+SOURCES.register(PeopleSearch())

@@ -48,9 +48,3 @@ class RecognitionColumns:
                 )
             found[person.pk] = contribution
         return found
-
-
-def register_dashboard() -> None:
-    from perfapp.web import dashboard
-
-    dashboard.register(RecognitionColumns())

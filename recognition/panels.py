@@ -3,7 +3,7 @@ recognize someone."""
 
 from django.http import HttpRequest
 
-from perfapp.web.home import HomePanel, register
+from perfapp.web.home import HomePanel
 from recognition.selectors import recognition as selectors
 
 RECENT_DAYS = 30
@@ -35,13 +35,8 @@ def recognition_data(context: dict) -> dict:
     }
 
 
-def register_panels() -> None:
-    register(
-        HomePanel(
-            "recognition",
-            40,
-            "recognition/panels/recent.html",
-            recent_recognition,
-            recognition_data,
-        )
-    )
+HOME_PANELS = (
+    HomePanel(
+        "recognition", 40, "recognition/panels/recent.html", recent_recognition, recognition_data
+    ),
+)

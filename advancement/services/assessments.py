@@ -24,28 +24,16 @@ from perfapp.notifications import services as notifications
 from perfapp.orgs.models import Membership
 
 
-# Audited actions and notification kinds of assessments and readiness (registered in
-# ``AdvancementConfig.ready``; action labels are not database choices, so no migration).
 class AssessmentAction(models.TextChoices):
+    """Audited actions of assessments and readiness (registered in advancement/wiring.py;
+    action labels are not database choices, so no migration)."""
+
     STARTED = "career.assessment_started", "Assessment started"
     SUBMITTED = "career.assessment_submitted", "Assessment side submitted"
     COMPLETED = "career.assessment_completed", "Assessment completed"
     DISCARDED = "career.assessment_discarded", "Open assessment discarded"
     EVIDENCE_ATTACHED = "career.evidence_attached", "Private feedback attached as evidence"
 
-
-NOTIFICATION_KINDS = (
-    (
-        "career.assessment_started",
-        "Assessments of your work",
-        "You or your manager started an assessment against your levels.",
-    ),
-    (
-        "career.assessment_completed",
-        "Completed assessments",
-        "Both sides of an assessment are in: read them side by side.",
-    ),
-)
 
 COMMENT_MAX = 2000
 RATING_NAMES = ", ".join(label.lower() for label in Rating.labels)

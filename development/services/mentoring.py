@@ -47,17 +47,6 @@ class MentoringAction(models.TextChoices):
     MENTORSHIP_CLOSED = "mentorship.closed", "Mentorship closed"
 
 
-NOTIFICATION_KINDS = (
-    ("mentoring.request", "Mentoring requests", "A colleague asks you to mentor them."),
-    (
-        "mentoring.answer",
-        "Answers about mentoring",
-        "A mentor accepted or declined your request.",
-    ),
-    ("mentoring.closed", "Closed mentorships", "The other person closed your mentorship."),
-)
-
-
 def request_url(request: MentorshipRequest) -> str:
     return reverse(
         "development:mentor_request",

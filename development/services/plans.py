@@ -67,29 +67,6 @@ class PlanAction(models.TextChoices):
     SETTINGS_CHANGED = "development.settings_changed", "Growth settings changed"
 
 
-# (key, label, description, is_reminder), registered in ``DevelopmentConfig.ready``.
-NOTIFICATION_KINDS = (
-    (
-        "development.plan",
-        "Your development plan",
-        "Sign-offs, agreement and comments on a plan you make with someone.",
-        False,
-    ),
-    (
-        "development.review_due",
-        "Plan reviews due",
-        "It is time to review a development plan together.",
-        True,
-    ),
-    (
-        "development.goal_overdue",
-        "Goals past their target date",
-        "A goal in a plan you make is past its target date and not done.",
-        True,
-    ),
-)
-
-
 # --- small helpers ---------------------------------------------------------------------------
 
 

@@ -55,20 +55,6 @@ class StretchAction(models.TextChoices):
     CANCELLED = "stretch.cancelled", "Stretch assignment cancelled"
 
 
-NOTIFICATION_KINDS = (
-    (
-        "stretch.interest",
-        "Interest in your opportunities",
-        "Someone would like to take on a stretch assignment you posted.",
-    ),
-    (
-        "stretch.decision",
-        "Stretch assignment decisions",
-        "You were chosen, or not this time, or an opportunity you applied for changed.",
-    ),
-)
-
-
 def opportunity_url(assignment: StretchAssignment) -> str:
     return reverse(
         "development:opportunity",

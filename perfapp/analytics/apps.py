@@ -7,13 +7,13 @@ class AnalyticsConfig(AppConfig):
     verbose_name = "HR analytics"
 
     def ready(self) -> None:
-        from perfapp.audit.models import register_actions
+        from perfapp.audit.models import ACTIONS
         from perfapp.web import navigation
 
         from .audit import AnalyticsAction
         from .permissions import ANALYTICS_PERMISSION
 
-        register_actions(AnalyticsAction.choices)
-        navigation.register(
+        ACTIONS.register_all(AnalyticsAction.choices)
+        navigation.ITEMS.register(
             navigation.NavItem("Analytics", "analytics:index", 105, ANALYTICS_PERMISSION)
         )

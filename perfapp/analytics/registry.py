@@ -1,7 +1,7 @@
-"""HR analytics is assembled from figures that apps contribute (``AppConfig.ready``)::
+"""HR analytics is assembled from figures that apps contribute (in their ``wiring.py``)::
 
     from perfapp.analytics import registry
-    registry.register(registry.Contribution("feedback", 10, feedback_tables))
+    registry.CONTRIBUTIONS.register(registry.Contribution("feedback", 10, "Feedback", tables))
 
 A contribution answers for the whole filtered population at once: ``tables(filters)``
 returns ``Table``s computed with a fixed number of aggregate queries, whatever the size
@@ -24,6 +24,7 @@ from django.db.models import Count, QuerySet
 
 from perfapp.charts import bar_chart
 from perfapp.orgs.models import Membership, Organization, Team
+from perfapp.registry import Registry
 from perfapp.small_groups import HIDDEN_TEXT, MIN_GROUP, too_small
 from perfapp.timezones import zone_of
 
@@ -106,15 +107,9 @@ class Contribution:
     tables: Callable[[Filters], list[Table]]
 
 
-_CONTRIBUTIONS: dict[str, Contribution] = {}
-
-
-def register(contribution: Contribution) -> None:
-    _CONTRIBUTIONS[contribution.key] = contribution
-
-
-def contributions() -> list[Contribution]:
-    return sorted(_CONTRIBUTIONS.values(), key=lambda c: c.order)
+CONTRIBUTIONS: Registry[Contribution] = Registry(
+    "analytics contribution", order=lambda contribution: contribution.order
+)
 
 
 def hide_small_groups(table: Table) -> Table:
@@ -150,14 +145,14 @@ def report(filters: Filters) -> list[Section]:
             c.title,
             [with_chart(hide_small_groups(table)) for table in c.tables(filters)],
         )
-        for c in contributions()
+        for c in CONTRIBUTIONS.all()
     ]
 
 
 def find_table(filters: Filters, key: str) -> Table | None:
     """One table by key (for its CSV), computing only the contribution that owns it."""
     prefix = key.split(".", 1)[0]
-    contribution = _CONTRIBUTIONS.get(prefix)
+    contribution = CONTRIBUTIONS.find(prefix)
     if contribution is None:
         return None
     for table in contribution.tables(filters):

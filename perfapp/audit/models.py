@@ -1,5 +1,6 @@
 from django.db import models
 
+from perfapp.registry import Registry
 from perfapp.tenancy.models import TenantModel
 
 
@@ -22,17 +23,22 @@ class AuditAction(models.TextChoices):
     API_TOKEN_REVOKED = "api_token.revoked", "API token revoked"
 
 
-# Apps add their own sensitive actions (value -> label) from ``AppConfig.ready``; the core
-# never needs to know them.
-ACTION_LABELS: dict[str, str] = dict(AuditAction.choices)
+# Apps add their own sensitive actions (their TextChoices' (value, label) pairs) from
+# their ``wiring.py``; the core never needs to know them. Listed by label.
+ACTIONS: Registry[tuple[str, str]] = Registry(
+    "audit action", key=lambda choice: choice[0], order=lambda choice: choice[1]
+)
+for _core_action in AuditAction.choices:
+    ACTIONS.register(_core_action)
 
 
-def register_actions(choices: list[tuple[str, str]]) -> None:
-    ACTION_LABELS.update(choices)
+def label_of(action: str) -> str:
+    found = ACTIONS.find(action)
+    return found[1] if found else action
 
 
 def action_choices() -> list[tuple[str, str]]:
-    return sorted(ACTION_LABELS.items(), key=lambda item: item[1])
+    return ACTIONS.all()
 
 
 class AuditEvent(TenantModel):
@@ -62,7 +68,7 @@ class AuditEvent(TenantModel):
 
     @property
     def action_label(self) -> str:
-        return ACTION_LABELS.get(self.action, self.action)
+        return label_of(self.action)
 
     def change_rows(self) -> list[dict]:
         return [

@@ -7,6 +7,4 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self) -> None:
-        from . import kinds
-
-        kinds.register_core_kinds()
+        from . import kinds  # noqa: F401  (registers the core's notification kinds)

@@ -142,7 +142,7 @@ def _muted_kinds(member_ids: list[int]) -> dict[int, set[str]]:
         choices = stored.get(member_id, {})
         muted[member_id] = {
             kind.key
-            for kind in kinds.all_kinds()
+            for kind in kinds.KINDS.all()
             if not choices.get(kind.key, kind.email_by_default)
         }
     return muted
@@ -150,7 +150,7 @@ def _muted_kinds(member_ids: list[int]) -> dict[int, set[str]]:
 
 def kind_label(key: str) -> str:
     try:
-        return kinds.get(key).label
+        return kinds.KINDS.get(key).label
     except KeyError:
         return key
 

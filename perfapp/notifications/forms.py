@@ -29,7 +29,7 @@ class PreferencesForm(forms.Form):
                 self.cleaned_data[f"{kind.key}__in_app"],
                 self.cleaned_data[f"{kind.key}__email"],
             )
-            for kind in kinds.all_kinds()
+            for kind in kinds.KINDS.all()
         }
 
 

@@ -1,7 +1,9 @@
-"""The registry of notification kinds. Each app registers its own in ``AppConfig.ready``;
+"""The registry of notification kinds. Each app registers its own from its ``wiring.py``;
 the preferences page lists whatever is registered."""
 
 from dataclasses import dataclass
+
+from perfapp.registry import Registry
 
 
 @dataclass(frozen=True)
@@ -14,41 +16,28 @@ class NotificationKind:
     is_reminder: bool = False
 
 
-_KINDS: dict[str, NotificationKind] = {}
+# Listed by label: the preferences page shows them in that order.
+KINDS: Registry[NotificationKind] = Registry("notification kind", order=lambda kind: kind.label)
 
 
-def register(kind: NotificationKind) -> None:
-    _KINDS[kind.key] = kind
-
-
-def get(key: str) -> NotificationKind:
-    return _KINDS[key]
-
-
-def all_kinds() -> list[NotificationKind]:
-    return sorted(_KINDS.values(), key=lambda kind: kind.label)
-
-
-def register_core_kinds() -> None:
-    register(
+# The core's own kinds; each app declares its kinds in its wiring.py.
+KINDS.register_all(
+    (
         NotificationKind(
             "people.new_report",
             "New direct report",
             "Someone now reports to you.",
-        )
-    )
-    register(
+        ),
         NotificationKind(
             "people.role_changed",
             "Your role changed",
             "An HR admin changed your role or manager.",
-        )
-    )
-    register(
+        ),
         NotificationKind(
             "people.member_joined",
             "Someone joined",
             "A person you invited accepted the invitation.",
             email_by_default=False,
-        )
+        ),
     )
+)

@@ -16,7 +16,7 @@ def preferences(membership) -> list[dict]:
     """Every registered kind with this person's choice (or its default)."""
     stored = {p.kind: p for p in NotificationPreference.objects.filter(membership=membership)}
     rows = []
-    for kind in kinds.all_kinds():
+    for kind in kinds.KINDS.all():
         choice = stored.get(kind.key)
         rows.append(
             {

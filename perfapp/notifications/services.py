@@ -54,7 +54,7 @@ def queue(
     Idempotent per (recipient, kind, occasion): queueing the same occasion again returns
     the row already there and sends nothing more.
     """
-    kinds.get(kind)  # unknown kinds fail here, not in a worker
+    kinds.KINDS.get(kind)  # unknown kinds fail here, not in a worker
     fields = {
         "title": excerpt(title, MAX_TITLE),
         "body": excerpt(body, MAX_BODY),
@@ -243,7 +243,7 @@ def _deliver_batch(rows: list[_Row], now: datetime) -> int:
         if not row.active:
             cancelled.append(row.pk)
             continue
-        if kinds.get(row.kind).is_reminder:
+        if kinds.KINDS.get(row.kind).is_reminder:
             if row.time_zone not in waking:
                 quiet = is_quiet(now, row.time_zone)
                 waking[row.time_zone] = next_waking_moment(now, row.time_zone) if quiet else None
@@ -268,7 +268,7 @@ def _deliver_batch(rows: list[_Row], now: datetime) -> int:
     without_email: list[int] = []
     for row in deliverable:
         wants_in_app, wants_email = preferences.get(
-            (row.recipient_id, row.kind), (True, kinds.get(row.kind).email_by_default)
+            (row.recipient_id, row.kind), (True, kinds.KINDS.get(row.kind).email_by_default)
         )
         if wants_in_app:
             in_app.append(row.pk)
@@ -447,7 +447,7 @@ def mark_all_read(recipient) -> int:
 def set_preferences(membership, choices: dict[str, tuple[bool, bool]]) -> None:
     """``choices`` maps a kind to (in_app, email)."""
     for kind_key, (in_app, email) in choices.items():
-        kinds.get(kind_key)
+        kinds.KINDS.get(kind_key)
         NotificationPreference.objects.update_or_create(
             organization_id=membership.organization_id,
             membership=membership,

@@ -27,7 +27,7 @@ def _by_kind(items) -> list[dict]:
     for item in items:
         if item.kind not in groups:
             try:
-                label = kinds.get(item.kind).label
+                label = kinds.KINDS.get(item.kind).label
             except KeyError:
                 label = "Other"
             groups[item.kind] = {"kind": item.kind, "label": label, "items": [], "unread": 0}

@@ -1,4 +1,4 @@
-"""Apps extend ``manage.py seed_demo`` by registering a seeder in ``AppConfig.ready``.
+"""Apps extend ``manage.py seed_demo`` by registering a seeder in their ``wiring.py``.
 
 A seeder is called once per demo organization, inside its tenant scope, with the people
 in a stable order (the owner first, team leads next, the HR admin fifth). It must be
@@ -6,18 +6,18 @@ idempotent: the command runs on every ``make run``.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
+
+from perfapp.registry import Registry
 
 from .models import Membership, Organization
 
-Seeder = Callable[[Organization, list[Membership]], None]
 
-_SEEDERS: list[tuple[int, Seeder]] = []
-
-
-def register(seeder: Seeder, order: int = 100) -> None:
-    if all(existing is not seeder for _, existing in _SEEDERS):
-        _SEEDERS.append((order, seeder))
+@dataclass(frozen=True)
+class Seeder:
+    key: str
+    seed: Callable[[Organization, list[Membership]], None]
+    order: int = 100  # lower runs first: an app's seeder runs after those it builds on
 
 
-def seeders() -> list[Seeder]:
-    return [seeder for _, seeder in sorted(_SEEDERS, key=lambda item: item[0])]
+SEEDERS: Registry[Seeder] = Registry("demo seeder", order=lambda seeder: seeder.order)

@@ -7,11 +7,11 @@ class PrivacyConfig(AppConfig):
     verbose_name = "Data export and erasure"
 
     def ready(self) -> None:
-        from perfapp.audit.models import register_actions
+        from perfapp.audit.models import ACTIONS
 
-        from . import registry
         from .audit import PrivacyAction
         from .core_data import PERSONAL_DATA
+        from .registry import SOURCES
 
-        register_actions(PrivacyAction.choices)
-        registry.register(PERSONAL_DATA)
+        ACTIONS.register_all(PrivacyAction.choices)
+        SOURCES.register(PERSONAL_DATA)

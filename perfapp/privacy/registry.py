@@ -1,9 +1,9 @@
 """Personal data, app by app: what a person can download about themselves, and what is
-removed or anonymized when HR erases a departed person. Apps register from
-``AppConfig.ready``::
+removed or anonymized when HR erases a departed person. Apps register in their
+``wiring.py``::
 
     from perfapp.privacy import registry
-    registry.register(registry.PersonalData(
+    registry.SOURCES.register(registry.PersonalData(
         key="feedback", label="Feedback", order=20,
         export=export_feedback, erase=erase_feedback,
         covers=("feedback.Feedback", …),
@@ -27,6 +27,8 @@ from typing import Any
 from django.db.models import Model, QuerySet
 from django.forms.models import model_to_dict
 
+from perfapp.registry import Registry
+
 FORMER_COLLEAGUE = "Former colleague"
 ERASED_TEXT = "(removed: written by a former colleague)"
 
@@ -42,15 +44,9 @@ class PersonalData:
     withheld: dict[str, str] = field(default_factory=dict)
 
 
-_SOURCES: dict[str, PersonalData] = {}
-
-
-def register(source: PersonalData) -> None:
-    _SOURCES[source.key] = source
-
-
-def sources() -> list[PersonalData]:
-    return sorted(_SOURCES.values(), key=lambda s: s.order)
+SOURCES: Registry[PersonalData] = Registry(
+    "personal data source", order=lambda source: source.order
+)
 
 
 def rows(queryset: QuerySet, *, exclude: tuple[str, ...] = ()) -> list[dict]:

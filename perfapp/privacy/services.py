@@ -54,7 +54,7 @@ def export_for(person: Membership) -> dict:
             "manager": person.manager.name if person.manager else None,
             "joined_at": person.joined_at,
         },
-        "apps": {source.key: source.export(person) for source in registry.sources()},
+        "apps": {source.key: source.export(person) for source in registry.SOURCES.all()},
     }
     record(
         organization=person.organization,
@@ -99,7 +99,7 @@ def erase(*, actor: Membership, person: Membership) -> Membership:
     _check_erasable(actor, person)
     user = person.user
     name, email = user.name, user.email
-    for source in registry.sources():
+    for source in registry.SOURCES.all():
         source.erase(person)
     _erase_core(person, email)
     _scrub_everywhere(name, email)

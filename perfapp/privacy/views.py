@@ -20,7 +20,7 @@ from . import registry, services
 @org_view()
 def mine(request: HttpRequest) -> HttpResponse:
     """What the download holds, and the button."""
-    return render(request, "privacy/mine.html", {"sources": registry.sources()})
+    return render(request, "privacy/mine.html", {"sources": registry.SOURCES.all()})
 
 
 @org_view()
@@ -58,6 +58,6 @@ def erase(request: HttpRequest, pk: int) -> HttpResponse:
         "person": person,
         "error": error,
         "erased": services.is_erased(person),
-        "sources": registry.sources(),
+        "sources": registry.SOURCES.all(),
     }
     return render(request, "privacy/erase.html", context, status=400 if error else 200)

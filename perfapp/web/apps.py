@@ -7,6 +7,7 @@ class WebConfig(AppConfig):
     verbose_name = "Pages"
 
     def ready(self) -> None:
-        from .panels import register_core_panels
+        from .home import PANELS
+        from .panels import HOME_PANELS
 
-        register_core_panels()
+        PANELS.register_all(HOME_PANELS)

@@ -1,9 +1,9 @@
 """The manager's team dashboard is assembled from columns that apps contribute.
 
-An app registers a *dashboard source* from its ``AppConfig.ready``::
+An app registers a *dashboard source* in its ``wiring.py``::
 
     from perfapp.web import dashboard
-    dashboard.register(CheckinColumns())
+    dashboard.SOURCES.register(CheckinColumns())
 
 A source declares the ``columns`` it fills and answers for a whole batch of people at
 once: ``rows(members, viewer=, today=)`` returns ``{member_id: Contribution}`` in a fixed
@@ -25,8 +25,10 @@ from typing import Any, Protocol
 from django.db.models import QuerySet
 
 from perfapp.orgs.models import Membership
+from perfapp.registry import Registry
 
 __all__ = [
+    "SOURCES",
     "Attention",
     "Cell",
     "Column",
@@ -36,10 +38,7 @@ __all__ = [
     "TeamDashboard",
     "build",
     "columns",
-    "register",
-    "sources",
     "team_members",
-    "unregister",
 ]
 
 MAX_DEPTH = 10  # indirect reports: levels of the line followed below the manager
@@ -85,23 +84,13 @@ class DashboardSource(Protocol):
     ) -> dict[int, Contribution]: ...
 
 
-_SOURCES: dict[str, DashboardSource] = {}
-
-
-def register(source: DashboardSource) -> None:
-    _SOURCES[source.key] = source
-
-
-def unregister(key: str) -> None:
-    _SOURCES.pop(key, None)
-
-
-def sources() -> list[DashboardSource]:
-    return sorted(_SOURCES.values(), key=lambda source: source.order)
+SOURCES: Registry[DashboardSource] = Registry(
+    "team dashboard source", order=lambda source: source.order
+)
 
 
 def columns() -> list[Column]:
-    return [column for source in sources() for column in source.columns]
+    return [column for source in SOURCES.all() for column in source.columns]
 
 
 # --- who is on the dashboard ----------------------------------------------------------------
@@ -195,7 +184,7 @@ def build(
     rows = {
         person.pk: Row(person, {}, [], direct=person.manager_id == manager.pk) for person in people
     }
-    for source in sources():
+    for source in SOURCES.all():
         if not people:
             break
         found = source.rows(people, viewer=viewer, today=today)

@@ -1,4 +1,5 @@
-"""The home page is assembled from panels that apps register (``AppConfig.ready``).
+"""The home page is assembled from panels that apps register (``PANELS``, in their
+``wiring.py``).
 
 A panel answers for one person through ``context(request)``; it returns None when it has
 nothing to show, so the page only carries what needs the reader now. Each panel reads in
@@ -14,6 +15,8 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 
+from perfapp.registry import Registry
+
 
 @dataclass(frozen=True)
 class HomePanel:
@@ -24,25 +27,12 @@ class HomePanel:
     data: Callable[[dict], dict] | None = None
 
 
-_PANELS: dict[str, HomePanel] = {}
-
-
-def register(panel: HomePanel) -> None:
-    """Register a panel; a panel registered under an existing key replaces it."""
-    _PANELS[panel.key] = panel
-
-
-def unregister(key: str) -> None:
-    _PANELS.pop(key, None)
-
-
-def panels() -> list[HomePanel]:
-    return sorted(_PANELS.values(), key=lambda p: p.order)
+PANELS: Registry[HomePanel] = Registry("home panel", order=lambda panel: panel.order)
 
 
 def panels_for(request: HttpRequest) -> list[dict]:
     rendered = []
-    for panel in panels():
+    for panel in PANELS.all():
         context = panel.context(request)
         if context is not None:
             rendered.append({"key": panel.key, "template": panel.template, **context})
@@ -52,7 +42,7 @@ def panels_for(request: HttpRequest) -> list[dict]:
 def data_for(request: HttpRequest) -> list[dict]:
     """The API's home: ``[{"key": …, "data": {…}}]`` for the panels that give data."""
     found = []
-    for panel in panels():
+    for panel in PANELS.all():
         if panel.data is None:
             continue
         context = panel.context(request)

@@ -1,10 +1,11 @@
-"""The main navigation. Domain apps register their section in ``AppConfig.ready`` so the
+"""The main navigation. Domain apps register their section in their ``wiring.py`` so the
 core never names them."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from perfapp.orgs.roles import Permission
+from perfapp.registry import Registry
 
 
 @dataclass(frozen=True)
@@ -20,19 +21,17 @@ def _manages_or_hr(membership) -> bool:
     return membership.is_manager or membership.has_perm(Permission.VIEW_PEOPLE_ADMIN)
 
 
-_ITEMS: list[NavItem] = [
+# An entry is known by the page it opens.
+ITEMS: Registry[NavItem] = Registry(
+    "navigation entry", key=lambda item: item.url_name, order=lambda item: item.order
+)
+for _core_item in (
     NavItem("Home", "web:home", 0),
     NavItem("My team", "web:team", 5, when=_manages_or_hr),
-]
-_ADMIN_ITEMS: list[NavItem] = [
     NavItem("People", "orgs:people", 100, Permission.VIEW_PEOPLE_ADMIN),
     NavItem("Settings", "orgs:settings", 110, Permission.MANAGE_ORGANIZATION),
-]
-
-
-def register(item: NavItem) -> None:
-    if item not in _ITEMS:
-        _ITEMS.append(item)
+):
+    ITEMS.register(_core_item)
 
 
 def allows(item: NavItem, membership) -> bool:
@@ -43,5 +42,4 @@ def allows(item: NavItem, membership) -> bool:
 
 
 def items_for(membership) -> list[NavItem]:
-    visible = [item for item in (*_ITEMS, *_ADMIN_ITEMS) if allows(item, membership)]
-    return sorted(visible, key=lambda item: item.order)
+    return [item for item in ITEMS.all() if allows(item, membership)]

@@ -8,7 +8,7 @@ from perfapp.orgs import selectors as org_selectors
 from perfapp.orgs.models import Membership, Team
 from perfapp.orgs.roles import Permission
 
-from .home import HomePanel, register
+from .home import HomePanel
 
 
 def setup_checklist(request: HttpRequest) -> dict | None:
@@ -109,16 +109,15 @@ def place_data(context: dict) -> dict:
     }
 
 
-def register_core_panels() -> None:
-    register(HomePanel("setup", 0, "web/panels/setup.html", setup_checklist, setup_data))
-    register(
-        HomePanel(
-            "notifications",
-            10,
-            "web/panels/notifications.html",
-            unread_notifications,
-            notifications_data,
-        )
-    )
-    register(HomePanel("team", 20, "web/panels/team.html", my_team, team_data))
-    register(HomePanel("place", 90, "web/panels/place.html", my_place, place_data))
+HOME_PANELS = (
+    HomePanel("setup", 0, "web/panels/setup.html", setup_checklist, setup_data),
+    HomePanel(
+        "notifications",
+        10,
+        "web/panels/notifications.html",
+        unread_notifications,
+        notifications_data,
+    ),
+    HomePanel("team", 20, "web/panels/team.html", my_team, team_data),
+    HomePanel("place", 90, "web/panels/place.html", my_place, place_data),
+)

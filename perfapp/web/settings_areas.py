@@ -1,7 +1,7 @@
 """The settings hub: every place where an owner or HR sets how the organization works,
 on one page (Settings in the navigation), each with a line saying what it holds.
 
-Domain apps register their areas in ``AppConfig.ready`` (``register(SettingsArea(...))``),
+Domain apps register their areas in their ``wiring.py`` (``AREAS.register(SettingsArea(...))``),
 so the core never names them. Each registered page shows a link back to the hub, from
 the page shell, so a new area is linked both ways by registering it once.
 """
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, reverse
 
 from perfapp.orgs.roles import Permission
+from perfapp.registry import Registry
 
 # Sections of the hub, in order. An area names one of them.
 SECTIONS = (
@@ -36,24 +37,23 @@ class SettingsArea:
     order: int = 100
 
 
-_AREAS: dict[str, SettingsArea] = {}
-
-
-def register(area: SettingsArea) -> None:
+def _in_known_section(area: SettingsArea) -> None:
     if area.section not in SECTIONS:
         raise ValueError(f"Unknown settings section {area.section!r}: one of {SECTIONS}.")
-    _AREAS[area.key] = area
 
 
-def areas() -> list[SettingsArea]:
-    return sorted(_AREAS.values(), key=lambda a: (SECTIONS.index(a.section), a.order, a.label))
+AREAS: Registry[SettingsArea] = Registry(
+    "settings area",
+    order=lambda a: (SECTIONS.index(a.section), a.order, a.label),
+    check=_in_known_section,
+)
 
 
 def sections_for(membership) -> list[dict]:
     """[{"title", "areas": [{"label", "description", "url"}]}] the person may open."""
     slug = membership.organization.slug
     grouped: dict[str, list[dict]] = {}
-    for area in areas():
+    for area in AREAS.all():
         if not membership.has_perm(area.permission):
             continue
         try:
@@ -70,10 +70,10 @@ def area_of(view_name: str | None) -> SettingsArea | None:
     """The registered area a page is, by its URL name."""
     if not view_name:
         return None
-    return next((a for a in _AREAS.values() if a.url_name == view_name), None)
+    return next((a for a in AREAS.all() if a.url_name == view_name), None)
 
 
-register(
+AREAS.register(
     SettingsArea(
         "orgs.teams",
         "Organization",

@@ -29,8 +29,8 @@ def gaps(world, viewer=None, subject=None) -> list[str]:
 
 
 def test_advancement_registers_its_link_source_and_signal():
-    assert isinstance(links.source("criterion"), CriterionLinks)
-    assert "career.next_level_gaps" in coaching._PROVIDERS
+    assert isinstance(links.SOURCES.find("criterion"), CriterionLinks)
+    assert "career.next_level_gaps" in coaching.PROVIDERS
 
 
 def test_criteria_read_as_published_never_as_drafted(world_a):

@@ -37,18 +37,18 @@ class FakeSource:
 
 
 @pytest.fixture
-def sources(monkeypatch):
+def sources():
     """Two fake sources, alone in the registry (the leaf apps' real sources are set aside
     for the test and come back afterwards)."""
-    monkeypatch.setattr(evidence, "_SOURCES", {})
     feedback = FakeSource("test-feedback", "Feedback")
     goals = FakeSource("test-goals", "Goals")
-    evidence.register(feedback)
-    evidence.register(goals)
-    yield feedback, goals
-    evidence.unregister("test-feedback")
-    evidence.unregister("test-goals")
-    assert evidence.registered_sources() == []
+    with evidence.SOURCES.temporarily(empty=True):
+        evidence.SOURCES.register(feedback)
+        evidence.SOURCES.register(goals)
+        yield feedback, goals
+        evidence.SOURCES.unregister("test-feedback")
+        evidence.SOURCES.unregister("test-goals")
+        assert evidence.SOURCES.all() == []
 
 
 def item(source: str, when: datetime, *competencies: int, title: str = "") -> EvidenceItem:
@@ -62,17 +62,17 @@ def item(source: str, when: datetime, *competencies: int, title: str = "") -> Ev
 
 
 def test_sources_are_registered_and_unregistered(sources):
-    keys = [source.key for source in evidence.registered_sources()]
+    keys = [source.key for source in evidence.SOURCES.all()]
     assert keys == ["test-feedback", "test-goals"]
-    evidence.unregister("test-goals")
-    assert "test-goals" not in [source.key for source in evidence.registered_sources()]
-    evidence.unregister("never-registered")  # harmless
+    evidence.SOURCES.unregister("test-goals")
+    assert "test-goals" not in [source.key for source in evidence.SOURCES.all()]
+    evidence.SOURCES.unregister("never-registered")  # harmless
 
 
 def test_registering_the_same_key_again_replaces_the_source(sources):
     feedback, _ = sources
     newer = FakeSource("test-feedback", "Feedback v2", answer=[item("test-feedback", at(2), 1)])
-    evidence.register(newer)
+    evidence.SOURCES.register(newer)
     found = evidence.evidence_for(object(), {1}, SINCE, UNTIL)
     assert [i.title for i in found] == ["test-feedback 02-01"]
     assert feedback.calls == []

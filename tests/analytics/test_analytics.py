@@ -91,14 +91,12 @@ def test_the_team_filter_narrows_every_table(big_team):
     assert "Alpha Platform" in text and "No team" not in text
 
 
-def test_an_inverted_range_is_a_clear_error_and_computes_nothing(world_a, monkeypatch):
+def test_an_inverted_range_is_a_clear_error_and_computes_nothing(world_a):
     calls = []
-    monkeypatch.setitem(
-        registry._CONTRIBUTIONS,
-        "probe",
-        registry.Contribution("probe", 99, "Probe", lambda f: calls.append(f) or []),
-    )
-    response = page(world_a, start="2026-05-01", end="2026-04-01")
+    probe = registry.Contribution("probe", 99, "Probe", lambda f: calls.append(f) or [])
+    with registry.CONTRIBUTIONS.temporarily():
+        registry.CONTRIBUTIONS.register(probe)
+        response = page(world_a, start="2026-05-01", end="2026-04-01")
     assert response.status_code == 400
     assert "The start date must be on or before the end date." in visible_text(response)
     assert "Feedback per team" not in visible_text(response)

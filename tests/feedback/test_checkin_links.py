@@ -60,7 +60,7 @@ def error_fields(response) -> dict:
 
 
 def test_feedback_and_advancement_register_their_sources():
-    keys = {source.key for source in links.sources()}
+    keys = {source.key for source in links.SOURCES.all()}
     assert {"feedback", "criterion", "prompt"} <= keys
     assert links.parse("feedback:12") == LinkRef("feedback", 12)
     assert links.parse("") is None

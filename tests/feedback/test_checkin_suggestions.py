@@ -202,14 +202,10 @@ def test_providers_are_ordered_deduplicated_and_capped(world_a):
     def twice(*, subject, viewer):
         return [Suggestion("test.noisy:0", "growth", "Again", "Testing")]
 
-    coaching.register("test.noisy", noisy, order=1)
-    coaching.register("test.twice", twice, order=2)
-    try:
-        with world_a.scope():
-            found = coaching.suggestions_for(subject=world_a.report, viewer=world_a.manager)
-    finally:
-        coaching.unregister("test.noisy")
-        coaching.unregister("test.twice")
+    with coaching.PROVIDERS.temporarily(), world_a.scope():
+        coaching.PROVIDERS.register(coaching.Provider("test.noisy", noisy, order=1))
+        coaching.PROVIDERS.register(coaching.Provider("test.twice", twice, order=2))
+        found = coaching.suggestions_for(subject=world_a.report, viewer=world_a.manager)
     test_keys = [s.key for s in found if s.key.startswith("test.")]
     assert test_keys == [f"test.noisy:{i}" for i in range(coaching.MAX_PER_PROVIDER)]
     assert found[0].key == "test.noisy:0"  # order 1 runs before advancement's (10)

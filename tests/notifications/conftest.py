@@ -1,5 +1,7 @@
 """Helpers for the notifications tests: a reminder kind, queueing in scope, reading rows."""
 
+from collections.abc import Iterator
+
 import pytest
 
 from perfapp.notifications import kinds, services
@@ -9,14 +11,13 @@ from .helpers import NEWS, REMINDER, ScriptedBackend
 
 
 @pytest.fixture
-def reminder_kind(monkeypatch) -> kinds.NotificationKind:
+def reminder_kind() -> Iterator[kinds.NotificationKind]:
     """A reminder kind, registered for one test only (the registry is restored after)."""
-    monkeypatch.setattr(kinds, "_KINDS", dict(kinds._KINDS))
     kind = kinds.NotificationKind(
         REMINDER, "Check-in due", "Your check-in is coming up.", is_reminder=True
     )
-    kinds.register(kind)
-    return kind
+    with kinds.KINDS.temporarily():
+        yield kinds.KINDS.register(kind)
 
 
 @pytest.fixture

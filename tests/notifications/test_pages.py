@@ -328,7 +328,7 @@ def test_turning_everything_off(world_a, login, queue, mailoutbox):
                 "kind", "in_app", "email"
             )
         )
-    assert stored == {(kind.key, False, False) for kind in kinds.all_kinds()}
+    assert stored == {(kind.key, False, False) for kind in kinds.KINDS.all()}
 
     message = queue(world_a.report)
     tasks.dispatch_outbox()
@@ -341,7 +341,7 @@ def test_settings_are_per_person(world_a, login):
 
     with world_a.scope():
         stored = NotificationPreference.objects.filter(membership=world_a.report).count()
-        assert stored == len(kinds.all_kinds())
+        assert stored == len(kinds.KINDS.all())
         assert not NotificationPreference.objects.filter(membership=world_a.member).exists()
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from advancement.evidence import evidence_for, registered_sources
+from advancement.evidence import SOURCES, evidence_for
 from recognition.evidence import RecognitionEvidence
 from recognition.services import values as services
 
@@ -38,7 +38,7 @@ def map_kind(world, kind_name: str, competency) -> None:
 
 
 def test_the_source_is_registered():
-    assert any(isinstance(source, RecognitionEvidence) for source in registered_sources())
+    assert any(isinstance(source, RecognitionEvidence) for source in SOURCES.all())
 
 
 def test_tagged_recognition_is_evidence_for_every_recipient(world_a):

@@ -130,7 +130,7 @@ def test_a_deactivated_manager_gets_nothing(quiet_world):
 
 def test_the_note_is_a_reminder_and_waits_for_the_morning(quiet_world):
     w = quiet_world
-    assert kinds.get(QUIET_KIND).is_reminder
+    assert kinds.KINDS.get(QUIET_KIND).is_reminder
     with w.scope():
         Membership.objects.filter(pk=w.manager.pk).update(time_zone="America/New_York")
     run()  # 02:00 in New York

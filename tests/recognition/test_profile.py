@@ -174,7 +174,7 @@ def test_the_signal_costs_two_queries(world_a, django_assert_num_queries):
 def test_recognitions_are_linkable_in_1_1s(world_a, world_b):
     recognition = recognition_of(world_a)
     with world_a.scope():
-        source = links.source("recognition")
+        source = links.SOURCES.find("recognition")
         choices = dict(links.choices_for(subject=world_a.report, viewer=world_a.manager))
         assert any(value == f"recognition:{recognition.pk}" for value, _ in choices["Recognition"])
         found = links.find(LinkRef("recognition", recognition.pk), viewer=world_a.manager)

@@ -18,7 +18,7 @@ def hub_url(slug: str = "alpha") -> str:
 
 
 def test_every_app_contributes_its_settings_areas():
-    keys = {area.key for area in settings_areas.areas()}
+    keys = {area.key for area in settings_areas.AREAS.all()}
     assert {
         "orgs.teams",
         "feedback.checkin_settings",
@@ -42,7 +42,7 @@ def test_the_hub_links_every_area_with_what_it_holds_and_each_area_links_back(ro
     assert hub.status_code == 200
     text = html.unescape(hub.content.decode())
     assert "Save name and time zone" in text  # the organization's own basics stay here
-    for area in settings_areas.areas():
+    for area in settings_areas.AREAS.all():
         url = reverse(area.url_name, kwargs={"org_slug": "alpha"})
         assert f'href="{url}"' in text, area.key
         assert area.label in text and area.description in text, area.key
@@ -72,13 +72,11 @@ def test_hr_sees_only_the_areas_their_permissions_open(world_a, login):
         "orgs:people",
         Permission.GRANT_OWNER,
     )
-    settings_areas.register(area)
-    try:
+    with settings_areas.AREAS.temporarily():
+        settings_areas.AREAS.register(area)
         assert "Owners&#x27; corner" not in login(world_a.hr).get(hub_url()).content.decode()
         owner_hub = login(world_a.owner).get(hub_url()).content.decode()
         assert "Owners&#x27; corner" in owner_hub
-    finally:
-        settings_areas._AREAS.pop(area.key)
 
 
 def test_registering_an_area_links_it_both_ways(world_a, login):
@@ -90,18 +88,16 @@ def test_registering_an_area_links_it_both_ways(world_a, login):
         "audit:log",
         Permission.VIEW_AUDIT_LOG,
     )
-    settings_areas.register(area)
-    try:
+    with settings_areas.AREAS.temporarily():
+        settings_areas.AREAS.register(area)
         client = login(world_a.hr)
         assert "Who changed what, and when." in client.get(hub_url()).content.decode()
         page = client.get(reverse("audit:log", kwargs={"org_slug": "alpha"}))
         assert BACK in page.content.decode()
-    finally:
-        settings_areas._AREAS.pop(area.key)
 
 
 def test_an_area_in_an_unknown_section_is_refused():
     with pytest.raises(ValueError, match="Unknown settings section"):
-        settings_areas.register(
+        settings_areas.AREAS.register(
             SettingsArea("test.x", "Elsewhere", "X", "X.", "orgs:people", Permission.MANAGE_PEOPLE)
         )

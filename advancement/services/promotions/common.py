@@ -24,7 +24,7 @@ STALE = "This case changed meanwhile. Here it is as it is now; apply your change
 
 
 class PromotionAction(models.TextChoices):
-    """Audited promotion changes (registered in ``AdvancementConfig.ready``). They name rounds,
+    """Audited promotion changes (registered in ``advancement/wiring.py``). They name rounds,
     people, states and HR's reasons for reopening a round or reverting a promotion, never
     a summary, rationale, endorsement or calibration note."""
 
@@ -38,26 +38,6 @@ class PromotionAction(models.TextChoices):
     CASE_DECIDED = "promotion.case_decided", "Promotion case decided"
     PROMOTION_APPLIED = "promotion.applied", "Promotion took effect"
     PROMOTION_REVERTED = "promotion.reverted", "Promotion reverted"
-
-
-# (key, label, description), registered in ``AdvancementConfig.ready``.
-NOTIFICATION_KINDS = (
-    (
-        "career.promotion_case",
-        "Your promotion case",
-        "A case for your promotion was opened, submitted or decided.",
-    ),
-    (
-        "career.endorsement_requested",
-        "Endorsement requests",
-        "A colleague asks you to endorse someone's promotion case.",
-    ),
-    (
-        "career.promotion_to_apply",
-        "Promotions to apply",
-        "A promotion could not take effect by itself and waits for HR.",
-    ),
-)
 
 
 def case_url(case: Case) -> str:

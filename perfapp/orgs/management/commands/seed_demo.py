@@ -170,8 +170,8 @@ class Command(BaseCommand):
                     member.save(update_fields=["manager"])
                 if manager is not None:
                     self._tell_manager(organization, manager, member)
-            for seeder in demo.seeders():
-                seeder(organization, members)
+            for seeder in demo.SEEDERS.all():
+                seeder.seed(organization, members)
             if not AuditEvent.objects.filter(action=AuditAction.PEOPLE_IMPORTED).exists():
                 record(
                     organization=organization,
