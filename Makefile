@@ -63,6 +63,7 @@ help:
 	@echo "  make migrations  apply every migration to an empty Postgres database (CI runs it;"
 	@echo "                 the test suite builds its databases from the models)"
 	@echo "  make lint      ruff check + ruff format --check + import boundaries (lint-imports)"
+	@echo "                 + types of the services and selectors (mypy)"
 	@echo "  make format    ruff check --fix + ruff format"
 	@echo "  make check     no missing migrations + Django system checks"
 	@echo "  make docs      build the documentation (docs/) into site/ with mkdocs --strict"
@@ -152,14 +153,15 @@ migrations: install
 	@url=$$(BASE_URL="$${DATABASE_URL:-$(DEFAULT_TEST_DATABASE_URL)}" NAME="$(MIGRATIONS_DATABASE)" $(PY) -c 'import os, environ, psycopg2; c = environ.Env.db_url_config(os.environ["BASE_URL"]); conn = psycopg2.connect(dbname="postgres", user=c.get("USER") or None, password=c.get("PASSWORD") or None, host=c.get("HOST") or None, port=c.get("PORT") or None); conn.autocommit = True; cur = conn.cursor(); cur.execute("DROP DATABASE IF EXISTS " + os.environ["NAME"]); cur.execute("CREATE DATABASE " + os.environ["NAME"]); print(os.environ["BASE_URL"].rsplit("/", 1)[0] + "/" + os.environ["NAME"])') && \
 	DATABASE_URL="$$url" DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(PY) manage.py migrate --noinput -v 1 | tail -n 3
 
-# lint: report style and lint problems without changing files (what CI runs).
-
-# lint: report style and lint problems without changing files (what CI runs), and check the
-# import boundaries between the core and the apps ([tool.importlinter] in pyproject.toml).
+# lint: report style and lint problems without changing files (what CI runs), check the
+# import boundaries between the core and the apps ([tool.importlinter] in pyproject.toml),
+# and type-check the services and selectors ([tool.mypy]: mypy with django-stubs, whose
+# plugin loads the settings that [tool.django-stubs] names; no database is needed).
 lint: install
 	$(RUFF) check .
 	$(RUFF) format --check .
 	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/mypy --config-file pyproject.toml
 
 # format: fix what ruff can fix, then format; fails if unfixable lint problems remain.
 format: install

@@ -119,6 +119,12 @@ class Recognition(TenantModel):
     points_total = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Not columns: what the wall and a recognition's page show, set by the selectors
+    # (selectors/recognition.py).
+    latest_comments: list["RecognitionComment"]
+    more_comments: int
+    reaction_counts: list  # of selectors.recognition.ReactionCount
+
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [

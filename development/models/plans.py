@@ -211,6 +211,12 @@ class Goal(TenantModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Not columns: what a page shows of a goal, set by selectors.plans.decorate.
+    milestones_total: int
+    milestones_done: int
+    progress: int
+    overdue: bool
+
     class Meta:
         ordering = ["target_on", "id"]
         constraints = [

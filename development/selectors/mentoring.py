@@ -127,8 +127,10 @@ def mentor_search(viewer: Membership, competency: Competency | None) -> QuerySet
 def competencies_with_mentors(viewer: Membership) -> QuerySet[Competency]:
     """Active competencies, each with how many colleagues offer mentoring in it."""
     through = MentorProfile.competencies.through
+    # django-stubs does not carry the annotation n made after values() on an implicit
+    # through model, so it rejects .values("n"); Django accepts it.
     offers = (
-        through.objects.filter(
+        through.objects.filter(  # type: ignore[misc]
             competency_id=OuterRef("pk"), mentorprofile__membership__is_active=True
         )
         .exclude(mentorprofile__membership_id=viewer.pk)

@@ -73,7 +73,9 @@ def next_level_gaps(owner: Membership, active_ids: set[int]) -> Gaps:
     the placement, the version and one pass over the evidence sources."""
     placement = placement_of(owner)
     version = current_version() if placement is not None else None
-    found = snapshots.find_level(version.snapshot, placement.level_id) if version else None
+    if placement is None or version is None:
+        return Gaps()
+    found = snapshots.find_level(version.snapshot, placement.level_id)
     if not found:
         return Gaps()
     track, level = found
@@ -201,6 +203,7 @@ class PlanPage:
     full: bool  # the two people; False: the outline (skip-level managers, HR)
     is_owner: bool
     is_manager: bool
+    today: date  # in the viewer's time zone
     focus: list[Competency] = field(default_factory=list)
     goals: list[Goal] = field(default_factory=list)
     private_goals: int = 0  # outline readers: how many goals they do not see
@@ -209,7 +212,6 @@ class PlanPage:
     events: list = field(default_factory=list)
     reviews: list = field(default_factory=list)
     review_every_months: int = 3
-    today: date | None = None
 
     @property
     def status(self) -> str:

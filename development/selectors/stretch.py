@@ -60,7 +60,9 @@ STAGE = Case(
 
 def _targets_team(team_id) -> Exists:
     through = StretchAssignment.teams.through
-    return Exists(through.objects.filter(stretchassignment_id=OuterRef("pk"), team_id=team_id))
+    # django-stubs builds no type for this implicit through model (its relation to the
+    # core's Team reads as type[Never]); at run time it is a model like any other.
+    return Exists(through.objects.filter(stretchassignment_id=OuterRef("pk"), team_id=team_id))  # type: ignore[attr-defined]
 
 
 def visible_to(viewer: Membership) -> QuerySet[StretchAssignment]:
@@ -121,8 +123,10 @@ def board(
     focus = focus_competency_ids(viewer)
     if focus:
         through = StretchAssignment.competencies.through
+        # django-stubs does not carry the annotation n made after values() on an implicit
+        # through model, so it rejects .values("n"); Django accepts it.
         matches = (
-            through.objects.filter(stretchassignment_id=OuterRef("pk"), competency_id__in=focus)
+            through.objects.filter(stretchassignment_id=OuterRef("pk"), competency_id__in=focus)  # type: ignore[misc]
             .values("stretchassignment_id")
             .annotate(n=Count("id"))
             .values("n")

@@ -180,7 +180,7 @@ def _cleared_note(plan: DevelopmentPlan, cleared: list[str]) -> str:
         if who == "owner":
             names.append(owner.name)
         else:
-            names.append(owner.manager.name if owner.manager_id else "the manager")
+            names.append(owner.manager.name if owner.manager is not None else "the manager")
     return f" {' and '.join(names)}'s sign-off was cleared: they sign again."
 
 
@@ -300,8 +300,11 @@ def _check_plan_fields(
     errors = {}
     if len(aspirations) > MAX_TEXT:
         errors["aspirations"] = f"Keep it to {MAX_TEXT:,} characters."
-    both = target_level is not None and target_track is not None
-    if both and target_level.track_id != target_track.pk:
+    if (
+        target_level is not None
+        and target_track is not None
+        and target_level.track_id != target_track.pk
+    ):
         errors["target_level"] = (
             f"{target_level.code} {target_level.name} is not a level of {target_track.name}."
         )
@@ -508,6 +511,7 @@ def record_review(
         errors["next_review_on"] = "Choose a date within a year."
     if errors:
         raise ValidationError(errors)
+    assert next_review_on is not None  # a missing date is one of the errors above
     plan = _locked(plan)
     review = PlanReview.objects.create(
         organization_id=plan.organization_id,
@@ -595,6 +599,8 @@ def add_goal(
     )
     if errors:
         raise ValidationError(errors)
+    # _check_goal reports a missing date.
+    assert start_on is not None and target_on is not None
     plan = _locked(plan)
     goal = Goal.objects.create(
         organization_id=plan.organization_id,
@@ -690,7 +696,7 @@ def edit_goal(
     return goal
 
 
-STATUS_WORDS = {
+STATUS_WORDS: dict[str, str] = {
     GoalStatus.ON_TRACK: "on track",
     GoalStatus.AT_RISK: "at risk",
     GoalStatus.DONE: "done",
@@ -762,6 +768,7 @@ def set_goal_progress(
         return goal
     goal.progress_mode = mode
     if mode == ProgressMode.MANUAL:
+        assert value is not None  # refused above as bad
         goal.manual_progress = value
     goal.save(update_fields=["progress_mode", "manual_progress", "updated_at"])
     summary = (
@@ -887,7 +894,11 @@ def add_learning(
         title=title,
         url=url,
     )
-    what = goal.title if goal is not None else competency.name
+    if goal is not None:
+        what = goal.title
+    else:
+        assert competency is not None  # refused above: it is about a goal or a competency
+        what = competency.name
     _event(
         plan,
         actor,
@@ -951,9 +962,10 @@ def remind_reviews_due(now: datetime) -> int:
     for plan in plans:
         owner = plan.owner
         due = plan.next_review_on
+        assert due is not None  # the query keeps plans that have a review date
         if due > local_today(owner, now=now):
             continue
-        manager = owner.manager if owner.manager_id and owner.manager.is_active else None
+        manager = owner.manager if owner.manager is not None and owner.manager.is_active else None
         occasion = f"plan:{plan.pk}:review:{due.isoformat()}"
         with_whom = f" with {manager.name}" if manager else ""
         notifications.queue(
@@ -1015,7 +1027,7 @@ def flag_overdue_goals(now: datetime) -> int:
             body=body,
             url=plan_url(owner),
         )
-        manager = owner.manager if owner.manager_id and owner.manager.is_active else None
+        manager = owner.manager if owner.manager is not None and owner.manager.is_active else None
         if manager is not None:
             notifications.queue(
                 recipient=manager,

@@ -111,8 +111,7 @@ def _validate(
         errors["teams"] = "Choose the teams whose people may apply."
     if any(t.organization_id != actor.organization_id for t in picked_teams.values()):
         errors["teams"] = "Choose teams from the list."
-    changed = closes_on is not None and closes_on != previous_closes_on
-    if changed and closes_on < local_today(actor):
+    if closes_on is not None and closes_on != previous_closes_on and closes_on < local_today(actor):
         errors["closes_on"] = "Choose today or a later date, or leave it empty."
     if errors:
         raise ValidationError(errors)

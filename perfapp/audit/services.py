@@ -1,18 +1,21 @@
 from typing import Any
 
-from .models import AuditAction, AuditEvent
+from .models import AuditEvent
 
 
 def record(
     *,
     organization,
     actor,
-    action: AuditAction,
+    action: str,
     target=None,
     target_label: str = "",
     changes: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Write one audit event. ``actor`` is a Membership or None for the system.
+
+    ``action`` is an ``AuditAction`` or an action an app registered (a value of its own
+    TextChoices): any string.
 
     ``changes`` maps a field name to ``[old, new]``; callers pass only non-private values.
     """

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core import mail
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Field, ForeignObjectRel
 from django.utils import timezone
 
 from perfapp.tenancy.scoping import scopes_disabled
@@ -247,8 +247,9 @@ def _deliver_batch(rows: list[_Row], now: datetime) -> int:
             if row.time_zone not in waking:
                 quiet = is_quiet(now, row.time_zone)
                 waking[row.time_zone] = next_waking_moment(now, row.time_zone) if quiet else None
-            if waking[row.time_zone] is not None:
-                mornings[waking[row.time_zone]].append(row.pk)
+            wakes_at = waking[row.time_zone]
+            if wakes_at is not None:
+                mornings[wakes_at].append(row.pk)
                 continue
         deliverable.append(row)
 
@@ -295,6 +296,13 @@ def _still_sending(pks: list[int]):
     return OutboxMessage.objects.filter(pk__in=pks, status=OutboxStatus.SENDING)
 
 
+def _column(field: Field | ForeignObjectRel | None) -> str:
+    # Every field named below is a concrete one of its own model, so it has a column;
+    # get_field's type also covers reverse relations, which have none.
+    assert isinstance(field, Field) and field.column is not None, field
+    return field.column
+
+
 def _add_inbox_entries(pks: list[int], now: datetime) -> None:
     """One INSERT … SELECT copies these rows into the inbox inside the database.
 
@@ -307,14 +315,15 @@ def _add_inbox_entries(pks: list[int], now: datetime) -> None:
     quote = connection.ops.quote_name
     entry, message = Notification._meta, OutboxMessage._meta
     copied = ("organization", "recipient", "kind", "title", "body", "url")
-    targets = [entry.get_field(name).column for name in (*copied, "created_at", "outbox_message")]
-    sources = [message.get_field(name).column for name in copied]
+    targets = [_column(entry.get_field(name)) for name in (*copied, "created_at", "outbox_message")]
+    sources = [_column(message.get_field(name)) for name in copied]
+    message_pk = _column(message.pk)
     statement = (  # plain SQL that Postgres and SQLite (make run) both accept
         f"INSERT INTO {quote(entry.db_table)} ({', '.join(map(quote, targets))}) "
-        f"SELECT {', '.join(map(quote, sources))}, %s, {quote(message.pk.column)} "
+        f"SELECT {', '.join(map(quote, sources))}, %s, {quote(message_pk)} "
         f"FROM {quote(message.db_table)} "
-        f"WHERE {quote(message.pk.column)} IN ({', '.join(['%s'] * len(pks))}) "
-        f"ON CONFLICT ({quote(entry.get_field('outbox_message').column)}) DO NOTHING"
+        f"WHERE {quote(message_pk)} IN ({', '.join(['%s'] * len(pks))}) "
+        f"ON CONFLICT ({quote(_column(entry.get_field('outbox_message')))}) DO NOTHING"
     )
     with connection.cursor() as cursor:
         cursor.execute(statement, [now, *pks])
@@ -395,9 +404,10 @@ def _release_for_retry(failures: list[tuple[_Row, Exception]], now: datetime) ->
 
     One update per distinct (status, due time, error), not one per row.
     """
-    groups: dict[tuple, list[int]] = defaultdict(list)
+    groups: dict[tuple[str, datetime | None, str], list[int]] = defaultdict(list)
     for row, error in failures:
         logger.warning("outbox delivery failed id=%s error=%r", row.pk, error)
+        key: tuple[str, datetime | None, str]
         if row.attempts >= MAX_ATTEMPTS:
             key = (OutboxStatus.FAILED, None, repr(error)[:500])  # keeps its due time
         else:
@@ -408,7 +418,7 @@ def _release_for_retry(failures: list[tuple[_Row, Exception]], now: datetime) ->
             )
         groups[key].append(row.pk)
     for (status, due_at, last_error), pks in groups.items():
-        fields = {"status": status, "last_error": last_error}
+        fields: dict[str, object] = {"status": status, "last_error": last_error}
         if due_at is not None:
             fields["due_at"] = due_at
         _still_sending(pks).update(**fields)

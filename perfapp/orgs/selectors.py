@@ -1,11 +1,23 @@
 """Reads about organizations and people."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypedDict
+
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from perfapp.tenancy.scoping import scopes_disabled
 
 from .models import Invitation, Membership, Organization, Team
+
+if TYPE_CHECKING:
+    # A dev-only package (the type checker's); the annotations below are never evaluated.
+    from django_stubs_ext import WithAnnotations
+
+
+class _ManagerFlag(TypedDict):
+    has_reports: bool
 
 
 def organizations_of(user) -> list[Organization]:
@@ -39,7 +51,9 @@ def memberships_of(user) -> list[Membership]:
         )
 
 
-def with_manager_flag(members: QuerySet[Membership]) -> QuerySet[Membership]:
+def with_manager_flag(
+    members: QuerySet[Membership],
+) -> QuerySet[WithAnnotations[Membership, _ManagerFlag]]:
     # "Not themselves" is always true (membership_not_own_manager) but keeps Postgres from
     # turning the EXISTS into a hashed subplan over every active member of the
     # organization (20 ms at 20,000 people) instead of probing the page's 50 rows (0.2 ms).

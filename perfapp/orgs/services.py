@@ -1,12 +1,14 @@
 """Writes about organizations and people. Every sensitive change is audited."""
 
-from django.contrib.auth import get_user_model
+from types import EllipsisType
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from perfapp.accounts.models import User
 from perfapp.audit.models import AuditAction
 from perfapp.audit.services import record
 from perfapp.notifications import services as notifications
@@ -15,8 +17,6 @@ from perfapp.tenancy.tasks import enqueue
 
 from .models import Invitation, Membership, Organization, Team
 from .roles import Permission, Role
-
-User = get_user_model()
 
 MAX_REPORTING_DEPTH = 100
 
@@ -131,8 +131,8 @@ def update_membership(
     actor: Membership,
     membership: Membership,
     role: str | None = None,
-    manager: Membership | type[...] | None = ...,
-    team: Team | type[...] | None = ...,
+    manager: Membership | EllipsisType | None = ...,
+    team: Team | EllipsisType | None = ...,
     job_title: str | None = None,
     time_zone: str | None = None,
 ) -> Membership:

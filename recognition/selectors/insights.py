@@ -7,9 +7,12 @@ A manager's insights cover everyone who reports to them, directly or through oth
 recursive query); HR's cover the whole organization. Only active people count.
 """
 
+from __future__ import annotations
+
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db import connection
 from django.db.models import (
@@ -224,7 +227,7 @@ def spread_by_kind(
     )
     total = sum(counts.values())
     rows = [
-        KindSpread(pk, name, counts.get(pk, 0), people=found.get(pk, {}).get("people", 0))
+        KindSpread(pk, name, counts.get(pk, 0), people=found[pk]["people"] if pk in found else 0)
         for pk, name in kinds
     ]
     for row in rows:
@@ -247,7 +250,19 @@ class GiversReceivers:
     top_givers: list[Membership] = field(default_factory=list)
 
 
-def with_counts(members: QuerySet[Membership], since: datetime) -> QuerySet[Membership]:
+if TYPE_CHECKING:
+    # A dev-only package (the type checker's); the annotations below are never evaluated.
+    from django_stubs_ext import WithAnnotations
+
+
+class _Counts(TypedDict):
+    given: int
+    received: int
+
+
+def with_counts(
+    members: QuerySet[Membership], since: datetime
+) -> QuerySet[WithAnnotations[Membership, _Counts]]:
     """``given`` and ``received`` in the window, as correlated counts on indexed columns."""
     given = (
         Recognition.objects.filter(giver=OuterRef("pk"), created_at__gte=since)
@@ -323,8 +338,8 @@ def weekly_trend(scope: InsightScope, weeks: int, now: datetime | None = None) -
     trend = []
     for index in range(weeks):
         day = first + timedelta(days=7 * index)
-        row = found.get(day, {})
-        trend.append(Week(day, row.get("n", 0), row.get("people", 0)))
+        row = found.get(day)
+        trend.append(Week(day, row["n"], row["people"]) if row else Week(day, 0, 0))
     return trend
 
 

@@ -197,7 +197,10 @@ def decorate(items: list[Recognition], viewer: Membership) -> None:
         latest = getattr(item, "latest_comments_desc", None)
         if latest is not None:
             item.latest_comments = list(reversed(latest))
-            item.more_comments = max(0, item.comment_count - len(latest))
+            # comment_count is with_related's annotation; the plain Recognition type of
+            # the list does not carry it (declaring it on the model clashes with annotate).
+            count = item.comment_count  # type: ignore[attr-defined]
+            item.more_comments = max(0, count - len(latest))
 
 
 def reaction_counts(recognition_ids: list[int], viewer: Membership) -> dict[int, list]:

@@ -7,8 +7,11 @@ kind off in both channels. One pass serves every organization in a fixed number 
 queries plus one ``queue`` per manager who gets a note, like the check-in reminders.
 """
 
+from __future__ import annotations
+
 from collections import defaultdict
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Q
 from django.urls import reverse
@@ -24,13 +27,21 @@ DEFAULT_DAYS = RecognitionSettings._meta.get_field("quiet_after_days").default
 SHORTEST_DAYS = 7
 NAMES_IN_NOTE = 10
 
+if TYPE_CHECKING:
+    # A dev-only package (the type checker's); the annotations below are never evaluated.
+    from django_stubs_ext import WithAnnotations
+
+
+class _LastRecognized(TypedDict):
+    last_recognized: datetime | None
+
 
 def occasion_for(now: datetime) -> str:
     year, week, _ = now.isocalendar()
     return f"quiet-reports:{year}-W{week:02d}"
 
 
-def _line(now: datetime, person: Membership) -> str:
+def _line(now: datetime, person: WithAnnotations[Membership, _LastRecognized]) -> str:
     if person.last_recognized is None:
         return f"- {person.name}: not recognized yet"
     return f"- {person.name}: last recognized {(now - person.last_recognized).days} days ago"
@@ -65,10 +76,11 @@ def remind_quiet_reports(now: datetime) -> int:
         .select_related("user", "manager__user", "manager__organization")
         .order_by("manager_id", "user__name", "id")
     )
-    quiet: dict[int, list[Membership]] = defaultdict(list)
+    quiet: dict[int, list[WithAnnotations[Membership, _LastRecognized]]] = defaultdict(list)
     managers: dict[int, Membership] = {}
     for person in candidates.iterator(chunk_size=1000):
-        manager_id = person.manager_id
+        manager_id, manager = person.manager_id, person.manager
+        assert manager_id is not None and manager is not None  # the query asks for a manager
         if manager_id in opted_out or manager_id in already:
             continue
         cutoff = now - timedelta(days=windows.get(person.organization_id, DEFAULT_DAYS))
@@ -77,7 +89,7 @@ def remind_quiet_reports(now: datetime) -> int:
         if person.last_recognized is not None and person.last_recognized >= cutoff:
             continue
         quiet[manager_id].append(person)
-        managers[manager_id] = person.manager
+        managers[manager_id] = manager
     for manager_id, people in quiet.items():
         manager = managers[manager_id]
         organization = manager.organization

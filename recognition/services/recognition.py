@@ -130,6 +130,7 @@ def give_recognition(
         errors["points_each"] = "That is more points than anyone can give."
     if errors:
         raise ValidationError(errors)
+    assert kind is not None  # a missing kind is one of the errors above
 
     points.lock(giver)
     try:

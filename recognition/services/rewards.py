@@ -75,15 +75,14 @@ def _clean_reward(
     errors = {}
     name = (name or "").strip()
     description = (description or "").strip()
+    same_name = Reward.objects.filter(name__iexact=name, archived_at__isnull=True)
+    if exclude_pk is not None:  # the reward being edited
+        same_name = same_name.exclude(pk=exclude_pk)
     if not name:
         errors["name"] = "Give the reward a name people recognize."
     elif len(name) > 120:
         errors["name"] = "Keep the name to 120 characters."
-    elif (
-        Reward.objects.filter(name__iexact=name, archived_at__isnull=True)
-        .exclude(pk=exclude_pk)
-        .exists()
-    ):
+    elif same_name.exists():
         errors["name"] = "A reward on offer already has this name."
     if len(description) > 1000:
         errors["description"] = "Keep the description to 1,000 characters."
