@@ -116,6 +116,11 @@ class Case(TenantModel):
     updated_at = models.DateTimeField(auto_now=True)
     lock_version = models.PositiveIntegerField(default=0)
 
+    # Not columns: why a decided promotion cannot take effect yet, set on HR's list by
+    # selectors.promotions.promotions_to_apply.
+    blocker: str
+    overridable: bool
+
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [

@@ -73,7 +73,8 @@ def visible_cases(viewer: Membership) -> QuerySet[Case]:
         return rows
     chain = Q(subject=viewer) | Q(nominator=viewer)
     # The reporting tree below the viewer, one query per level (bounded depth).
-    below, frontier, depth = set(), {viewer.pk}, 0
+    below: set[int] = set()
+    frontier, depth = {viewer.pk}, 0
     while frontier and depth < 50:
         frontier = (
             set(Membership.objects.filter(manager_id__in=frontier).values_list("pk", flat=True))

@@ -228,7 +228,8 @@ class Readiness:
             counts[key] = counts.get(key, 0) + 1
         start = timezone.localtime(self.since, zone).date().replace(day=1)
         end = timezone.localtime(self.until, zone).date().replace(day=1)
-        months, current = [], start
+        months: list[Month] = []
+        current = start
         while current <= end and len(months) < 240:
             months.append(Month(current, counts.get(current, 0)))
             current = date(current.year + current.month // 12, current.month % 12 + 1, 1)
@@ -262,7 +263,8 @@ def period_from_dates(since: date | None, until: date | None) -> tuple[datetime,
 
 
 def _marks(subject: Membership) -> tuple[set[str], set[str]]:
-    pinned, hidden = set(), set()
+    pinned: set[str] = set()
+    hidden: set[str] = set()
     for ref, action in EvidenceMark.objects.filter(
         subject=subject, action__in=[EvidenceMarkAction.PIN, EvidenceMarkAction.HIDE]
     ).values_list("item_ref", "action"):
@@ -295,7 +297,9 @@ def readiness_for(
     if since > until:
         raise ValidationError("The period starts after it ends: pick a start before the end.")
     version = current_version()
-    placement = placement_of(subject) if version else None
+    if version is None:
+        return None
+    placement = placement_of(subject)
     found = snapshots.find_level(version.snapshot, placement.level_id) if placement else None
     if not found:
         return None
@@ -379,6 +383,14 @@ def readiness_packet(subject: Membership, *, viewer: Membership) -> dict:
         return {}
     level, target = readiness.level, readiness.next_level
     assessment = readiness.assessment if readiness.assessment_complete else None
+    packed_assessment = None
+    if assessment is not None:
+        # A complete one is latest_completed's, which only finds those with the time.
+        assert assessment.completed_at is not None
+        packed_assessment = {
+            "id": assessment.pk,
+            "completed_at": assessment.completed_at.isoformat(),
+        }
     return {
         "version": readiness.version_number,
         "track": dict(readiness.track),
@@ -390,11 +402,7 @@ def readiness_packet(subject: Membership, *, viewer: Membership) -> dict:
             "rank": target["rank"],
         },
         "period": {"since": readiness.since.isoformat(), "until": readiness.until.isoformat()},
-        "assessment": (
-            {"id": assessment.pk, "completed_at": assessment.completed_at.isoformat()}
-            if assessment
-            else None
-        ),
+        "assessment": packed_assessment,
         "criteria": [
             {
                 "id": criterion.id,

@@ -2,7 +2,7 @@
 and +1s; HR answers, and an accepted proposal's wording goes into the draft."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from advancement import snapshots
@@ -63,8 +63,9 @@ def published_text(target: str, obj) -> tuple[str, str] | None:
     return None
 
 
-# The draft field a proposal's wording replaces, per target.
-TARGET_FIELDS = {
+# The draft field a proposal's wording replaces, per target (a ProposalTarget value, as
+# forms and the API pass it).
+TARGET_FIELDS: dict[str, tuple[type[Competency | Criterion | Level], str]] = {
     ProposalTarget.CRITERION: (Criterion, "expectation"),
     ProposalTarget.LEVEL: (Level, "summary"),
     ProposalTarget.COMPETENCY: (Competency, "description"),
@@ -93,7 +94,10 @@ def propose(
             f"“{obj.competency.name}” is archived, so it can no longer be changed."
         )
     model, attribute = TARGET_FIELDS[target]
-    limit = model._meta.get_field(attribute).max_length
+    field = model._meta.get_field(attribute)
+    # Each wording is a TextField declared with a max_length (see the models).
+    assert isinstance(field, models.TextField) and field.max_length is not None
+    limit = field.max_length
     if len(proposed_text) > limit:
         raise ValidationError(
             {
@@ -180,13 +184,14 @@ def answer(*, actor: Membership, proposal: Proposal, status: str, answer: str) -
 
 
 def _apply_to_draft(proposal: Proposal) -> None:
-    target = {
+    targets: dict[str, tuple[Competency | Criterion | Level | None, str]] = {
         ProposalTarget.CRITERION: (proposal.criterion, "expectation"),
         ProposalTarget.LEVEL: (proposal.level, "summary"),
         ProposalTarget.COMPETENCY: (proposal.competency, "description"),
-    }[proposal.target]
-    obj, attribute = target
-    if obj is None or (proposal.target == ProposalTarget.COMPETENCY and obj.is_archived):
+    }
+    obj, attribute = targets[proposal.target]
+    # Only a competency target is a Competency, and only competencies are archived.
+    if obj is None or (isinstance(obj, Competency) and obj.is_archived):
         raise ValidationError(
             "What this proposal changes is no longer in the draft. Decline it with a reason."
         )

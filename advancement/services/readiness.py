@@ -27,7 +27,9 @@ EVER = datetime(2000, 1, 1, tzinfo=UTC)  # marks hold across periods: look at al
 def next_level_criteria(subject: Membership) -> list[dict]:
     """The criteria of the subject's next level in the published framework ([] if none)."""
     version = current_version()
-    placement = placement_of(subject) if version else None
+    if version is None:
+        return []
+    placement = placement_of(subject)
     found = snapshots.find_level(version.snapshot, placement.level_id) if placement else None
     if not found:
         return []

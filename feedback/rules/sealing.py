@@ -55,8 +55,8 @@ def seal(content: dict, *, organization_id: int, cycle_id: int) -> bytes:
     return nonce + box
 
 
-def unseal(sealed: bytes, *, organization_id: int, cycle_id: int) -> dict:
-    sealed = bytes(sealed)
+def unseal(sealed: bytes | memoryview, *, organization_id: int, cycle_id: int) -> dict:
+    sealed = bytes(sealed)  # a BinaryField reads back as a memoryview
     nonce, box = sealed[:NONCE_BYTES], sealed[NONCE_BYTES:]
     for key in _keys():
         try:

@@ -126,6 +126,8 @@ def counts_for_hr(organization_id: int) -> dict:
             suggestion=Count("id", filter=Q(kind="suggestion")),
         )
 
-    return cache.get_or_set(
+    counts = cache.get_or_set(
         f"feedback:hr-counts:{organization_id}", count, timeout=HR_COUNTS_FRESH_FOR
     )
+    assert counts is not None  # the default is a callable that returns a dict, never None
+    return counts

@@ -162,8 +162,10 @@ BUILT_IN = {
 def prompts(*, include_archived: bool = False) -> QuerySet[CoachingPrompt]:
     """The active organization's bank, starting from the built-in set on first use."""
     rows = CoachingPrompt.objects.all()
-    if not rows.exists():
-        organization_id = get_active_organization_id()
+    organization_id = get_active_organization_id()
+    # Only an organization's scope has one to seed for; with scopes disabled the bank is
+    # every organization's prompts, read as they are.
+    if organization_id is not None and not rows.exists():
         CoachingPrompt.objects.bulk_create(
             CoachingPrompt(organization_id=organization_id, theme=theme, text=text)
             for theme, texts in BUILT_IN.items()
@@ -198,7 +200,7 @@ def archive_prompt(*, actor: Membership, prompt: CoachingPrompt) -> None:
 def _validate_series(
     cadence: str, time_of_day: time, starts_on: date, time_zone: str, duration: int
 ) -> None:
-    errors = {}
+    errors: dict[str, str | list[str]] = {}
     if cadence not in Cadence.values:
         errors["cadence"] = "Choose weekly, every two weeks, or monthly."
     try:
@@ -332,7 +334,7 @@ def generate_meetings(series: CheckinSeries, upcoming: int = UPCOMING) -> list[M
         now.astimezone(tz).date(),
         (latest.astimezone(tz).date() + timedelta(days=1)) if latest else series.starts_on,
     )
-    created = []
+    created: list[Meeting] = []
     for day in schedule.occurrence_dates(
         series.starts_on, series.cadence, missing + 1, after=after
     ):
@@ -431,7 +433,7 @@ def reschedule_series(
 def set_series_status(*, actor: Membership, series: CheckinSeries, status: str) -> CheckinSeries:
     """Pause, resume or end a series. Pausing or ending cancels meetings still to come."""
     _require_participant(actor, series)
-    allowed = {
+    allowed: dict[str, set[str]] = {  # by the status as stored (a string)
         SeriesStatus.ACTIVE: {SeriesStatus.PAUSED, SeriesStatus.ENDED},
         SeriesStatus.PAUSED: {SeriesStatus.ACTIVE, SeriesStatus.ENDED},
         SeriesStatus.PROPOSED: {SeriesStatus.ENDED},
@@ -509,10 +511,11 @@ def edit_point(
     if link is not UNCHANGED:
         changes.update(_link_fields(actor, link))
     updated = AgendaItem.objects.filter(pk=item.pk, version=expected_version).update(**changes)
-    fresh = AgendaItem.objects.filter(pk=item.pk).first()
     if not updated:
-        raise StaleEdit(fresh)
-    return fresh
+        raise StaleEdit(AgendaItem.objects.filter(pk=item.pk).first())  # None: removed
+    # The update just matched it; removed in between, it is DoesNotExist like any read
+    # of a removed talking point.
+    return AgendaItem.objects.get(pk=item.pk)
 
 
 def remove_point(*, actor: Membership, item: AgendaItem, expected_version: int) -> None:
@@ -703,10 +706,10 @@ def edit_action(
     if link is not UNCHANGED:
         changes.update(_link_fields(actor, link))
     updated = ActionItem.objects.filter(pk=item.pk, version=expected_version).update(**changes)
-    fresh = ActionItem.objects.filter(pk=item.pk).first()
     if not updated:
-        raise StaleEdit(fresh)
-    return fresh
+        raise StaleEdit(ActionItem.objects.filter(pk=item.pk).first())  # None: removed
+    # The update just matched it (set_action_done reads it back the same way).
+    return ActionItem.objects.get(pk=item.pk)
 
 
 def set_action_done(
@@ -789,6 +792,7 @@ def remind_overdue_actions(now: datetime) -> int:
     )
     for item in rows.filter(due_on__lt=now.date() + timedelta(days=1)):
         today = local_today(item.owner, now=now)
+        assert item.due_on is not None  # the query keeps items that have a due date
         if item.due_on >= today:
             continue
         notifications.queue(

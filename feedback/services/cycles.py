@@ -262,8 +262,8 @@ def _open(cycle: FeedbackCycle) -> int:
         wanted = []
         if cycle.include_self:
             wanted.append((person.pk, Relation.SELF))
-        if cycle.include_manager and person.manager_id and person.manager.is_active:
-            wanted.append((person.manager_id, Relation.MANAGER))
+        if cycle.include_manager and person.manager is not None and person.manager.is_active:
+            wanted.append((person.manager.pk, Relation.MANAGER))
         wanted += [(report_id, Relation.REPORT) for report_id in reports_of.get(person.pk, [])]
         seen = set()
         for reviewer_id, relation in wanted:  # one review per reviewer, even in odd org charts
@@ -413,7 +413,8 @@ def approve_peers(
 
 
 def _clean_answers(questions: list[CycleQuestion], answers: dict) -> dict[int, tuple]:
-    cleaned, errors = {}, {}
+    cleaned: dict[int, tuple[int | None, str]] = {}
+    errors: dict[str, str] = {}
     for question in questions:
         rating, text = answers.get(question.pk, (None, ""))
         text = (text or "").strip()

@@ -100,6 +100,8 @@ def _announce(feedback: Feedback, asked_by_manager: bool) -> None:
             url=org_url(organization, "feedback:detail", pk=feedback.pk),
         )
     if asked_by_manager:
+        # Asked by a manager: the feedback answers a request (see give).
+        assert feedback.request_reviewer is not None
         requester = feedback.request_reviewer.request.requester
         notifications.queue(
             recipient=requester,

@@ -72,7 +72,9 @@ def balances_of(members: list[Membership]) -> dict[int, int]:
     return {member.pk: found.get(member.pk, 0) for member in members}
 
 
-def monthly_allowances_of(members: list[Membership], settings: RecognitionSettings) -> dict:
+def monthly_allowances_of(
+    members: list[Membership], settings: RecognitionSettings
+) -> dict[int, int]:
     """Each person's monthly allowance, in one query (who among them manages someone)."""
     managers: set[int] = set()
     if settings.manager_allowance is not None and members:
@@ -81,11 +83,12 @@ def monthly_allowances_of(members: list[Membership], settings: RecognitionSettin
             .values_list("manager_id", flat=True)
             .distinct()
         )
-    allowances = {}
+    allowances: dict[int, int] = {}
     for member in members:
         if member.role in (Role.OWNER, Role.HR_ADMIN) and settings.admin_allowance is not None:
             allowances[member.pk] = settings.admin_allowance
-        elif member.pk in managers:
+        # ``managers`` is only filled when there is a manager allowance.
+        elif settings.manager_allowance is not None and member.pk in managers:
             allowances[member.pk] = settings.manager_allowance
         else:
             allowances[member.pk] = settings.monthly_allowance

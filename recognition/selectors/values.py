@@ -19,7 +19,11 @@ def archived_values() -> QuerySet[CompanyValue]:
 def kinds(*, include_archived: bool = False) -> QuerySet[ContributionKind]:
     """The active organization's contribution kinds, starting from the built-in set on
     first use."""
-    ensure_built_in_kinds(get_active_organization_id())
+    organization_id = get_active_organization_id()
+    # Only an organization's scope has one to seed for; outside it the query below
+    # raises the scope error (or, with scopes disabled, reads every organization's kinds).
+    if organization_id is not None:
+        ensure_built_in_kinds(organization_id)
     rows = ContributionKind.objects.all()
     if not include_archived:
         rows = rows.filter(archived_at__isnull=True)

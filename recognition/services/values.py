@@ -7,6 +7,7 @@ told by a ``_Catalogue`` which model, noun and audit actions it works with.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -51,7 +52,10 @@ BUILT_IN_KINDS = [
 
 @dataclass(frozen=True)
 class _Catalogue:
-    model: type[models.Model]
+    # CompanyValue or ContributionKind. Any, not their Union: the shared functions use
+    # what both have (objects, name, position, archived_at) and, for kinds only,
+    # competencies, which a Union would refuse on every access.
+    model: type[Any]
     noun: str
     added: str
     changed: str

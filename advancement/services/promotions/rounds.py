@@ -179,7 +179,7 @@ def close_round(
         )
     round_.closed_at = timezone.now()
     round_.save(update_fields=["closed_at"])
-    changes = {"closed": [False, True]}
+    changes: dict[str, list[bool | int | None]] = {"closed": [False, True]}
     if remaining:
         changes["resolved_as_not_yet"] = [None, len(remaining)]
     record(
