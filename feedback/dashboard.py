@@ -12,9 +12,15 @@ from django.db.models import Count, Max, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from feedback.models import ActionItem, CheckinSeries, Feedback, MeetingStatus, SeriesStatus
+from feedback.models import (
+    ActionItem,
+    CheckinSeries,
+    CheckinSettings,
+    Feedback,
+    MeetingStatus,
+    SeriesStatus,
+)
 from feedback.rules.schedule import is_lapsed
-from feedback.services.checkins import settings_for
 from perfapp.orgs.models import Membership
 from perfapp.timezones import zone_of
 from perfapp.web.dashboard import Attention, Cell, Column, Contribution, days_ago
@@ -71,7 +77,7 @@ class CheckinColumns:
 
     def rows(self, members, *, viewer, today):
         now = timezone.now()
-        grace = settings_for(viewer.organization).lapse_grace_days
+        grace = CheckinSettings.of(viewer.organization).lapse_grace_days
         series = series_of(members, now)
         actions = {
             row["series__report_id"]: row

@@ -16,8 +16,7 @@ from django.utils.text import Truncator
 
 from perfapp.coaching import Suggestion
 from perfapp.orgs.models import Membership
-from recognition.models import Recognition, RecognitionRecipient
-from recognition.selectors import points
+from recognition.models import Recognition, RecognitionRecipient, RecognitionSettings
 
 CANDIDATES = 20
 
@@ -62,7 +61,7 @@ def quiet_recognition(*, subject: Membership, viewer: Membership) -> list[Sugges
     queries: the settings and the subject's latest recognition."""
     if subject.manager_id != viewer.pk or not subject.is_active:
         return []
-    days = points.settings_for(subject.organization).quiet_after_days
+    days = RecognitionSettings.of(subject.organization).quiet_after_days
     since = timezone.now() - timedelta(days=days)
     if subject.joined_at and subject.joined_at > since:
         return []

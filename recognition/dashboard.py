@@ -8,8 +8,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from perfapp.web.dashboard import Attention, Cell, Column, Contribution, days_ago
-from recognition.models import RecognitionRecipient
-from recognition.selectors import points
+from recognition.models import RecognitionRecipient, RecognitionSettings
 
 
 class RecognitionColumns:
@@ -20,7 +19,7 @@ class RecognitionColumns:
     columns = (Column("recognition_last", "Last recognized"),)
 
     def rows(self, members, *, viewer, today):
-        days = points.settings_for(viewer.organization).quiet_after_days
+        days = RecognitionSettings.of(viewer.organization).quiet_after_days
         now = timezone.now()
         since = now - timedelta(days=days)
         latest = dict(

@@ -11,11 +11,21 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 
+from perfapp.orgs.models import OrganizationSettings
 from perfapp.tenancy.models import TenantModel
 
 
-class RecognitionSettings(TenantModel):
+class RecognitionSettings(OrganizationSettings):
     """An organization's choices for recognition (HR edits them)."""
+
+    editable = (
+        "points_enabled",
+        "monthly_allowance",
+        "manager_allowance",
+        "admin_allowance",
+        "quiet_after_days",
+    )
+    audit_label = "Recognition settings"
 
     points_enabled = models.BooleanField(
         default=True, help_text="People give points with recognition and redeem rewards."

@@ -10,13 +10,17 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from perfapp.orgs.models import OrganizationSettings
 from perfapp.tenancy.models import TenantModel
 
 # --- settings ---------------------------------------------------------------------------
 
 
-class DevelopmentSettings(TenantModel):
+class DevelopmentSettings(OrganizationSettings):
     """An organization's cadence for plan reviews (HR edits it)."""
+
+    editable = ("review_every_months",)
+    audit_label = "Growth settings"
 
     review_every_months = models.PositiveSmallIntegerField(
         default=3,

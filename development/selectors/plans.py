@@ -18,6 +18,7 @@ from advancement.selectors.framework import current_version
 from advancement.selectors.placements import placement_of
 from development.models import (
     DevelopmentPlan,
+    DevelopmentSettings,
     Goal,
     GoalStatus,
     GoalVisibility,
@@ -26,7 +27,7 @@ from development.models import (
     PlanStatus,
 )
 from development.permissions.plans import can_edit_plan, is_manager_of
-from development.services.plans import progress_of, settings_for
+from development.services.plans import progress_of
 from perfapp.orgs.models import Membership
 from perfapp.timezones import local_today
 
@@ -270,7 +271,7 @@ def plan_page(viewer: Membership, owner: Membership) -> PlanPage:
         is_owner=viewer.pk == owner.pk,
         is_manager=is_manager_of(viewer, owner),
         today=local_today(viewer),
-        review_every_months=settings_for(owner.organization).review_every_months,
+        review_every_months=DevelopmentSettings.of(owner.organization).review_every_months,
     )
     if plan is None:
         return page

@@ -48,6 +48,7 @@ from perfapp.audit.services import record
 from perfapp.concurrency import StaleEdit
 from perfapp.notifications import services as notifications
 from perfapp.orgs.models import Membership
+from perfapp.orgs.services import change_settings
 from perfapp.text import excerpt
 from perfapp.timezones import local_today, zone_of
 
@@ -215,39 +216,16 @@ def _after_content_change(
 # --- settings ----------------------------------------------------------------------------------
 
 
-def settings_for(organization) -> DevelopmentSettings:
-    found = DevelopmentSettings.objects.filter(organization=organization).first()
-    if found is None:
-        try:
-            with transaction.atomic():
-                found = DevelopmentSettings.objects.create(organization=organization)
-        except IntegrityError:  # created meanwhile by another request
-            found = DevelopmentSettings.objects.get(organization=organization)
-    return found
-
-
-@transaction.atomic
 def save_settings(*, actor: Membership, review_every_months: int) -> DevelopmentSettings:
     """HR sets how often plans are reviewed (1–12 months); audited with old and new."""
     if not isinstance(review_every_months, int) or not 1 <= review_every_months <= 12:
         raise ValidationError({"review_every_months": "Choose between 1 and 12 months."})
-    current = DevelopmentSettings.objects.select_for_update().get(
-        pk=settings_for(actor.organization).pk
-    )
-    if current.review_every_months == review_every_months:
-        return current
-    old = current.review_every_months
-    current.review_every_months = review_every_months
-    current.save(update_fields=["review_every_months"])
-    record(
-        organization=actor.organization,
+    return change_settings(
+        DevelopmentSettings,
         actor=actor,
         action=PlanAction.SETTINGS_CHANGED,
-        target=current,
-        target_label="Growth settings",
-        changes={"review_every_months": [old, review_every_months]},
+        values={"review_every_months": review_every_months},
     )
-    return current
 
 
 # --- the plan ----------------------------------------------------------------------------------
@@ -434,7 +412,7 @@ def sign_plan(
         plan.status, plan.agreed_at = PlanStatus.AGREED, now
         today = local_today(owner)
         if plan.next_review_on is None or plan.next_review_on <= today:
-            months = settings_for(owner.organization).review_every_months
+            months = DevelopmentSettings.of(owner.organization).review_every_months
             plan.next_review_on = add_months(today, months)
         _event(
             plan,

@@ -9,6 +9,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from perfapp.orgs.models import OrganizationSettings
 from perfapp.tenancy.models import TenantModel
 
 
@@ -25,8 +26,11 @@ class SeriesStatus(models.TextChoices):
     ENDED = "ended", "Ended"
 
 
-class CheckinSettings(TenantModel):
+class CheckinSettings(OrganizationSettings):
     """An organization's defaults and policy for check-ins (HR edits them)."""
+
+    editable = ("default_cadence", "lapse_grace_days", "reminder_lead_hours", "weekly_update")
+    audit_label = "Check-in settings"
 
     default_cadence = models.CharField(
         max_length=10, choices=Cadence.choices, default=Cadence.BIWEEKLY

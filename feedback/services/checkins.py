@@ -28,13 +28,13 @@ from feedback.models import (
 )
 from feedback.rules import schedule
 from perfapp import coaching, links
-from perfapp.audit.services import record
 from perfapp.coaching import Suggestion
 from perfapp.concurrency import StaleEdit
 from perfapp.links import LinkRef
 from perfapp.notifications import services as notifications
 from perfapp.notifications.models import OutboxMessage, OutboxStatus
 from perfapp.orgs.models import Membership
+from perfapp.orgs.services import change_settings
 from perfapp.tenancy.scoping import get_active_organization_id
 from perfapp.text import excerpt
 from perfapp.timezones import local_today, validate_time_zone, zone_of
@@ -50,23 +50,13 @@ class CheckinAction(models.TextChoices):
     SETTINGS_CHANGED = "checkin.settings_changed", "Check-in settings changed"
 
 
-def settings_for(organization) -> CheckinSettings:
-    found, _ = CheckinSettings.objects.get_or_create(organization=organization)
-    return found
-
-
-SETTINGS_FIELDS = ("default_cadence", "lapse_grace_days", "reminder_lead_hours", "weekly_update")
 GRACE_ERROR = f"Choose between 1 and {schedule.MAX_GRACE_DAYS} days."
 
 
-@transaction.atomic
 def save_settings(*, actor: Membership, **values) -> CheckinSettings:
     """HR changes the organization's check-in defaults and policy; the change (old and new
     values, none of them private) goes to the audit log. Saving unchanged values records
     nothing."""
-    unknown = set(values) - set(SETTINGS_FIELDS)
-    if unknown:
-        raise ValueError(f"Not a check-in setting: {', '.join(sorted(unknown))}")
     errors = {}
     if "default_cadence" in values and values["default_cadence"] not in Cadence.values:
         errors["default_cadence"] = "Choose weekly, every two weeks, or monthly."
@@ -79,28 +69,9 @@ def save_settings(*, actor: Membership, **values) -> CheckinSettings:
         errors["reminder_lead_hours"] = "Choose between 1 and 168 hours (a week)."
     if errors:
         raise ValidationError(errors)
-    current = CheckinSettings.objects.select_for_update().get(
-        pk=settings_for(actor.organization).pk
+    return change_settings(
+        CheckinSettings, actor=actor, action=CheckinAction.SETTINGS_CHANGED, values=values
     )
-    changes = {
-        name: [getattr(current, name), value]
-        for name, value in values.items()
-        if getattr(current, name) != value
-    }
-    if not changes:
-        return current
-    for name, (_old, new) in changes.items():
-        setattr(current, name, new)
-    current.save(update_fields=list(changes))
-    record(
-        organization=actor.organization,
-        actor=actor,
-        action=CheckinAction.SETTINGS_CHANGED,
-        target=current,
-        target_label="Check-in settings",
-        changes=changes,
-    )
-    return current
 
 
 def _link_fields(actor: Membership, link: LinkRef | None) -> dict:
@@ -351,7 +322,7 @@ def generate_meetings(series: CheckinSeries, upcoming: int = UPCOMING) -> list[M
 
 def _queue_preparation(meeting: Meeting) -> None:
     series = meeting.series
-    lead = timedelta(hours=settings_for(series.organization).reminder_lead_hours)
+    lead = timedelta(hours=CheckinSettings.of(series.organization).reminder_lead_hours)
     # In UTC: subtracting from a datetime in the series' zone is wall-clock arithmetic,
     # off by the shift when the lead time spans a DST change. UTC also keeps the occasion
     # the same however the start was expressed (a fresh local value or one read back).
@@ -571,7 +542,7 @@ def submit_weekly_update(
     series = meeting.series
     if actor.pk != series.report_id:
         raise ValidationError("The weekly update is written by the person being coached.")
-    if not settings_for(series.organization).weekly_update:
+    if not CheckinSettings.of(series.organization).weekly_update:
         raise ValidationError("Weekly updates are not turned on for this organization.")
     if meeting.is_closed:
         raise ValidationError("This meeting is over; write the update for the next one.")

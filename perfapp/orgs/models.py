@@ -1,9 +1,10 @@
 import secrets
 from datetime import timedelta
+from typing import ClassVar, Self
 
 from django.conf import settings
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -190,3 +191,27 @@ class Invitation(TenantModel):
         if self.is_expired:
             return "expired"
         return "pending"
+
+
+class OrganizationSettings(TenantModel):
+    """An app's settings for one organization: one row, made with the model's defaults the
+    first time anyone reads it (``of``). A subclass adds its fields, names the ones HR may
+    change in ``editable`` and keeps a unique constraint on ``organization``; its rows
+    change only through ``perfapp.orgs.services.change_settings``, which audits them."""
+
+    editable: ClassVar[tuple[str, ...]] = ()
+    audit_label: ClassVar[str] = "Settings"  # how the audit log names the row
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def of(cls, organization: Organization) -> Self:
+        found = cls.objects.filter(organization=organization).first()
+        if found is None:
+            try:
+                with transaction.atomic():
+                    found = cls.objects.create(organization=organization)
+            except IntegrityError:  # made meanwhile by another request's first read
+                found = cls.objects.get(organization=organization)
+        return found

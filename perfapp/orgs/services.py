@@ -1,6 +1,7 @@
 """Writes about organizations and people. Every sensitive change is audited."""
 
 from types import EllipsisType
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,7 +16,7 @@ from perfapp.notifications import services as notifications
 from perfapp.tenancy.scoping import organization_scope, scopes_disabled
 from perfapp.tenancy.tasks import enqueue
 
-from .models import Invitation, Membership, Organization, Team
+from .models import Invitation, Membership, Organization, OrganizationSettings, Team
 from .roles import Permission, Role
 
 MAX_REPORTING_DEPTH = 100
@@ -499,3 +500,38 @@ def _mark_email_verified(user: User) -> None:
     EmailAddress.objects.update_or_create(
         user=user, email=user.email, defaults={"verified": True, "primary": True}
     )
+
+
+@transaction.atomic
+def change_settings[S: OrganizationSettings](
+    model: type[S], *, actor: Membership, action: str, values: dict[str, Any]
+) -> S:
+    """Change some of an organization's settings of one app: the app has validated
+    ``values`` and checked ``actor`` may change them. The row is locked, only what differs
+    is saved, and the change (old and new values, never private) goes to the audit log as
+    ``action``; saving unchanged values records nothing."""
+    unknown = set(values) - set(model.editable)
+    if unknown:
+        raise ValueError(
+            f"Not one of the {model.audit_label.lower()}: {', '.join(sorted(unknown))}"
+        )
+    current = model.objects.select_for_update().get(pk=model.of(actor.organization).pk)
+    changes = {
+        name: [getattr(current, name), value]
+        for name, value in values.items()
+        if getattr(current, name) != value
+    }
+    if not changes:
+        return current
+    for name, (_old, new) in changes.items():
+        setattr(current, name, new)
+    current.save(update_fields=list(changes))
+    record(
+        organization=actor.organization,
+        actor=actor,
+        action=action,
+        target=current,
+        target_label=model.audit_label,
+        changes=changes,
+    )
+    return current

@@ -21,7 +21,8 @@ from perfapp.api.pagination import StableCursorPagination
 from perfapp.orgs.api import PersonRefSerializer, TeamRefSerializer
 from perfapp.small_groups import MIN_GROUP
 from perfapp.tenancy.api import OrganizationViewSet
-from recognition.selectors import insights, points
+from recognition.models import RecognitionSettings
+from recognition.selectors import insights
 
 DAYS_PARAM = OpenApiParameter(
     "days", OpenApiTypes.INT, description="The window in days, 7–365 (default: the setting)."
@@ -127,7 +128,7 @@ class RecognitionInsightsViewSet(OrganizationViewSet):
         return scope
 
     def _days(self) -> int:
-        default = points.settings_for(self.organization).quiet_after_days
+        default = RecognitionSettings.of(self.organization).quiet_after_days
         return _int_param(self.request, "days", *insights.DAYS, default)
 
     @extend_schema(

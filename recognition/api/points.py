@@ -21,7 +21,14 @@ from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer
 from perfapp.orgs.models import Membership
 from perfapp.orgs.roles import Permission
 from perfapp.tenancy.api import OrganizationViewSet
-from recognition.models import LedgerReason, PointsEntry, Redemption, RedemptionStatus, Reward
+from recognition.models import (
+    LedgerReason,
+    PointsEntry,
+    RecognitionSettings,
+    Redemption,
+    RedemptionStatus,
+    Reward,
+)
 from recognition.permissions.points import (
     can_see_points_of,
     can_see_redemption,
@@ -77,7 +84,7 @@ class PointsBalanceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Org
         return people
 
     def _rows(self, people: list[Membership]) -> list[dict]:
-        settings = points.settings_for(self.organization)
+        settings = RecognitionSettings.of(self.organization)
         balances = points.balances_of(people)
         allowances = points.monthly_allowances_of(people, settings)
         left = points.allowances_left_of(people, settings)

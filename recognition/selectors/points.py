@@ -1,5 +1,5 @@
-"""Reads of points: the recognition settings, what someone may still give this month, and
-balances and ledgers of points received and spent.
+"""Reads of points: what someone may still give this month, and balances and ledgers of
+points received and spent.
 
 The allowance is not stored: what is left this month is the allowance minus the points
 the person gave since the first of the month (their organization's calendar). Received
@@ -15,12 +15,6 @@ from perfapp.orgs.models import Membership
 from perfapp.orgs.roles import Role
 from perfapp.timezones import zone_of
 from recognition.models import PointsEntry, Recognition, RecognitionSettings
-
-
-def settings_for(organization) -> RecognitionSettings:
-    """The organization's recognition settings, made with the defaults on first use."""
-    found, _ = RecognitionSettings.objects.get_or_create(organization=organization)
-    return found
 
 
 def month_start(organization, now: datetime | None = None) -> datetime:
@@ -49,7 +43,7 @@ def given_this_month(member: Membership, now: datetime | None = None) -> int:
 def allowance_left(member: Membership, now: datetime | None = None) -> int | None:
     """Points ``member`` may still give this month; None when the organization has points
     turned off."""
-    settings = settings_for(member.organization)
+    settings = RecognitionSettings.of(member.organization)
     if not settings.points_enabled:
         return None
     return max(0, monthly_allowance(member, settings) - given_this_month(member, now))

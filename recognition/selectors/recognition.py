@@ -26,16 +26,10 @@ from recognition.models import (
     Recognition,
     RecognitionComment,
     RecognitionRecipient,
-    RecognitionSettings,
 )
-from recognition.selectors import points
 
 LATEST_COMMENTS = 3
 CURSOR = re.compile(r"^(\d{1,20})-(\d{1,19})$")
-
-
-def settings_of(organization) -> RecognitionSettings:
-    return points.settings_for(organization)
 
 
 # --- the wall ----------------------------------------------------------------------------------

@@ -16,7 +16,14 @@ from django.utils import timezone
 from perfapp.audit.services import record
 from perfapp.notifications import services as notifications
 from perfapp.orgs.models import Membership
-from recognition.models import LedgerReason, PointsEntry, Redemption, RedemptionStatus, Reward
+from recognition.models import (
+    LedgerReason,
+    PointsEntry,
+    RecognitionSettings,
+    Redemption,
+    RedemptionStatus,
+    Reward,
+)
 from recognition.permissions.points import can_decide_redemption, can_manage_rewards
 from recognition.selectors import points as points_selectors
 from recognition.services import points
@@ -215,7 +222,7 @@ def redeem(*, member: Membership, reward: Reward) -> Redemption:
     """Ask for ``reward``: the points leave the balance now and come back if HR says no."""
     if not member.is_active:
         raise PermissionDenied
-    if not points_selectors.settings_for(member.organization).points_enabled:
+    if not RecognitionSettings.of(member.organization).points_enabled:
         raise _points_off()
     points.lock(member)
     current = Reward.objects.filter(pk=reward.pk).first()

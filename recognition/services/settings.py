@@ -2,22 +2,13 @@
 allowances, and after how long someone counts as "not recognized lately"."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 
-from perfapp.audit.services import record
 from perfapp.orgs.models import Membership
+from perfapp.orgs.services import change_settings
 from recognition.models import RecognitionSettings
 from recognition.permissions.points import can_change_settings
-from recognition.selectors.points import settings_for
 from recognition.services.audit import PointsAction
 
-SETTINGS_FIELDS = (
-    "points_enabled",
-    "monthly_allowance",
-    "manager_allowance",
-    "admin_allowance",
-    "quiet_after_days",
-)
 MAX_ALLOWANCE = 100_000
 QUIET_DAYS = (7, 365)
 
@@ -45,36 +36,13 @@ def _validate(values: dict) -> None:
         raise ValidationError(errors)
 
 
-@transaction.atomic
 def save_settings(*, actor: Membership, **values) -> RecognitionSettings:
     """Change some of the settings; the change (old and new values) goes to the audit log.
     Saving unchanged values records nothing. Turning points off keeps every balance and
     pending redemption: turning them on again brings them back as they were."""
     if not can_change_settings(actor):
         raise PermissionDenied
-    unknown = set(values) - set(SETTINGS_FIELDS)
-    if unknown:
-        raise ValueError(f"Not a recognition setting: {', '.join(sorted(unknown))}")
     _validate(values)
-    current = RecognitionSettings.objects.select_for_update().get(
-        pk=settings_for(actor.organization).pk
+    return change_settings(
+        RecognitionSettings, actor=actor, action=PointsAction.SETTINGS_CHANGED, values=values
     )
-    changes = {
-        name: [getattr(current, name), value]
-        for name, value in values.items()
-        if getattr(current, name) != value
-    }
-    if not changes:
-        return current
-    for name, (_old, new) in changes.items():
-        setattr(current, name, new)
-    current.save(update_fields=list(changes))
-    record(
-        organization=actor.organization,
-        actor=actor,
-        action=PointsAction.SETTINGS_CHANGED,
-        target=current,
-        target_label="Recognition settings",
-        changes=changes,
-    )
-    return current

@@ -17,12 +17,13 @@ from perfapp.tenancy.scoping import organization_scope
 from perfapp.tenancy.views import org_view
 from perfapp.web.helpers import initials
 from recognition.forms.points import InsightsFilterForm
+from recognition.models import RecognitionSettings
 from recognition.permissions.points import (
     can_export_insights,
     can_see_insights,
     is_recognition_admin,
 )
-from recognition.selectors import insights, points
+from recognition.selectors import insights
 from recognition.services.audit import PointsAction
 
 QUIET_PAGE = 25
@@ -61,7 +62,7 @@ def insights_page(request: HttpRequest) -> HttpResponse:
     me = request.membership
     if not can_see_insights(me):
         raise Http404
-    settings = points.settings_for(request.organization)
+    settings = RecognitionSettings.of(request.organization)
     form, days, weeks, want = _choices(request, settings.quiet_after_days)
     scope = insights.scope_for(me, want_org=None if not want else want == "org")
     now = timezone.now()
@@ -128,7 +129,7 @@ def insights_export(request: HttpRequest) -> HttpResponse:
     """Every active person of the organization with their recognition in the window, as
     CSV, streamed. The export itself goes to the audit log."""
     me = request.membership
-    settings = points.settings_for(request.organization)
+    settings = RecognitionSettings.of(request.organization)
     _form, days, _weeks, _scope = _choices(request, settings.quiet_after_days)
     scope = insights.InsightScope(me, whole_org=True)
     organization = request.organization

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from perfapp.orgs.models import Membership
 from perfapp.tenancy.views import org_view
 from perfapp.web.helpers import message_of
-from recognition.models import LedgerReason, Reward
+from recognition.models import LedgerReason, RecognitionSettings, Reward
 from recognition.permissions.points import is_recognition_admin
 from recognition.selectors import points
 from recognition.services import rewards
@@ -45,7 +45,7 @@ def _explain(entry) -> str:
 
 def points_context(request: HttpRequest, **extra) -> dict:
     me: Membership = request.membership
-    settings = points.settings_for(request.organization)
+    settings = RecognitionSettings.of(request.organization)
     context = {
         "active": "points",
         "settings": settings,

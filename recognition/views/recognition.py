@@ -29,7 +29,7 @@ from perfapp.tenancy.views import org_view, render_htmx
 from perfapp.web.forms_util import apply_errors
 from perfapp.web.helpers import go, id_from, message_of
 from recognition.forms.recognition import GiveForm, WallFilterForm
-from recognition.models import Reaction, Recognition
+from recognition.models import Reaction, Recognition, RecognitionSettings
 from recognition.permissions.recognition import can_see_profile, can_take_part
 from recognition.rules import specificity as nudge_rules
 from recognition.selectors import points
@@ -247,7 +247,7 @@ def _hints(data) -> dict:
 @org_view(reader_time_zone=True)
 def give(request: HttpRequest) -> HttpResponse:
     viewer = request.membership
-    settings = selectors.settings_of(request.organization)
+    settings = RecognitionSettings.of(request.organization)
     kinds = list(value_selectors.kinds())
     values = list(value_selectors.active_values())
     initial = {}
@@ -292,7 +292,7 @@ def nudge(request: HttpRequest) -> HttpResponse:
     """The specificity hints (and, out of band, the points summary) for what is being
     written. Advice only: nothing here stops the recognition from being sent."""
     context = _hints(request.POST)
-    settings = selectors.settings_of(request.organization)
+    settings = RecognitionSettings.of(request.organization)
     if settings.points_enabled and "points_each" in request.POST:
         left = points.allowance_left(request.membership)
         context["points"] = points_summary(

@@ -13,8 +13,7 @@ from perfapp.tenancy.views import org_view
 from perfapp.web.forms_util import apply_errors
 from perfapp.web.helpers import initials, is_partial, message_of
 from recognition.forms.points import DecisionForm, QueueFilterForm, RewardForm
-from recognition.models import Redemption, RedemptionStatus, Reward
-from recognition.selectors import points
+from recognition.models import RecognitionSettings, Redemption, RedemptionStatus, Reward
 from recognition.services import rewards
 
 MANAGE = Permission.MANAGE_RECOGNITION
@@ -40,7 +39,7 @@ def _queue_context(request: HttpRequest, errors: dict[int, str] | None = None, *
     query.pop("page", None)
     return {
         "active": "rewards",
-        "settings": points.settings_for(request.organization),
+        "settings": RecognitionSettings.of(request.organization),
         "filters": filters,
         "status": status,
         "queue": queue,

@@ -9,16 +9,16 @@ from perfapp.orgs.roles import Permission
 from perfapp.tenancy.views import org_view
 from perfapp.web.forms_util import apply_errors
 from recognition.forms.points import RecognitionSettingsForm
-from recognition.selectors import points
+from recognition.models import RecognitionSettings
 from recognition.services import settings as settings_service
 
 
 @org_view(Permission.MANAGE_RECOGNITION, reader_time_zone=True)
 def recognition_settings(request: HttpRequest) -> HttpResponse:
-    current = points.settings_for(request.organization)
+    current = RecognitionSettings.of(request.organization)
     form = RecognitionSettingsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
-        values = {name: form.cleaned_data[name] for name in settings_service.SETTINGS_FIELDS}
+        values = {name: form.cleaned_data[name] for name in RecognitionSettings.editable}
         try:
             settings_service.save_settings(actor=request.membership, **values)
         except ValidationError as error:

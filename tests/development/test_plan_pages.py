@@ -10,7 +10,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from advancement.services import placements as placement_services
-from development.models import DevelopmentPlan, Goal, LearningItem, Milestone, PlanStatus
+from development.models import (
+    DevelopmentPlan,
+    DevelopmentSettings,
+    Goal,
+    LearningItem,
+    Milestone,
+    PlanStatus,
+)
 from development.services import plans
 from perfapp.notifications.models import OutboxMessage
 from perfapp.timezones import local_today
@@ -292,7 +299,7 @@ def test_hr_sets_the_cadence_and_sees_counts_only(world_a):
         == 302
     )
     with world.scope():
-        assert plans.settings_for(world.organization).review_every_months == 6
+        assert DevelopmentSettings.of(world.organization).review_every_months == 6
 
 
 def test_the_home_panel_shows_my_plan_and_plans_waiting_for_me(world_a):

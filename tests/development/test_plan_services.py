@@ -11,6 +11,7 @@ from advancement.services import framework
 from advancement.services import placements as placement_services
 from development.models import (
     DevelopmentPlan,
+    DevelopmentSettings,
     Goal,
     LearningItem,
     Milestone,
@@ -324,7 +325,7 @@ def test_the_review_cadence_is_hr_s_and_audited(world_a):
             plans.save_settings(actor=world.hr, review_every_months=13)
         with pytest.raises(ValidationError):
             plans.save_settings(actor=world.hr, review_every_months=0)
-        assert plans.settings_for(world.organization).review_every_months == 3
+        assert DevelopmentSettings.of(world.organization).review_every_months == 3
         plans.save_settings(actor=world.hr, review_every_months=6)
         event = AuditEvent.objects.get(action="development.settings_changed")
         assert event.changes == {"review_every_months": [3, 6]}

@@ -204,7 +204,7 @@ def test_hr_sets_the_grace_period_with_clear_limits(world_a):
         assert response.status_code == 400
         assert "Choose between 1 and 90 days." in visible_text(response)
     with w.scope():
-        assert checkins.settings_for(w.organization).lapse_grace_days == 7
+        assert CheckinSettings.of(w.organization).lapse_grace_days == 7
         for bad in (0, 91, "7"):
             with pytest.raises(ValidationError) as raised:
                 checkins.save_settings(actor=w.hr, lapse_grace_days=bad)
@@ -230,7 +230,7 @@ def test_the_old_fixed_window_becomes_a_grace_period(world_a):
 
     w = world_a
     with w.scope():
-        found = checkins.settings_for(w.organization)
+        found = CheckinSettings.of(w.organization)
     for default_cadence, window, grace in (
         ("biweekly", 14, 7),
         ("biweekly", 30, 16),

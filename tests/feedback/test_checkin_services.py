@@ -15,6 +15,7 @@ from feedback.models import (
     ActionItem,
     AgendaItem,
     CheckinSeries,
+    CheckinSettings,
     Meeting,
     MeetingStatus,
     SeriesStatus,
@@ -144,7 +145,7 @@ class Pair:
 
     def lead(self, hours: int) -> None:
         with self.scope():
-            found = checkins.settings_for(self.organization)
+            found = CheckinSettings.of(self.organization)
             found.reminder_lead_hours = hours
             found.save()
 
@@ -817,7 +818,7 @@ def test_a_lapsed_series_reminds_the_manager_then_the_skip_level_once_each(db):
     with time_machine.travel(at_noon_utc(date(2026, 6, 1)), tick=False):
         series = pair.start(date(2026, 6, 3))
     with pair.scope():
-        grace = checkins.settings_for(pair.organization).lapse_grace_days
+        grace = CheckinSettings.of(pair.organization).lapse_grace_days
     lapse = schedule.lapses_after(series.cadence, grace)
     since = datetime(2026, 6, 3, tzinfo=pair.zone)
 

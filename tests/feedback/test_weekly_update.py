@@ -4,7 +4,7 @@ manager only."""
 import pytest
 from django.core.exceptions import ValidationError
 
-from feedback.models import WeeklyUpdate
+from feedback.models import CheckinSettings, WeeklyUpdate
 from feedback.services import checkins
 
 from ..helpers import org_url
@@ -15,7 +15,7 @@ UPDATE = {"wins": "Shipped the export", "priorities": "Billing", "blockers": "",
 @pytest.fixture
 def updates_on(world_a):
     with world_a.scope():
-        settings = checkins.settings_for(world_a.organization)
+        settings = CheckinSettings.of(world_a.organization)
         settings.weekly_update = True
         settings.save()
 
@@ -72,7 +72,7 @@ def test_only_the_report_writes_it_and_only_when_the_organization_asks(world_a):
             checkins.submit_weekly_update(
                 actor=world_a.report, meeting=meeting, wins="x", priorities="", blockers="", mood=3
             )
-        settings = checkins.settings_for(world_a.organization)
+        settings = CheckinSettings.of(world_a.organization)
         settings.weekly_update = True
         settings.save()
         with pytest.raises(ValidationError, match="person being coached"):

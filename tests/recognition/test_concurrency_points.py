@@ -20,6 +20,7 @@ from recognition.models import (
     LedgerReason,
     PointsEntry,
     Recognition,
+    RecognitionSettings,
     Redemption,
     Reward,
 )
@@ -80,7 +81,7 @@ def org():
         "cy": MembershipFactory(organization=organization),
     }
     with organization_scope(organization):
-        points.settings_for(organization)
+        RecognitionSettings.of(organization)
         ContributionKind.objects.create(organization=organization, name="Collaboration")
     return organization, people
 

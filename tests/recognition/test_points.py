@@ -14,7 +14,14 @@ from django.test.utils import CaptureQueriesContext
 from perfapp.audit.models import AuditEvent
 from perfapp.orgs.models import Membership, Organization
 from perfapp.tenancy.scoping import organization_scope
-from recognition.models import LedgerReason, PointsEntry, Redemption, RedemptionStatus, Reward
+from recognition.models import (
+    LedgerReason,
+    PointsEntry,
+    RecognitionSettings,
+    Redemption,
+    RedemptionStatus,
+    Reward,
+)
 from recognition.selectors import points
 from recognition.services import points as points_services
 from recognition.services import settings as settings_service
@@ -70,7 +77,7 @@ def test_batch_reads_agree_with_single_ones_in_fixed_queries(world_a):
     recognize(world_a, world_a.manager, [people[2]], points_each=20)
     with world_a.scope():
         settings_service.save_settings(actor=world_a.hr, manager_allowance=150)
-        settings = points.settings_for(world_a.organization)
+        settings = RecognitionSettings.of(world_a.organization)
         everyone = list(Membership.objects.select_related("organization").filter(is_active=True))
         with CaptureQueriesContext(connection) as captured:
             left = points.allowances_left_of(everyone, settings)

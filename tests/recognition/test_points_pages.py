@@ -6,8 +6,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from perfapp.audit.models import AuditEvent
-from recognition.models import PointsEntry, Redemption, RedemptionStatus, Reward
-from recognition.selectors import points
+from recognition.models import (
+    PointsEntry,
+    RecognitionSettings,
+    Redemption,
+    RedemptionStatus,
+    Reward,
+)
 from recognition.services import rewards
 from recognition.services import settings as settings_service
 
@@ -241,7 +246,7 @@ def test_hr_changes_the_settings_and_the_change_is_audited(world_a):
     )
     assert response.status_code == 302
     with world_a.scope():
-        current = points.settings_for(world_a.organization)
+        current = RecognitionSettings.of(world_a.organization)
         event = AuditEvent.objects.get(action="recognition.settings_changed")
     assert (current.monthly_allowance, current.manager_allowance, current.quiet_after_days) == (
         50,
@@ -275,4 +280,4 @@ def test_bad_settings_are_refused_next_to_the_field(world_a, field, value, says)
     assert says in html_of(response)
     with world_a.scope():
         assert not AuditEvent.objects.filter(action="recognition.settings_changed").exists()
-        assert points.settings_for(world_a.organization).quiet_after_days == 60
+        assert RecognitionSettings.of(world_a.organization).quiet_after_days == 60

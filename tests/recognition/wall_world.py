@@ -25,7 +25,6 @@ from recognition.models import (
     RecognitionRecipient,
     RecognitionSettings,
 )
-from recognition.selectors import recognition as selectors
 from recognition.selectors import values as value_selectors
 from recognition.services import recognition as services
 
@@ -99,7 +98,7 @@ def kind_of(world) -> ContributionKind:
 
 def settings_of(world, **changes) -> RecognitionSettings:
     with world.scope():
-        settings = selectors.settings_of(world.organization)
+        settings = RecognitionSettings.of(world.organization)
         for key, value in changes.items():
             setattr(settings, key, value)
         settings.save()

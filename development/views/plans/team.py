@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from development.forms.plans import SettingsForm
+from development.models import DevelopmentSettings
 from development.selectors.plans import organization_figures, team_rows
 from development.services import plans as service
 from perfapp.orgs.roles import Permission
@@ -43,7 +44,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @org_view(Permission.MANAGE_GROWTH, reader_time_zone=True)
 def settings(request: HttpRequest) -> HttpResponse:
-    current = service.settings_for(request.organization)
+    current = DevelopmentSettings.of(request.organization)
     form = SettingsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
         try:

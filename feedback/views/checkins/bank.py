@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from feedback.forms.checkins import PromptForm, SettingsForm
-from feedback.models import CoachingPrompt, PromptTheme
+from feedback.models import CheckinSettings, CoachingPrompt, PromptTheme
 from feedback.services import checkins as service
 from perfapp.orgs.roles import Permission
 from perfapp.tenancy.views import org_view
@@ -71,10 +71,10 @@ def prompt_archive(request: HttpRequest, pk: int) -> HttpResponse:
 
 @org_view(Permission.MANAGE_CYCLES, reader_time_zone=True)
 def checkin_settings(request: HttpRequest) -> HttpResponse:
-    current = service.settings_for(request.organization)
+    current = CheckinSettings.of(request.organization)
     form = SettingsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
-        values = {name: form.cleaned_data[name] for name in service.SETTINGS_FIELDS}
+        values = {name: form.cleaned_data[name] for name in CheckinSettings.editable}
         try:
             service.save_settings(actor=request.membership, **values)
         except ValidationError as error:

@@ -12,7 +12,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from feedback.forms.checkins import SeriesForm
-from feedback.models import ActionItem, CheckinSeries, Meeting, MeetingStatus, SeriesStatus
+from feedback.models import (
+    ActionItem,
+    CheckinSeries,
+    CheckinSettings,
+    Meeting,
+    MeetingStatus,
+    SeriesStatus,
+)
 from feedback.rules import schedule
 from feedback.services import checkins as service
 from perfapp.orgs.roles import Permission
@@ -63,7 +70,7 @@ def _mark_lapsed(series: CheckinSeries, now: datetime, grace: int) -> CheckinSer
 def checkins(request: HttpRequest) -> HttpResponse:
     me = request.membership
     now = timezone.now()
-    policy = service.settings_for(request.organization)
+    policy = CheckinSettings.of(request.organization)
     grace = policy.lapse_grace_days
     live = [SeriesStatus.ACTIVE, SeriesStatus.PAUSED, SeriesStatus.PROPOSED]
 
@@ -119,7 +126,7 @@ def checkins(request: HttpRequest) -> HttpResponse:
 def series_new(request: HttpRequest) -> HttpResponse:
     me = request.membership
     reports = list(direct_reports(me))
-    policy = service.settings_for(request.organization)
+    policy = CheckinSettings.of(request.organization)
     chosen = request.GET.get("with", "")
     manager_tz = me.effective_time_zone
     to_manager = chosen.isdigit() and int(chosen) == me.manager_id

@@ -22,6 +22,7 @@ from feedback.forms.checkins import (
 )
 from feedback.models import (
     ActionItem,
+    CheckinSettings,
     CoachingPrompt,
     Meeting,
     MeetingStatus,
@@ -105,7 +106,7 @@ def meeting_context(request: HttpRequest, meeting: Meeting, **extra) -> dict:
     ]
     note = service.private_note_of(me, meeting)
     update = WeeklyUpdate.objects.filter(meeting=meeting).first()
-    asks_update = service.settings_for(series.organization).weekly_update
+    asks_update = CheckinSettings.of(series.organization).weekly_update
     bank = list(service.prompts()) if not meeting.is_closed else []
     neighbours = series.meetings.exclude(pk=meeting.pk).exclude(status=MeetingStatus.CANCELLED)
     previous = neighbours.filter(starts_at__lt=meeting.starts_at).order_by("-starts_at").first()
