@@ -14,10 +14,15 @@ def standing(request: HttpRequest) -> dict | None:
     if version is None:
         return None
     me = request.membership
-    reports = list(
-        Membership.objects.select_related("user")
-        .filter(manager=me, is_active=True)
-        .order_by("user__name")[:12]
+    # Whether anyone reports to the reader is known from the tenant's own query.
+    reports = (
+        list(
+            Membership.objects.select_related("user")
+            .filter(manager=me, is_active=True)
+            .order_by("user__name")[:12]
+        )
+        if me.is_manager
+        else []
     )
     placements = {
         p.membership_id: p for p in Placement.objects.filter(membership__in=[me, *reports])

@@ -45,6 +45,8 @@ def setup_checklist(request: HttpRequest) -> dict | None:
 
 def my_team(request: HttpRequest) -> dict | None:
     membership = request.membership
+    if not membership.is_manager:  # known from the tenant's own query: no read for most people
+        return None
     reports = list(org_selectors.direct_reports(membership)[:13])
     if not reports:
         return None
@@ -53,10 +55,17 @@ def my_team(request: HttpRequest) -> dict | None:
 
 def my_place(request: HttpRequest) -> dict:
     membership = request.membership
-    manager = membership.manager
+    # The manager and their name in one read (not the manager, then their user).
+    manager = (
+        Membership.objects.select_related("user")
+        .filter(pk=membership.manager_id, is_active=True)
+        .first()
+        if membership.manager_id is not None
+        else None
+    )
     return {
         "person": membership,
-        "manager": manager if manager is not None and manager.is_active else None,
+        "manager": manager,
         # HR and owners change title, team and manager themselves on the person's page;
         # everyone else asks them.
         "edits_people": membership.has_perm(Permission.MANAGE_PEOPLE),

@@ -3,6 +3,8 @@
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
@@ -251,3 +253,22 @@ def test_home_shows_my_level_and_my_teams_levels(world_a, login):
     assert f"{next_level}?person={world_a.report.pk}" in html
     mine = login(world_a.report).get(reverse("web:home", kwargs={"org_slug": "alpha"}))
     assert "What L2 Senior asks for" in mine.content.decode()
+
+
+def test_the_home_of_someone_nobody_reports_to_reads_no_team(world_a, login):
+    """Whether anyone reports to the reader comes with the tenant's own query, so the team
+    panels of a person without reports cost no read at all."""
+    client = login(world_a.report)
+    url = reverse("web:home", kwargs={"org_slug": "alpha"})
+    client.get(url)  # warm-up
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(url).content.decode()
+    by_manager = f'"orgs_membership"."manager_id" = {world_a.report.pk}'
+    team_reads = [
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith('SELECT "orgs_membership"') and by_manager in q["sql"]
+    ]
+    assert team_reads == []
+    assert "people report to you" not in html
+    assert world_a.manager.name in html  # their own manager, still named on the page
