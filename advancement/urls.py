@@ -1,15 +1,9 @@
 from django.urls import path
 
-from advancement.views import (
-    assessments,
-    draft,
-    placements,
-    promotions,
-    promotions_calibration,
-    proposals,
-    readiness,
-    reading,
-)
+from advancement.views import assessments, placements, proposals, readiness
+from advancement.views.framework import draft, reading
+from advancement.views.promotions import calibration
+from advancement.views.promotions import cases as promotions
 
 app_name = "advancement"
 
@@ -72,7 +66,7 @@ urlpatterns = [
     path("readiness/marks/", readiness.readiness_mark, name="readiness_mark"),
     # Promotion rounds, cases, endorsements, calibration and outcomes.
     path("promotions/", promotions.promotions, name="promotions"),
-    path("promotions/outcomes/", promotions_calibration.outcomes, name="promotion_outcomes"),
+    path("promotions/outcomes/", calibration.outcomes, name="promotion_outcomes"),
     path("promotions/rounds/", promotions.rounds, name="promotion_rounds"),
     path("promotions/rounds/new/", promotions.round_new, name="promotion_round_new"),
     path("promotions/rounds/<int:pk>/", promotions.round_edit, name="promotion_round"),
@@ -87,7 +81,7 @@ urlpatterns = [
     ),
     path(
         "promotions/rounds/<int:pk>/calibration/",
-        promotions_calibration.calibration,
+        calibration.calibration,
         name="promotion_calibration",
     ),
     path("promotions/rounds/<int:pk>/nominate/", promotions.case_new, name="promotion_case_new"),

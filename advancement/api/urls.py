@@ -4,12 +4,13 @@ includes them next to the core's router, in the ``api`` namespace: ``api:track-l
 from rest_framework.routers import SimpleRouter
 
 from advancement.api.assessments import AssessmentViewSet
-from advancement.api.framework import (
+from advancement.api.framework.structure import (
     CompetencyViewSet,
     CriterionViewSet,
     LevelViewSet,
     TrackViewSet,
 )
+from advancement.api.framework.versions import VersionViewSet
 from advancement.api.placements import PlacementViewSet
 from advancement.api.promotions import (
     EndorsementViewSet,
@@ -23,7 +24,6 @@ from advancement.api.readiness import (
     ReadinessNarrativeViewSet,
     ReadinessViewSet,
 )
-from advancement.api.versions import VersionViewSet
 
 router = SimpleRouter()
 # The framework: HR edits the draft and publishes; everyone reads the published version.

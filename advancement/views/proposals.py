@@ -12,7 +12,7 @@ from advancement.models import Competency, Criterion, Level, ProposalStatus, Pro
 from advancement.permissions.proposals import can_answer_proposals
 from advancement.selectors import proposals as selectors
 from advancement.services import proposals as services
-from advancement.views.reading import is_id
+from perfapp.api.params import is_id
 from perfapp.orgs.roles import Permission
 from perfapp.tenancy.views import org_view, render_htmx
 from perfapp.web.forms_util import apply_errors

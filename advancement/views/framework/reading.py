@@ -9,17 +9,10 @@ from advancement.permissions.placements import can_see_placement
 from advancement.selectors import framework as selectors
 from advancement.selectors.framework import current_version, version_numbered
 from advancement.selectors.placements import placement_of
+from perfapp.api.params import is_id
 from perfapp.orgs.models import Membership
 from perfapp.orgs.roles import Permission
 from perfapp.tenancy.views import org_view
-
-MAX_ID = 2**63 - 1
-
-
-def is_id(raw: str) -> bool:
-    """Whether a submitted value is a database id: ASCII digits only ("²".isdigit() is
-    true, but int("²") fails), short enough for int() and small enough for a bigint."""
-    return raw.isascii() and raw.isdigit() and len(raw) <= 19 and 0 < int(raw) <= MAX_ID
 
 
 def _requested_version(request: HttpRequest):

@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404, render
 from advancement.models import CaseState, Decision, Round
 from advancement.permissions.promotions import can_calibrate, manages_promotions
 from advancement.selectors import promotions as selectors
-from advancement.views.reading import is_id
 from perfapp import small_groups
+from perfapp.api.params import is_id
 from perfapp.charts import bar_chart, column_chart
 from perfapp.tenancy.views import org_view
 

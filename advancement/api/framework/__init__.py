@@ -1,0 +1,1 @@
+"""The career framework's API: competencies, tracks, levels and criteria, and published versions."""

@@ -1,0 +1,1 @@
+"""Promotion pages: rounds and cases, and calibration."""
