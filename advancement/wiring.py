@@ -5,7 +5,7 @@ links and coaching signals, HR tools and demo data. (What the leaf apps plug int
 imports this module there, once models are loaded)."""
 
 from advancement.analytics import readiness_tables
-from advancement.audit import FrameworkAction
+from advancement.audit import AssessmentAction, FrameworkAction, PromotionAction
 from advancement.coaching import CriterionLinks, next_level_gaps
 from advancement.dashboard import ReadinessColumns, career_data, career_panel
 from advancement.demo.framework import seed_framework
@@ -13,8 +13,6 @@ from advancement.demo.promotions import seed_promotions
 from advancement.demo.readiness import seed_readiness
 from advancement.personal_data import PERSONAL_DATA
 from advancement.search_sources import FrameworkSearch
-from advancement.services.assessments import AssessmentAction
-from advancement.services.promotions import PromotionAction
 from perfapp import coaching, links, search
 from perfapp.analytics import registry as analytics
 from perfapp.audit import models as audit

@@ -6,6 +6,7 @@ models are loaded)."""
 
 from advancement import evidence, outcomes, remedies
 from development.analytics import plan_tables
+from development.audit import MentoringAction, PlanAction, StretchAction
 from development.dashboard import PlanColumns
 from development.demo import seed_attention, seed_plans
 from development.demo_growth import seed_growth
@@ -16,9 +17,6 @@ from development.personal_data import PERSONAL_DATA
 from development.promotion_outcomes import add_not_yet_goals
 from development.readiness_remedies import DevelopmentRemedies
 from development.search_sources import GoalSearch, OpportunitySearch
-from development.services.mentoring import MentoringAction
-from development.services.plans import PlanAction
-from development.services.stretch import StretchAction
 from perfapp import search
 from perfapp.analytics import registry as analytics
 from perfapp.audit import models as audit

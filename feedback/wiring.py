@@ -6,6 +6,7 @@ loaded)."""
 
 from advancement import evidence
 from feedback.analytics import checkin_tables, cycle_tables, feedback_tables
+from feedback.audit import CheckinAction
 from feedback.coaching import FeedbackLinks, PromptLinks, feedback_signals
 from feedback.dashboard import CheckinColumns, FeedbackColumns
 from feedback.demo.checkins import seed_attention, seed_checkins
@@ -13,7 +14,6 @@ from feedback.demo.feedback import seed_feedback
 from feedback.evidence import FeedbackEvidence
 from feedback.panels import HOME_PANELS
 from feedback.personal_data import PERSONAL_DATA
-from feedback.services.checkins import CheckinAction
 from perfapp import coaching, links
 from perfapp.analytics import registry as analytics
 from perfapp.audit import models as audit

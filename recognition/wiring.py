@@ -16,6 +16,7 @@ from perfapp.orgs.roles import Permission
 from perfapp.privacy import registry as privacy
 from perfapp.web import dashboard, home, navigation, settings_areas
 from recognition.analytics import recognition_tables
+from recognition.audit import CatalogueAction, PointsAction
 from recognition.coaching import RecognitionLinks, quiet_recognition
 from recognition.dashboard import RecognitionColumns
 from recognition.demo.points import seed_points
@@ -23,8 +24,6 @@ from recognition.demo.recognition import seed_recognition
 from recognition.evidence import RecognitionEvidence
 from recognition.panels import HOME_PANELS
 from recognition.personal_data import PERSONAL_DATA
-from recognition.services.audit import PointsAction
-from recognition.services.values import CatalogueAction
 
 NOTIFICATION_KINDS = (
     NotificationKind("recognition.received", "Recognition for you", "A colleague recognized you."),

@@ -10,11 +10,12 @@ version"), so nobody rates criteria that are no longer the ones on the page.
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from advancement import snapshots
+from advancement.audit import AssessmentAction
 from advancement.models import Assessment, AssessmentAnswer, AssessmentResponse, Perspective, Rating
 from advancement.selectors.assessments import perspective_of
 from advancement.selectors.framework import current_version
@@ -22,18 +23,6 @@ from advancement.selectors.placements import placement_of
 from perfapp.audit.services import record
 from perfapp.notifications import services as notifications
 from perfapp.orgs.models import Membership
-
-
-class AssessmentAction(models.TextChoices):
-    """Audited actions of assessments and readiness (registered in advancement/wiring.py;
-    action labels are not database choices, so no migration)."""
-
-    STARTED = "career.assessment_started", "Assessment started"
-    SUBMITTED = "career.assessment_submitted", "Assessment side submitted"
-    COMPLETED = "career.assessment_completed", "Assessment completed"
-    DISCARDED = "career.assessment_discarded", "Open assessment discarded"
-    EVIDENCE_ATTACHED = "career.evidence_attached", "Private feedback attached as evidence"
-
 
 COMMENT_MAX = 2000
 RATING_NAMES = ", ".join(label.lower() for label in Rating.labels)

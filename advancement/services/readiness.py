@@ -12,11 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from advancement import snapshots
+from advancement.audit import AssessmentAction
 from advancement.evidence import attachable_for, evidence_for
 from advancement.models import CriterionNarrative, EvidenceMark, EvidenceMarkAction
 from advancement.selectors.framework import current_version
 from advancement.selectors.placements import placement_of
-from advancement.services.assessments import AssessmentAction
 from perfapp.audit.services import record
 from perfapp.orgs.models import Membership
 

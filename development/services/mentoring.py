@@ -9,11 +9,12 @@ profile row, so two accepts at the same moment can never go over it.
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from advancement.models import Competency
+from development.audit import MentoringAction
 from development.models import (
     MentorProfile,
     Mentorship,
@@ -37,14 +38,6 @@ MAX_ANSWER = 1000
 MAX_GOALS = 2000
 MAX_NOTES = 4000
 MAX_REFLECTION = 2000
-
-
-class MentoringAction(models.TextChoices):
-    """Audited mentoring changes (registered with the audit log in ``DevelopmentConfig``).
-    The audit keeps who and when, never what the two people wrote."""
-
-    MENTORSHIP_STARTED = "mentorship.started", "Mentorship started"
-    MENTORSHIP_CLOSED = "mentorship.closed", "Mentorship closed"
 
 
 def request_url(request: MentorshipRequest) -> str:

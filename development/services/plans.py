@@ -20,12 +20,13 @@ from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
 from advancement.models import Competency, Level, Track
+from development.audit import PlanAction
 from development.models import (
     DevelopmentPlan,
     DevelopmentSettings,
@@ -58,14 +59,6 @@ MAX_GOAL_TEXT = 2000
 REMIND_AT = time(9, 0)
 PLAN_CHANGED = "This plan changed meanwhile. Here is the latest version; apply your edit again."
 UNCHANGED = object()
-
-
-class PlanAction(models.TextChoices):
-    """Audited growth changes (registered with the audit log in ``DevelopmentConfig``).
-    They name who signed which plan and the cadence HR set, never a plan's content."""
-
-    PLAN_SIGNED = "development.plan_signed", "Development plan signed off"
-    SETTINGS_CHANGED = "development.settings_changed", "Growth settings changed"
 
 
 # --- small helpers ---------------------------------------------------------------------------

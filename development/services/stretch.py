@@ -10,11 +10,12 @@ hears that they were not chosen this time.
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from advancement.models import Competency
+from development.audit import StretchAction
 from development.models import (
     Audience,
     Commitment,
@@ -44,15 +45,6 @@ MAX_NOTE = 2000
 MAX_OUTCOME = 2000
 MAX_SEATS = 20
 MAX_WEEKS = 52
-
-
-class StretchAction(models.TextChoices):
-    """Audited stretch assignment changes (registered in ``DevelopmentConfig``)."""
-
-    POSTED = "stretch.posted", "Stretch assignment posted"
-    CHOSEN = "stretch.chosen", "People chosen for a stretch assignment"
-    COMPLETED = "stretch.completed", "Stretch assignment completed"
-    CANCELLED = "stretch.cancelled", "Stretch assignment cancelled"
 
 
 def opportunity_url(assignment: StretchAssignment) -> str:

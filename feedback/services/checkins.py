@@ -6,12 +6,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import F, Max, QuerySet
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from feedback.audit import CheckinAction
 from feedback.models import (
     ActionItem,
     AgendaItem,
@@ -42,12 +43,6 @@ from perfapp.timezones import local_today, validate_time_zone, zone_of
 UPCOMING = 4  # meetings generated ahead of time
 MAX_NOTES = 20000
 UNCHANGED = object()  # an edit that leaves this field as it is
-
-
-class CheckinAction(models.TextChoices):
-    """Audited check-in changes (registered with the audit log in ``FeedbackConfig``)."""
-
-    SETTINGS_CHANGED = "checkin.settings_changed", "Check-in settings changed"
 
 
 GRACE_ERROR = f"Choose between 1 and {schedule.MAX_GRACE_DAYS} days."

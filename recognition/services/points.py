@@ -70,7 +70,7 @@ def adjust(*, actor: Membership, member: Membership, delta: int, note: str) -> P
     """HR corrects a balance with a row of its own (never by editing rows): a welcome
     bonus, or points given by mistake. A correction never takes a balance below zero."""
     from perfapp.audit.services import record
-    from recognition.services.audit import PointsAction
+    from recognition.audit import PointsAction
 
     errors = {}
     if not delta or abs(delta) > MAX_ADJUSTMENT:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from perfapp.audit.services import record
 from perfapp.notifications import services as notifications
 from perfapp.orgs.models import Membership
+from recognition.audit import PointsAction
 from recognition.models import (
     LedgerReason,
     PointsEntry,
@@ -27,7 +28,6 @@ from recognition.models import (
 from recognition.permissions.points import can_decide_redemption, can_manage_rewards
 from recognition.selectors import points as points_selectors
 from recognition.services import points
-from recognition.services.audit import PointsAction
 
 MAX_COST = 1_000_000
 MAX_STOCK = 1_000_000

@@ -5,9 +5,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from perfapp.orgs.models import Membership
 from perfapp.orgs.services import change_settings
+from recognition.audit import PointsAction
 from recognition.models import RecognitionSettings
 from recognition.permissions.points import can_change_settings
-from recognition.services.audit import PointsAction
 
 MAX_ALLOWANCE = 100_000
 QUIET_DAYS = (7, 365)

@@ -10,30 +10,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from advancement.models import Competency
 from perfapp.audit.services import record
 from perfapp.orgs.models import Membership
+from recognition.audit import CatalogueAction
 from recognition.models import CompanyValue, ContributionKind
-
-
-class CatalogueAction(models.TextChoices):
-    """Audit log entries for HR's changes to values and contribution kinds."""
-
-    VALUE_ADDED = "recognition.value_added", "Company value added"
-    VALUE_CHANGED = "recognition.value_changed", "Company value changed"
-    VALUE_ARCHIVED = "recognition.value_archived", "Company value archived"
-    VALUE_RESTORED = "recognition.value_restored", "Company value restored"
-    VALUE_MOVED = "recognition.value_moved", "Company values reordered"
-    KIND_ADDED = "recognition.kind_added", "Contribution kind added"
-    KIND_CHANGED = "recognition.kind_changed", "Contribution kind changed"
-    KIND_ARCHIVED = "recognition.kind_archived", "Contribution kind archived"
-    KIND_RESTORED = "recognition.kind_restored", "Contribution kind restored"
-    KIND_MOVED = "recognition.kind_moved", "Contribution kinds reordered"
-
 
 # The contribution kinds every organization starts with (written by us; HR renames,
 # reorders, archives and adds to them).

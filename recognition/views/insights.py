@@ -16,6 +16,7 @@ from perfapp.small_groups import HIDDEN_TEXT
 from perfapp.tenancy.scoping import organization_scope
 from perfapp.tenancy.views import org_view
 from perfapp.web.helpers import initials
+from recognition.audit import PointsAction
 from recognition.forms.points import InsightsFilterForm
 from recognition.models import RecognitionSettings
 from recognition.permissions.points import (
@@ -24,7 +25,6 @@ from recognition.permissions.points import (
     is_recognition_admin,
 )
 from recognition.selectors import insights
-from recognition.services.audit import PointsAction
 
 QUIET_PAGE = 25
 

@@ -4,8 +4,8 @@ perfapp.orgs.services.change_settings). Development's settings stand in for any 
 
 import pytest
 
+from development.audit import PlanAction
 from development.models import DevelopmentSettings
-from development.services.plans import PlanAction
 from perfapp.audit.models import AuditEvent
 from perfapp.orgs.services import change_settings
 

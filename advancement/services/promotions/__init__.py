@@ -27,6 +27,7 @@ Modules: ``common`` (shared helpers, audit actions, notification kinds), ``round
 decisions) and ``effects`` (a promotion taking effect, or being reverted).
 """
 
+from advancement.audit import PromotionAction
 from advancement.services.promotions.calibration import (
     add_note,
     decide,
@@ -50,7 +51,6 @@ from advancement.services.promotions.common import (
     MAX_REASON,
     MAX_SUMMARY,
     STALE,
-    PromotionAction,
     case_url,
     may_nominate,
     round_is_open,

@@ -8,13 +8,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from advancement import outcomes
+from advancement.audit import PromotionAction
 from advancement.models import CalibrationNote, Case, CaseState, Decision, Round
 from advancement.permissions.promotions import can_calibrate, manages_promotions
 from advancement.services.promotions.common import (
     MAX_EFFECT_DAYS,
     MAX_NOTE,
     MAX_RATIONALE,
-    PromotionAction,
     _locked_case,
     _refuse_candidate,
     _refuse_closed,

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from advancement import snapshots
+from advancement.audit import PromotionAction
 from advancement.models import Case, CaseState, Endorsement, FrameworkVersion, Round
 from advancement.permissions.promotions import can_edit_case, in_calibration_group
 from advancement.selectors.framework import current_version
@@ -13,7 +14,6 @@ from advancement.selectors.placements import placement_of
 from advancement.services.promotions.common import (
     MAX_ENDORSEMENT,
     MAX_SUMMARY,
-    PromotionAction,
     _clash_message,
     _locked_case,
     _open_case_clash,

@@ -4,7 +4,6 @@ locked case, its history, and the refusals of fairness."""
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.urls import reverse
 
 from advancement.models import Case, CaseEvent, CaseState, Round
@@ -21,23 +20,6 @@ MAX_NOTE = 3000
 MAX_REASON = 2000
 MAX_EFFECT_DAYS = 366  # a promotion takes effect within a year of its decision
 STALE = "This case changed meanwhile. Here it is as it is now; apply your change again."
-
-
-class PromotionAction(models.TextChoices):
-    """Audited promotion changes (registered in ``advancement/wiring.py``). They name rounds,
-    people, states and HR's reasons for reopening a round or reverting a promotion, never
-    a summary, rationale, endorsement or calibration note."""
-
-    ROUND_SAVED = "promotion.round_saved", "Promotion round saved"
-    ROUND_CLOSED = "promotion.round_closed", "Promotion round closed"
-    ROUND_REOPENED = "promotion.round_reopened", "Promotion round reopened"
-    CASE_OPENED = "promotion.case_opened", "Promotion case opened"
-    CASE_REFRESHED = "promotion.case_refreshed", "Promotion case moved to a new version"
-    CASE_SUBMITTED = "promotion.case_submitted", "Promotion case submitted"
-    CASE_CALIBRATION = "promotion.case_calibration", "Promotion case moved to calibration"
-    CASE_DECIDED = "promotion.case_decided", "Promotion case decided"
-    PROMOTION_APPLIED = "promotion.applied", "Promotion took effect"
-    PROMOTION_REVERTED = "promotion.reverted", "Promotion reverted"
 
 
 def case_url(case: Case) -> str:

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from advancement import snapshots
+from advancement.audit import PromotionAction
 from advancement.models import Case, Decision, Level
 from advancement.permissions.promotions import manages_promotions
 from advancement.selectors.framework import current_version
@@ -16,7 +17,6 @@ from advancement.selectors.promotions import application_blocker
 from advancement.services.placements import record_placement
 from advancement.services.promotions.common import (
     MAX_REASON,
-    PromotionAction,
     _event,
     _locked_case,
     _refuse_own_case,

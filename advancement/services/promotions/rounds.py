@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from advancement.audit import PromotionAction
 from advancement.models import Case, CaseState, Decision, Round, Track
 from advancement.permissions.promotions import manages_promotions
 from advancement.selectors.framework import current_version
@@ -14,7 +15,6 @@ from advancement.services.promotions.calibration import _record_decision
 from advancement.services.promotions.common import (
     MAX_RATIONALE,
     MAX_REASON,
-    PromotionAction,
     _names,
     _refuse_candidate,
 )
