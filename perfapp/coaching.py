@@ -10,11 +10,11 @@ An app registers a provider in its ``wiring.py``::
     from perfapp.coaching import PROVIDERS, Provider
     PROVIDERS.register(Provider("recognition.quiet", quiet_recognition, order=30))
 
-A provider is called as ``provider(subject=<the report>, viewer=<the manager>)`` and
-returns a list of ``Suggestion``s (usually zero to three). It must answer in a bounded
-number of queries whatever the size of the organization, only from what the viewer may
-see, and never reveal private content in ``reason`` (say "no feedback you can read in 30
-days", not what a private piece of feedback says).
+A provider's ``suggest`` is called as ``suggest(subject=<the report>, viewer=<the
+manager>)`` and returns a list of ``Suggestion``s (usually zero to three). It must answer
+in a bounded number of queries whatever the size of the organization, only from what the
+viewer may see, and never reveal private content in ``reason`` (say "no feedback you can
+read in 30 days", not what a private piece of feedback says).
 """
 
 from collections.abc import Callable

@@ -97,9 +97,9 @@ def active_membership_for(user, org_slug: str) -> Membership:
         row = cursor.fetchone()
     if row is None:
         raise Http404
-    sizes = [len(statement.membership.attnames), len(statement.organization.attnames)]
-    membership_end = sizes[0]
-    organization_end = membership_end + sizes[1]
+    # The row is the membership's columns, the organization's, the team's, then the flag.
+    membership_end = len(statement.membership.attnames)
+    organization_end = membership_end + len(statement.organization.attnames)
     team_end = organization_end + len(statement.team.attnames)
     membership = statement.membership.build(row[:membership_end])
     membership.organization = statement.organization.build(row[membership_end:organization_end])
