@@ -40,3 +40,18 @@ def test_a_tab_takes_url_arguments_besides_the_organization():
 def test_a_tab_outside_tabs_is_an_error():
     with pytest.raises(TemplateSyntaxError):
         render('{% tab "x" "X" "orgs:people" %}')
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("{% tabs %}{% endtabs %}", "needs the navigation's label"),
+        ('{% tabs "S" active=x %}{% endtabs %}', "takes only current="),
+        ('{% tabs "S" current=x extra %}{% endtabs %}', "takes only current="),
+        ('{% tabs "S" %}{% tab "x" "X" %}{% endtabs %}', "needs all three"),
+        ('{% tabs "S" %}{% tab "x" "X" "orgs:people" 7 %}{% endtabs %}', "name=value pairs"),
+    ],
+)
+def test_a_misused_tag_says_what_it_needs_when_the_template_is_read(source, message):
+    with pytest.raises(TemplateSyntaxError, match=message):
+        render(source)
