@@ -1,4 +1,7 @@
+from functools import cache
+
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import SimpleLazyObject
 
 from perfapp.orgs.models import Membership
 from perfapp.orgs.roles import Role
@@ -9,12 +12,36 @@ from . import navigation, settings_areas
 
 
 def shell(request) -> dict:
-    """What the page shell needs: the org switcher and the navigation."""
+    """What the page shell needs: the org switcher and the navigation.
+
+    Lazy: every template rendered with a request pays for this, including fragments that
+    show none of it (the header's unread count, htmx partials), so the links are reversed
+    only when a template reads them.
+    """
     membership = getattr(request, "membership", None)
     if membership is None:
         return {}
+
+    @cache
+    def navigation_and_section() -> tuple[list[dict], navigation.NavItem | None]:
+        return _navigation(request.path_info, membership)
+
+    return {
+        "organization": membership.organization,
+        "membership": membership,
+        "nav": SimpleLazyObject(lambda: navigation_and_section()[0]),
+        "switchable_organizations": lambda: switch_targets(
+            request.user, membership, navigation_and_section()[1]
+        ),
+        "settings_hub_url": SimpleLazyObject(lambda: _settings_hub_url(request, membership)),
+    }
+
+
+def _navigation(
+    current: str, membership: Membership
+) -> tuple[list[dict], navigation.NavItem | None]:
+    """The navigation's links for this person, the current section's marked."""
     slug = membership.organization.slug
-    current = request.path_info
     nav = []
     for item in navigation.items_for(membership):
         try:
@@ -33,13 +60,7 @@ def shell(request) -> dict:
         entry = max(matches, key=lambda entry: len(entry["url"]))
         entry["current"] = True
         section = entry["item"]
-    return {
-        "organization": membership.organization,
-        "membership": membership,
-        "nav": nav,
-        "switchable_organizations": lambda: switch_targets(request.user, membership, section),
-        "settings_hub_url": _settings_hub_url(request, membership),
-    }
+    return nav, section
 
 
 def switch_targets(user, current: Membership, section: navigation.NavItem | None) -> list[dict]:

@@ -40,6 +40,7 @@ from recognition.selectors.recognition import Cursor
 WALL_DEPTH = 1000  # items before the wall's deep page
 API_DEPTH = 1000  # items before an API list's deep page (or as deep as the list goes)
 HOST = "127.0.0.1"
+MAX_P99_MS = 40.0  # the 99th percentile every page is held to under 4 connections
 
 
 @dataclass
@@ -50,6 +51,8 @@ class Target:
     who: str  # employee, manager, hr
     minimum: float | None  # ratio to the anchor; None: reported, no target
     first_of: str = ""  # for a deep page: the key of its first page
+    # wrk's 99th percentile at --connections (4 by default); every page is held to it.
+    max_p99_ms: float = MAX_P99_MS
     note: str = ""
 
 
@@ -178,19 +181,21 @@ class Command(BaseCommand):
                 "lightest signed-in page (unread count)",
                 url("notifications:badge"),
                 "employee",
-                None,
+                0.50,
             ),
             Target(
-                "timeline", "employee feedback timeline", url("feedback:index"), "employee", 0.30
+                "timeline", "employee feedback timeline", url("feedback:index"), "employee", 0.12
             ),
-            Target("team", "manager team dashboard", url("web:team"), "manager", 0.25),
-            Target("wall", "recognition wall, first page", wall, "employee", 0.25),
+            Target("team", "manager team dashboard", url("web:team"), "manager", 0.10),
+            Target("home_employee", "home page of an employee", url("web:home"), "employee", 0.08),
+            Target("home_manager", "home page of a manager", url("web:home"), "manager", 0.08),
+            Target("wall", "recognition wall, first page", wall, "employee", 0.10),
             Target(
                 "wall_deep",
                 f"recognition wall, {WALL_DEPTH:,} items deep",
                 f"{wall}?cursor={self.wall_cursor()}" if wall else None,
                 "employee",
-                0.25,
+                0.10,
                 first_of="wall",
             ),
         ]
@@ -204,13 +209,13 @@ class Command(BaseCommand):
             first = f"{api}/{key}/{query}"
             deep, depth = self.api_deep(first, who)
             targets += [
-                Target(f"api_{key}", f"API {label} list, page 1", first, who, 0.35),
+                Target(f"api_{key}", f"API {label} list, page 1", first, who, 0.20),
                 Target(
                     f"api_{key}_deep",
                     f"API {label} list, {depth:,} items deep",
                     deep,
                     who,
-                    0.35,
+                    0.20,
                     first_of=f"api_{key}",
                 ),
             ]
@@ -220,7 +225,7 @@ class Command(BaseCommand):
                 f"readiness of a person with {scale.READINESS_EVIDENCE} evidence items",
                 url("advancement:readiness", member_id=self.people.employee),
                 "manager",
-                0.20,
+                0.06,
             )
         )
         return targets
@@ -347,8 +352,17 @@ class Command(BaseCommand):
                     None if target.minimum is None and found.ok else passed,
                 )
             )
-            detail = f"{found.rps:,.0f} vs {found.anchor_rps:,.0f} · p99 {found.p99_ms:,.0f} ms"
-            figures.append(Figure("  req/s vs anchor · p99", detail))
+            detail = f"{found.rps:,.0f} vs {found.anchor_rps:,.0f}"
+            figures.append(Figure("  req/s vs anchor", detail))
+            figures.append(
+                Figure(
+                    f"  p99 at {options['connections']} connections",
+                    round(found.p99_ms, 1),
+                    "ms",
+                    f"< {target.max_p99_ms:g}",
+                    found.p99_ms < target.max_p99_ms,
+                )
+            )
             if not passed and target.key in self.profiles:
                 figures.append(Figure("  why (in-process)", self.profiles[target.key].summary))
             if target.first_of and target.first_of in comparisons:

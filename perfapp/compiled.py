@@ -1,0 +1,86 @@
+"""Reads the ORM compiles once per process instead of on every request.
+
+On the lightest signed-in answers (the header's unread count, polled by every open tab)
+the ORM spends longer writing a small query than Postgres spends running it: about
+0.6 ms against 0.3 ms for the unread count. A ``CompiledCount`` lets the ORM write the
+statement once, from an ordinary queryset, and afterwards only binds new values into it.
+The queryset stays the single statement of the rule; nothing is written by hand.
+
+The tenant is never implicit here: the statement is compiled outside any scope, so the
+queryset must name its organization itself, as one of its parameters.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from threading import Lock
+
+from django.db import DEFAULT_DB_ALIAS, connections, router
+from django.db.models import Model, QuerySet
+
+from perfapp.tenancy.scoping import scopes_disabled
+
+# Stand-ins for the parameters while the ORM compiles: integers no real row id reaches,
+# so each can be found again among the compiled statement's parameters.
+_SENTINEL_BASE = -(2**62)
+
+
+@dataclass(frozen=True)
+class _Statement:
+    model: type[Model]
+    sql: str
+    params: list  # the compiled parameters, sentinels in place
+    slots: dict[str, int]  # parameter name -> its position in params
+
+
+class CompiledCount:
+    """``COUNT(*)`` of a queryset whose integer parameters change from call to call.
+
+    ``build`` receives the parameters by name and returns the queryset, e.g.
+    ``lambda organization_id, recipient_id: Notification.objects.filter(...)``; each name
+    must be used exactly once, as an exact value (an ``=`` condition).
+    """
+
+    def __init__(self, build: Callable[..., QuerySet], *, params: tuple[str, ...]):
+        self._build = build
+        self._names = params
+        self._compiled: _Statement | None = None
+        self._lock = Lock()
+
+    def _compile(self) -> _Statement:
+        # Every database perfapp runs on (a primary and its replicas) is Postgres, so the
+        # statement written for one alias serves them all.
+        sentinels = {name: _SENTINEL_BASE + n for n, name in enumerate(self._names)}
+        with scopes_disabled():
+            queryset = self._build(**sentinels).values("pk")
+            sql, params = queryset.query.get_compiler(using=DEFAULT_DB_ALIAS).as_sql()
+        params = list(params)
+        slots = {}
+        for name, sentinel in sentinels.items():
+            found = [n for n, value in enumerate(params) if value == sentinel]
+            if len(found) != 1:
+                raise ValueError(
+                    f"The parameter {name!r} must appear exactly once in the query "
+                    f"as an exact value; it appears {len(found)} times."
+                )
+            slots[name] = found[0]
+        sql = f"SELECT COUNT(*) FROM ({sql}) AS counted"
+        return _Statement(queryset.model, sql, params, slots)
+
+    def _statement(self) -> _Statement:
+        if self._compiled is None:
+            with self._lock:
+                self._compiled = self._compiled or self._compile()
+        return self._compiled
+
+    def __call__(self, **values: int) -> int:
+        if set(values) != set(self._names):
+            raise TypeError(f"Expected exactly the parameters {sorted(self._names)}.")
+        statement = self._statement()
+        params = list(statement.params)
+        for name, position in statement.slots.items():
+            params[position] = int(values[name])
+        # Where the ORM would read this model from (the primary, or a replica when routed).
+        using = router.db_for_read(statement.model)
+        with connections[using].cursor() as cursor:
+            cursor.execute(statement.sql, params)
+            return cursor.fetchone()[0]
