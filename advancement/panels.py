@@ -6,6 +6,7 @@ from advancement import snapshots
 from advancement.models import Placement
 from advancement.selectors.framework import current_version
 from perfapp.orgs.models import Membership
+from perfapp.web import home
 
 
 def standing(request: HttpRequest) -> dict | None:
@@ -14,16 +15,8 @@ def standing(request: HttpRequest) -> dict | None:
     if version is None:
         return None
     me = request.membership
-    # Whether anyone reports to the reader is known from the tenant's own query.
-    reports = (
-        list(
-            Membership.objects.select_related("user")
-            .filter(manager=me, is_active=True)
-            .order_by("user__name")[:12]
-        )
-        if me.is_manager
-        else []
-    )
+    # The same reports as My team's, read once for both.
+    reports = home.reports_shown(request)[: home.REPORTS_SHOWN]
     placements = {
         p.membership_id: p for p in Placement.objects.filter(membership__in=[me, *reports])
     }

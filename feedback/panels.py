@@ -13,7 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from feedback.models import ActionItem, AgendaItem, Meeting, MeetingStatus, SeriesStatus
+from feedback.models import (
+    ActionItem,
+    AgendaItem,
+    CheckinSeries,
+    Meeting,
+    MeetingStatus,
+    SeriesStatus,
+)
 from feedback.selectors.cycles import my_cycle_reviews
 from feedback.selectors.giving import timeline
 from feedback.selectors.requests import requests_for_me
@@ -31,21 +38,29 @@ def _url(request: HttpRequest, name: str, **kwargs) -> str:
 
 
 def checkin_panel(request: HttpRequest) -> dict:
-    """Always shown. Three queries: the next meeting, its agenda, my open action items."""
+    """Always shown. At most four queries: my active series, the next meeting of one of
+    them, its agenda, my open action items."""
     me = request.membership
     tz = zone_of(me)
     now = timezone.now()
     today = now.astimezone(tz).date()
+    # My series first (two small index reads), then their meetings by series: filtering
+    # the meetings through a join on the series read every scheduled meeting of the
+    # organization (20,000 at a 20,000-person organization) to find one.
+    series_ids = list(
+        CheckinSeries.objects.filter(
+            Q(manager=me) | Q(report=me), status=SeriesStatus.ACTIVE
+        ).values_list("id", flat=True)
+    )
     meeting = (
         Meeting.objects.filter(
-            Q(series__manager=me) | Q(series__report=me),
-            series__status=SeriesStatus.ACTIVE,
-            status=MeetingStatus.SCHEDULED,
-            starts_at__gte=now,
+            series_id__in=series_ids, status=MeetingStatus.SCHEDULED, starts_at__gte=now
         )
         .select_related("series__manager__user", "series__report__user")
         .order_by("starts_at", "id")
         .first()
+        if series_ids
+        else None
     )
     upcoming = None
     if meeting is not None:

@@ -6,6 +6,9 @@ nothing to show, so the page only carries what needs the reader now. Each panel 
 a fixed number of queries (a few, whatever the size of the organization), so the home
 page's cost is the sum of a known list.
 
+Several panels show the same people (a manager's reports: My team and Career): they
+read them through ``reports_shown(request)``, once per request for all of them.
+
 A panel that is also part of the API (``GET /api/v1/orgs/<slug>/home/``) gives ``data``:
 a function from its context to plain JSON values (no model instances).
 """
@@ -15,7 +18,11 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 
+from perfapp.orgs import selectors as org_selectors
+from perfapp.orgs.models import Membership
 from perfapp.registry import Registry
+
+REPORTS_SHOWN = 12  # a manager's reports a panel lists before "and more"
 
 
 @dataclass(frozen=True)
@@ -48,4 +55,20 @@ def data_for(request: HttpRequest) -> list[dict]:
         context = panel.context(request)
         if context is not None:
             found.append({"key": panel.key, "data": panel.data(context)})
+    return found
+
+
+def reports_shown(request: HttpRequest) -> list[Membership]:
+    """The reader's first ``REPORTS_SHOWN + 1`` direct reports by name (the one more tells
+    a panel there are more), with their user and team; read once per request, and not at
+    all for a reader nobody reports to (known from the tenant's own query)."""
+    found = getattr(request, "_home_reports", None)
+    if found is None:
+        membership = request.membership
+        found = (
+            list(org_selectors.direct_reports(membership)[: REPORTS_SHOWN + 1])
+            if membership.is_manager
+            else []
+        )
+        request._home_reports = found
     return found

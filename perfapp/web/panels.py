@@ -4,10 +4,10 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from perfapp.notifications import selectors as notification_selectors
-from perfapp.orgs import selectors as org_selectors
 from perfapp.orgs.models import Membership, Team
 from perfapp.orgs.roles import Permission
 
+from . import home
 from .home import HomePanel
 
 
@@ -47,10 +47,10 @@ def my_team(request: HttpRequest) -> dict | None:
     membership = request.membership
     if not membership.is_manager:  # known from the tenant's own query: no read for most people
         return None
-    reports = list(org_selectors.direct_reports(membership)[:13])
+    reports = home.reports_shown(request)
     if not reports:
         return None
-    return {"reports": reports[:12], "more": len(reports) > 12}
+    return {"reports": reports[: home.REPORTS_SHOWN], "more": len(reports) > home.REPORTS_SHOWN}
 
 
 def my_place(request: HttpRequest) -> dict:
