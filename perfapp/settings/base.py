@@ -56,6 +56,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Which database a request reads (perfapp/replicas.py); before sessions, whose key it
+    # pins after a change. Drops out at start-up when there is no replica.
+    "perfapp.replicas.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -100,6 +103,30 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{RUN_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+
+# A read replica (docs/running.md#read-replicas): with DATABASE_REPLICA_URL set, safe
+# requests read from it, except where they must see the latest truth (perfapp/replicas.py).
+# Without it there is one database and no router.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+# How long a person's reads stay on the primary after they changed something. Longer than
+# the replica lag you tolerate, so that nobody misses what they have just done.
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=5)
+
+
+def with_replica(databases: dict) -> dict:
+    """``databases`` plus the replica, when one is configured, connected as the primary is
+    (persistent connections and health checks alike)."""
+    if DATABASE_REPLICA_URL:
+        replica = env.db_url_config(DATABASE_REPLICA_URL)
+        for option in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS"):
+            if option in databases["default"]:
+                replica[option] = databases["default"][option]
+        databases["replica"] = replica
+    return databases
+
+
+DATABASES = with_replica(DATABASES)
+DATABASE_ROUTERS = ["perfapp.replicas.PrimaryReplicaRouter"] if DATABASE_REPLICA_URL else []
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -7,7 +7,7 @@ email backend that counts emails in that Redis database instead of sending them.
 """
 
 from .base import *  # noqa: F403
-from .base import INSTALLED_APPS, LOGGING, env, redis_cache
+from .base import INSTALLED_APPS, LOGGING, env, redis_cache, with_replica
 
 DEBUG = False
 
@@ -16,6 +16,7 @@ BENCH_DATABASE_URL = env(
 )
 DATABASES = {"default": env.db_url_config(BENCH_DATABASE_URL)}
 DATABASES["default"]["CONN_MAX_AGE"] = 60  # as in production
+DATABASES = with_replica(DATABASES)  # DATABASE_REPLICA_URL, when set, as in production
 
 INSTALLED_APPS = [*INSTALLED_APPS, "bench"]
 

@@ -2,7 +2,7 @@
 without one."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import env, with_replica
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")  # no default: fails loudly when missing
@@ -10,6 +10,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES = with_replica(DATABASES)  # DATABASE_REPLICA_URL, when set
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=env("REDIS_URL"))
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 MAILERS = {"default": mailer_from_url(env("EMAIL_URL"))}  # noqa: F405

@@ -6,6 +6,11 @@ from .base import env
 DATABASES = {
     "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/perfapp"),
 }
+# The replica is the test database itself (a mirror), and no router sends reads there: the
+# tests of perfapp/replicas.py turn it on for themselves (tests/replicas/), and only they
+# need to be allowed to query it.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS: list[str] = []
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -87,7 +87,10 @@ def active_membership_for(user, org_slug: str) -> Membership:
 
     Missing organization, no membership and deactivated membership all answer the same
     404, so a URL never tells a stranger that an organization exists. One query, whose
-    own conditions name the organization (no tenant scope is open yet).
+    own conditions name the organization (no tenant scope is open yet). It runs on the
+    primary's own connection, never a read replica's (perfapp/replicas.py): a person
+    deactivated or given another role is refused or held to the new role on their next
+    request, not once a lagging replica has caught up.
     """
     if not getattr(user, "is_authenticated", False):
         raise Http404
