@@ -17,6 +17,8 @@ from django.test.utils import CaptureQueriesContext
 PARTS = [
     ("templates", "django/template/base.py", "render"),
     ("serializers", "rest_framework/serializers.py", "data"),
+    # The ORM writing SQL (not running it): on pages of many small queries, the larger part.
+    ("ORM compiling SQL", "django/db/models/sql/compiler.py", "as_sql"),
 ]
 
 
