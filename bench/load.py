@@ -117,11 +117,20 @@ def free_port() -> int:
 
 class Server:
     """gunicorn serving perfapp with ``perfapp.settings.bench_server`` (production plus the
-    anchor route), sync workers as in docker-compose.yml; a context manager."""
+    anchor route), sync workers as in docker-compose.yml; a context manager. ``environment``
+    adds to or overrides its settings' variables (``DATABASE_REPLICA_URL``)."""
 
-    def __init__(self, *, workers: int, log: Path, port: int | None = None):
+    def __init__(
+        self,
+        *,
+        workers: int,
+        log: Path,
+        port: int | None = None,
+        environment: dict[str, str] | None = None,
+    ):
         self.workers = workers
         self.log = log
+        self.extra_environment = environment or {}
         self.port = port or free_port()
         self.process: subprocess.Popen | None = None
         self.base = f"http://127.0.0.1:{self.port}"
@@ -138,6 +147,7 @@ class Server:
             "CELERY_BROKER_URL": settings.BENCH_REDIS_URL,
             "EMAIL_URL": "consolemail://",
             "LOG_LEVEL": "WARNING",
+            **self.extra_environment,
         }
 
     def collectstatic(self) -> None:
@@ -211,6 +221,29 @@ class Server:
             return error.code
         except (urllib.error.URLError, OSError):
             return 0
+
+    def call(
+        self, method: str, path: str, *, headers: dict[str, str], data: dict | None = None
+    ) -> tuple[int, dict]:
+        """One JSON API request, redirects not followed: its status and decoded body ({}
+        when there is none)."""
+        body = None if data is None else json.dumps(data).encode()
+        request = urllib.request.Request(
+            self.base + path,
+            data=body,
+            method=method,
+            headers={**PROXY_HEADERS, "Content-Type": "application/json", **headers},
+        )
+        opener = urllib.request.build_opener(_NoRedirect)
+        try:
+            with opener.open(request, timeout=30) as response:
+                status, text = response.status, response.read()
+        except urllib.error.HTTPError as error:
+            status, text = error.code, error.read()
+        try:
+            return status, json.loads(text) if text.strip() else {}
+        except ValueError:  # an error page, not JSON
+            return status, {"detail": text[:200].decode(errors="replace")}
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -9,6 +9,7 @@
         ...                                             # serve with it, run the load
         replica.caught_up()                             # seconds until it replayed everything
         print(replica.lag())                            # how far behind it is now
+        print(replica.activity("perfapp_bench"))        # what it has served: queries, rows
 
 It copies the primary's whole cluster with ``pg_basebackup -R`` into a temporary directory,
 starts it as a hot standby on a free port of 127.0.0.1 (as the ``postgres`` user when run as
@@ -59,6 +60,19 @@ class Lag:
 
 
 @dataclass(frozen=True)
+class Activity:
+    """What one server has done for one database so far (``pg_stat_database``); subtract a
+    sample from a later one for what happened in between. A busy backend publishes its
+    counts about once a second, so a difference may miss the last second before it."""
+
+    queries: int  # transactions committed or rolled back: one per query in autocommit
+    rows: int  # rows read (tup_returned: by sequential scans and from index scans)
+
+    def __sub__(self, earlier: "Activity") -> "Activity":
+        return Activity(self.queries - earlier.queries, self.rows - earlier.rows)
+
+
+@dataclass(frozen=True)
 class Replica:
     host: str
     port: int
@@ -93,6 +107,14 @@ class Replica:
                 if time.monotonic() - started > timeout:
                     raise ReplicaUnavailable(f"the replica did not catch up in {timeout:g} s")
                 time.sleep(0.005)
+
+    def activity(self, database: str) -> Activity:
+        """What the replica has served for ``database`` since it started."""
+        return _activity(self._where, database)
+
+    def primary_activity(self, database: str) -> Activity:
+        """What the primary has served for ``database`` (reads and writes)."""
+        return _activity(self.primary, database)
 
     @property
     def _where(self) -> dict:
@@ -208,6 +230,15 @@ def _connect(host: str, port: int, user: str):
     connection = psycopg2.connect(host=host, port=port, user=user, dbname="postgres")
     connection.autocommit = True
     return connection
+
+
+def _activity(where: dict, database: str) -> Activity:
+    queries, rows = _fetch(
+        where,
+        "SELECT xact_commit + xact_rollback, tup_returned FROM pg_stat_database WHERE datname = %s",
+        [database],
+    )
+    return Activity(queries, rows)
 
 
 def _fetch(where: dict, sql: str, params: object = ()) -> tuple:

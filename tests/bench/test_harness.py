@@ -3,12 +3,15 @@ query-plan rules, the report, and the anchor route that only the bench settings 
 
 import importlib
 import json
+from contextlib import contextmanager
+from datetime import timedelta
 
 import pytest
 from django.test import RequestFactory, override_settings
 from django.urls import NoReverseMatch, clear_url_caches, reverse
 
-from bench import load, plans, report
+from bench import load, plans, replica_reads, report
+from bench.replica import Activity, Lag, ReplicaUnavailable
 from bench.report import Figure
 from bench.views import anchor
 from tests.factories import MembershipFactory
@@ -262,3 +265,162 @@ def test_anchor_answers_one_membership_of_its_organization(db, django_assert_num
     assert json.loads(response.content) == {"id": member.pk, "title": "Engineer"}
     other = MembershipFactory()
     assert anchor(request, other.organization_id, member.pk).status_code == 404
+
+
+# --- pages served from a replica (bench/replica_reads.py) --------------------------------
+
+
+def test_replica_pages_follow_only_by_either_key():
+    assert replica_reads.selected(set()) == list(replica_reads.SOURCES)
+    assert replica_reads.selected({"floor", "timeline", "team"}) == ["floor", "timeline"]
+    assert replica_reads.selected({"replica_wall"}) == ["wall"]
+    assert replica_reads.selected({"readiness"}) == []
+
+
+def test_a_primary_refusing_replication_gives_one_row_and_runs_nothing():
+    @contextmanager
+    def refused():
+        raise ReplicaUnavailable(
+            "the primary at 127.0.0.1:5432 refuses replication connections: no pg_hba.conf "
+            "entry for replication | host\nAllow them in pg_hba.conf, then reload."
+        )
+        yield  # never reached: a generator, as a context manager must be
+
+    def run(replica):
+        raise AssertionError("nothing is measured without a replica")
+
+    figures = replica_reads.measure(refused, run)
+    assert len(figures) == 1
+    assert figures[0].metric == "pages from a streaming replica"
+    assert figures[0].value == (
+        "not measured: the primary at 127.0.0.1:5432 refuses replication connections: "
+        "no pg_hba.conf entry for replication / host"
+    )
+    assert figures[0].passed is None  # reported, not failed: the rest of the table stands
+    printed = report.table([Figure("page", 0.3), *figures])
+    assert len(printed.splitlines()) == 4  # one line for the reason, no table broken
+
+
+def test_a_replica_that_started_gives_the_runs_figures():
+    seen = []
+
+    @contextmanager
+    def started():
+        seen.append("opened")
+        yield "replica"
+        seen.append("closed")
+
+    figures = replica_reads.measure(started, lambda replica: [Figure("got", replica)])
+    assert figures == [Figure("got", "replica")] and seen == ["opened", "closed"]
+
+
+def _replica_page(**changes) -> replica_reads.ReplicaPage:
+    comparison = load.Comparison("replica_timeline")
+    comparison.pairs = [(_run(400), _run(40)), (_run(500), _run(40))]  # 0.10, 0.08
+    values = {
+        "key": "timeline",
+        "label": "employee feedback timeline",
+        "status": 200,
+        "comparison": comparison,
+        "replica": Activity(queries=2400, rows=76_349) - Activity(queries=0, rows=0),
+        "primary": Activity(queries=1108, rows=1180) - Activity(queries=1000, rows=1000),
+        "one_database_ratio": 0.046,
+    }
+    values.update(changes)
+    return replica_reads.ReplicaPage(**values)
+
+
+def _replica_figures(pages, **changes) -> dict[str, Figure]:
+    values = {
+        "ready_seconds": 7.44,
+        "lag": Lag(behind_bytes=0, replay_lag=None),
+        "caught_up_seconds": 0.0874,
+        "write_check": replica_reads.WriteCheck(reads=10, showed=10),
+        "connections": 4,
+    }
+    values.update(changes)
+    return {figure.metric: figure for figure in replica_reads.figures(pages, **values)}
+
+
+def test_replica_figures_say_where_each_pages_reads_went():
+    rows = _replica_figures([_replica_page()])
+    page = rows["from the replica: employee feedback timeline"]
+    assert (page.value, page.unit, page.target, page.passed) == (0.09, "× anchor", "reported", None)
+    assert rows["  the same page on one database"].value == 0.046
+    assert rows["  rows read during its runs: replica / primary"].value == "76,349 / 180"
+    assert rows["  queries during its runs: replica / primary"].value == "2,400 / 108"
+    assert rows["pages from a streaming replica: copied and started in"].value == 7.4
+    assert rows["replica lag right after the load: WAL behind"].value == 0
+    idle = rows["replica lag right after the load: replay_lag"]
+    assert idle.value == "none (nothing to replay)"
+    assert rows["replica caught up with the primary in"].value == 87.4
+    check = rows["read-your-writes through gunicorn (API: react, read back, undo, read back)"]
+    assert check.value == "10 of 10 reads showed the change" and check.passed is True
+
+
+def test_replica_figures_fail_what_went_wrong():
+    broken = _replica_page(key="wall", label="recognition wall, first page", status=500,
+                           comparison=None, replica=None, primary=None)  # fmt: skip
+    errors = _replica_page()
+    errors.comparison.pairs[0] = (_run(400), _run(40, non200=2, bad_status=302))
+    rows = _replica_figures(
+        [broken, errors],
+        lag=Lag(behind_bytes=8192, replay_lag=timedelta(milliseconds=3.25)),
+        caught_up_seconds=None,
+        write_check=replica_reads.WriteCheck(
+            reads=3, showed=2, problem="taking the reaction back answered HTTP 404: {}"
+        ),
+    )
+    assert rows["from the replica: recognition wall, first page"].value == "HTTP 500"
+    assert rows["from the replica: recognition wall, first page"].passed is False
+    assert rows["from the replica: employee feedback timeline"].passed is False
+    assert rows["replica lag right after the load: replay_lag"].value == 3.25
+    assert rows["replica caught up with the primary in"].passed is False
+    check = rows["read-your-writes through gunicorn (API: react, read back, undo, read back)"]
+    assert check.value.startswith("2 of 3 reads showed the change; stopped: taking the reaction")
+    assert check.passed is False
+
+
+class FakeServer:
+    """Answers the API as perfapp does for one recognition and one reader's reactions;
+    ``stale`` reads miss the last change, as a replica behind the primary would."""
+
+    def __init__(self, *, stale: bool = False):
+        self.stale = stale
+        self.mine: set[str] = set()
+        self.shown: set[str] = set()
+        self.calls: list[tuple[str, str]] = []
+
+    def call(self, method, path, *, headers, data=None):
+        assert headers == {"Authorization": "Token secret"}
+        self.calls.append((method, path))
+        if method == "POST":
+            self.mine.add(data["emoji"])
+            return 201, {"id": 7}
+        if method == "DELETE":
+            self.mine.clear()
+            return 204, {}
+        shown, self.shown = self.shown, set(self.mine)
+        mine = shown if self.stale else self.mine
+        return 200, {"reactions": [{"emoji": e, "count": 1, "mine": True} for e in mine]}
+
+
+def test_read_your_writes_reads_each_change_back_at_once():
+    server = FakeServer()
+    check = replica_reads.read_your_writes(
+        server, api="/api/v1/orgs/big", token="secret", recognition=5, emoji="🎉", cycles=2
+    )
+    assert (check.reads, check.showed, check.passed) == (4, 4, True)
+    assert server.calls[:3] == [
+        ("POST", "/api/v1/orgs/big/recognition-reactions/"),
+        ("GET", "/api/v1/orgs/big/recognitions/5/"),
+        ("DELETE", "/api/v1/orgs/big/recognition-reactions/7/"),
+    ]
+    assert not server.mine  # the reactions are left as they were
+
+
+def test_read_your_writes_fails_a_stale_read():
+    stale = replica_reads.read_your_writes(
+        FakeServer(stale=True), api="/api", token="secret", recognition=5, emoji="🎉"
+    )
+    assert stale.reads == 10 and stale.showed == 0 and not stale.passed

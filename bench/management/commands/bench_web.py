@@ -9,11 +9,16 @@ ratios to the anchor, their query plans, and memory (run ``seed_scale`` first).
    the anchor and each page, ``--rounds`` times; the median ratio counts.
 4. Peak resident memory of the gunicorn workers; the Celery worker's and the reminder
    fan-out's figures come from the fan-out benchmark's CSV of the same ``make`` run.
-5. Prints the table and writes it to bench/results/ (``<name>.md``, ``<name>.csv``, the
+5. Reads from a replica (bench/replica_reads.py; ``--no-replica`` skips it): a streaming
+   replica of the bench database, a second gunicorn reading from it, a few read-only
+   pages compared with the anchor again, where their reads went, the replica's lag and a
+   read-your-writes check. Reported "not measured" when the primary refuses replication.
+6. Prints the table and writes it to bench/results/ (``<name>.md``, ``<name>.csv``, the
    runs in ``<name>-runs.csv``, every plan in ``<name>-plans.txt``, ``latest.md``).
 """
 
 import csv
+import dataclasses
 import os
 import time
 from dataclasses import dataclass
@@ -28,13 +33,14 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
-from bench import load, plans, report, scale
+from bench import load, plans, replica_reads, report, scale
 from bench.management.commands.bench_fanout import MEMORY_METRIC
 from bench.profile import PageProfile, profile_page
+from bench.replica import Replica, ReplicaUnavailable, streaming_replica
 from bench.report import Figure
 from perfapp.orgs.models import Membership
 from perfapp.tenancy.scoping import scopes_disabled
-from recognition.models import Recognition
+from recognition.models import Reaction, Recognition
 from recognition.selectors.recognition import Cursor
 
 WALL_DEPTH = 1000  # items before the wall's deep page
@@ -73,6 +79,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--plans-only", action="store_true", help="query plans only, no load (to iterate)"
         )
+        parser.add_argument(
+            "--no-replica", action="store_true", help="skip the pages served from a replica"
+        )
 
     def handle(self, *args, **options):
         started = time.perf_counter()
@@ -87,10 +96,9 @@ class Command(BaseCommand):
         self.step(f"Signing in as the employee, the manager and HR of {self.people.slug}")
         self.members = self.load_members()
         self.cookies = {who: self.session_cookie(m) for who, m in self.members.items()}
-        targets = self.targets()
-        if options["only"]:
-            keys = set(options["only"].split(","))
-            targets = [t for t in targets if t.key in keys]
+        every_target = self.targets()
+        only = set(filter(None, options["only"].split(",")))
+        targets = [t for t in every_target if t.key in only] if only else every_target
 
         server = load.Server(
             workers=options["workers"], log=report.RESULTS_DIR / f"{options['name']}-gunicorn.log"
@@ -132,10 +140,12 @@ class Command(BaseCommand):
                 comparisons[target.key] = self.compare(server, anchor, target, options)
             gunicorn_rss = server.peak_worker_rss_mib()
 
+        replica_figures = self.replica_phase(every_target, only, anchor, comparisons, options)
         self.profiles = profiles
         figures = self.figures(
-            targets, comparisons, statuses, verdicts, gunicorn_rss, options, load_before, started
-        )
+            targets, comparisons, statuses, verdicts, gunicorn_rss, options, load_before, started,
+            replica_figures=replica_figures,
+        )  # fmt: skip
         self.write(options["name"], figures, comparisons, verdicts, options)
 
     # --- people and pages ---------------------------------------------------------------
@@ -326,10 +336,135 @@ class Command(BaseCommand):
         )
         return comparison
 
+    # --- reads from a replica ------------------------------------------------------------
+
+    def replica_phase(
+        self, every_target: list[Target], only: set[str], anchor: str, comparisons, options
+    ) -> list[Figure]:
+        """The read-only pages again, served by a gunicorn reading from a streaming replica
+        of the bench database (bench/replica_reads.py)."""
+        if options["no_replica"]:
+            return replica_reads.not_measured("skipped (--no-replica)")
+        by_key = {target.key: target for target in every_target}
+        chosen = [
+            by_key[key]
+            for key in replica_reads.selected(only)
+            if key in by_key and by_key[key].path is not None
+        ]
+        if not chosen:
+            return []
+        primary = settings.DATABASES["default"]
+        database = primary["NAME"]
+        self.step("Replica: a streaming replica of the bench database, pages served from it")
+        opening = time.perf_counter()
+
+        def run(replica: Replica) -> list[Figure]:
+            ready = time.perf_counter() - opening
+            self.stdout.write(f"  replica on port {replica.port}, ready in {ready:.1f} s")
+            server = load.Server(
+                workers=options["workers"],
+                log=report.RESULTS_DIR / f"{options['name']}-replica-gunicorn.log",
+                environment={"DATABASE_REPLICA_URL": replica.url(database)},
+            )
+            pages = []
+            with server:
+                for source in chosen:
+                    target = dataclasses.replace(source, key=replica_reads.replica_key(source.key))
+                    status = server.status(target.path, self.cookies[target.who])
+                    page = replica_reads.ReplicaPage(source.key, source.label, status)
+                    pages.append(page)
+                    if page.status != 200:
+                        continue
+                    before = replica.activity(database), replica.primary_activity(database)
+                    page.comparison = self.compare(server, anchor, target, options)
+                    page.replica = replica.activity(database) - before[0]
+                    page.primary = replica.primary_activity(database) - before[1]
+                    if source.key in comparisons:
+                        page.one_database_ratio = comparisons[source.key].ratio
+                    self.stdout.write(
+                        f"  {'':<20} rows read: replica {page.replica.rows:,}, "
+                        f"primary {page.primary.rows:,}"
+                    )
+                lag = replica.lag()
+                try:
+                    caught_up: float | None = replica.caught_up()
+                except ReplicaUnavailable:
+                    caught_up = None
+                write_check = self.write_check(server)
+            return replica_reads.figures(
+                pages,
+                ready_seconds=ready,
+                lag=lag,
+                caught_up_seconds=caught_up,
+                write_check=write_check,
+                connections=options["connections"],
+            )
+
+        figures = replica_reads.measure(
+            lambda: streaming_replica(
+                host=primary["HOST"] or HOST,
+                port=int(primary["PORT"] or 5432),
+                user=primary["USER"] or "postgres",
+            ),
+            run,
+        )
+        if figures and str(figures[0].value).startswith("not measured"):
+            self.stdout.write(f"  {figures[0].value}")
+        return figures
+
+    def write_check(self, server: load.Server) -> replica_reads.WriteCheck | None:
+        """Read-your-writes through gunicorn, as an API client of the employee: a token made
+        directly (as the sessions are), removed after unless they had one."""
+        from rest_framework.authtoken.models import Token
+
+        employee = self.members["employee"]
+        with scopes_disabled():
+            recognition = (
+                Recognition.objects.filter(organization_id=self.people.organization_id)
+                .order_by("-created_at", "-id")
+                .first()
+            )
+            if recognition is None:
+                return None
+            used = set(
+                Reaction.objects.filter(recognition=recognition, member=employee).values_list(
+                    "emoji", flat=True
+                )
+            )
+        emoji = next((e for e in Reaction.EMOJI if e not in used), None)
+        if emoji is None:
+            return None
+        token, created = Token.objects.get_or_create(user=employee.user)
+        try:
+            check = replica_reads.read_your_writes(
+                server,
+                api=f"/api/v1/orgs/{self.people.slug}",
+                token=token.key,
+                recognition=recognition.pk,
+                emoji=emoji,
+            )
+        finally:
+            if created:
+                token.delete()
+        self.stdout.write(
+            f"  read-your-writes: {check.showed} of {check.reads} reads showed the change"
+            + (f" ({check.problem})" if check.problem else "")
+        )
+        return check
+
     # --- figures ------------------------------------------------------------------------
 
     def figures(
-        self, targets, comparisons, statuses, verdicts, gunicorn_rss, options, load_before, started
+        self,
+        targets,
+        comparisons,
+        statuses,
+        verdicts,
+        gunicorn_rss,
+        options,
+        load_before,
+        started,
+        replica_figures=(),
     ) -> list[Figure]:
         figures = []
         for target in targets:
@@ -379,6 +514,7 @@ class Command(BaseCommand):
                         close,
                     )
                 )
+        figures += replica_figures
         by_page: dict[str, list[plans.Verdict]] = {}
         for verdict in verdicts:
             by_page.setdefault(verdict.page, []).append(verdict)
