@@ -23,6 +23,7 @@ from feedback.selectors import giving as selectors
 from feedback.services import giving as services
 from perfapp.api.errors import service_errors
 from perfapp.api.fields import PlainChoiceField
+from perfapp.api.lists import Row, datetime_text, grouped, names_of
 from perfapp.api.params import choice_param, id_param
 from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer
 from perfapp.orgs.models import Membership
@@ -81,6 +82,67 @@ class FeedbackSerializer(serializers.ModelSerializer):
         if feedback.visibility != Visibility.PRIVATE:
             return None
         return feedback.attached_as_evidence
+
+
+FEEDBACK_COLUMNS = (
+    "id",
+    "author_id",
+    "recipient_id",
+    "kind",
+    "situation",
+    "impact",
+    "suggestion",
+    "visibility",
+    "created_at",
+    "edited_at",
+    "attached_as_evidence",
+)
+
+
+def feedback_rows(page: list[Row], *, viewer: Membership) -> list[Row]:
+    """``FeedbackSerializer``'s output for feedback read as ``FEEDBACK_COLUMNS`` (the list):
+    one query for the page's people, one for its competencies."""
+    viewer_id = viewer.pk
+    when = datetime_text()
+    names = names_of(pk for row in page for pk in (row["author_id"], row["recipient_id"]))
+    competencies = grouped(
+        # The relation table has no organization; the competencies' is named as the
+        # scoped query would, so no plan reads every organization's competencies.
+        Feedback.competencies.through.objects.filter(
+            feedback_id__in=[row["id"] for row in page],
+            competency__organization_id=viewer.organization_id,
+        )
+        .order_by("competency__name", "competency_id")
+        .values_list("feedback_id", "competency_id", "competency__name"),
+        ("id", "name"),
+    )
+    rows = []
+    for row in page:
+        author_id, recipient_id = row["author_id"], row["recipient_id"]
+        created_at = row["created_at"]
+        # The serializer's method fields: the edit window for the author, and whether it
+        # counts as evidence for the recipient of private feedback.
+        evidence = recipient_id == viewer_id and row["visibility"] == Visibility.PRIVATE
+        rows.append(
+            {
+                "id": row["id"],
+                "author": {"id": author_id, "name": names[author_id]},
+                "recipient": {"id": recipient_id, "name": names[recipient_id]},
+                "kind": row["kind"],
+                "situation": row["situation"],
+                "impact": row["impact"],
+                "suggestion": row["suggestion"],
+                "visibility": row["visibility"],
+                "competencies": competencies[row["id"]],
+                "created_at": when(created_at),
+                "edited_at": when(row["edited_at"]),
+                "editable_until": (
+                    created_at + services.EDIT_WINDOW if author_id == viewer_id else None
+                ),
+                "attached_as_evidence": row["attached_as_evidence"] if evidence else None,
+            }
+        )
+    return rows
 
 
 def _text(required: bool = False, **kwargs) -> serializers.CharField:
@@ -229,9 +291,10 @@ class FeedbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organiza
     def list(self, request, *args, **kwargs):
         criteria = self._criteria()
         # Days are the reader's days, as on the pages.
+        rows = selectors.timeline(self.membership, related=False, **criteria)
         with timezone.override(zone_of(self.membership)):
-            page = self.paginate_queryset(selectors.timeline(self.membership, **criteria))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+            page = self.paginate_queryset(rows.values(*FEEDBACK_COLUMNS))
+        return self.get_paginated_response(feedback_rows(page, viewer=self.membership))
 
     def _one(self, pk: int) -> dict:
         return self.get_serializer(selectors.readable(self.membership).get(pk=pk)).data

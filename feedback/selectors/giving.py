@@ -28,12 +28,15 @@ def timeline(
     person_id: int | None = None,
     since: date | None = None,
     until: date | None = None,
+    related: bool = True,
 ) -> QuerySet[Feedback]:
     """Feedback the viewer may read, newest first.
 
     received: to the viewer (not what was written only for their manager);
     given: by the viewer; team: what the viewer's direct reports shared with them, and
     answers to the viewer's requests about a report.
+
+    Without ``related``, only the rows: for reading them as plain values (the API list).
     """
     if box == "given":
         rows = Feedback.objects.filter(author=viewer)
@@ -51,7 +54,8 @@ def timeline(
         rows = rows.filter(created_at__date__gte=since)
     if until:
         rows = rows.filter(created_at__date__lte=until)
-    return _with_related(rows).order_by("-created_at", "-id")
+    rows = rows.order_by("-created_at", "-id")
+    return _with_related(rows) if related else rows
 
 
 def _team_box(viewer: Membership) -> Q:

@@ -6,13 +6,15 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from perfapp.accounts.models import display_name
 from perfapp.api.errors import service_errors
+from perfapp.api.lists import PersonRef, PlainListMixin, Ref, Row, datetime_text
 from perfapp.orgs.selectors import organizations_of
 from perfapp.tenancy.api import OrganizationViewSet
 
 from . import selectors, services
-from .models import Invitation, Membership, Team
-from .permissions import can_see_email
+from .models import Invitation, Membership, Team, effective_time_zone
+from .permissions import can_see_email, can_see_email_of
 from .roles import ROLE_PERMISSIONS, Permission, Role
 
 
@@ -77,6 +79,55 @@ class MemberSerializer(serializers.ModelSerializer):
     def get_email(self, member: Membership) -> str | None:
         viewer = self.context.get("membership")
         return member.user.email if viewer and can_see_email(viewer, member) else None
+
+
+TEAM_REF = Ref("team", "name")
+MANAGER_REF = PersonRef("manager")
+MEMBER_COLUMNS = (
+    "id",
+    "organization_id",
+    "user__name",
+    "user__email",
+    "user__time_zone",
+    "job_title",
+    "role",
+    *TEAM_REF.columns,
+    *MANAGER_REF.columns,
+    "has_reports",
+    "is_active",
+    "time_zone",
+    "joined_at",
+)
+
+
+def member_rows(page: list[Row], *, viewer: Membership) -> list[Row]:
+    """``MemberSerializer``'s output for members of the viewer's organization read as
+    ``MEMBER_COLUMNS`` (the list)."""
+    when = datetime_text()
+    organization_zone = viewer.organization.time_zone
+    rows = []
+    for row in page:
+        pk = row["id"]
+        visible = can_see_email_of(viewer, person_id=pk, organization_id=row["organization_id"])
+        rows.append(
+            {
+                "id": pk,
+                "name": display_name(row["user__name"], row["user__email"]),
+                "email": row["user__email"] if visible else None,
+                "job_title": row["job_title"],
+                "role": row["role"],
+                "team": TEAM_REF(row),
+                "manager": MANAGER_REF(row),
+                "is_manager": row["has_reports"],
+                "is_active": row["is_active"],
+                "time_zone": row["time_zone"],
+                "effective_time_zone": effective_time_zone(
+                    row["user__time_zone"], row["time_zone"], organization_zone
+                ),
+                "joined_at": when(row["joined_at"]),
+            }
+        )
+    return rows
 
 
 class MemberUpdateSerializer(serializers.Serializer):
@@ -152,7 +203,9 @@ class MeSerializer(serializers.Serializer):
         request=MemberUpdateSerializer,
     ),
 )
-class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationViewSet):
+class MemberViewSet(
+    PlainListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationViewSet
+):
     serializer_class = MemberSerializer
     action_permissions = {
         "partial_update": Permission.MANAGE_PEOPLE,
@@ -165,17 +218,26 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organizati
         members = selectors.with_manager_flag(
             Membership.objects.select_related("user", "team", "manager__user", "organization")
         )
+        return self._listed(members) if self.action == "list" else members
+
+    def _listed(self, members):
         params = self.request.query_params
-        if self.action == "list":
-            if params.get("include_inactive") not in ("1", "true"):
-                members = members.filter(is_active=True)
-            for param, lookup in (("team", "team_id"), ("manager", "manager_id")):
-                value = params.get(param)
-                if value:
-                    if not value.isdigit():
-                        raise serializers.ValidationError({param: ["Give a numeric id."]})
-                    members = members.filter(**{lookup: int(value)})
+        if params.get("include_inactive") not in ("1", "true"):
+            members = members.filter(is_active=True)
+        for param, lookup in (("team", "team_id"), ("manager", "manager_id")):
+            value = params.get(param)
+            if value:
+                if not value.isdigit():
+                    raise serializers.ValidationError({param: ["Give a numeric id."]})
+                members = members.filter(**{lookup: int(value)})
         return members
+
+    def list_values(self):
+        members = selectors.with_manager_flag(Membership.objects.all())
+        return self._listed(members).values(*MEMBER_COLUMNS)
+
+    def list_rows(self, page):
+        return member_rows(page, viewer=self.membership)
 
     def partial_update(self, request, *args, **kwargs):
         member = self.get_object()

@@ -19,6 +19,13 @@ slug_validator = RegexValidator(
 )
 
 
+def effective_time_zone(user_zone: str, member_zone: str, organization_zone: str) -> str:
+    """A person's time zone: their own choice, else what HR set in this organization, else
+    the organization's. For rows read as plain values as much as for
+    ``Membership.effective_time_zone``."""
+    return user_zone or member_zone or organization_zone
+
+
 class Organization(models.Model):
     """The tenant. Everything a customer owns hangs off one of these."""
 
@@ -113,8 +120,7 @@ class Membership(TenantModel):
 
     @property
     def effective_time_zone(self) -> str:
-        """The person's own choice, else what HR set here, else the organization's."""
-        return self.user.time_zone or self.time_zone or self.organization.time_zone
+        return effective_time_zone(self.user.time_zone, self.time_zone, self.organization.time_zone)
 
     def has_perm(self, permission: Permission) -> bool:
         return self.is_active and role_has_perm(self.role, permission)

@@ -17,6 +17,11 @@ def sees_every_email(viewer: Membership) -> bool:
 
 
 def can_see_email(viewer: Membership, person: Membership) -> bool:
-    return viewer.organization_id == person.organization_id and (
-        viewer.pk == person.pk or sees_every_email(viewer)
+    return can_see_email_of(viewer, person_id=person.pk, organization_id=person.organization_id)
+
+
+def can_see_email_of(viewer: Membership, *, person_id: int, organization_id: int) -> bool:
+    """``can_see_email`` for a person read as plain values (a list of hundreds)."""
+    return viewer.organization_id == organization_id and (
+        viewer.pk == person_id or sees_every_email(viewer)
     )

@@ -8,6 +8,8 @@ points than your allowance, an archived value or kind, reacting twice with the s
 emoji. The wall is cursor-paginated, newest first, and never counted.
 """
 
+from collections import defaultdict
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -21,7 +23,9 @@ from rest_framework.response import Response
 
 from advancement.api.common import CompetencyRefSerializer
 from advancement.models import Competency
+from perfapp.accounts.models import display_name
 from perfapp.api.errors import service_errors
+from perfapp.api.lists import PersonRef, PlainListMixin, Ref, Row, datetime_text, grouped
 from perfapp.api.pagination import NewestFirstPagination, StableCursorPagination
 from perfapp.api.params import id_param
 from perfapp.orgs.api import OrgRelatedField, PersonRefSerializer
@@ -33,6 +37,7 @@ from recognition.models import (
     Reaction,
     Recognition,
     RecognitionComment,
+    RecognitionRecipient,
 )
 from recognition.rules import specificity as nudge_rules
 from recognition.selectors import recognition as selectors
@@ -116,6 +121,78 @@ class RecognitionSerializer(serializers.ModelSerializer):
             for item in getattr(recognition, "reaction_counts", [])
             if item.count
         ]
+
+
+GIVER_REF = PersonRef("giver")
+KIND_REF = Ref("kind", "name")
+RECOGNITION_COLUMNS = (
+    "id",
+    *GIVER_REF.columns,
+    "message",
+    *KIND_REF.columns,
+    "points_each",
+    "created_at",
+    "comment_count",
+)
+
+
+def recognition_rows(page: list[Row], *, viewer: Membership) -> list[Row]:
+    """``RecognitionSerializer``'s output for recognition read as ``RECOGNITION_COLUMNS``
+    (the wall's list): one query each for the page's recipients, values, competencies and
+    reactions."""
+    ids = [row["id"] for row in page]
+    recipients: defaultdict[int, list[Row]] = defaultdict(list)
+    for recognition_id, recipient_id, name, email in (
+        RecognitionRecipient.objects.filter(recognition_id__in=ids)
+        .order_by("id")
+        .values_list(
+            "recognition_id", "recipient_id", "recipient__user__name", "recipient__user__email"
+        )
+    ):
+        recipients[recognition_id].append({"id": recipient_id, "name": display_name(name, email)})
+    # The relation tables have no organization; the values' and competencies' is named as
+    # the scoped queries would, so no plan reads every organization's.
+    organization_id = viewer.organization_id
+    values = grouped(
+        Recognition.values.through.objects.filter(
+            recognition_id__in=ids, companyvalue__organization_id=organization_id
+        )
+        .order_by("companyvalue__position", "companyvalue_id")
+        .values_list(
+            "recognition_id", "companyvalue_id", "companyvalue__name", "companyvalue__emoji"
+        ),
+        ("id", "name", "emoji"),
+    )
+    competencies = grouped(
+        Recognition.competencies.through.objects.filter(
+            recognition_id__in=ids, competency__organization_id=organization_id
+        )
+        .order_by("competency__name", "competency_id")
+        .values_list("recognition_id", "competency_id", "competency__name"),
+        ("id", "name"),
+    )
+    reactions = selectors.reaction_counts(ids, viewer)
+    when = datetime_text()
+    return [
+        {
+            "id": row["id"],
+            "giver": GIVER_REF(row),
+            "recipients": recipients[row["id"]],
+            "message": row["message"],
+            "kind": KIND_REF(row),
+            "values": values[row["id"]],
+            "competencies": competencies[row["id"]],
+            "points_each": row["points_each"],
+            "created_at": when(row["created_at"]),
+            "reactions": [
+                {"emoji": item.emoji, "count": item.count, "mine": item.mine}
+                for item in reactions[row["id"]]
+                if item.count
+            ],
+            "comment_count": row["comment_count"],
+        }
+        for row in page
+    ]
 
 
 class RecognitionCreateSerializer(serializers.Serializer):
@@ -208,7 +285,9 @@ def _recognition_param() -> OpenApiParameter:
     ),
     retrieve=extend_schema(summary="One recognition"),
 )
-class RecognitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationViewSet):
+class RecognitionViewSet(
+    PlainListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationViewSet
+):
     """Public inside the organization: everyone reads every recognition."""
 
     serializer_class = RecognitionSerializer
@@ -225,13 +304,14 @@ class RecognitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organ
         )
 
     def get_queryset(self):
-        criteria = self._criteria() if self.action == "list" else None
-        return selectors.with_related(selectors.wall(criteria))
+        return selectors.with_related(selectors.wall())
 
-    def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.get_queryset())
-        selectors.attach_reactions(page, self.membership)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+    def list_values(self):
+        rows = selectors.wall(self._criteria()).annotate(comment_count=selectors.comment_count())
+        return rows.values(*RECOGNITION_COLUMNS)
+
+    def list_rows(self, page):
+        return recognition_rows(page, viewer=self.membership)
 
     def retrieve(self, request, *args, **kwargs):
         item = self.get_object()

@@ -95,18 +95,23 @@ class Criteria:
         return any((self.team_id, self.value_id, self.kind_id, self.person_id))
 
 
-def with_related(rows: QuerySet[Recognition]) -> QuerySet[Recognition]:
-    """Everything a recognition card shows except reactions (see ``attach_reactions``)."""
-    comment_count = (
+def comment_count() -> Coalesce:
+    """A recognition's number of comments, as an annotation (one subquery per row)."""
+    comments = (
         RecognitionComment.objects.filter(recognition=OuterRef("pk"))
         .order_by()
         .values("recognition")
         .annotate(n=Count("id"))
         .values("n")
     )
+    return Coalesce(Subquery(comments), 0)
+
+
+def with_related(rows: QuerySet[Recognition]) -> QuerySet[Recognition]:
+    """Everything a recognition card shows except reactions (see ``attach_reactions``)."""
     return (
         rows.select_related("giver__user", "kind")
-        .annotate(comment_count=Coalesce(Subquery(comment_count), 0))
+        .annotate(comment_count=comment_count())
         .prefetch_related(
             Prefetch("values", queryset=CompanyValue.objects.order_by("position", "id")),
             Prefetch("competencies", queryset=Competency.objects.order_by("name")),
