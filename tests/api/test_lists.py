@@ -48,6 +48,19 @@ def _same_as_serializer(response, expected_data) -> None:
     assert response.content == JSONRenderer().render(envelope)
 
 
+def _walk_pages(client, response, serialized_for) -> int:
+    """Follow the list's own ``next`` links from ``response``, holding every page to what
+    the serializer gives for that page's rows; the number of pages."""
+    pages = 0
+    while True:
+        _same_as_serializer(response, serialized_for(_ids(response)))
+        pages += 1
+        following = response.json()["next"]
+        if not following:
+            return pages
+        response = client.get(following)
+
+
 def _in_order(rows, ids: list[int]) -> list:
     by_id = {row.pk: row for row in rows}
     return [by_id[pk] for pk in ids]
@@ -204,16 +217,11 @@ def test_every_page_of_the_team_box_answers_what_the_serializer_would(world_a, a
             )
     client = api_as(world_a.manager)
     response = client.get(org_url("api:feedback-list"), {"box": "team", "page_size": 2})
-    pages = 0
-    while True:
-        _same_as_serializer(
-            response, _feedback_as_serialized(world_a, world_a.manager, _ids(response))
-        )
-        pages += 1
-        following = response.json()["next"]
-        if not following:
-            break
-        response = client.get(following)
+    pages = _walk_pages(
+        client,
+        response,
+        lambda ids: _feedback_as_serialized(world_a, world_a.manager, ids),
+    )
     assert pages == 3
 
 
@@ -275,16 +283,11 @@ def test_every_page_of_the_wall_answers_what_the_serializer_would(world_a, api_a
     _more_recognition(world_a)
     client = api_as(world_a.member)
     response = client.get(org_url("api:recognition-list"), {"page_size": 1})
-    pages = 0
-    while True:
-        _same_as_serializer(
-            response, _recognition_as_serialized(world_a, world_a.member, _ids(response))
-        )
-        pages += 1
-        following = response.json()["next"]
-        if not following:
-            break
-        response = client.get(following)
+    pages = _walk_pages(
+        client,
+        response,
+        lambda ids: _recognition_as_serialized(world_a, world_a.member, ids),
+    )
     assert pages == 3
 
 

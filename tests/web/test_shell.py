@@ -263,13 +263,7 @@ def test_the_home_of_someone_nobody_reports_to_reads_no_team(world_a, login):
     client.get(url)  # warm-up
     with CaptureQueriesContext(connection) as queries:
         html = client.get(url).content.decode()
-    by_manager = f'"orgs_membership"."manager_id" = {world_a.report.pk}'
-    team_reads = [
-        q["sql"]
-        for q in queries
-        if q["sql"].startswith('SELECT "orgs_membership"') and by_manager in q["sql"]
-    ]
-    assert team_reads == []
+    assert _team_reads(queries, world_a.report, 'SELECT "orgs_membership"') == []
     assert "people report to you" not in html
     assert world_a.manager.name in html  # their own manager, still named on the page
 
@@ -282,13 +276,13 @@ def test_a_managers_home_reads_their_reports_once_for_every_panel(world_a, login
     client.get(url)  # warm-up
     with CaptureQueriesContext(connection) as queries:
         html = client.get(url).content.decode()
-    by_manager = f'"orgs_membership"."manager_id" = {world_a.manager.pk}'
-    team_reads = [
-        q["sql"]
-        for q in queries
-        if q["sql"].startswith('SELECT "orgs_membership"."id", ') and by_manager in q["sql"]
-    ]
-    assert len(team_reads) == 1
+    assert len(_team_reads(queries, world_a.manager, 'SELECT "orgs_membership"."id", ')) == 1
     assert "people report to you" in html or "person reports to you" in html
     assert "Your team's levels" in html
     assert html.count(world_a.report.name) >= 2  # in both panels
+
+
+def _team_reads(queries, manager, starting: str) -> list[str]:
+    """The captured queries that read ``manager``'s reports, of the given shape."""
+    by_manager = f'"orgs_membership"."manager_id" = {manager.pk}'
+    return [q["sql"] for q in queries if q["sql"].startswith(starting) and by_manager in q["sql"]]
