@@ -4,7 +4,7 @@ import pytest
 from django.db.models import Q
 from django.utils import timezone
 
-from perfapp.compiled import CompiledCount
+from perfapp.compiled import CompiledCount, CompiledGet
 from perfapp.notifications.models import Notification
 from perfapp.tenancy.scoping import scopes_disabled
 from tests.factories import NotificationFactory
@@ -78,3 +78,31 @@ def test_a_parameter_must_appear_exactly_once(world_a, build):
     count = CompiledCount(build, params=("organization_id", "recipient_id"))
     with pytest.raises(ValueError, match="recipient_id"):
         count(organization_id=world_a.organization.pk, recipient_id=world_a.member.pk)
+
+
+def test_a_compiled_get_builds_the_row_as_the_orm_does(world_a):
+    get = CompiledGet(
+        lambda organization_id, notification_id: Notification.objects.filter(
+            organization_id=organization_id, pk=notification_id
+        ),
+        params=("organization_id", "notification_id"),
+    )
+    item = NotificationFactory(recipient=world_a.member)
+    found = get(organization_id=world_a.organization.pk, notification_id=item.pk)
+    with scopes_disabled():
+        expected = Notification.objects.get(pk=item.pk)
+    assert {f.attname: getattr(found, f.attname) for f in Notification._meta.concrete_fields} == {
+        f.attname: getattr(expected, f.attname) for f in Notification._meta.concrete_fields
+    }
+    assert get(organization_id=world_a.organization.pk + 1000, notification_id=item.pk) is None
+
+
+def test_a_compiled_get_refuses_related_objects():
+    get = CompiledGet(
+        lambda notification_id: Notification.objects.select_related("recipient").filter(
+            pk=notification_id
+        ),
+        params=("notification_id",),
+    )
+    with pytest.raises(ValueError, match="own fields"):
+        get(notification_id=1)

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from perfapp.accounts.backends import BACKEND
 from perfapp.tenancy.views import org_view, render_htmx
 from perfapp.web import settings_areas
 from perfapp.web.forms_util import apply_errors
@@ -94,7 +95,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             except ValidationError as error:
                 apply_errors(form, error)
             else:
-                login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+                login(request, membership.user, backend=BACKEND)
                 messages.success(request, f"Welcome to {invite.organization.name}!")
                 return redirect("web:home", org_slug=membership.organization.slug)
     context.update(form=form, has_account=has_account)
