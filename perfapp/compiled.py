@@ -129,8 +129,8 @@ class CompiledGet(_Compiled):
         statement, using, rows = self._rows(values)
         if not rows:
             return None
-        if len(rows) > 1:
-            raise statement.model.MultipleObjectsReturned(
+        if len(rows) > 1:  # the model's own exception, as QuerySet.get() raises it
+            raise statement.model.MultipleObjectsReturned(  # type: ignore[attr-defined]
                 f"{statement.model.__name__} compiled get found more than one row."
             )
         compiler = statement.compiler
