@@ -16,7 +16,7 @@ def standing(request: HttpRequest) -> dict | None:
         return None
     me = request.membership
     # The same reports as My team's, read once for both.
-    reports = home.reports_shown(request)[: home.REPORTS_SHOWN]
+    reports = home.direct_reports(request)[: home.REPORTS_SHOWN]
     placements = {
         p.membership_id: p for p in Placement.objects.filter(membership__in=[me, *reports])
     }

@@ -6,8 +6,9 @@ nothing to show, so the page only carries what needs the reader now. Each panel 
 a fixed number of queries (a few, whatever the size of the organization), so the home
 page's cost is the sum of a known list.
 
-Several panels show the same people (a manager's reports: My team and Career): they
-read them through ``reports_shown(request)``, once per request for all of them.
+Several panels need the same people (a manager's reports: My team and Career list them,
+Growth looks for their plans): they read them through ``direct_reports(request)``, once
+per request for all of them.
 
 A panel that is also part of the API (``GET /api/v1/orgs/<slug>/home/``) gives ``data``:
 a function from its context to plain JSON values (no model instances).
@@ -58,17 +59,14 @@ def data_for(request: HttpRequest) -> list[dict]:
     return found
 
 
-def reports_shown(request: HttpRequest) -> list[Membership]:
-    """The reader's first ``REPORTS_SHOWN + 1`` direct reports by name (the one more tells
-    a panel there are more), with their user and team; read once per request, and not at
-    all for a reader nobody reports to (known from the tenant's own query)."""
+def direct_reports(request: HttpRequest) -> list[Membership]:
+    """The reader's active direct reports by name, with their user and team; read once per
+    request for every panel, and not at all for a reader nobody reports to (known from the
+    tenant's own query). All of them, not a page: a panel lists ``REPORTS_SHOWN`` and says
+    there are more, another needs every id, and a team is a dozen people."""
     found = getattr(request, "_home_reports", None)
     if found is None:
         membership = request.membership
-        found = (
-            list(org_selectors.direct_reports(membership)[: REPORTS_SHOWN + 1])
-            if membership.is_manager
-            else []
-        )
+        found = list(org_selectors.direct_reports(membership)) if membership.is_manager else []
         request._home_reports = found
     return found

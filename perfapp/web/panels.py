@@ -47,7 +47,7 @@ def my_team(request: HttpRequest) -> dict | None:
     membership = request.membership
     if not membership.is_manager:  # known from the tenant's own query: no read for most people
         return None
-    reports = home.reports_shown(request)
+    reports = home.direct_reports(request)
     if not reports:
         return None
     return {"reports": reports[: home.REPORTS_SHOWN], "more": len(reports) > home.REPORTS_SHOWN}

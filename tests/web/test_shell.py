@@ -269,8 +269,8 @@ def test_the_home_of_someone_nobody_reports_to_reads_no_team(world_a, login):
 
 
 def test_a_managers_home_reads_their_reports_once_for_every_panel(world_a, login):
-    """My team and Career both show the manager's reports (names and all); the page reads
-    them once. (Growth reads only their ids, to find the plans waiting for sign-off.)"""
+    """My team and Career show the manager's reports and Growth looks for their plans; the
+    page reads them once."""
     client = login(world_a.manager)
     url = reverse("web:home", kwargs={"org_slug": "alpha"})
     client.get(url)  # warm-up
