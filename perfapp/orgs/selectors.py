@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, TypedDict
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from perfapp.compiled import CompiledCount
 from perfapp.tenancy.scoping import scopes_disabled
 
 from .models import Invitation, Membership, Organization, Team
@@ -49,6 +50,21 @@ def memberships_of(user) -> list[Membership]:
             .select_related("organization")
             .order_by("organization__name", "organization_id")
         )
+
+
+# Every page's organization switcher asks this; compiled once (see perfapp/compiled.py).
+_active_memberships = CompiledCount(
+    lambda user_id: Membership.objects.filter(user_id=user_id, is_active=True),
+    params=("user_id",),
+)
+
+
+def membership_count(user) -> int:
+    """How many organizations ``user`` is an active member of (the switcher's question
+    before it reads them: almost everybody belongs to one)."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return _active_memberships(user_id=user.pk)
 
 
 def with_manager_flag(

@@ -137,6 +137,33 @@ def test_org_switcher_lists_only_my_organizations(world_a, world_b, login):
     assert "/o/beta/" in html and f"/o/{third.organization.slug}/" not in html
 
 
+def _switcher(html: str) -> str:
+    return html.split('class="menu-panel" role="menu"')[1].split("<hr>")[0]
+
+
+def test_one_organization_shows_itself_in_the_switcher_without_reading_memberships(world_a, login):
+    """The switcher of a person in one organization: that one, current, with their role,
+    from a count rather than a read of their memberships."""
+    client = login(world_a.member)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(reverse("feedback:index", kwargs={"org_slug": "alpha"})).content.decode()
+    switcher = _switcher(html)
+    assert switcher.count('role="menuitem"') == 1
+    assert 'href="/o/alpha/feedback/" aria-current="true"' in switcher
+    assert world_a.organization.name in switcher and "Member" in switcher
+    assert not any(
+        'ORDER BY "orgs_organization"."name"' in q["sql"] for q in queries.captured_queries
+    )
+
+
+def test_a_deactivated_second_membership_leaves_one_organization_in_the_switcher(
+    world_a, world_b, login
+):
+    MembershipFactory(organization=world_b.organization, user=world_a.member.user, is_active=False)
+    switcher = _switcher(login(world_a.member).get("/o/alpha/").content.decode())
+    assert switcher.count('role="menuitem"') == 1 and "/o/beta/" not in switcher
+
+
 def _switch_link(html: str, slug: str) -> str:
     [link] = re.findall(rf'role="menuitem" href="(/o/{slug}/[^"]*)"', html)
     return link
