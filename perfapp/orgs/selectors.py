@@ -56,6 +56,7 @@ def memberships_of(user) -> list[Membership]:
 _active_memberships = CompiledCount(
     lambda user_id: Membership.objects.filter(user_id=user_id, is_active=True),
     params=("user_id",),
+    spans_organizations=True,  # the person's own, in every organization
 )
 
 
