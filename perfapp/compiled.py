@@ -34,6 +34,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.models import Model, QuerySet, prefetch_related_objects
 from django.db.models.sql.compiler import SQLCompiler
+from django.utils import timezone
 
 from perfapp.tenancy.scoping import get_active_organization_id, scopes_disabled
 
@@ -170,11 +171,14 @@ class _Compiled:
         return _Statement(queryset.model, self._wrap(sql), params, slots, compiler, queryset)
 
     def _statement(self, kinds: tuple[tuple[str, int], ...]) -> _Statement | None:
-        if kinds not in self._compiled:
+        # The active time zone goes into what ``__date`` and ``Trunc*`` write: a
+        # statement per zone, should a request ever activate another.
+        key = (timezone.get_current_timezone_name(), kinds)
+        if key not in self._compiled:
             with self._lock:
-                if kinds not in self._compiled:
-                    self._compiled[kinds] = self._compile(kinds)
-        return self._compiled[kinds]
+                if key not in self._compiled:
+                    self._compiled[key] = self._compile(kinds)
+        return self._compiled[key]
 
     def _bind(self, values: dict[str, Any]) -> tuple[_Statement | None, list]:
         """The statement for these values and its parameters, the values bound in."""
