@@ -13,8 +13,10 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 from advancement import panels, snapshots
-from advancement.models import Assessment, Case, CaseState, Placement
+from advancement.models import Assessment, Case, CaseState
 from advancement.selectors.framework import current_version
+from advancement.selectors.placements import placements_for
+from perfapp.compiled import CompiledQuery
 from perfapp.orgs.models import Membership
 from perfapp.orgs.roles import Permission
 from perfapp.web.dashboard import Cell, Column, Contribution
@@ -56,22 +58,37 @@ def _visible_case(case: Case, viewer: Membership) -> bool:
     return case.state != CaseState.DRAFT
 
 
+# The career panel of every home page and the team dashboard read these for a handful of
+# people: compiled once (perfapp/compiled.py), a statement per number of people.
+_assessments = CompiledQuery(
+    lambda organization_id, member_ids: Assessment.objects.filter(
+        organization_id=organization_id, subject_id__in=member_ids
+    ).order_by("subject_id", "-created_at", "-id"),
+    params=("organization_id", "member_ids"),
+)
+_cases = CompiledQuery(
+    lambda organization_id, member_ids: (
+        Case.objects.filter(organization_id=organization_id, subject_id__in=member_ids)
+        .select_related("round")
+        .order_by("subject_id", "-created_at", "-id")
+    ),
+    params=("organization_id", "member_ids"),
+)
+
+
 def latest_assessments_and_cases(
     members: list[Membership], *, viewer: Membership
 ) -> tuple[dict[int, Assessment], dict[int, Case]]:
     """Each member's latest assessment and latest case the viewer may see: two queries
     (newest first; the first one per person counts)."""
     assessments: dict[int, Assessment] = {}
-    for assessment in Assessment.objects.filter(subject__in=members).order_by(
-        "subject_id", "-created_at", "-id"
-    ):
-        assessments.setdefault(assessment.subject_id, assessment)
     cases: dict[int, Case] = {}
-    for case in (
-        Case.objects.filter(subject__in=members)
-        .select_related("round")
-        .order_by("subject_id", "-created_at", "-id")
-    ):
+    if not members:
+        return assessments, cases
+    organization_id, ids = members[0].organization_id, [m.pk for m in members]
+    for assessment in _assessments(organization_id=organization_id, member_ids=ids):
+        assessments.setdefault(assessment.subject_id, assessment)
+    for case in _cases(organization_id=organization_id, member_ids=ids):
         if _visible_case(case, viewer):
             cases.setdefault(case.subject_id, case)
     return assessments, cases
@@ -92,7 +109,7 @@ def readiness_of(members: list[Membership], *, viewer: Membership) -> dict[int, 
     """Four queries for any number of members: the current version, their placements,
     their assessments and their cases."""
     version = current_version()
-    placements = {p.membership_id: p for p in Placement.objects.filter(membership__in=members)}
+    placements = placements_for(members)
     assessments, cases = latest_assessments_and_cases(members, viewer=viewer)
     found = {}
     for person in members:

@@ -3,8 +3,8 @@
 from django.http import HttpRequest
 
 from advancement import snapshots
-from advancement.models import Placement
 from advancement.selectors.framework import current_version
+from advancement.selectors.placements import placements_for
 from perfapp.orgs.models import Membership
 from perfapp.web import home
 
@@ -17,9 +17,7 @@ def standing(request: HttpRequest) -> dict | None:
     me = request.membership
     # The same reports as My team's, read once for both.
     reports = home.direct_reports(request)[: home.REPORTS_SHOWN]
-    placements = {
-        p.membership_id: p for p in Placement.objects.filter(membership__in=[me, *reports])
-    }
+    placements = placements_for([me, *reports])
 
     def where(member: Membership) -> dict | None:
         placement = placements.get(member.pk)
