@@ -19,11 +19,20 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 
+from perfapp.compiled import CompiledQuery
 from perfapp.orgs import selectors as org_selectors
 from perfapp.orgs.models import Membership
 from perfapp.registry import Registry
 
 REPORTS_SHOWN = 12  # a manager's reports a panel lists before "and more"
+
+# A manager's home reads them on every visit: compiled once (perfapp/compiled.py).
+_reports = CompiledQuery(
+    lambda organization_id, manager_id: org_selectors.direct_reports(
+        Membership(pk=manager_id, organization_id=organization_id)
+    ).filter(organization_id=organization_id),
+    params=("organization_id", "manager_id"),
+)
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,10 @@ def direct_reports(request: HttpRequest) -> list[Membership]:
     found = getattr(request, "_home_reports", None)
     if found is None:
         membership = request.membership
-        found = list(org_selectors.direct_reports(membership)) if membership.is_manager else []
+        found = (
+            _reports(organization_id=membership.organization_id, manager_id=membership.pk)
+            if membership.is_manager
+            else []
+        )
         request._home_reports = found
     return found

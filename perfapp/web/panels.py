@@ -3,6 +3,7 @@
 from django.http import HttpRequest
 from django.urls import reverse
 
+from perfapp.compiled import CompiledQuery
 from perfapp.notifications import selectors as notification_selectors
 from perfapp.orgs.models import Membership, Team
 from perfapp.orgs.roles import Permission
@@ -53,16 +54,32 @@ def my_team(request: HttpRequest) -> dict | None:
     return {"reports": reports[: home.REPORTS_SHOWN], "more": len(reports) > home.REPORTS_SHOWN}
 
 
+# The home page's reads, on every home page: compiled once (perfapp/compiled.py).
+# The manager and their name in one read (not the manager, then their user).
+_active_manager = CompiledQuery(
+    lambda organization_id, manager_id: Membership.objects.select_related("user").filter(
+        organization_id=organization_id, pk=manager_id, is_active=True
+    ),
+    params=("organization_id", "manager_id"),
+)
+_unread = CompiledQuery(
+    lambda organization_id, me: notification_selectors.inbox(
+        Membership(pk=me, organization_id=organization_id)
+    ).filter(organization_id=organization_id, read_at__isnull=True)[:5],
+    params=("organization_id", "me"),
+)
+
+
 def my_place(request: HttpRequest) -> dict:
     membership = request.membership
-    # The manager and their name in one read (not the manager, then their user).
-    manager = (
-        Membership.objects.select_related("user")
-        .filter(pk=membership.manager_id, is_active=True)
-        .first()
+    found = (
+        _active_manager(
+            organization_id=membership.organization_id, manager_id=membership.manager_id
+        )
         if membership.manager_id is not None
-        else None
+        else []
     )
+    manager = found[0] if found else None
     return {
         "person": membership,
         "manager": manager,
@@ -73,7 +90,8 @@ def my_place(request: HttpRequest) -> dict:
 
 
 def unread_notifications(request: HttpRequest) -> dict | None:
-    items = list(notification_selectors.inbox(request.membership).filter(read_at__isnull=True)[:5])
+    me = request.membership
+    items = _unread(organization_id=me.organization_id, me=me.pk)
     if not items:
         return None
     return {"items": items}

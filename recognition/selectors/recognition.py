@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -18,6 +19,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from advancement.models import Competency
+from perfapp.compiled import CompiledQuery
 from perfapp.orgs.models import Membership
 from recognition.models import (
     CompanyValue,
@@ -241,17 +243,35 @@ def comments_of(recognition: Recognition, limit: int = 200) -> list[RecognitionC
     )
 
 
+# The home panel's two reads, on every home page: compiled once (perfapp/compiled.py).
+@cache
+def _received_since(limit: int) -> CompiledQuery:  # a limit is part of the statement
+    return CompiledQuery(
+        lambda organization_id, member_id, since: (
+            RecognitionRecipient.objects.filter(
+                organization_id=organization_id, recipient_id=member_id, created_at__gte=since
+            )
+            .order_by("-created_at", "-id")
+            .values_list("recognition_id", flat=True)[:limit]
+        ),
+        params=("organization_id", "member_id", "since"),
+    )
+
+
+_with_giver_and_kind = CompiledQuery(
+    lambda organization_id, ids: Recognition.objects.filter(
+        organization_id=organization_id, pk__in=ids
+    ).select_related("giver__user", "kind"),
+    params=("organization_id", "ids"),
+)
+
+
 def recent_for(member: Membership, limit: int = 3, days: int = 30) -> list[Recognition]:
     """Recognition the member received lately, newest first (the home panel)."""
     since = timezone.now() - timedelta(days=days)
-    ids = list(
-        RecognitionRecipient.objects.filter(recipient=member, created_at__gte=since)
-        .order_by("-created_at", "-id")
-        .values_list("recognition_id", flat=True)[:limit]
-    )
-    if not ids:
-        return []
-    rows = Recognition.objects.filter(pk__in=ids).select_related("giver__user", "kind")
+    organization_id = member.organization_id
+    ids = _received_since(limit)(organization_id=organization_id, member_id=member.pk, since=since)
+    rows = _with_giver_and_kind(organization_id=organization_id, ids=ids)  # none: no query
     return sorted(rows, key=lambda row: (row.created_at, row.pk), reverse=True)
 
 
