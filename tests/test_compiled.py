@@ -3,9 +3,12 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection, connections
 from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from perfapp import compiled
 from perfapp.compiled import CompiledCount, CompiledGet, CompiledQuery
 from perfapp.notifications.models import Notification
 from perfapp.tenancy.scoping import organization_scope, scopes_disabled
@@ -265,3 +268,61 @@ def test_values_of_the_wrong_kind_are_refused(world_a):
             since=timezone.now().replace(tzinfo=None),
             me=1,
         )
+
+
+# --- prepared on Postgres ---------------------------------------------------------------
+
+
+def _mine_unread(world):
+    return unread(organization_id=world.organization.pk, recipient_id=world.member.pk)
+
+
+def test_a_compiled_read_runs_as_a_prepared_statement(world_a, settings):
+    NotificationFactory(recipient=world_a.member)
+    settings.DATABASE_PREPARED_STATEMENTS = False
+    with CaptureQueriesContext(connection) as plain:
+        expected = _mine_unread(world_a)
+    settings.DATABASE_PREPARED_STATEMENTS = True
+    with CaptureQueriesContext(connection) as prepared:
+        assert _mine_unread(world_a) == expected == 1
+    assert plain.captured_queries[0]["sql"].startswith("SELECT COUNT(*)")
+    [sent] = prepared.captured_queries
+    assert sent["sql"].startswith("EXECUTE perfapp_")
+    # The values travel as the statement's parameters, nothing else.
+    assert sent["sql"].endswith(f"({world_a.organization.pk}, {world_a.member.pk})")
+
+
+def test_a_new_connection_prepares_again(world_a):
+    """Prepared statements end with their server connection; on the next one (another
+    backend) perfapp prepares them again rather than executing what is not there."""
+    NotificationFactory(recipient=world_a.member)
+    assert _mine_unread(world_a) == 1  # prepared on this connection
+    with connection.connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")  # what a new server connection has: nothing
+    connections["default"].__dict__["_perfapp_prepared"]["backend"] = ("another", 0)
+    assert _mine_unread(world_a) == 1
+
+
+def test_a_statement_postgres_refuses_to_prepare_runs_as_written(world_a, monkeypatch):
+    """Should a statement ever not prepare, it runs as the ORM wrote it, and the caller's
+    transaction goes on (the attempt had a savepoint of its own)."""
+    NotificationFactory(recipient=world_a.member)
+    count = CompiledCount(
+        lambda organization_id, recipient_id: Notification.objects.filter(
+            organization_id=organization_id, recipient_id=recipient_id, kind__startswith="people"
+        ),
+        params=("organization_id", "recipient_id"),
+    )
+    real = compiled._prepared_form
+
+    def broken(statement):
+        name, text, order = real(statement)
+        return name, text.replace("SELECT", "SELEC", 1), order
+
+    monkeypatch.setattr(compiled, "_prepared_form", broken)
+    with CaptureQueriesContext(connection) as queries:
+        assert count(organization_id=world_a.organization.pk, recipient_id=world_a.member.pk) == 1
+        assert count(organization_id=world_a.organization.pk, recipient_id=world_a.member.pk) == 1
+    assert all(q["sql"].startswith("SELECT COUNT(*)") for q in queries.captured_queries)
+    with scopes_disabled():  # the transaction lives on: an aborted one would refuse this
+        assert Notification.objects.filter(recipient=world_a.member).count() == 1

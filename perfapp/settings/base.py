@@ -128,6 +128,10 @@ def with_replica(databases: dict) -> dict:
 
 
 DATABASES = with_replica(DATABASES)
+# The statements perfapp compiles once (perfapp/compiled.py) are also prepared on each
+# Postgres connection, so Postgres plans them once. Off behind pgbouncer in transaction
+# mode (docs/running.md#behind-pgbouncer-transaction-pooling).
+DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
 DATABASE_ROUTERS = ["perfapp.replicas.PrimaryReplicaRouter"] if DATABASE_REPLICA_URL else []
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

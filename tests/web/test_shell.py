@@ -282,7 +282,14 @@ def test_home_shows_my_level_and_my_teams_levels(world_a, login):
     assert "What L2 Senior asks for" in mine.content.decode()
 
 
-def test_the_home_of_someone_nobody_reports_to_reads_no_team(world_a, login):
+@pytest.fixture
+def plain_sql(settings):
+    """The statements as the ORM writes them: these tests read the SQL text, which a
+    prepared statement would send as ``EXECUTE`` (perfapp/compiled.py)."""
+    settings.DATABASE_PREPARED_STATEMENTS = False
+
+
+def test_the_home_of_someone_nobody_reports_to_reads_no_team(world_a, login, plain_sql):
     """Whether anyone reports to the reader comes with the tenant's own query, so the team
     panels of a person without reports cost no read at all."""
     client = login(world_a.report)
@@ -295,7 +302,7 @@ def test_the_home_of_someone_nobody_reports_to_reads_no_team(world_a, login):
     assert world_a.manager.name in html  # their own manager, still named on the page
 
 
-def test_a_managers_home_reads_their_reports_once_for_every_panel(world_a, login):
+def test_a_managers_home_reads_their_reports_once_for_every_panel(world_a, login, plain_sql):
     """My team and Career show the manager's reports and Growth looks for their plans; the
     page reads them once."""
     client = login(world_a.manager)

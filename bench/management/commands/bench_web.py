@@ -30,7 +30,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, reset_queries
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import NoReverseMatch, reverse
 
 from bench import load, plans, replica_reads, report, scale
@@ -289,7 +289,12 @@ class Command(BaseCommand):
             client = self.client(target.who)
             client.get(target.path)  # warm: lazy imports, template caches
             reset_queries()  # the log keeps 9,000 queries; a full one captures nothing
-            with CaptureQueriesContext(connection) as captured:
+            # The statements as the ORM writes them, values in: a prepared one would be
+            # captured as EXECUTE, which has nothing to explain.
+            with (
+                override_settings(DATABASE_PREPARED_STATEMENTS=False),
+                CaptureQueriesContext(connection) as captured,
+            ):
                 response = client.get(target.path)
             if response.status_code != 200:
                 self.stdout.write(f"  {target.key}: status {response.status_code}, no plans")
