@@ -1,5 +1,6 @@
 """Counts compiled once per process answer exactly what the ORM answers."""
 
+import dataclasses
 from datetime import timedelta
 
 import pytest
@@ -277,7 +278,7 @@ def _mine_unread(world):
     return unread(organization_id=world.organization.pk, recipient_id=world.member.pk)
 
 
-def test_a_compiled_read_runs_as_a_prepared_statement(world_a, settings):
+def test_a_compiled_read_runs_as_a_prepared_statement(world_a, world_b, settings):
     NotificationFactory(recipient=world_a.member)
     settings.DATABASE_PREPARED_STATEMENTS = False
     with CaptureQueriesContext(connection) as plain:
@@ -288,8 +289,36 @@ def test_a_compiled_read_runs_as_a_prepared_statement(world_a, settings):
     assert plain.captured_queries[0]["sql"].startswith("SELECT COUNT(*)")
     [sent] = prepared.captured_queries
     assert sent["sql"].startswith("EXECUTE perfapp_")
-    # The values travel as the statement's parameters, nothing else.
-    assert sent["sql"].endswith(f"({world_a.organization.pk}, {world_a.member.pk})")
+    # One statement per organization, its id written in (so Postgres plans with that
+    # organization's size); the other values travel as the statement's parameters.
+    assert sent["sql"].endswith(f"_{world_a.organization.pk}({world_a.member.pk})")
+    with CaptureQueriesContext(connection) as other:
+        _mine_unread(world_b)
+    assert other.captured_queries[0]["sql"].endswith(
+        f"_{world_b.organization.pk}({world_b.member.pk})"
+    )
+
+
+def test_a_connection_keeps_a_bounded_number_of_prepared_statements(world_a, world_b, monkeypatch):
+    """The least recently used are deallocated on the server, and prepared again when
+    needed."""
+    monkeypatch.setattr(compiled, "PREPARED_PER_CONNECTION", 1)
+    read = CompiledCount(
+        lambda organization_id, recipient_id: Notification.objects.filter(
+            organization_id=organization_id, recipient_id=recipient_id, title__gt=""
+        ),
+        params=("organization_id", "recipient_id"),
+    )
+    NotificationFactory(recipient=world_a.member)
+    for _ in range(2):  # a, b, a, b: each evicts the other
+        assert read(organization_id=world_a.organization.pk, recipient_id=world_a.member.pk) == 1
+        assert read(organization_id=world_b.organization.pk, recipient_id=world_b.member.pk) == 0
+    with connection.connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements WHERE name LIKE 'perfapp_%%'")
+        assert [name for (name,) in cursor.fetchall()] == [
+            compiled._prepared_form(read._statement((("int", 0), ("int", 0)))).name
+            + f"_{world_b.organization.pk}"
+        ]
 
 
 def test_a_new_connection_prepares_again(world_a):
@@ -316,8 +345,8 @@ def test_a_statement_postgres_refuses_to_prepare_runs_as_written(world_a, monkey
     real = compiled._prepared_form
 
     def broken(statement):
-        name, text, order = real(statement)
-        return name, text.replace("SELECT", "SELEC", 1), order
+        form = real(statement)
+        return dataclasses.replace(form, head=form.head.replace("SELECT", "SELEC", 1))
 
     monkeypatch.setattr(compiled, "_prepared_form", broken)
     with CaptureQueriesContext(connection) as queries:
