@@ -38,6 +38,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from threading import Lock
 from types import SimpleNamespace
 from typing import Any
@@ -94,26 +95,39 @@ class _Statement:
     def run_as(self, params: list, using: str) -> tuple[str, tuple]:
         """The SQL and parameters to send for this call: ``EXECUTE`` of the prepared
         statement where it is prepared (or can be), else the statement itself."""
-        connection = connections[using]
-        if connection.vendor != "postgresql" or not settings.DATABASE_PREPARED_STATEMENTS:
-            return self.sql, tuple(params)
-        form = _prepared_form(self)
-        if form.name in _REFUSED:
-            return self.sql, tuple(params)
-        prepared = _prepared_on(connection)
-        name, text = form.for_organization(params)
-        if name in prepared:
-            prepared.move_to_end(name)
-        else:
-            if not _prepare(connection, name, text):
-                _REFUSED.add(form.name)
-                return self.sql, tuple(params)
-            prepared[name] = True
-            while len(prepared) > PREPARED_PER_CONNECTION:
-                _deallocate(connection, prepared.popitem(last=False)[0])
-        values = tuple(params[position] for position in form.order)
-        arguments = f"({', '.join(['%s'] * len(values))})" if values else ""
-        return f"EXECUTE {name}{arguments}", values
+        return _run_as(self.sql, params, using, lambda: _prepared_form(self))
+
+
+def prepared_sql(sql: str, params: list, *, using: str = DEFAULT_DB_ALIAS) -> tuple[str, tuple]:
+    """For a statement written by hand rather than by the ORM (the tenant's resolution):
+    what to send to run it prepared, every parameter a ``$n``. For statements whose plan
+    does not depend on the tenant's size (a lookup by unique keys)."""
+    return _run_as(sql, params, using, lambda: _plain_form(sql, len(params)))
+
+
+def _run_as(
+    sql: str, params: list, using: str, form_of: Callable[[], "_PreparedForm"]
+) -> tuple[str, tuple]:
+    connection = connections[using]
+    if connection.vendor != "postgresql" or not settings.DATABASE_PREPARED_STATEMENTS:
+        return sql, tuple(params)
+    form = form_of()
+    if form.name in _REFUSED:
+        return sql, tuple(params)
+    prepared = _prepared_on(connection)
+    name, text = form.for_organization(params)
+    if name in prepared:
+        prepared.move_to_end(name)
+    else:
+        if not _prepare(connection, name, text):
+            _REFUSED.add(form.name)
+            return sql, tuple(params)
+        prepared[name] = True
+        while len(prepared) > PREPARED_PER_CONNECTION:
+            _deallocate(connection, prepared.popitem(last=False)[0])
+    values = tuple(params[position] for position in form.order)
+    arguments = f"({', '.join(['%s'] * len(values))})" if values else ""
+    return f"EXECUTE {name}{arguments}", values
 
 
 # Prepared statements a connection keeps (the least recently used are deallocated): a
@@ -172,14 +186,28 @@ class _PreparedForm:
 
 def _prepared_form(statement: _Statement) -> _PreparedForm:
     cached = statement.__dict__.get("_prepared_form")
-    if cached is not None:
-        return cached
+    if cached is None:
+        slot_of = {
+            position: (name, index)
+            for name, places in statement.slots.items()
+            for position, index in places
+        }
+        cached = _form(statement.sql, statement.params, slot_of)
+        object.__setattr__(statement, "_prepared_form", cached)  # frozen: cached once
+    return cached
+
+
+@cache
+def _plain_form(sql: str, count: int) -> _PreparedForm:
+    """Every parameter a ``$n`` of its own."""
+    return _form(sql, [None] * count, {n: (f"p{n}", None) for n in range(count)})
+
+
+def _form(sql: str, params: list, slot_of: dict[int, tuple[str, int | None]]) -> _PreparedForm:
+    """``sql`` as Postgres prepares it: the parameters ``slot_of`` names (position ->
+    (parameter, list index)) as ``$n``, the organization's as the hole, the others as
+    literals."""
     numbers: dict[tuple[str, int | None], int] = {}  # (parameter, list index) -> n
-    slot_of = {
-        position: (name, index)
-        for name, places in statement.slots.items()
-        for position, index in places
-    }
     order: list[int] = []
     organization: list[int] = []
     ops: Any = connections[DEFAULT_DB_ALIAS].ops  # Postgres's: compose_sql writes a literal
@@ -187,15 +215,15 @@ def _prepared_form(statement: _Statement) -> _PreparedForm:
     pieces: list[list[str]] = [[]]  # the text, split where the organization goes
     position = 0
     last = 0
-    for match in _PLACEHOLDER.finditer(statement.sql):
-        pieces[-1].append(statement.sql[last : match.start()])
+    for match in _PLACEHOLDER.finditer(sql):
+        pieces[-1].append(sql[last : match.start()])
         last = match.end()
         if match.group() == "%%":
             pieces[-1].append("%")
             continue
         slot = slot_of.get(position)
         if slot is None:
-            pieces[-1].append(literal("%s", [statement.params[position]]))
+            pieces[-1].append(literal("%s", [params[position]]))
         elif slot[0] == "organization_id":
             organization.append(position)
             pieces.append([])
@@ -205,13 +233,11 @@ def _prepared_form(statement: _Statement) -> _PreparedForm:
                 order.append(position)
             pieces[-1].append(f"${numbers[slot]}")
         position += 1
-    pieces[-1].append(statement.sql[last:])
+    pieces[-1].append(sql[last:])
     body = ["".join(piece) for piece in pieces]
     digest = hashlib.sha1("\0".join(body).encode(), usedforsecurity=False).hexdigest()[:20]
     name = f"perfapp_{digest}"
-    form = _PreparedForm(name, f"PREPARE {name} AS {body[0]}", body[1:], organization, order)
-    object.__setattr__(statement, "_prepared_form", form)  # frozen: cached once
-    return form
+    return _PreparedForm(name, f"PREPARE {name} AS {body[0]}", body[1:], organization, order)
 
 
 def _deallocate(connection, name: str) -> None:

@@ -56,6 +56,24 @@ def test_each_person_resolves_as_the_orm_reads_them_in_one_query(who, world_a):
     assert len(queries) == 0
 
 
+@pytest.mark.parametrize("prepared", [True, False])
+def test_the_query_is_prepared_once_per_connection_and_answers_the_same(
+    prepared, world_a, world_b, settings
+):
+    """Prepared on Postgres (the slug and the user as its parameters), or run as written
+    behind pgbouncer: the same answers, another organization's slug included."""
+    settings.DATABASE_PREPARED_STATEMENTS = prepared
+    for person, slug in ((world_a.manager, "alpha"), (world_b.member, "beta")):
+        with CaptureQueriesContext(connection) as queries:
+            found = active_membership_for(person.user, slug)
+        same(found, by_the_orm(person.user, slug))
+        [sent] = queries.captured_queries
+        assert sent["sql"].startswith("EXECUTE perfapp_" if prepared else "SELECT m.")
+        assert f"'{slug}'" in sent["sql"]
+    with pytest.raises(Http404):
+        active_membership_for(world_a.member.user, "beta")
+
+
 def test_a_manager_whose_only_report_left_has_no_reports(world_a):
     with scopes_disabled():
         Membership.objects.filter(manager=world_a.manager).update(is_active=False)
