@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from development.models import DevelopmentPlan, GoalStatus
 from development.selectors.plans import OPEN, plan_status
+from perfapp.compiled import CompiledQuery
 from perfapp.web.dashboard import Attention, Cell, Column, Contribution
 
 STATUS_TEXT = {
@@ -16,6 +17,21 @@ STATUS_TEXT = {
     "waiting_owner": ("Waiting for them", "", 3),
     "agreed": ("Agreed", "success", 4),
 }
+
+
+# Every team dashboard reads it for the whole team: compiled once (perfapp/compiled.py).
+_plans = CompiledQuery(
+    lambda organization_id, member_ids, today: DevelopmentPlan.objects.filter(
+        organization_id=organization_id, owner_id__in=member_ids
+    ).annotate(
+        goals_open=Count("goals", filter=Q(goals__status__in=OPEN), distinct=True),
+        goals_at_risk=Count("goals", filter=Q(goals__status=GoalStatus.AT_RISK), distinct=True),
+        goals_overdue=Count(
+            "goals", filter=Q(goals__status__in=OPEN, goals__target_on__lt=today), distinct=True
+        ),
+    ),
+    params=("organization_id", "member_ids", "today"),
+)
 
 
 class PlanColumns:
@@ -29,20 +45,16 @@ class PlanColumns:
     )
 
     def rows(self, members, *, viewer, today):
-        plans = {
-            plan.owner_id: plan
-            for plan in DevelopmentPlan.objects.filter(owner__in=members).annotate(
-                goals_open=Count("goals", filter=Q(goals__status__in=OPEN), distinct=True),
-                goals_at_risk=Count(
-                    "goals", filter=Q(goals__status=GoalStatus.AT_RISK), distinct=True
-                ),
-                goals_overdue=Count(
-                    "goals",
-                    filter=Q(goals__status__in=OPEN, goals__target_on__lt=today),
-                    distinct=True,
-                ),
+        found_plans = (
+            _plans(
+                organization_id=members[0].organization_id,
+                member_ids=[person.pk for person in members],
+                today=today,
             )
-        }
+            if members
+            else []
+        )
+        plans = {plan.owner_id: plan for plan in found_plans}
         slug = viewer.organization.slug
         found = {}
         for person in members:

@@ -7,8 +7,22 @@ from datetime import timedelta
 from django.db.models import Max
 from django.utils import timezone
 
+from perfapp.compiled import CompiledQuery
 from perfapp.web.dashboard import Attention, Cell, Column, Contribution, days_ago
 from recognition.models import RecognitionRecipient, RecognitionSettings
+
+# Every team dashboard reads it for the whole team: compiled once (perfapp/compiled.py).
+_latest = CompiledQuery(
+    lambda organization_id, member_ids: (
+        RecognitionRecipient.objects.filter(
+            organization_id=organization_id, recipient_id__in=member_ids
+        )
+        .order_by()
+        .values_list("recipient_id")
+        .annotate(last=Max("created_at"))
+    ),
+    params=("organization_id", "member_ids"),
+)
 
 
 class RecognitionColumns:
@@ -22,11 +36,15 @@ class RecognitionColumns:
         days = RecognitionSettings.of(viewer.organization).quiet_after_days
         now = timezone.now()
         since = now - timedelta(days=days)
-        latest = dict(
-            RecognitionRecipient.objects.filter(recipient__in=members)
-            .order_by()
-            .values_list("recipient_id")
-            .annotate(last=Max("created_at"))
+        latest = (
+            dict(
+                _latest(
+                    organization_id=members[0].organization_id,
+                    member_ids=[person.pk for person in members],
+                )
+            )
+            if members
+            else {}
         )
         found = {}
         for person in members:

@@ -1,5 +1,6 @@
 import secrets
 from datetime import timedelta
+from functools import cache
 from typing import ClassVar, Self
 
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from perfapp.compiled import CompiledGet
 from perfapp.tenancy.models import TenantModel
 from perfapp.timezones import validate_time_zone
 
@@ -213,7 +215,7 @@ class OrganizationSettings(TenantModel):
 
     @classmethod
     def of(cls, organization: Organization) -> Self:
-        found = cls.objects.filter(organization=organization).first()
+        found = _settings_read(cls)(organization_id=organization.pk)
         if found is None:
             try:
                 with transaction.atomic():
@@ -221,3 +223,13 @@ class OrganizationSettings(TenantModel):
             except IntegrityError:  # made meanwhile by another request's first read
                 found = cls.objects.get(organization=organization)
         return found
+
+
+@cache
+def _settings_read(model: type[OrganizationSettings]) -> CompiledGet:
+    """An app's settings row of an organization, compiled once per settings model (every
+    team dashboard and many pages read two or three of them)."""
+    return CompiledGet(
+        lambda organization_id: model.objects.filter(organization_id=organization_id),
+        params=("organization_id",),
+    )
