@@ -20,6 +20,7 @@ from perfapp.compiled import CompiledQuery
 from perfapp.orgs.models import Membership
 from perfapp.orgs.roles import Permission
 from perfapp.web.dashboard import Cell, Column, Contribution
+from perfapp.web.templatetags.row_urls import row_address
 
 CASE_RANK = {CaseState.DRAFT: 1, CaseState.SUBMITTED: 2, CaseState.CALIBRATION: 3}
 
@@ -136,7 +137,7 @@ def readiness_url(slug: str, person: Membership | None = None) -> str:
     try:
         if person is None:
             return reverse("advancement:readiness_mine", kwargs={"org_slug": slug})
-        return reverse("advancement:readiness", kwargs={"org_slug": slug, "member_id": person.pk})
+        return row_address("advancement:readiness", org_slug=slug, member_id=person.pk)
     except NoReverseMatch:
         url = reverse("advancement:next_level", kwargs={"org_slug": slug})
         return url if person is None else f"{url}?person={person.pk}"

@@ -3,12 +3,12 @@
 target date. Registered in ``DevelopmentConfig``."""
 
 from django.db.models import Count, Q
-from django.urls import reverse
 
 from development.models import DevelopmentPlan, GoalStatus
 from development.selectors.plans import OPEN, plan_status
 from perfapp.compiled import CompiledQuery
 from perfapp.web.dashboard import Attention, Cell, Column, Contribution
+from perfapp.web.templatetags.row_urls import row_address
 
 STATUS_TEXT = {
     "none": ("No plan yet", "warning", 0),
@@ -61,7 +61,7 @@ class PlanColumns:
             plan = plans.get(person.pk)
             status = plan_status(plan)
             text, tone, rank = STATUS_TEXT[status]
-            url = reverse("development:plan", kwargs={"org_slug": slug, "pk": person.pk})
+            url = row_address("development:plan", org_slug=slug, pk=person.pk)
             at_risk = getattr(plan, "goals_at_risk", 0)
             overdue = getattr(plan, "goals_overdue", 0)
             contribution = Contribution(

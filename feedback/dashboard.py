@@ -9,7 +9,6 @@ counts and dates: never an agenda, a note or what a piece of feedback says.
 from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Max, Min, Q
-from django.urls import reverse
 from django.utils import timezone
 
 from feedback.models import (
@@ -25,6 +24,7 @@ from perfapp.compiled import CompiledQuery
 from perfapp.orgs.models import Membership
 from perfapp.timezones import zone_of
 from perfapp.web.dashboard import Attention, Cell, Column, Contribution, days_ago
+from perfapp.web.templatetags.row_urls import row_address
 
 LIVE = (SeriesStatus.ACTIVE, SeriesStatus.PAUSED, SeriesStatus.PROPOSED)
 FEEDBACK_DAYS = 30
@@ -177,7 +177,7 @@ class CheckinColumns:
                 "checkin_last": Cell("No 1:1s yet", sort=None, tone="warning"),
                 "checkin_next": Cell("—", sort=None),
             }
-        url = reverse("feedback:series", kwargs={"org_slug": slug, "pk": series.pk})
+        url = row_address("feedback:series", org_slug=slug, pk=series.pk)
         idle = idle_days(series, viewer, today)
         lapsed = series.status == SeriesStatus.ACTIVE and is_lapsed(
             cadence=series.cadence, idle_days=idle, grace_days=grace
