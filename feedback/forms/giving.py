@@ -14,6 +14,7 @@ from django.db.models import Q
 from advancement.models import Competency
 from feedback.models import FeedbackKind, Visibility
 from feedback.selectors.giving import timeline_people
+from perfapp.accounts.models import display_name
 from perfapp.orgs.forms import MemberField, colleagues_of, member_label
 from perfapp.orgs.models import Membership
 from perfapp.web.forms_util import offer
@@ -182,7 +183,14 @@ class TimelineFilterForm(forms.Form):
 
     def __init__(self, *args, viewer: Membership, box: str = "received", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["competency"].queryset = Competency.objects.order_by("name")
+        competencies = Competency.objects.order_by("name")
+        self.fields["competency"].queryset = competencies
+        # The options are read as plain values: building a model instance per option
+        # cost more than rendering it (3.3 ms of the page for the competencies, 14.6 ms
+        # for the people, with their users). Same options, order and labels.
+        self.fields["competency"].widget.choices = cache(
+            lambda: [("", "All competencies"), *competencies.values_list("pk", "name")]
+        )
         # Accepted: the people on the other side of this box's feedback (filtering by
         # anyone else finds nothing). Offered: those of the latest items, and the one
         # chosen. Listing the whole organization made a 20,000-option select (megabytes of
@@ -198,8 +206,16 @@ class TimelineFilterForm(forms.Form):
             wanted = Q(pk__in=timeline_people(viewer, box, latest=PERSON_CHOICES_FROM))
             if chosen is not None:  # an OR costs a scan of the people: only when needed
                 wanted |= Q(pk=chosen, pk__in=field.queryset)
-            found = people.filter(wanted)
-            return [("", "Anyone"), *((m.pk, field.label_from_instance(m)) for m in found)]
+            found = people.filter(wanted).values_list(
+                "pk", "user__name", "user__email", "job_title"
+            )
+            return [
+                ("", "Anyone"),
+                *(
+                    (pk, field.label_from_values(display_name(name, email), job_title))
+                    for pk, name, email, job_title in found
+                ),
+            ]
 
         field.widget.choices = offered
 

@@ -12,11 +12,28 @@ BOXES = ("received", "given", "team")
 
 
 def _with_related(rows: QuerySet[Feedback]) -> QuerySet[Feedback]:
+    """What a page of one piece of feedback shows: both people, the request it answers
+    and its competencies."""
+    return _with_competencies(
+        rows.select_related("author__user", "recipient__user", "request_reviewer__request")
+    )
+
+
+def _with_competencies(rows: QuerySet[Feedback]) -> QuerySet[Feedback]:
     from advancement.models import Competency
 
-    return rows.select_related(
-        "author__user", "recipient__user", "request_reviewer__request"
-    ).prefetch_related(Prefetch("competencies", queryset=Competency.objects.order_by("name")))
+    return rows.prefetch_related(
+        Prefetch("competencies", queryset=Competency.objects.order_by("name"))
+    )
+
+
+# The people a timeline row names, joined: only the other side of the viewer's own box.
+# In received and given feedback the viewer's side is the viewer, set on every row by
+# the membership's related manager without a join; the request is named by its id only.
+# Seven joined tables took Postgres 3 ms to plan for a query that ran in 0.5 ms, and
+# built two model instances a row that the page never read.
+OTHER_SIDE = {"received": ("author__user",), "given": ("recipient__user",)}
+BOTH_SIDES = ("author__user", "recipient__user")
 
 
 def timeline(
@@ -36,14 +53,16 @@ def timeline(
     given: by the viewer; team: what the viewer's direct reports shared with them, and
     answers to the viewer's requests about a report.
 
-    Without ``related``, only the rows: for reading them as plain values (the API list).
+    With ``related``, the people a row names and its competencies (the request it
+    answers only by id); without, only the rows: for reading them as plain values (the
+    API list).
     """
     if box == "given":
-        rows = Feedback.objects.filter(author=viewer)
+        rows = viewer.feedback_given.all()
     elif box == "team":
         rows = Feedback.objects.filter(_team_box(viewer)).exclude(author=viewer)
     else:
-        rows = Feedback.objects.filter(recipient=viewer).exclude(visibility=Visibility.MANAGER_ONLY)
+        rows = viewer.feedback_received.exclude(visibility=Visibility.MANAGER_ONLY)
     if kind:
         rows = rows.filter(kind=kind)
     if competency_id:
@@ -55,7 +74,9 @@ def timeline(
     if until:
         rows = rows.filter(created_at__date__lte=until)
     rows = rows.order_by("-created_at", "-id")
-    return _with_related(rows) if related else rows
+    if not related:
+        return rows
+    return _with_competencies(rows.select_related(*OTHER_SIDE.get(box, BOTH_SIDES)))
 
 
 def _team_box(viewer: Membership) -> Q:

@@ -30,6 +30,7 @@ from perfapp.web.helpers import go, id_from, message_of
 
 PAGE_SIZE = 20
 ASKED_OF_YOU_SHOWN = 5
+ASKED_OF_YOU_NAMES = ("request__requester__user", "request__subject__user")
 
 
 # --- who reads what, in words ---------------------------------------------------------------
@@ -100,7 +101,10 @@ def _boxes(viewer: Membership) -> list[str]:
 
 
 def _pending_for(viewer: Membership):
-    return requests_for_me(viewer)
+    """The requests waiting for the viewer, with the people the card names: not their
+    competency, which the card does not show (one joined table fewer to plan; seven took
+    Postgres 3 ms to plan for a query that ran in 0.2 ms)."""
+    return requests_for_me(viewer).select_related(None).select_related(*ASKED_OF_YOU_NAMES)
 
 
 @org_view(reader_time_zone=True)

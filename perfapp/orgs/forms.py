@@ -15,7 +15,12 @@ PICK_ROLE = {"required": "Choose a role."}
 def member_label(person: Membership) -> str:
     """How a person reads in a list of choices: the name, and the job title that tells two
     people of the same name apart."""
-    return f"{person.name} — {person.job_title}" if person.job_title else person.name
+    return name_and_title(person.name, person.job_title)
+
+
+def name_and_title(name: str, job_title: str) -> str:
+    """``member_label`` of a person read as plain values."""
+    return f"{name} — {job_title}" if job_title else name
 
 
 class MemberField(forms.ModelChoiceField):
@@ -27,7 +32,11 @@ class MemberField(forms.ModelChoiceField):
         super().__init__(*args, **kwargs)
 
     def label_from_instance(self, obj: Membership) -> str:
-        return member_label(obj) if self.with_job_title else obj.name
+        return self.label_from_values(obj.name, obj.job_title)
+
+    def label_from_values(self, name: str, job_title: str) -> str:
+        """The label of a person read as plain values (no model instance to build)."""
+        return name_and_title(name, job_title) if self.with_job_title else name
 
 
 class MembersField(forms.ModelMultipleChoiceField):

@@ -3,12 +3,15 @@ sortable, "needs your attention" first; who may open whose team; a fixed query b
 
 import re
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
+from django.template import engines
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from development.models import GoalStatus
 from feedback.models import ActionItem, CheckinSeries
@@ -382,3 +385,81 @@ def test_a_draft_case_is_the_nominators_and_a_decision_waits_for_publication(wor
         case.save(update_fields=["state", "decision"])
     assert _readiness(world_a, world_a.manager).detail.endswith("Case: Decided")
     assert _readiness(world_a, world_a.hr).detail.endswith("Case: Promoted")
+
+
+# --- the table's rows, written in Python ------------------------------------------------------
+
+# The template loop the rows were rendered by before (perfapp/web/templatetags/team_table.py).
+TABLE_TEMPLATE = """<tbody>
+        {% for row, cells in table %}
+        <tr{% if row.attention %} class="needs-attention"{% endif %}>
+          <th scope="row"><strong>{{ row.person.name }}</strong><br><span class="muted small">{{ row.person.job_title|default:"No title yet" }}{% if not row.direct %} · via {{ row.person.manager.name }}{% endif %}</span></th>
+          {% for column, cell in cells %}
+          <td class="col-{{ column.key }}{% if column.numeric %} num{% endif %}{% if cell.tone == 'danger' %} is-alert{% endif %}">
+            {% if cell %}{% if cell.url %}<a class="quiet-link" href="{{ cell.url }}">{% endif %}{% if cell.tone %}<span class="badge badge-{{ cell.tone }}">{{ cell.text }}</span>{% else %}{{ cell.text }}{% endif %}{% if cell.url %}</a>{% endif %}{% if cell.detail %}<br><span class="muted small">{{ cell.detail }}</span>{% endif %}{% else %}<span class="muted">—</span>{% endif %}
+          </td>
+          {% endfor %}
+        </tr>
+        {% endfor %}
+      </tbody>"""  # noqa: E501
+
+
+def _both_ways(table) -> tuple[str, str]:
+    engine = engines["django"]
+    before = engine.from_string(TABLE_TEMPLATE).render({"table": table})
+    after = engine.from_string(
+        "{% load team_table %}<tbody>\n        {% team_rows table %}\n      </tbody>"
+    ).render({"table": table})
+    return before, after
+
+
+def _table(board: dashboard.TeamDashboard) -> list:
+    return [
+        (row, [(column, row.cells.get(column.key)) for column in board.columns])
+        for row in board.rows
+    ]
+
+
+def test_the_rows_are_the_markup_of_the_template_they_replace(world_a):
+    """Every kind of cell the sources give (links, tones, details, none at all), a
+    report further down the line, a person without a title, and names to escape."""
+    add_report(world_a, "Quinn <Quiet> & O'Hara", days_ago=100)
+    below = add_report(world_a, "Ida Indirect", manager=world_a.report)
+    below.job_title = ""
+    below.save(update_fields=["job_title"])
+    with world_a.scope():
+        CheckinSeries.objects.filter(pk=world_a.feedback.series.pk).update(
+            starts_on=timezone.localdate() - timedelta(days=40)
+        )
+        board = dashboard.build(
+            world_a.manager, viewer=world_a.manager, today=timezone.localdate(), indirect=True
+        )
+        before, after = _both_ways(_table(board))
+    assert len(board.rows) == 3
+    assert after == before
+    assert "Quinn &lt;Quiet&gt; &amp; O&#x27;Hara" in after
+    assert f"No title yet · via {world_a.report.name}" in after
+    assert ' is-alert">' in after and '<a class="quiet-link" href="' in after
+
+
+def test_every_branch_of_a_cell_matches_the_template():
+    person = SimpleNamespace(name='A "B" <c>', job_title="", manager=SimpleNamespace(name="M&M"))
+    columns = [dashboard.Column("k<1>", "One"), dashboard.Column("two", "Two", numeric=True)]
+    cells = [
+        None,
+        dashboard.Cell("plain & <simple>"),
+        dashboard.Cell("2", sort=2, tone="danger", detail="1 <overdue>", url="/a?b=1&c=<2>"),
+        dashboard.Cell("Agreed", tone="success", url="/plans/1/"),
+        dashboard.Cell("Placed", detail="Not assessed"),
+        dashboard.Cell(mark_safe("<em>safe</em>"), tone="warning"),
+    ]
+    table = [
+        (
+            dashboard.Row(person, {}, attention, direct=direct),
+            [(columns[n % 2], cell) for n, cell in enumerate(cells)],
+        )
+        for attention, direct in (([], True), ([dashboard.Attention("x", "X")], False))
+    ]
+    before, after = _both_ways(table)
+    assert after == before
+    assert "&lt;overdue&gt;" in after and "<em>safe</em>" in after
