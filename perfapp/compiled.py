@@ -26,10 +26,11 @@ prepared text. ``DATABASE_PREPARED_STATEMENTS=false`` turns this off: needed beh
 pgbouncer in transaction mode, which may run the ``EXECUTE`` on another server connection
 than the ``PREPARE`` (docs/running.md).
 
-The tenant is never implicit here: the statement is compiled outside any scope, so a
-tenant queryset must name its organization itself, as the parameter
-``organization_id``; a compiled read of a tenant model without it is refused, and a call
-inside another organization's scope is refused too.
+The tenant is a parameter like the others: a tenant read names ``organization_id``
+(refused otherwise), and the statement is written inside the scope of a stand-in
+organization, so every tenant queryset in it (the read's own, a selector's subquery)
+carries the organization's condition, bound at each call. A call inside another
+organization's scope is refused.
 """
 
 import hashlib
@@ -50,7 +51,11 @@ from django.db.models import Model, QuerySet, prefetch_related_objects
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
-from perfapp.tenancy.scoping import get_active_organization_id, scopes_disabled
+from perfapp.tenancy.scoping import (
+    get_active_organization_id,
+    organization_scope,
+    scopes_disabled,
+)
 
 # Stand-ins for the parameters while the ORM compiles: values no real row reaches, so
 # each can be found again among the compiled statement's parameters.
@@ -326,8 +331,11 @@ class _Compiled:
             sentinels[name] = value
             wanted[adapted] = (name, None)
         # Every database perfapp runs on (a primary and its replicas) is Postgres, so the
-        # statement written for one alias serves them all.
-        with scopes_disabled():
+        # statement written for one alias serves them all. Written inside the scope of the
+        # stand-in organization, so every tenant queryset within it (a subquery of a
+        # selector, a related manager) names the organization as a request's would.
+        tenant = sentinels.get("organization_id")
+        with scopes_disabled() if tenant is None else organization_scope(tenant):
             queryset = self._shape(self._build(**sentinels))
             if (
                 not self._spans_organizations

@@ -12,6 +12,7 @@ from django.utils import timezone
 from perfapp import compiled
 from perfapp.compiled import CompiledCount, CompiledGet, CompiledQuery
 from perfapp.notifications.models import Notification
+from perfapp.orgs.models import Membership
 from perfapp.tenancy.scoping import organization_scope, scopes_disabled
 from tests.factories import NotificationFactory
 
@@ -355,3 +356,25 @@ def test_a_statement_postgres_refuses_to_prepare_runs_as_written(world_a, monkey
     assert all(q["sql"].startswith("SELECT COUNT(*)") for q in queries.captured_queries)
     with scopes_disabled():  # the transaction lives on: an aborted one would refuse this
         assert Notification.objects.filter(recipient=world_a.member).count() == 1
+
+
+def test_the_tenant_querysets_inside_a_compiled_read_name_the_organization(world_a, settings):
+    """A selector's subquery is scoped as in a request: its organization's condition is in
+    the statement, bound to each call's organization."""
+    settings.DATABASE_PREPARED_STATEMENTS = False
+    read = CompiledQuery(
+        lambda organization_id, manager_id: Notification.objects.filter(
+            organization_id=organization_id,
+            recipient__in=Membership.objects.filter(manager_id=manager_id).values("pk"),
+        ),
+        params=("organization_id", "manager_id"),
+    )
+    NotificationFactory(recipient=world_a.report)
+    with CaptureQueriesContext(connection) as queries:
+        found = read(organization_id=world_a.organization.pk, manager_id=world_a.manager.pk)
+    with organization_scope(world_a.organization):
+        expected = Notification.objects.filter(recipient__manager=world_a.manager)
+        assert sorted(n.pk for n in found) == sorted(n.pk for n in expected)
+    assert world_a.report.pk in {n.recipient_id for n in found}
+    [sql] = [q["sql"] for q in queries.captured_queries]
+    assert f'U0."organization_id" = {world_a.organization.pk}' in sql
