@@ -377,4 +377,4 @@ def test_the_tenant_querysets_inside_a_compiled_read_name_the_organization(world
         assert sorted(n.pk for n in found) == sorted(n.pk for n in expected)
     assert world_a.report.pk in {n.recipient_id for n in found}
     [sql] = [q["sql"] for q in queries.captured_queries]
-    assert f'U0."organization_id" = {world_a.organization.pk}' in sql
+    assert f'"U0"."organization_id" = {world_a.organization.pk}' in sql
