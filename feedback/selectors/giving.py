@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from feedback.models import Feedback, FeedbackRequest, RequestReviewer, Visibility
+from perfapp.compiled import CompiledQuery
 from perfapp.orgs.models import Membership
 
 BOXES = ("received", "given", "team")
@@ -79,6 +80,22 @@ def timeline(
     return _with_competencies(rows.select_related(*OTHER_SIDE.get(box, BOTH_SIDES)))
 
 
+# The team box's two small reads, on every page and API list of it: compiled once
+# (perfapp/compiled.py).
+_report_ids = CompiledQuery(
+    lambda organization_id, viewer: Membership.objects.filter(manager_id=viewer).values_list(
+        "pk", flat=True
+    ),
+    params=("organization_id", "viewer"),
+)
+_asked_ids = CompiledQuery(
+    lambda organization_id, viewer: RequestReviewer.objects.filter(
+        request__in=FeedbackRequest.objects.filter(requester_id=viewer).values("pk")
+    ).values_list("pk", flat=True),
+    params=("organization_id", "viewer"),
+)
+
+
 def _team_box(viewer: Membership) -> Q:
     """What a manager reads of their reports' feedback: what each shared with their
     manager, and the answers to the manager's own requests (which may be manager-only).
@@ -90,13 +107,8 @@ def _team_box(viewer: Membership) -> Q:
     both ask): kept on the viewer's membership, which lives as long as the request."""
     found = viewer.__dict__.get("_team_box_ids")
     if found is None:
-        reports = list(Membership.objects.filter(manager=viewer).values_list("pk", flat=True))
-        asked = list(
-            RequestReviewer.objects.filter(
-                request__in=FeedbackRequest.objects.filter(requester=viewer).values("pk")
-            ).values_list("pk", flat=True)
-        )
-        found = viewer.__dict__["_team_box_ids"] = (reports, asked)
+        ids = {"organization_id": viewer.organization_id, "viewer": viewer.pk}
+        found = viewer.__dict__["_team_box_ids"] = (_report_ids(**ids), _asked_ids(**ids))
     reports, asked = found
     return Q(recipient_id__in=reports, visibility=Visibility.WITH_MANAGER) | Q(
         request_reviewer_id__in=asked, visibility=Visibility.MANAGER_ONLY

@@ -23,7 +23,9 @@ from django.db.models import QuerySet
 from rest_framework import serializers
 
 from perfapp.accounts.models import display_name
+from perfapp.compiled import CompiledQuery
 from perfapp.orgs.models import Membership
+from perfapp.tenancy.scoping import get_active_organization_id
 
 Row = dict[str, Any]
 
@@ -99,12 +101,23 @@ def names_of(member_ids: Iterable[int]) -> dict[int, str]:
     read after it, rather than joined into it. A page ordered by something no index gives
     (newest first among a manager's reports' feedback) is sorted after its joins, so
     joining people would read them for every row before the sort instead of for 50."""
-    rows = (
-        Membership.objects.filter(pk__in=set(member_ids))
-        .order_by()
-        .values_list("pk", "user__name", "user__email")
-    )
+    ids = sorted(set(member_ids))
+    organization_id = get_active_organization_id()
+    if organization_id is None:  # outside a tenant's scope the ORM's scoping answers
+        rows = Membership.objects.filter(pk__in=ids).order_by().values_list(*_NAME_COLUMNS)
+    else:
+        rows = _names(organization_id=organization_id, member_ids=ids)
     return {pk: display_name(name, email) for pk, name, email in rows}
+
+
+_NAME_COLUMNS = ("pk", "user__name", "user__email")
+# Every page of the feedback list asks: compiled once (perfapp/compiled.py).
+_names = CompiledQuery(
+    lambda organization_id, member_ids: (
+        Membership.objects.filter(pk__in=member_ids).order_by().values_list(*_NAME_COLUMNS)
+    ),
+    params=("organization_id", "member_ids"),
+)
 
 
 def grouped(rows: Iterable[Sequence[Any]], keys: Sequence[str]) -> defaultdict[int, list[Row]]:
