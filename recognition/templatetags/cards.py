@@ -12,6 +12,10 @@ The markup is the templates' own, byte for byte: ``recognition/_item.html`` with
 page, the reactions and comments answered in place). ``tests/recognition/test_cards.py``
 renders both on the same cards and compares them; change one, change the other.
 
+The cards are the wall's: they read the rows ``selectors.recognition.wall_page`` attaches
+to each item (recipients, values, competencies, latest comments, reaction counts) and run
+no query of their own.
+
     {% load cards %}
     {% recognition_cards page.items %}
 """
@@ -86,7 +90,7 @@ def recognition_cards(context: template.Context, items: Iterable[Recognition]) -
 
 def card(item: Recognition, page: Page) -> SafeString:
     giver = item.giver
-    recipients = list(item.recipient_rows.all())
+    recipients = item.recipients
     return format_html(
         '<article class="card recognition" id="recognition-{pk}"'
         ' aria-labelledby="recognition-{pk}-title" data-swap-errors>\n'
@@ -123,8 +127,8 @@ def card(item: Recognition, page: Page) -> SafeString:
         points=_points(item, giver.name, len(recipients)),
         message=linebreaksbr(item.message, autoescape=True),
         kind=item.kind.name,
-        values=format_html_join("", "{}", ((_value(value),) for value in item.values.all())),
-        competencies=_competencies(list(item.competencies.all())),
+        values=format_html_join("", "{}", ((_value(value),) for value in item.shown_values)),
+        competencies=_competencies(item.shown_competencies),
         reactions=reactions_form(item, page),
         comments=comments_section(item, page),
     )

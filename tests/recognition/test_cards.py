@@ -125,3 +125,19 @@ def test_the_form_states_are_the_templates_too(varied_wall, state):
 def test_an_empty_page_writes_nothing(world_a):
     templates, python = wall_of(world_a, world_a.report)
     assert python == templates == ""
+
+
+def test_a_page_of_cards_is_six_queries_and_the_cards_read_nothing_more(
+    varied_wall, django_assert_num_queries
+):
+    """The page's recognitions, recipients, values, competencies, latest comments and
+    reactions: one query each, whatever the number of cards; writing them, none."""
+    viewer = varied_wall.report
+    with varied_wall.scope(), timezone.override("Europe/Paris"):
+        with django_assert_num_queries(6):
+            items = selectors.wall_page(selectors.Criteria(), None, 20, viewer).items
+        context = Context(
+            {"items": items, "membership": viewer, "organization": varied_wall.organization}
+        )
+        with django_assert_num_queries(0):
+            assert PYTHON.render(context).count("<article ") == 4
