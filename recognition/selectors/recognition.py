@@ -227,13 +227,16 @@ def card_rows(rows: QuerySet[Recognition]) -> QuerySet[Recognition]:
 def attach_card_parts(items: list[Recognition], viewer: Membership) -> None:
     """Per item: ``recipients``, ``shown_values``, ``shown_competencies``,
     ``latest_comments`` (oldest first), ``more_comments`` and ``reaction_counts``. Five
-    queries for all items."""
+    queries for all items, four when none has comments."""
     ids = [item.pk for item in items]
     organization_id = viewer.organization_id
     recipients = _recipients_of(ids)
     values = _values_of(ids, organization_id)
     competencies = _competencies_of(ids, organization_id)
-    comments = _latest_comments_of(ids)
+    # Only recognitions with comments are asked for theirs (the count is in the item's
+    # row already): the windowed read costs 1-2 ms of CPU even when it finds nothing.
+    commented = [item.pk for item in items if item.comment_count]  # type: ignore[attr-defined]
+    comments = _latest_comments_of(commented) if commented else {}
     for item in items:
         item.recipients = recipients.get(item.pk, [])
         item.shown_values = values.get(item.pk, [])

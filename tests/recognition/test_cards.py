@@ -131,7 +131,8 @@ def test_a_page_of_cards_is_six_queries_and_the_cards_read_nothing_more(
     varied_wall, django_assert_num_queries
 ):
     """The page's recognitions, recipients, values, competencies, latest comments and
-    reactions: one query each, whatever the number of cards; writing them, none."""
+    reactions: one query each, whatever the number of cards; writing them, none. (A page
+    without comments does not ask for them: see the next test.)"""
     viewer = varied_wall.report
     with varied_wall.scope(), timezone.override("Europe/Paris"):
         with django_assert_num_queries(6):
@@ -141,3 +142,14 @@ def test_a_page_of_cards_is_six_queries_and_the_cards_read_nothing_more(
         )
         with django_assert_num_queries(0):
             assert PYTHON.render(context).count("<article ") == 4
+
+
+def test_a_page_without_comments_does_not_ask_for_them(world_a, django_assert_num_queries):
+    recognition = give(world_a)
+    with world_a.scope():
+        services.add_reaction(member=world_a.owner, recognition=recognition, emoji="👏")
+        with django_assert_num_queries(5):
+            items = selectors.wall_page(selectors.Criteria(), None, 20, world_a.report).items
+    assert items[0].latest_comments == [] and items[0].more_comments == 0
+    templates, python = wall_of(world_a, world_a.report)
+    assert python == templates and 'class="comment-list"' not in python
