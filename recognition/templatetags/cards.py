@@ -20,8 +20,9 @@ no query of their own.
     {% recognition_cards page.items %}
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from django import template
 from django.template.defaultfilters import linebreaksbr
@@ -29,16 +30,22 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from perfapp.web.templatetags.moments import when
-from perfapp.web.templatetags.row_urls import row_address
+from perfapp.web.templatetags.row_urls import row_addresser
 from recognition.models import Recognition, RecognitionComment
 from recognition.templatetags.reactions import reaction_buttons
 
 register = template.Library()
 
 NO_HTML = mark_safe("")
+URL_NAMES = (
+    "recognition:profile",
+    "recognition:detail",
+    "recognition:react",
+    "recognition:comment",
+)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Page:
     """What every card of a page shares, read from the template context once."""
 
@@ -70,7 +77,11 @@ class Page:
         )
 
     def url(self, name: str, pk: int) -> str:
-        return row_address(name, org_slug=self.org_slug, pk=pk)
+        return self.addressers[name](pk)
+
+    @cached_property
+    def addressers(self) -> dict[str, Callable[[int], str]]:
+        return {name: row_addresser(name, "pk", org_slug=self.org_slug) for name in URL_NAMES}
 
 
 def csrf_field(token) -> SafeString:
