@@ -131,8 +131,13 @@ class Recognition(TenantModel):
 
     # Not columns: what the wall and a recognition's page show, set by the selectors
     # (selectors/recognition.py).
-    latest_comments: list["RecognitionComment"]
+    # RecognitionComment rows, or on the wall selectors.recognition.CommentRow.
+    latest_comments: list
     more_comments: int
+    # The wall only (selectors.recognition.attach_card_parts): RecipientRow and Badge rows.
+    recipients: list
+    shown_values: list
+    shown_competencies: list
     reaction_counts: list  # of selectors.recognition.ReactionCount
 
     class Meta:

@@ -42,3 +42,16 @@ def test_the_tag_takes_the_slug_from_the_page_and_escapes_like_url():
         Context({"organization": organization, "item": 42})
     )
     assert html == reverse("recognition:detail", kwargs={"org_slug": "acme", "pk": 42})
+
+
+@pytest.mark.parametrize("slug", ["acme", f"x{row_urls._STAND_IN}0"])
+def test_an_addresser_gives_what_row_address_gives_reversing_once(slug):
+    row_urls._shape.cache_clear()
+    with mock.patch.object(row_urls, "reverse", wraps=reverse) as reversing:
+        address = row_urls.row_addresser("recognition:react", "pk", org_slug=slug)
+        addresses = [address(n) for n in (1, 42, 7310966055)]
+    assert addresses == [
+        reverse("recognition:react", kwargs={"org_slug": slug, "pk": n})
+        for n in (1, 42, 7310966055)
+    ]
+    assert reversing.call_count == (1 if slug == "acme" else 4)

@@ -11,6 +11,7 @@ organization's slug is taken from the page's context when not given.
     <a href="{% row_url 'recognition:detail' pk=item.pk %}">
 """
 
+from collections.abc import Callable
 from functools import lru_cache
 
 from django import template
@@ -51,6 +52,18 @@ def row_address(name: str, **kwargs) -> str:
     for key, stand_in in stand_ins:
         address = address.replace(stand_in, str(kwargs[key]))
     return address
+
+
+def row_addresser(name: str, key: str, **fixed) -> Callable[[int], str]:
+    """``row_address`` for the rows of one page that differ only in the integer ``key``:
+    the shape is looked up once, and each row's address is two strings and its id (a
+    wall page asks for 100 addresses; through ``row_address``, 1.5 ms of CPU)."""
+    shape = _shape(get_urlconf(), get_script_prefix(), name, tuple(sorted(fixed.items())), (key,))
+    if shape is None:
+        return lambda value: reverse(name, kwargs={**fixed, key: value})
+    address, ((_, stand_in),) = shape
+    before, _, after = address.partition(stand_in)
+    return lambda value: f"{before}{int(value)}{after}"
 
 
 @register.simple_tag(takes_context=True)
