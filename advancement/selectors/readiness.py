@@ -303,11 +303,15 @@ def readiness_for(
     viewer: Membership,
     since: datetime | None = None,
     until: datetime | None = None,
+    remedies_for_gaps_only: bool = False,
 ) -> Readiness | None:
     """The readiness of ``subject`` as ``viewer`` sees it, or None when there is no
     published version, the subject is not placed (or on a level no longer published), or
     the subject is at the top of their track. Raises ``ValidationError`` for an inverted
-    period. Does not check that the viewer may see it."""
+    period. Does not check that the viewer may see it.
+
+    ``remedies_for_gaps_only``: what the plan does only for the gaps, all the page shows;
+    when there are none, the remedy sources are not read at all (three queries)."""
     default_since, default_until = default_period()
     since, until = since or default_since, until or default_until
     if since > until:
@@ -342,7 +346,6 @@ def readiness_for(
         for item in evidence
         if is_subject or item.ref not in hidden
     ]
-    remedies = remedies_for(subject, competency_ids)
     criteria = []
     for criterion in upcoming["criteria"]:
         competency_id = criterion["competency_id"]
@@ -361,9 +364,9 @@ def readiness_for(
                 manager_comment=sides.comment(Perspective.MANAGER, criterion["id"]),
                 narrative=narratives.get(criterion["id"], ""),
                 evidence=listed,
-                remedies=remedies.get(competency_id, []) if competency_id else [],
             )
         )
+    _add_remedies(subject, criteria, gaps_only=remedies_for_gaps_only)
     return Readiness(
         subject=subject,
         viewer_is_subject=is_subject,
@@ -377,6 +380,20 @@ def readiness_for(
         assessment=assessment,
         assessment_complete=complete,
     )
+
+
+def _add_remedies(
+    subject: Membership, criteria: list[CriterionReadiness], *, gaps_only: bool
+) -> None:
+    """Each competency's criterion gets what the plan does about that competency (one
+    pass over the remedy sources)."""
+    wanted = {c.competency_id for c in criteria if c.competency_id and (c.gap or not gaps_only)}
+    if not wanted:
+        return
+    remedies = remedies_for(subject, wanted)
+    for criterion in criteria:
+        if criterion.competency_id in wanted:
+            criterion.remedies = remedies[criterion.competency_id]
 
 
 def add_attachable(readiness: Readiness) -> None:

@@ -181,3 +181,49 @@ def test_the_managers_readiness_page_holds_its_query_budget(world_a, login):
 
 # The case link's read of the manager's reports (two queries here) is gone: was 27.
 BUDGET = 25
+
+
+def test_the_page_reads_remedies_for_its_gaps_only(world_a, monkeypatch):
+    """The page shows what the plan does for the gaps alone: those get exactly what a full
+    read gives them, and with no gap the remedy sources are not read."""
+    from advancement.selectors import readiness as selector
+
+    complete(world_a)
+    with world_a.scope():
+        before = readiness_for(world_a.report, viewer=world_a.manager)
+    # Enough evidence for one gap with remedies to be a gap no longer.
+    closed = next(c for c in before.criteria if c.gap and c.remedies)
+    add_shared_feedback(world_a, closed.competency_id, count=2)
+    with world_a.scope():
+        full = readiness_for(world_a.report, viewer=world_a.manager)
+        page = readiness_for(world_a.report, viewer=world_a.manager, remedies_for_gaps_only=True)
+    assert any(c.gap and c.remedies for c in full.criteria)
+    assert any(not c.gap and c.remedies for c in full.criteria)  # the API lists them all
+    for whole, shown in zip(full.criteria, page.criteria, strict=True):
+        assert shown.remedies == (whole.remedies if whole.gap else [])
+
+    asked = []
+    monkeypatch.setattr(selector, "remedies_for", lambda *args: asked.append(args) or {})
+    monkeypatch.setattr(selector.CriterionReadiness, "gap", property(lambda self: False))
+    with world_a.scope():
+        readiness_for(world_a.report, viewer=world_a.manager, remedies_for_gaps_only=True)
+    assert asked == []
+
+
+def add_shared_feedback(world, competency_id: int, *, count: int) -> None:
+    with world.scope():
+        rows = Feedback.objects.bulk_create(
+            Feedback(
+                organization=world.organization,
+                author=world.member,
+                recipient=world.report,
+                kind="praise",
+                situation=f"Shared {index}",
+                visibility=Visibility.WITH_MANAGER,
+            )
+            for index in range(count)
+        )
+        through = Feedback.competencies.through
+        through.objects.bulk_create(
+            through(feedback_id=row.pk, competency_id=competency_id) for row in rows
+        )
