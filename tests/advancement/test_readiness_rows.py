@@ -127,6 +127,47 @@ def test_the_page_shows_the_rows_as_the_template_filters_did(world_a, login):
         assert " ".join(expected.split()) in " ".join(page.split())
 
 
+# The row's main part as the page's template wrote it before it was written in Python
+# (with the filters it used then).
+OLD_ROW_MAIN = """<div class="row-main">
+        {% if shown.pinned %}<span class="badge badge-accent">Pinned</span> {% endif %}\
+{% if shown.hidden %}<span class="badge">Hidden from others</span> {% endif %}
+        {% if shown.item.url %}<a href="{{ shown.item.url }}">{{ shown.item.title }}</a>\
+{% elif shown.redacted %}<span class="muted">{{ shown.item.title }}</span>\
+{% else %}<strong>{{ shown.item.title }}</strong>{% endif %}
+        <span class="muted small">· {{ shown.item.occurred_at|date:"j M Y" }}\
+{% if shown.sharing %} · {{ shown.sharing }}{% endif %}</span>
+        {% if shown.item.summary %}<br><span class="muted small">\
+{{ shown.item.summary|truncatechars:200 }}</span>{% endif %}
+      </div>"""  # a backslash at a line's end joins the lines, as in the template
+
+
+@pytest.mark.parametrize("pinned", [False, True])
+@pytest.mark.parametrize("hidden", [False, True])
+@pytest.mark.parametrize("url", ["", "/o/alpha/feedback/7/?a=1&b=<2>"])
+@pytest.mark.parametrize("redacted", [False, True])
+@pytest.mark.parametrize("shared", ["", "you & <your> manager"])
+@pytest.mark.parametrize("summary", ["", SUMMARIES[5], SUMMARIES[8]])
+def test_the_row_main_is_the_templates_markup(pinned, hidden, url, redacted, shared, summary):
+    from advancement.evidence import EvidenceItem
+    from advancement.selectors.readiness import ShownItem
+    from advancement.templatetags.readiness_rows import evidence_row_main
+
+    item = EvidenceItem(
+        source="feedback",
+        kind="praise",
+        title='Praise from "Sam" <O\'Neil> & co',
+        occurred_at=datetime(2026, 3, 31, 11, 30, tzinfo=UTC),
+        summary=summary,
+        url=url,
+        redacted=redacted,
+    )
+    shown = ShownItem(item, pinned=pinned, hidden=hidden, shared_with=shared)
+    with timezone.override(ZONE):
+        old = Template(OLD_ROW_MAIN).render(Context({"shown": shown}))
+        assert evidence_row_main(shown) == old
+
+
 VIEWERS = ("report", "manager", "owner", "hr", "member", "calibrator", "endorser")
 
 
