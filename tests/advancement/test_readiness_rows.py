@@ -268,3 +268,29 @@ def add_shared_feedback(world, competency_id: int, *, count: int) -> None:
         through.objects.bulk_create(
             through(feedback_id=row.pk, competency_id=competency_id) for row in rows
         )
+
+
+def test_readiness_reads_the_snapshot_without_the_versions_changes(world_a, monkeypatch):
+    """The version's list of changes is not the readiness's business (a large document to
+    decode on every page); its months are counted once for the chart and the table."""
+    from advancement.selectors import framework
+    from advancement.selectors import readiness as selector
+
+    with world_a.scope():
+        whole = framework.current_version()
+        snapshot_only = framework.current_version(with_changes=False)
+    assert whole.get_deferred_fields() == set()
+    assert snapshot_only.get_deferred_fields() == {"changes"}
+    assert (snapshot_only.pk, snapshot_only.snapshot) == (whole.pk, whole.snapshot)
+
+    asked = []
+
+    def current_version(**kwargs):
+        asked.append(kwargs)
+        return framework.current_version(**kwargs)
+
+    monkeypatch.setattr(selector, "current_version", current_version)
+    with world_a.scope():
+        readiness = readiness_for(world_a.report, viewer=world_a.manager)
+    assert asked == [{"with_changes": False}]
+    assert readiness.months is readiness.months
