@@ -34,6 +34,9 @@ def _subject_or_404(request: HttpRequest, member_id: int | None) -> Membership:
     subject = Membership.objects.select_related("user").filter(pk=member_id).first()
     if subject is None or not can_see_readiness(request.membership, subject):
         raise Http404
+    if subject.organization_id == request.organization.pk:  # as the scoped read ensures
+        # The evidence sources name the organization in their links: not read again.
+        subject.organization = request.organization
     return subject
 
 
