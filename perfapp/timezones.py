@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import zoneinfo
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 if TYPE_CHECKING:  # the models import this module for their validators
     from perfapp.orgs.models import Membership, Organization
@@ -48,3 +48,19 @@ def local_today(who: Membership | Organization, *, now: datetime | None = None) 
     Batch jobs pass the ``now`` they started with, so one run reads one moment for all.
     """
     return (now or timezone.now()).astimezone(zone_of(who)).date()
+
+
+DAY_FORMAT = "j M Y"  # "7 Dec 2026"
+
+
+def day_label(moment: datetime) -> str:
+    """Exactly ``{{ moment|date:"j M Y" }}``: the day ``moment`` falls on in the time zone
+    the page activated. Django formats each date in 50 µs; a list of 80 rows spends
+    4 ms on it, so each (day, language) is formatted once per process."""
+    local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+    return _formatted_day(local.date(), translation.get_language())
+
+
+@lru_cache(maxsize=1024)
+def _formatted_day(day: date, language: str | None) -> str:
+    return formats.date_format(day, DAY_FORMAT)

@@ -18,7 +18,11 @@ from advancement.models import (
     Placement,
     Round,
 )
-from advancement.permissions.promotions import can_read_calibration_notes, manages_promotions
+from advancement.permissions.promotions import (
+    can_read_calibration_notes,
+    in_manager_chain,
+    manages_promotions,
+)
 from advancement.selectors.framework import current_version
 from advancement.selectors.placements import placements_for
 
@@ -82,15 +86,37 @@ def visible_cases(viewer: Membership) -> QuerySet[Case]:
         )
         below |= frontier
         depth += 1
-    # A round's calibration group reads its cases, except in a round they are a
-    # candidate of (they take no part in calibrating it).
-    calibrating = Q(
+    visible = Case.objects.filter(chain | Q(subject_id__in=below) | _calibrating(viewer))
+    return rows.filter(pk__in=visible.values("pk"))
+
+
+def _calibrating(viewer: Membership) -> Q:
+    """A round's calibration group reads its cases, except in a round they are a
+    candidate of (they take no part in calibrating it)."""
+    return Q(
         round__closed_at__isnull=True,
         round__calibration_group=viewer,
         state__in=CALIBRATED_STATES,
     ) & ~Q(round__in=Case.objects.filter(subject=viewer).values("round_id"))
-    visible = Case.objects.filter(chain | Q(subject_id__in=below) | calibrating)
-    return rows.filter(pk__in=visible.values("pk"))
+
+
+# What a link to a case shows (``promotions/_case_link.html``): not its packet.
+CASE_LINK_FIELDS = ("id", "from_level_label", "target_level_label", "state", "decision")
+
+
+def latest_case_of(subject: Membership, *, viewer: Membership) -> Case | None:
+    """The subject's newest case that ``viewer`` may read, as ``visible_cases`` decides,
+    with the fields of a link to it. The person, HR and the reporting line read all of
+    the subject's cases, so the chain is walked up from the subject (no query for a
+    direct manager) instead of down the viewer's whole tree, and the case table is read
+    alone: on the readiness page the general query's joins took 10 ms to plan."""
+    cases = Case.objects.filter(subject=subject)
+    reads_all = (
+        viewer.pk == subject.pk or manages_promotions(viewer) or in_manager_chain(viewer, subject)
+    )
+    if not reads_all:
+        cases = cases.filter(Q(nominator=viewer) | _calibrating(viewer))
+    return cases.only(*CASE_LINK_FIELDS).order_by("-created_at", "-id").first()
 
 
 def calibration_notes_for(viewer: Membership, case: Case) -> QuerySet[CalibrationNote] | None:

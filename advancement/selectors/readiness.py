@@ -13,6 +13,7 @@ one over the remedy sources.
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -40,12 +41,15 @@ from advancement.selectors.assessments import latest_completed, open_assessment,
 from advancement.selectors.framework import current_version
 from advancement.selectors.placements import placement_of
 from perfapp.orgs.models import Membership
+from perfapp.text import truncated
+from perfapp.timezones import day_label
 
 DEFAULT_PERIOD = timedelta(days=365)
 WEAK_EVIDENCE = 2  # fewer visible items than this makes a criterion a gap
 # Evidence items listed per criterion before "Show all": 200 items over nine criteria made
 # a page of 100 KB that nobody reads row by row; the pinned items and the newest tell.
 EVIDENCE_LISTED = 10
+SUMMARY_LISTED = 200  # characters of an item's summary the page lists
 RATING_STEPS = {value: step for step, value in enumerate(Rating.values)}
 
 
@@ -77,6 +81,18 @@ class ShownItem:
         if not self.shared_with or self.redacted:
             return ""
         return shared_phrase(self.shared_with)
+
+    # What the page lists, computed once per item (an item can count for several
+    # criteria), where the template's filters took a fifth of the page's rendering.
+    @cached_property
+    def summary_excerpt(self) -> str:
+        """``{{ item.summary|truncatechars:200 }}``."""
+        return truncated(self.item.summary, SUMMARY_LISTED)
+
+    @cached_property
+    def occurred_on(self) -> str:
+        """``{{ item.occurred_at|date:"j M Y" }}`` in the reader's time zone."""
+        return day_label(self.item.occurred_at)
 
     def as_data(self) -> dict:
         """What this viewer reads, as plain data (the API)."""
@@ -217,9 +233,11 @@ class Readiness:
                 seen.setdefault(shown.ref or shown.item, shown.item)
         return list(seen.values())
 
-    @property
+    @cached_property
     def months(self) -> list[Month]:
-        """Distinct visible items per calendar month of the period, oldest first."""
+        """Distinct visible items per calendar month of the period, oldest first. Read
+        by the page's chart and its table: counted once (a time zone conversion per
+        item, 200 items)."""
         zone = timezone.get_current_timezone()
         counts: dict[date, int] = {}
         for item in self.distinct_evidence():
@@ -287,16 +305,20 @@ def readiness_for(
     viewer: Membership,
     since: datetime | None = None,
     until: datetime | None = None,
+    remedies_for_gaps_only: bool = False,
 ) -> Readiness | None:
     """The readiness of ``subject`` as ``viewer`` sees it, or None when there is no
     published version, the subject is not placed (or on a level no longer published), or
     the subject is at the top of their track. Raises ``ValidationError`` for an inverted
-    period. Does not check that the viewer may see it."""
+    period. Does not check that the viewer may see it.
+
+    ``remedies_for_gaps_only``: what the plan does only for the gaps, all the page shows;
+    when there are none, the remedy sources are not read at all (three queries)."""
     default_since, default_until = default_period()
     since, until = since or default_since, until or default_until
     if since > until:
         raise ValidationError("The period starts after it ends: pick a start before the end.")
-    version = current_version()
+    version = current_version(with_changes=False)
     if version is None:
         return None
     placement = placement_of(subject)
@@ -326,7 +348,6 @@ def readiness_for(
         for item in evidence
         if is_subject or item.ref not in hidden
     ]
-    remedies = remedies_for(subject, competency_ids)
     criteria = []
     for criterion in upcoming["criteria"]:
         competency_id = criterion["competency_id"]
@@ -345,9 +366,9 @@ def readiness_for(
                 manager_comment=sides.comment(Perspective.MANAGER, criterion["id"]),
                 narrative=narratives.get(criterion["id"], ""),
                 evidence=listed,
-                remedies=remedies.get(competency_id, []) if competency_id else [],
             )
         )
+    _add_remedies(subject, criteria, gaps_only=remedies_for_gaps_only)
     return Readiness(
         subject=subject,
         viewer_is_subject=is_subject,
@@ -361,6 +382,20 @@ def readiness_for(
         assessment=assessment,
         assessment_complete=complete,
     )
+
+
+def _add_remedies(
+    subject: Membership, criteria: list[CriterionReadiness], *, gaps_only: bool
+) -> None:
+    """Each competency's criterion gets what the plan does about that competency (one
+    pass over the remedy sources)."""
+    wanted = {c.competency_id for c in criteria if c.competency_id and (c.gap or not gaps_only)}
+    if not wanted:
+        return
+    remedies = remedies_for(subject, wanted)
+    for criterion in criteria:
+        if criterion.competency_id in wanted:
+            criterion.remedies = remedies[criterion.competency_id]
 
 
 def add_attachable(readiness: Readiness) -> None:

@@ -3,13 +3,12 @@ viewer may see it, for pages outside the promotion section (the readiness view).
 
 from django import template
 
-from advancement.selectors.promotions import visible_cases
+from advancement.selectors.promotions import latest_case_of
 
 register = template.Library()
 
 
 @register.inclusion_tag("advancement/promotions/_case_link.html", takes_context=True)
 def promotion_case_link(context, subject) -> dict:
-    viewer = context["request"].membership
-    case = visible_cases(viewer).filter(subject=subject).order_by("-created_at", "-id").first()
+    case = latest_case_of(subject, viewer=context["request"].membership)
     return {"case": case, "organization": context["organization"], "subject": subject}

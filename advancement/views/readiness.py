@@ -34,6 +34,9 @@ def _subject_or_404(request: HttpRequest, member_id: int | None) -> Membership:
     subject = Membership.objects.select_related("user").filter(pk=member_id).first()
     if subject is None or not can_see_readiness(request.membership, subject):
         raise Http404
+    if subject.organization_id == request.organization.pk:  # as the scoped read ensures
+        # The evidence sources name the organization in their links: not read again.
+        subject.organization = request.organization
     return subject
 
 
@@ -60,7 +63,9 @@ def _page(request: HttpRequest, member_id: int | None) -> HttpResponse:
         return render(request, "advancement/readiness/page.html", context, status=400)
     data = period.cleaned_data if period.is_bound else {}
     since, until = period_from_dates(data.get("since"), data.get("until"))
-    readiness = readiness_for(subject, viewer=viewer, since=since, until=until)
+    readiness = readiness_for(
+        subject, viewer=viewer, since=since, until=until, remedies_for_gaps_only=True
+    )
     context.update(readiness=readiness, since=since, until=until)
     if readiness is not None:
         context["chart"] = _chart(readiness)
@@ -89,7 +94,9 @@ def readiness(request: HttpRequest, member_id: int) -> HttpResponse:
 
 def _criterion_fragment(request: HttpRequest, criterion_id: int, *, error: str = ""):
     """The criterion's card, re-read, for htmx (400 with the error when there is one)."""
-    found = readiness_for(request.membership, viewer=request.membership)
+    found = readiness_for(
+        request.membership, viewer=request.membership, remedies_for_gaps_only=True
+    )
     if found is not None:
         add_attachable(found)
     criterion = next((c for c in found.criteria if c.id == criterion_id), None) if found else None
