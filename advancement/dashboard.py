@@ -109,7 +109,7 @@ def _progress(readiness: Readiness, assessment: Assessment | None, case: Case | 
 def readiness_of(members: list[Membership], *, viewer: Membership) -> dict[int, Readiness]:
     """Four queries for any number of members: the current version, their placements,
     their assessments and their cases."""
-    version = current_version()
+    version = current_version(with_changes=False)
     placements = placements_for(members)
     assessments, cases = latest_assessments_and_cases(members, viewer=viewer)
     found = {}

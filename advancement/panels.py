@@ -11,7 +11,7 @@ from perfapp.web import home
 
 def standing(request: HttpRequest) -> dict | None:
     """Where you stand and what is next; for managers, where their reports stand."""
-    version = current_version()
+    version = current_version(with_changes=False)
     if version is None:
         return None
     me = request.membership
