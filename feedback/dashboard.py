@@ -71,28 +71,27 @@ _open_actions = CompiledQuery(
     ),
     params=("organization_id", "member_ids", "today"),
 )
-_given_since = CompiledQuery(
-    lambda organization_id, member_ids, since: (
-        Feedback.objects.filter(
-            organization_id=organization_id, author_id__in=member_ids, created_at__gte=since
-        )
-        .order_by()
-        .values_list("author_id")
-        .annotate(n=Count("id"))
-    ),
-    params=("organization_id", "member_ids", "since"),
-)
-_received_since = CompiledQuery(
-    lambda organization_id, member_ids, since: (
-        Feedback.objects.filter(
-            organization_id=organization_id, recipient_id__in=member_ids, created_at__gte=since
-        )
-        .order_by()
-        .values_list("recipient_id")
-        .annotate(n=Count("id"))
-    ),
-    params=("organization_id", "member_ids", "since"),
-)
+
+
+def _counted_since(side: str) -> CompiledQuery:
+    """Feedback per member on one side (``author_id`` or ``recipient_id``) since a time."""
+    return CompiledQuery(
+        lambda organization_id, member_ids, since: (
+            Feedback.objects.filter(
+                organization_id=organization_id,
+                **{f"{side}__in": member_ids},
+                created_at__gte=since,
+            )
+            .order_by()
+            .values_list(side)
+            .annotate(n=Count("id"))
+        ),
+        params=("organization_id", "member_ids", "since"),
+    )
+
+
+_given_since = _counted_since("author_id")
+_received_since = _counted_since("recipient_id")
 
 
 def _ids(members: list[Membership]) -> dict:
