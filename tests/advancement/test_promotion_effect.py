@@ -3,9 +3,11 @@ the decision's effective date, by itself (the hourly beat task), audited; what c
 take effect by itself waits on HR's list and HR is told, once."""
 
 from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from advancement import tasks
 from advancement.models import Case, Decision, Placement
@@ -45,7 +47,10 @@ def promoted_on(world, days: int) -> Case:
 
 
 def noon_in(days: int) -> datetime:
-    day = datetime.now(UTC).date() + timedelta(days=days)
+    """Noon (UTC) of the day ``days`` after today in the test organizations' calendar
+    (Europe/Berlin, where the case's effective date is counted): between 23:00 and
+    midnight UTC their today is already tomorrow."""
+    day = timezone.localdate(timezone=ZoneInfo("Europe/Berlin")) + timedelta(days=days)
     return datetime.combine(day, time(12), tzinfo=UTC)
 
 

@@ -27,6 +27,7 @@ from feedback.rules import sealing
 from feedback.services import cycles
 from perfapp.notifications.models import OutboxMessage, OutboxStatus
 from perfapp.tenancy.scoping import scopes_disabled
+from perfapp.timezones import local_today
 
 from ..factories import MembershipFactory
 
@@ -992,7 +993,7 @@ def test_a_scheduled_opening_can_be_cancelled_and_the_draft_changed_again(world_
 def test_a_scheduled_cycle_that_cannot_open_on_its_day_goes_back_to_draft_and_says_why(
     world_a,
 ):
-    today = timezone.now().date()
+    today = local_today(world_a.organization)  # the cycle opens on the organization's day
     with world_a.scope():
         cycle = draft(world_a, opens_on=today + timedelta(days=1))
         cycles.add_question(actor=world_a.hr, cycle=cycle, kind="text", prompt="Keep?")

@@ -425,8 +425,10 @@ def test_a_request_due_today_only_gets_the_overdue_reminder(world_a):
 def test_long_overdue_requests_expire(world_a, login):
     row = world_a.feedback.request_row
     with world_a.scope():
+        # The daily task counts in the server's calendar (UTC), for every organization at
+        # once: one day past its cutoff there, whatever the hour.
         FeedbackRequest.objects.filter(pk=row.request_id).update(
-            due_date=today() - services.REQUEST_EXPIRES_AFTER - timedelta(days=1)
+            due_date=timezone.now().date() - services.REQUEST_EXPIRES_AFTER - timedelta(days=1)
         )
         fresh = ask(world_a, world_a.report, world_a.report, [world_a.manager], due_in=0)
     assert tasks.expire_feedback_requests() == 2  # the member's and the owner's parts
