@@ -298,8 +298,10 @@ def test_who_may_see_readiness(world_a, world_b):
         assert not can_see_readiness(world_b.hr, world_a.report)
 
 
-def add_feedback(world, count):
-    """``count`` pieces of shared feedback for the report, tagged with teamwork."""
+def add_feedback(world, count, competency_id=None):
+    """``count`` pieces of shared feedback for the report, tagged with teamwork (or the
+    competency given)."""
+    teamwork = world.framework.other_competency.pk
     with world.scope():
         rows = Feedback.objects.bulk_create(
             Feedback(
@@ -314,8 +316,7 @@ def add_feedback(world, count):
         )
         through = Feedback.competencies.through
         through.objects.bulk_create(
-            through(feedback_id=row.pk, competency_id=world.framework.other_competency.pk)
-            for row in rows
+            through(feedback_id=row.pk, competency_id=competency_id or teamwork) for row in rows
         )
 
 

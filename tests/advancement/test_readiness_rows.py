@@ -21,6 +21,7 @@ from perfapp.timezones import day_label
 from ..helpers import org_url
 from .promotion_world import promotion_of
 from .readiness_world import complete
+from .test_readiness import add_feedback
 
 pytestmark = pytest.mark.django_db
 
@@ -235,7 +236,7 @@ def test_the_page_reads_remedies_for_its_gaps_only(world_a, monkeypatch):
         before = readiness_for(world_a.report, viewer=world_a.manager)
     # Enough evidence for one gap with remedies to be a gap no longer.
     closed = next(c for c in before.criteria if c.gap and c.remedies)
-    add_shared_feedback(world_a, closed.competency_id, count=2)
+    add_feedback(world_a, 2, competency_id=closed.competency_id)
     with world_a.scope():
         full = readiness_for(world_a.report, viewer=world_a.manager)
         page = readiness_for(world_a.report, viewer=world_a.manager, remedies_for_gaps_only=True)
@@ -250,25 +251,6 @@ def test_the_page_reads_remedies_for_its_gaps_only(world_a, monkeypatch):
     with world_a.scope():
         readiness_for(world_a.report, viewer=world_a.manager, remedies_for_gaps_only=True)
     assert asked == []
-
-
-def add_shared_feedback(world, competency_id: int, *, count: int) -> None:
-    with world.scope():
-        rows = Feedback.objects.bulk_create(
-            Feedback(
-                organization=world.organization,
-                author=world.member,
-                recipient=world.report,
-                kind="praise",
-                situation=f"Shared {index}",
-                visibility=Visibility.WITH_MANAGER,
-            )
-            for index in range(count)
-        )
-        through = Feedback.competencies.through
-        through.objects.bulk_create(
-            through(feedback_id=row.pk, competency_id=competency_id) for row in rows
-        )
 
 
 def test_readiness_reads_the_snapshot_without_the_versions_changes(world_a, monkeypatch):
